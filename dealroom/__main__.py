@@ -1,0 +1,3 @@
+from dealroom.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Command-line sub-commands. Nothing here imports Textual (checked by import-linter)."""

@@ -1,0 +1,235 @@
+"""Reading commands: ``list`` (the pipeline), ``show`` (one deal), ``log`` (the event log)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from typing import Any
+
+from rich.text import Text
+
+from dealroom.commands.columns import RED, YELLOW, Column, render
+from dealroom.commands.common import Context, console, parse_day
+from dealroom.domain import STAGE_INFO, TRIANGLE, GateDecision, Stage, rules
+from dealroom.store.views import DealRoomView, PipelineRow
+from dealroom.textutil import money, one_line, short_money
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "list",
+        help="the pipeline: one row per deal, with health flags",
+        description="The pipeline: one row per active deal (open or won). Flags: "
+        "!N overdue tasks, #N blocked tasks, ▲N open high-exposure or escalated "
+        "risks, ⇄N handoffs waiting for acceptance, ◆GATE the next gate pending.",
+    )
+    p.add_argument("--stage", help="only deals in this LTC stage (name or 0-7)")
+    p.add_argument("--mine", action="store_true", help="only deals you are a member of")
+    p.add_argument("--all", action="store_true", help="include lost and dropped deals")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("show", help="one deal: header, timeline, and AR/SR/FR items")
+    p.add_argument("code", help="deal code, e.g. ACME-5G")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("log", help="the event log: who changed what, when")
+    p.add_argument("code", nargs="?", help="only this deal")
+    p.add_argument("--since", help="from this date (2026-11-01, -7d, mon)")
+    p.add_argument("--limit", type=int, default=None, help="at most this many, newest last")
+    p.set_defaults(handler=cmd_log)
+
+
+def _t(value: str) -> Text:
+    """User text as a Rich cell: literal, one line, controls made visible."""
+    return Text(one_line(value), no_wrap=True, overflow="ellipsis")
+
+
+def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
+    stage = rules.parse_stage(args.stage) if args.stage else None
+    with ctx.open() as store:
+        rows = store.pipeline(stage=stage, mine=args.mine, include_closed=args.all)
+        today = store.today()
+    if args.json:
+        print(json.dumps([_row_json(r) for r in rows], ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        what = "you are a member of" if args.mine else "match"
+        print(f"No deals {what}." + ("" if args.mine else " Try `dealroom demo`."))
+        return 0
+    width = shutil.get_terminal_size((200, 24)).columns if sys.stdout.isatty() else 200
+    print(pipeline_table(rows, today, width))
+    totals: dict[str, list[int]] = {}
+    for r in rows:
+        pair = totals.setdefault(r.deal.currency, [0, 0])
+        pair[0] += r.deal.amount
+        pair[1] += r.deal.weighted
+    sums = ", ".join(
+        f"{short_money(a)} {c} (weighted {short_money(w)})" for c, (a, w) in sorted(totals.items())
+    )
+    print(f"\n{len(rows)} deals · {sums}")
+    return 0
+
+
+def pipeline_table(rows: list[PipelineRow], today: Any, width: int) -> str:
+    """The pipeline as aligned text; narrow terminals keep the columns a standup needs."""
+    wide, medium = width >= 150, width >= 110
+    columns = [Column("Code"), Column("Name", flexible=True, max_width=36)]
+    if medium:
+        columns.append(Column("Account", flexible=True, max_width=24))
+    columns.append(Column("Stage"))
+    if medium:
+        columns.append(Column("Amount", right=True))
+    columns += [Column("Weighted", right=True), Column("Close")]
+    if wide:
+        columns += [Column(r.value, flexible=True, max_width=16) for r in TRIANGLE]
+    columns.append(Column("Flags"))
+    body, styles = [], []
+    for row in rows:
+        d = row.deal
+        late = d.close_date is not None and d.close_date < today and d.status.value == "open"
+        stage = STAGE_INFO[d.stage].label if medium else STAGE_INFO[d.stage].short
+        cells = [one_line(d.code), one_line(d.name)]
+        if medium:
+            cells.append(one_line(d.account))
+        cells.append(stage + ("" if d.status.value == "open" else f" ({d.status})"))
+        if medium:
+            cells.append(f"{short_money(d.amount)} {d.currency}")
+        cells += [
+            f"{short_money(d.weighted)} {d.probability}%",
+            (d.close_date.isoformat() if d.close_date else "—") + (" !" if late else ""),
+        ]
+        if wide:
+            cells += [one_line(row.leads.get(role, "—")) for role in TRIANGLE]
+        cells.append(row.flags)
+        style = [""] * len(cells)
+        style[-2] = RED if late else ""
+        style[-1] = YELLOW if row.flags else ""
+        body.append(cells)
+        styles.append(style)
+    return render(columns, body, styles, total=width)
+
+
+def _row_json(row: PipelineRow) -> dict[str, Any]:
+    d = row.deal
+    return {
+        "code": d.code,
+        "name": d.name,
+        "account": d.account,
+        "tier": d.tier.value,
+        "stage": d.stage.value,
+        "status": d.status.value,
+        "amount": d.amount,
+        "currency": d.currency,
+        "probability": d.probability,
+        "weighted": d.weighted,
+        "close_date": d.close_date.isoformat() if d.close_date else None,
+        "leads": {r.value: name for r, name in row.leads.items()},
+        "overdue_tasks": row.overdue_tasks,
+        "blocked_tasks": row.blocked_tasks,
+        "high_risks": row.high_risks,
+        "waiting_handoffs": row.waiting_handoffs,
+        "pending_gate": row.pending_gate.value if row.pending_gate else None,
+    }
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.open() as store:
+        room = store.deal_room(args.code)
+        today, now = store.today(), store.now()
+    render_room(room, today, now)
+    return 0
+
+
+def _line(text: str, style: str = "") -> Text:
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+
+
+def render_room(room: DealRoomView, today: Any, now: Any) -> None:
+    out = console()
+    d = room.deal
+    head = Text()
+    head.append(d.code, style="bold")
+    head.append(f"  {one_line(d.name)}\n")
+    head.append(
+        f"{one_line(d.account)} (tier {d.tier}) · {money(d.amount, d.currency)} · "
+        f"{d.probability}%"
+        + (" (set by hand)" if d.probability_override is not None else "")
+        + f" · close {d.close_date or '—'} · level {d.level} · {d.status}"
+    )
+    if d.status_reason:
+        head.append(f" ({one_line(d.status_reason)})")
+    out.print(head)
+    line = Text()
+    for step in room.timeline:
+        if step.gate:
+            mark = (
+                {
+                    GateDecision.APPROVED: "✓",
+                    GateDecision.REJECTED: "✗",
+                    GateDecision.DEFERRED: "…",
+                }.get(step.gate_state, "?")
+                if step.gate_state
+                else "·"
+            )
+            line.append(f" ◆{step.gate.value}{mark} ", style="cyan")
+        style = "reverse bold" if step.current else ("" if step.reached else "dim")
+        when = step.actual or step.planned
+        line.append(f"{STAGE_INFO[step.stage].short}", style=style)
+        if when:
+            line.append(f" {when:%m-%d}", style="dim")
+        line.append(" →" if step.stage is not Stage.CLOSED else "")
+    out.print(line)
+    for role in TRIANGLE:
+        lead = room.leads.get(role)
+        out.print(
+            Text(
+                f"\n{role.value} · {role.long_name} · {lead.name if lead else 'no lead'}",
+                style="bold underline",
+            )
+        )
+        for t in room.tasks_for(role):
+            flag = (
+                "✓"
+                if t.done
+                else ("!" if t.overdue(today) else ("#" if t.status.value == "blocked" else " "))
+            )
+            out.print(
+                _line(
+                    f"  [{flag}] #{t.id} {one_line(t.title)} · {t.owner_name or '—'} · "
+                    f"due {t.due or '—'} · {t.status}"
+                )
+            )
+        for r in room.risks_for(role):
+            esc = "⇑ " if r.escalated else ""
+            out.print(
+                _line(f"  ▲ #{r.id} {esc}{one_line(r.title)} · exposure {r.exposure} · {r.status}")
+            )
+        for h in room.handoffs_for(role):
+            out.print(
+                _line(
+                    f"  ⇄ #{h.id} {h.from_role}→{h.to_role} {one_line(h.title)} · "
+                    f"{h.state} · {h.age_days(now)}d"
+                )
+            )
+
+
+def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, time
+
+    with ctx.open() as store:
+        since = parse_day(args.since, store.today(), "--since")
+        start = datetime.combine(since, time()).astimezone(UTC) if since else None
+        events = store.events(code=args.code, since=start)
+    if args.limit is not None:
+        events = events[-args.limit :] if args.limit > 0 else []
+    out = console()
+    for e in events:
+        stamp = e.at.astimezone().strftime("%Y-%m-%d %H:%M")
+        where = f"{e.deal_code} " if e.deal_code else ""
+        out.print(Text(f"{stamp}  {e.actor:<10} {where}{one_line(e.summary)}"))
+    if not events:
+        out.print("No events.")
+    return 0

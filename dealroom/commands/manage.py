@@ -1,0 +1,161 @@
+"""Commands that change the set-up: deals, people, and the schema."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dealroom.commands.common import CommandError, Context, console, parse_day
+from dealroom.domain import TRIANGLE, Level, Tier, rules
+from dealroom.textutil import money, one_line
+
+
+def register(sub: Any) -> None:
+    deal = sub.add_parser("deal", help="add or edit a deal").add_subparsers(
+        dest="deal_command", metavar="ACTION", required=True
+    )
+    p = deal.add_parser("add", help="a new deal (as a Lead, or --stage opportunity)")
+    p.add_argument("code", help="deal code such as ACME-5G (letters, digits, - _ .)")
+    p.add_argument("--name", required=True)
+    p.add_argument("--account", required=True, help="customer; created if new")
+    p.add_argument("--tier", help="tier of a new account: S, A, B or C (default C)")
+    _deal_fields(p)
+    p.add_argument("--stage", default="lead", help="lead (default) or opportunity")
+    for role in TRIANGLE:
+        p.add_argument(
+            f"--{role.value.lower()}", metavar="HANDLE", help=f"{role.long_name} ({role.value})"
+        )
+    p.set_defaults(handler=cmd_deal_add)
+
+    p = deal.add_parser("edit", help="change a deal's fields")
+    p.add_argument("code")
+    p.add_argument("--name")
+    p.add_argument("--account", help="move to this customer (created if new)")
+    _deal_fields(p)
+    p.set_defaults(handler=cmd_deal_edit)
+
+    person = sub.add_parser("person", help="add or list people").add_subparsers(
+        dest="person_command", metavar="ACTION", required=True
+    )
+    p = person.add_parser("add", help="add a team member")
+    p.add_argument("handle", help="their login name, used by --as and DEALROOM_USER")
+    p.add_argument("name", help="full name as shown")
+    p.add_argument("--email", default="")
+    p.set_defaults(handler=cmd_person_add)
+    p = person.add_parser("list", help="everyone the deal room knows")
+    p.set_defaults(handler=cmd_person_list)
+
+    p = sub.add_parser("upgrade", help="bring the database's schema up to this version")
+    p.set_defaults(handler=cmd_upgrade)
+
+
+def _deal_fields(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--amount", help="whole units: 1200000, 1,200,000, 1.2m, 300k")
+    p.add_argument("--currency", help="3-letter code (default CNY)")
+    p.add_argument("--close", help="expected close date: 2026-12-01, +90d, dec 1")
+    p.add_argument("--level", help="project level I, II or III")
+    p.add_argument("--probability", help="win probability 0-100 set by hand; 'auto' clears it")
+
+
+def _field_values(store: Any, args: argparse.Namespace) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if args.amount is not None:
+        values["amount"] = rules.parse_amount(args.amount)
+    if args.currency is not None:
+        values["currency"] = rules.check_currency(args.currency)
+    if args.close is not None:
+        values["close_date"] = parse_day(args.close, store.today(), "--close")
+    if args.level is not None:
+        values["level"] = rules.parse_choice(Level, args.level, field="level")
+    if args.probability is not None:
+        values["probability"] = rules.parse_probability(args.probability)
+    return values
+
+
+def cmd_deal_add(ctx: Context, args: argparse.Namespace) -> int:
+    stage = rules.parse_stage(args.stage)
+    tier = rules.parse_choice(Tier, args.tier, field="tier") if args.tier else None
+    leads = {role: getattr(args, role.value.lower()) for role in TRIANGLE}
+    with ctx.open() as store:
+        values = _field_values(store, args)
+        deal = store.create_deal(
+            args.code,
+            args.name,
+            args.account,
+            stage=stage,
+            tier=tier,
+            leads={r: h for r, h in leads.items() if h},
+            **values,
+        )
+    console().print(
+        f"Created {deal.code} for {one_line(deal.account)}: {money(deal.amount, deal.currency)} "
+        f"at {deal.stage.label} ({deal.probability}%).",
+        markup=False,
+    )
+    return 0
+
+
+def cmd_deal_edit(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.open() as store:
+        values = _field_values(store, args)
+        if args.name is not None:
+            values["name"] = args.name
+        if args.account is not None:
+            values["account"] = args.account
+        if not values:
+            raise CommandError(
+                "nothing to change: give at least one of --name, --account, "
+                "--amount, --currency, --close, --level, --probability"
+            )
+        before = store.deal(args.code)
+        after = store.update_deal(args.code, version=before.version, **values)
+    changed = [
+        k
+        for k in ("name", "account", "amount", "currency", "close_date", "level", "probability")
+        if getattr(before, k) != getattr(after, k)
+    ]
+    what = ", ".join(changed) if changed else "nothing (the values were already set)"
+    console().print(f"Updated {after.code}: {what}.", markup=False)
+    return 0
+
+
+def cmd_person_add(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.open() as store:
+        person = store.add_person(args.handle, args.name, args.email)
+    console().print(f"Added {one_line(person.name)} ({person.handle}).", markup=False)
+    return 0
+
+
+def cmd_person_list(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.open() as store:
+        people = store.people()
+    out = console()
+    for p in people:
+        out.print(f"{p.handle:<14} {one_line(p.name)}", markup=False)
+    if not people:
+        out.print("Nobody yet: `dealroom person add HANDLE NAME`.", markup=False)
+    return 0
+
+
+def cmd_upgrade(ctx: Context, args: argparse.Namespace) -> int:
+    from dealroom.store.engine import (
+        HEAD_REVISION,
+        current_revision,
+        describe_url,
+        make_engine,
+        resolve_url,
+        upgrade,
+    )
+
+    url = resolve_url(ctx.db)
+    engine = make_engine(url)
+    try:
+        before = current_revision(engine)
+        if before == HEAD_REVISION:
+            print(f"{describe_url(url)} is up to date (schema {HEAD_REVISION}).")
+            return 0
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    print(f"Upgraded {describe_url(url)} from schema {before or 'empty'} to {HEAD_REVISION}.")
+    return 0

@@ -1,0 +1,80 @@
+"""Dates as people type them: ``2026-12-01``, ``+3d``, ``fri``, ``dec 1``, ``today``."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from dealroom.domain.rules import RuleError
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_UNITS = {"d": 1, "w": 7}
+_OFFSET = re.compile(r"^([+-])(\d{1,4})\s*([dw]?)$")
+_MONTH_DAY = re.compile(r"^([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})\s+([a-z]{3})[a-z]*\.?(?:\s+(\d{4}))?$")
+
+
+def parse_date(text: str, today: date, *, field: str = "date") -> date:
+    """Resolve what was typed against ``today``; a weekday or month-day means the next one."""
+    raw = " ".join(text.strip().lower().split())
+    if not raw:
+        raise RuleError(f"{field} is empty", field=field)
+    if raw in ("today", "tod"):
+        return today
+    if raw in ("tomorrow", "tom", "tmr"):
+        return today + timedelta(days=1)
+    if raw == "yesterday":
+        return today - timedelta(days=1)
+    if m := _OFFSET.match(raw):
+        sign = 1 if m.group(1) == "+" else -1
+        return today + timedelta(days=sign * int(m.group(2)) * _UNITS[m.group(3) or "d"])
+    if raw[:3] in WEEKDAYS and (len(raw) == 3 or _full_weekday(raw)):
+        ahead = (WEEKDAYS.index(raw[:3]) - today.weekday()) % 7 or 7
+        return today + timedelta(days=ahead)
+    if m := _MONTH_DAY.match(raw):
+        return _month_day(m.group(1), m.group(2), m.group(3), today, text, field)
+    if m := _DAY_MONTH.match(raw):
+        return _month_day(m.group(2), m.group(1), m.group(3), today, text, field)
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    raise RuleError(
+        f"{field} {text!r} is not a date: use 2026-12-01, +3d, +2w, fri, dec 1 or today",
+        field=field,
+    )
+
+
+def _full_weekday(raw: str) -> bool:
+    names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    return raw in names
+
+
+def _month_day(mon: str, day: str, year: str | None, today: date, text: str, field: str) -> date:
+    if mon not in MONTHS:
+        raise RuleError(f"{field} {text!r}: unknown month {mon!r}", field=field)
+    month = MONTHS.index(mon) + 1
+    try:
+        if year:
+            return date(int(year), month, int(day))
+        found = date(today.year, month, int(day))
+        return found if found >= today else date(today.year + 1, month, int(day))
+    except ValueError:
+        raise RuleError(f"{field} {text!r} is not a real day", field=field) from None
+
+
+def describe(d: date, today: date) -> str:
+    """``Fri 2026-12-04 (in 3 days)``: what a typed date resolved to."""
+    delta = (d - today).days
+    if delta == 0:
+        rel = "today"
+    elif delta == 1:
+        rel = "tomorrow"
+    elif delta == -1:
+        rel = "yesterday"
+    elif delta > 0:
+        rel = f"in {delta} days"
+    else:
+        rel = f"{-delta} days ago"
+    return f"{d.strftime('%a')} {d.isoformat()} ({rel})"

@@ -1,0 +1,195 @@
+"""The vocabulary of a deal room: roles, LTC stages, gates and statuses.
+
+Pure data, no I/O. See DOMAIN.md for what each term means to the team.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A member's role on a deal. AR/SR/FR are the iron triangle."""
+
+    AR = "AR"
+    SR = "SR"
+    FR = "FR"
+    SPONSOR = "sponsor"
+    EXPERT = "expert"
+
+    @property
+    def long_name(self) -> str:
+        return ROLE_TITLES[self]
+
+    @property
+    def is_lead(self) -> bool:
+        return self in TRIANGLE
+
+
+TRIANGLE: tuple[Role, ...] = (Role.AR, Role.SR, Role.FR)
+
+ROLE_TITLES: dict[Role, str] = {
+    Role.AR: "Account lead",
+    Role.SR: "Solution lead",
+    Role.FR: "Fulfillment lead",
+    Role.SPONSOR: "Sponsor",
+    Role.EXPERT: "Expert",
+}
+
+
+class Phase(StrEnum):
+    LEADS = "leads"
+    OPPORTUNITY = "opportunity"
+    EXECUTION = "contract execution"
+
+
+class Stage(StrEnum):
+    """Lead-to-Cash stages, in order."""
+
+    LEAD = "lead"
+    OPPORTUNITY = "opportunity"
+    PRE_BID = "pre_bid"
+    BID = "bid"
+    CONTRACT = "contract"
+    DELIVERY = "delivery"
+    INVOICE = "invoice"
+    CLOSED = "closed"
+
+    @property
+    def order(self) -> int:
+        return STAGES.index(self)
+
+    @property
+    def label(self) -> str:
+        return STAGE_INFO[self].label
+
+    @property
+    def default_probability(self) -> int:
+        return STAGE_INFO[self].probability
+
+    @property
+    def next(self) -> Stage | None:
+        i = self.order
+        return STAGES[i + 1] if i + 1 < len(STAGES) else None
+
+    @property
+    def prev(self) -> Stage | None:
+        i = self.order
+        return STAGES[i - 1] if i > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class StageInfo:
+    label: str
+    native: str
+    phase: Phase
+    probability: int
+    short: str
+
+
+STAGE_INFO: dict[Stage, StageInfo] = {
+    Stage.LEAD: StageInfo("Lead", "线索", Phase.LEADS, 10, "LEAD"),
+    Stage.OPPORTUNITY: StageInfo("Opportunity", "机会点", Phase.OPPORTUNITY, 20, "OPP"),
+    Stage.PRE_BID: StageInfo("Pre-bid shaping", "标前引导", Phase.OPPORTUNITY, 30, "PRE"),
+    Stage.BID: StageInfo("Bid", "投标", Phase.OPPORTUNITY, 50, "BID"),
+    Stage.CONTRACT: StageInfo("Contract", "合同", Phase.EXECUTION, 90, "CON"),
+    Stage.DELIVERY: StageInfo("Delivery", "交付", Phase.EXECUTION, 100, "DEL"),
+    Stage.INVOICE: StageInfo("Invoice & cash", "开票回款", Phase.EXECUTION, 100, "INV"),
+    Stage.CLOSED: StageInfo("Closed", "关闭", Phase.EXECUTION, 100, "CLO"),
+}
+
+STAGES: tuple[Stage, ...] = tuple(Stage)
+
+
+class Gate(StrEnum):
+    """Decision gates of the LTC flow."""
+
+    ATI = "ATI"
+    ATB = "ATB"
+    ATC = "ATC"
+    ATAC = "ATAC"
+    ATCC = "ATCC"
+
+    @property
+    def meaning(self) -> str:
+        return GATE_MEANING[self]
+
+    @property
+    def guards(self) -> Stage | None:
+        """The stage a deal may not enter without this gate approved."""
+        return GATE_GUARDS.get(self)
+
+
+GATE_MEANING: dict[Gate, str] = {
+    Gate.ATI: "Approve To Initiate",
+    Gate.ATB: "Approve To Bid",
+    Gate.ATC: "Approve To Contract",
+    Gate.ATAC: "Approve To Amend Contract",
+    Gate.ATCC: "Approve To Close Contract",
+}
+
+GATE_GUARDS: dict[Gate, Stage] = {
+    Gate.ATI: Stage.PRE_BID,
+    Gate.ATB: Stage.BID,
+    Gate.ATC: Stage.CONTRACT,
+    Gate.ATCC: Stage.CLOSED,
+}
+
+STAGE_GATE: dict[Stage, Gate] = {stage: gate for gate, stage in GATE_GUARDS.items()}
+
+
+class GateDecision(StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DEFERRED = "deferred"
+
+
+class DealStatus(StrEnum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+    DROPPED = "dropped"
+
+
+class Level(StrEnum):
+    """Project level: I company-level, II major, III everything else."""
+
+    I = "I"  # noqa: E741 - the level's own name
+    II = "II"
+    III = "III"
+
+
+class Tier(StrEnum):
+    """Customer tier: S strategic, A produces, B being grown, C potential."""
+
+    S = "S"
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class TaskStatus(StrEnum):
+    TODO = "todo"
+    DOING = "doing"
+    BLOCKED = "blocked"
+    DONE = "done"
+
+
+class RiskStatus(StrEnum):
+    OPEN = "open"
+    MITIGATING = "mitigating"
+    CLOSED = "closed"
+
+
+class HandoffState(StrEnum):
+    DRAFTED = "drafted"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"

@@ -1,0 +1,303 @@
+"""The rules of the deal room, free of any storage or UI.
+
+Every check raises :class:`RuleError` (or a subclass) with a message written for the
+person at the keyboard; the store and the command line show it as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+
+from dealroom.domain.model import (
+    STAGE_GATE,
+    STAGES,
+    TRIANGLE,
+    DealStatus,
+    Gate,
+    GateDecision,
+    HandoffState,
+    RiskLevel,
+    Role,
+    Stage,
+)
+
+
+class RuleError(ValueError):
+    """A value or an action the rules do not allow. The message is for the user."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class GateMissingError(RuleError):
+    """A stage move refused because a gate guarding it is not approved."""
+
+    def __init__(self, stage: Stage, gates: list[Gate]) -> None:
+        names = ", ".join(f"{g.value} ({g.meaning})" for g in gates)
+        super().__init__(
+            f"cannot enter {stage.label}: gate {names} is not approved yet", field="stage"
+        )
+        self.stage = stage
+        self.gates = gates
+
+
+# --- parsing names the user types -------------------------------------------------
+
+E = TypeVar("E", bound=StrEnum)
+
+_STAGE_ALIASES: dict[str, Stage] = {
+    "prebid": Stage.PRE_BID,
+    "pre-bid": Stage.PRE_BID,
+    "pre-bid shaping": Stage.PRE_BID,
+    "shaping": Stage.PRE_BID,
+    "invoice & cash": Stage.INVOICE,
+    "cash": Stage.INVOICE,
+    "opp": Stage.OPPORTUNITY,
+}
+
+
+def parse_choice(kind: type[E], text: str, *, field: str) -> E:
+    """Read an enum value case-insensitively; name the choices when it is unknown."""
+    key = text.strip().lower()
+    for member in kind:
+        if key in (member.value.lower(), member.name.lower()):
+            return member
+    choices = ", ".join(m.value for m in kind)
+    raise RuleError(f"unknown {field} {text!r}: choose one of {choices}", field=field)
+
+
+def parse_stage(text: str) -> Stage:
+    """A stage by its name, label, short name, alias or number (0-7)."""
+    key = text.strip().lower()
+    if key.isdigit() and int(key) < len(STAGES):
+        return STAGES[int(key)]
+    if key in _STAGE_ALIASES:
+        return _STAGE_ALIASES[key]
+    for stage in STAGES:
+        info_keys = (stage.value, stage.label.lower(), stage.name.lower())
+        if key in info_keys or key == stage.value.replace("_", "-"):
+            return stage
+    choices = ", ".join(s.value for s in STAGES)
+    raise RuleError(f"unknown stage {text!r}: choose one of {choices}", field="stage")
+
+
+def parse_lead_role(text: str) -> Role:
+    role = parse_choice(Role, text, field="role")
+    if role not in TRIANGLE:
+        raise RuleError(f"role must be AR, SR or FR, not {text!r}", field="role")
+    return role
+
+
+# --- field checks -----------------------------------------------------------------
+
+CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,39}$")
+CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+TITLE_MAX = 20_000
+
+
+def check_code(code: str) -> str:
+    """A deal code such as ``ACME-5G``: letters, digits, ``-``, ``_``, ``.``; upper-cased."""
+    value = code.strip().upper()
+    if not CODE_RE.match(value):
+        raise RuleError(
+            f"deal code {code!r} must be 1-40 letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit",
+            field="code",
+        )
+    return value
+
+
+def check_text(value: str, *, field: str, required: bool = True, limit: int = TITLE_MAX) -> str:
+    text = value.strip()
+    if required and not text:
+        raise RuleError(f"{field} must not be empty", field=field)
+    if len(text) > limit:
+        raise RuleError(f"{field} is longer than {limit:,} characters", field=field)
+    return text
+
+
+def check_amount(amount: int) -> int:
+    if amount < 0:
+        raise RuleError(f"amount must not be negative (got {amount:,})", field="amount")
+    if amount > 10**15:
+        raise RuleError("amount is implausibly large", field="amount")
+    return amount
+
+
+def parse_amount(text: str) -> int:
+    """Whole currency units; accepts ``1,200,000``, ``1.2m``, ``300k``."""
+    raw = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
+    scale = 1
+    if raw.endswith(("k", "m", "b")):
+        scale = {"k": 10**3, "m": 10**6, "b": 10**9}[raw[-1]]
+        raw = raw[:-1]
+    try:
+        value = float(raw) * scale if scale != 1 or "." in raw else int(raw)
+    except ValueError:
+        raise RuleError(f"amount {text!r} is not a number", field="amount") from None
+    return check_amount(round(value))
+
+
+def check_currency(code: str) -> str:
+    value = code.strip().upper()
+    if not CURRENCY_RE.match(value):
+        raise RuleError(f"currency {code!r} must be a 3-letter code such as CNY", field="currency")
+    return value
+
+
+def check_probability(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= 100:
+        raise RuleError(f"probability must be between 0 and 100 (got {value})", field="probability")
+    return value
+
+
+def parse_probability(text: str) -> int | None:
+    """``''``/``auto``/``-`` clear the override; ``40`` or ``40%`` set it."""
+    raw = text.strip().rstrip("%").strip().lower()
+    if raw in ("", "auto", "-", "none", "default"):
+        return None
+    if not re.fullmatch(r"-?\d+", raw):
+        raise RuleError(f"probability {text!r} is not a whole number", field="probability")
+    return check_probability(int(raw))
+
+
+def check_scale(value: int, *, field: str) -> int:
+    """Likelihood and impact are rated 1 (low) to 5 (high)."""
+    if not 1 <= value <= 5:
+        raise RuleError(f"{field} must be between 1 and 5 (got {value})", field=field)
+    return value
+
+
+# --- deals, stages and gates ---------------------------------------------------------
+
+
+def probability(stage: Stage, override: int | None, status: DealStatus) -> int:
+    """Win probability in percent: the manual override if set, else the stage's default."""
+    if status is DealStatus.WON:
+        return 100
+    if status in (DealStatus.LOST, DealStatus.DROPPED):
+        return 0
+    return stage.default_probability if override is None else override
+
+
+def weighted(amount: int, prob: int) -> int:
+    return amount * prob // 100
+
+
+def gates_needed(current: Stage, target: Stage) -> list[Gate]:
+    """The gates a move from ``current`` forward to ``target`` passes, in order."""
+    if target.order <= current.order:
+        return []
+    passed = STAGES[current.order + 1 : target.order + 1]
+    return [STAGE_GATE[s] for s in passed if s in STAGE_GATE]
+
+
+def check_stage_move(
+    status: DealStatus, current: Stage, target: Stage, approved: Iterable[Gate]
+) -> None:
+    """Refuse a move the rules do not allow; a forward move needs every gate it passes."""
+    if status in (DealStatus.LOST, DealStatus.DROPPED):
+        raise RuleError(f"the deal is {status.value}: reopen it before moving its stage")
+    if target == current:
+        raise RuleError(f"the deal is already in {current.label}", field="stage")
+    ok = set(approved)
+    missing = [g for g in gates_needed(current, target) if g not in ok]
+    if missing:
+        raise GateMissingError(target, missing)
+
+
+def latest_gate_states(decisions: Iterable[tuple[Gate, GateDecision]]) -> dict[Gate, GateDecision]:
+    """The state of each gate: its most recent decision (give them oldest first)."""
+    states: dict[Gate, GateDecision] = {}
+    for gate, decision in decisions:
+        states[gate] = decision
+    return states
+
+
+def approved_gates(states: Mapping[Gate, GateDecision]) -> set[Gate]:
+    return {g for g, d in states.items() if d is GateDecision.APPROVED}
+
+
+def pending_gate(stage: Stage, states: Mapping[Gate, GateDecision]) -> Gate | None:
+    """The gate that guards the next stage and is not approved yet, if any."""
+    nxt = stage.next
+    gate = STAGE_GATE.get(nxt) if nxt else None
+    if gate is not None and states.get(gate) is not GateDecision.APPROVED:
+        return gate
+    return None
+
+
+def check_gate_decision(gate: Gate, stage: Stage, status: DealStatus) -> None:
+    if status in (DealStatus.LOST, DealStatus.DROPPED):
+        raise RuleError(f"the deal is {status.value}: no gate decisions on it")
+    if gate is Gate.ATAC and stage.order < Stage.CONTRACT.order:
+        raise RuleError("ATAC amends a signed contract: the deal has not reached Contract yet")
+
+
+def check_status_change(current: DealStatus, target: DealStatus, stage: Stage, reason: str) -> str:
+    if current == target:
+        raise RuleError(f"the deal is already {target.value}", field="status")
+    if target in (DealStatus.LOST, DealStatus.DROPPED) and not reason.strip():
+        raise RuleError(f"say why the deal is {target.value}: a reason is required", field="reason")
+    if target is DealStatus.WON and stage.order < Stage.CONTRACT.order:
+        raise RuleError(
+            f"a deal is won when the contract is signed: it is still in {stage.label}",
+            field="status",
+        )
+    return reason.strip()
+
+
+# --- handoffs ------------------------------------------------------------------------
+
+HANDOFF_MOVES: dict[str, tuple[tuple[HandoffState, ...], HandoffState]] = {
+    "send": ((HandoffState.DRAFTED, HandoffState.REJECTED), HandoffState.SENT),
+    "accept": ((HandoffState.SENT,), HandoffState.ACCEPTED),
+    "reject": ((HandoffState.SENT,), HandoffState.REJECTED),
+    "withdraw": ((HandoffState.SENT,), HandoffState.DRAFTED),
+}
+
+
+def handoff_transition(state: HandoffState, action: str, reason: str = "") -> HandoffState:
+    """drafted → sent → accepted, or rejected (with a reason) and then re-sent."""
+    sources, target = HANDOFF_MOVES[action]
+    if state not in sources:
+        allowed = " or ".join(s.value for s in sources)
+        raise RuleError(f"cannot {action} a handoff that is {state.value} (it must be {allowed})")
+    if action == "reject" and not reason.strip():
+        raise RuleError("say why the handoff is rejected: a reason is required", field="reason")
+    return target
+
+
+def check_handoff_roles(sender: Role, receiver: Role) -> None:
+    for role in (sender, receiver):
+        if role not in TRIANGLE:
+            raise RuleError(f"handoffs pass between AR, SR and FR, not {role.value}")
+    if sender == receiver:
+        raise RuleError("a handoff goes to another role", field="to_role")
+
+
+# --- risks ---------------------------------------------------------------------------
+
+HIGH_EXPOSURE = 15
+MEDIUM_EXPOSURE = 8
+
+
+def exposure(likelihood: int, impact: int) -> int:
+    return likelihood * impact
+
+
+def risk_level(value: int) -> RiskLevel:
+    if value >= HIGH_EXPOSURE:
+        return RiskLevel.HIGH
+    if value >= MEDIUM_EXPOSURE:
+        return RiskLevel.MEDIUM
+    return RiskLevel.LOW
+
+
+def is_overdue(due: date | None, done: bool, today: date) -> bool:
+    return due is not None and not done and due < today

@@ -1,0 +1,16 @@
+"""Who is acting: ``--as``, else ``DEALROOM_USER``, else the OS login name."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+
+def acting_user(explicit: str | None = None) -> str:
+    for candidate in (explicit, os.environ.get("DEALROOM_USER")):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name for this uid (e.g. some containers)
+        return f"uid{os.getuid()}"

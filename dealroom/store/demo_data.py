@@ -1,0 +1,168 @@
+"""The words demo data is made of: people, customers, and what teams really write.
+
+Names mix CJK, accented and plain Latin text on purpose, as real teams' data does.
+"""
+
+from __future__ import annotations
+
+from dealroom.domain import Role, Stage
+
+PEOPLE = [
+    ("wei", "Wei Zhang 张伟"),
+    ("lina", "李娜"),
+    ("jose", "José Álvarez"),
+    ("zoe", "Zoë Müller"),
+    ("ana", "Ana Lima"),
+    ("priya", "Priya Nair"),
+    ("soren", "Søren Østergaard"),
+    ("chenjing", "陈静"),
+    ("francois", "François Dubois"),
+    ("kenji", "Kenji Tanaka 田中健二"),
+    ("ade", "Olúṣẹ́gun Adé"),
+    ("maria", "María José Peña"),
+    ("omar", "Omar Haddad"),
+    ("yuki", "Yuki Sato"),
+]
+SPONSORS = [("sam", "Sam O'Connor"), ("mei", "Mei Lin 林美")]
+
+ACCOUNTS = [
+    ("ACME Telecom", "ACME", "S"),
+    ("Nordlicht Energie GmbH", "NORD", "A"),
+    ("上海银行 Bank of Shanghai", "BOSH", "S"),
+    ("Café Lumière SA", "CAFE", "C"),
+    ("Grupo Andino", "ANDI", "B"),
+    ("桜鉄道 Sakura Rail", "SAKU", "A"),
+    ("Helios Grid", "HELI", "B"),
+    ("Öresund Ports", "ORES", "B"),
+    ("Banco Pacífico", "PACI", "A"),
+    ("深圳地铁 Shenzhen Metro", "SZMT", "S"),
+    ("Kilimanjaro Mobile", "KILI", "C"),
+    ("Fjord Fisheries AS", "FJOR", "C"),
+]
+REGIONS = ["North", "South", "East", "West", "Central", "Metro", "Coastal", "Highland"]
+
+PRODUCTS = ["5G", "CORE", "DC", "WAN", "IOT", "CLOUD", "SEC", "OSS", "FTTH", "MW", "EDGE", "SDN"]
+PRODUCT_NAMES = {
+    "5G": "5G radio rollout",
+    "CORE": "core network refresh",
+    "DC": "data centre build",
+    "WAN": "enterprise WAN",
+    "IOT": "IoT platform",
+    "CLOUD": "private cloud",
+    "SEC": "security operations centre",
+    "OSS": "OSS/BSS modernisation",
+    "FTTH": "fibre to the home",
+    "MW": "microwave backhaul",
+    "EDGE": "edge computing",
+    "SDN": "SDN migration",
+}
+
+TASKS: dict[Role, list[str]] = {
+    Role.AR: [
+        "Map the decision chain at {acct}",
+        "Confirm budget and start date with procurement",
+        "Lunch with the CTO's chief of staff",
+        "Invite the customer to the reference site",
+        "Align commercial terms with finance",
+        "Agree payment milestones",
+        "Get the signed PO scanned and filed",
+        "Chase invoice #{n} with accounts payable",
+        "Prepare the executive visit agenda",
+        "Find out who sits on the evaluation team",
+        "Update the power map after the steering meeting",
+        "Send thank-you note after the demo",
+    ],
+    Role.SR: [
+        "Draft the {product} solution",
+        "Prepare BoQ v{n}",
+        "Technical briefing for the evaluators",
+        "Answer tender clarification #{n}",
+        "Price the configuration for option {n}",
+        "Write the differentiation one-pager",
+        "Review the tender's scoring rules",
+        "Run the proof of concept in the lab",
+        "Check licence counts with the vendor",
+        "Prepare the bid's technical volume",
+        "Align the roadmap slide with product line",
+    ],
+    Role.FR: [
+        "Site survey at {acct} {region} site",
+        "Draft the delivery plan",
+        "Logistics plan for optics",
+        "Installation schedule with subcontractor",
+        "Acceptance test plan v{n}",
+        "Delivery risk review",
+        "Book the customs broker",
+        "Train the customer's NOC team",
+        "Collect the acceptance certificate",
+        "Spare parts plan for year one",
+        "Confirm site power and cooling readiness",
+    ],
+}
+RISKS: dict[Role, list[str]] = {
+    Role.AR: [
+        "Competitor close to the CTO",
+        "Budget not yet approved by the board",
+        "Procurement wants 180-day payment terms",
+        "Key sponsor may change roles",
+        "No coach inside the customer yet",
+        "Customer merging with a rival",
+    ],
+    Role.SR: [
+        "Tender spec leans to the competitor's product",
+        "Interop with the legacy OSS unproven",
+        "Price 12% above the customer's expectation",
+        "Licence model unclear to evaluators",
+        "Performance target at the edge of our spec",
+    ],
+    Role.FR: [
+        "Customs delay on optical modules",
+        "Site not ready: power upgrade pending",
+        "Subcontractor capacity in {region}",
+        "Acceptance criteria vague in the contract",
+        "Monsoon season overlaps installation window",
+    ],
+}
+MITIGATIONS = [
+    "Escalate to the sponsor for an executive call",
+    "Weekly check-in with procurement",
+    "Second-source the components",
+    "Offer a phased rollout",
+    "Bring the product line expert to the next workshop",
+    "Pre-stage equipment in the warehouse",
+    "",
+]
+HANDOFFS: list[tuple[Role, Role, str, Stage]] = [
+    (Role.AR, Role.SR, "Customer needs and pain points", Stage.OPPORTUNITY),
+    (Role.AR, Role.SR, "Decision criteria from the evaluation team", Stage.PRE_BID),
+    (Role.SR, Role.AR, "Solution and quotation for the bid", Stage.BID),
+    (Role.AR, Role.SR, "Commercial terms back from negotiation", Stage.BID),
+    (Role.SR, Role.FR, "BoQ v{n} and delivery assumptions", Stage.BID),
+    (Role.AR, Role.FR, "Signed contract and customer contacts", Stage.CONTRACT),
+    (Role.FR, Role.AR, "Acceptance certificate for invoicing", Stage.DELIVERY),
+    (Role.FR, Role.SR, "Technical issues found on site", Stage.DELIVERY),
+    (Role.SR, Role.FR, "Configuration change after site survey", Stage.DELIVERY),
+    (Role.AR, Role.FR, "Customer's change request #{n}", Stage.DELIVERY),
+]
+LOSS_REASONS = [
+    "Competitor undercut our price by 20%",
+    "Customer postponed the project indefinitely",
+    "Tender cancelled by the ministry",
+    "Lost on technical score",
+    "Budget moved to another programme",
+    "No-bid: margin below the floor",
+]
+REJECT_REASONS = [
+    "Missing the power budget per site",
+    "Quotation lacks the support fees",
+    "Contacts list is incomplete",
+    "Needs the customer's sign-off first",
+]
+GATE_NOTES = [
+    "Clear budget and start date",
+    "Go: differentiated solution",
+    "Margin above floor",
+    "Legal terms cleared",
+    "",
+    "Conditional on a price review",
+]

@@ -1,0 +1,224 @@
+"""Where the database is, how to connect to it safely, and keeping its schema current."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from dealroom.store.errors import SchemaError, StoreError
+
+#: The newest migration; ``tests/test_migrations.py`` checks it matches Alembic's head.
+HEAD_REVISION = "0002"
+
+#: How long a writer waits for another's transaction before giving up, in milliseconds.
+BUSY_TIMEOUT_MS = 30_000
+
+_WRITE = "dealroom_write"
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("dealroom", appauthor=False) / "dealroom.db"
+
+
+def demo_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("dealroom", appauthor=False) / "demo.db"
+
+
+def resolve_url(value: str | None) -> str:
+    """``--db`` or ``DEALROOM_DB``: a file path or an SQLAlchemy URL; default the data dir."""
+    raw = value or os.environ.get("DEALROOM_DB") or ""
+    if not raw:
+        path = default_db_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    if "://" not in raw:
+        return f"sqlite:///{Path(raw).expanduser().resolve()}"
+    for plain in ("postgresql://", "postgres://"):
+        if raw.startswith(plain):
+            return "postgresql+psycopg://" + raw[len(plain) :]
+    return raw
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return None
+    return Path(parsed.database)
+
+
+def check_sqlite_file(path: Path) -> bool:
+    """Say clearly when the file cannot be used; return whether it can be written."""
+    if path.exists():
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory, not a database file")
+        if not os.access(path, os.R_OK):
+            raise StoreError(f"you may not read the database {path}: ask its owner for access")
+        # WAL needs the -wal and -shm files beside the database, so the folder too.
+        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    if not path.parent.is_dir():
+        raise StoreError(f"cannot create the database {path}: folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(f"cannot create the database {path}: you may not write to {path.parent}")
+    return True
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"not a database URL or file path: {url!r}") from None
+    backend = parsed.get_backend_name()
+    try:
+        if backend == "sqlite":
+            engine = create_engine(
+                url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+            )
+            _make_sqlite_safe(engine)
+        else:
+            engine = create_engine(url, pool_pre_ping=True, connect_args=_connect_args(backend))
+    except (NoSuchModuleError, ImportError) as exc:
+        raise StoreError(f"no driver for {describe_url(url)}: {exc}") from None
+    return engine
+
+
+def _connect_args(backend: str) -> dict[str, object]:
+    if backend == "postgresql":
+        return {"connect_timeout": 5, "application_name": "dealroom"}
+    return {}
+
+
+def _make_sqlite_safe(engine: Engine) -> None:
+    """WAL, a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for writes.
+
+    pysqlite's own transaction handling begins lazily and as DEFERRED, so two processes
+    can read the same row and both write: one update is lost or one fails with
+    "database is locked". We switch it off and begin transactions ourselves; a write
+    transaction takes the write lock up front and others wait (busy timeout) for it.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal" and mode != "memory":
+            # A read-only file keeps its mode; reads still work.
+            with contextlib.suppress(sqlite3.OperationalError):
+                cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: object) -> None:
+        options = conn.get_execution_options()  # type: ignore[attr-defined]
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITE) else "BEGIN")  # type: ignore[attr-defined]
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, whose transactions take the write lock when they begin."""
+    return engine.execution_options(**{_WRITE: True})
+
+
+def explain_operational(exc: OperationalError, url: str) -> StoreError:
+    """Turn a driver's error into one line that says what to do."""
+    msg = str(exc.orig) if exc.orig is not None else str(exc)
+    first = msg.strip().splitlines()[0] if msg.strip() else "unknown error"
+    where = describe_url(url)
+    low = first.lower()
+    if "readonly" in low or "read-only" in low:
+        return StoreError(f"the database {where} is read-only for you: {first}")
+    if "locked" in low or "busy" in low:
+        return StoreError(f"the database {where} stayed locked by another writer; try again")
+    if "unable to open" in low:
+        return StoreError(f"cannot open the database {where}: {first}")
+    if "connection" in low or "could not" in low or "timeout" in low:
+        return StoreError(f"cannot reach the database {where}: {first}")
+    return StoreError(f"database error on {where}: {first}")
+
+
+# --- schema --------------------------------------------------------------------------
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision of the database, or None for an empty one."""
+    with engine.connect() as conn:
+        names = set(inspect(conn).get_table_names())
+        if "alembic_version" not in names:
+            if names & {"deal", "event"}:
+                raise SchemaError(
+                    "this database has deal tables but no schema revision: it was "
+                    "not made by dealroom"
+                )
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return row[0] if row else None
+
+
+def migrations_dir() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+def alembic_config(engine: Engine) -> object:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations up to ``revision`` in one write transaction."""
+    from alembic import command
+
+    cfg = alembic_config(engine)
+    with writer(engine).begin() as conn:
+        cfg.attributes["connection"] = conn  # type: ignore[attr-defined]
+        command.upgrade(cfg, revision)  # type: ignore[arg-type]
+
+
+def ensure_schema(engine: Engine, *, may_write: bool, auto_upgrade: bool = True) -> str | None:
+    """Bring an empty or older database to the current schema; say what to do otherwise."""
+    rev = current_revision(engine)
+    if rev == HEAD_REVISION:
+        return rev
+    if rev is not None and not _known_revision(rev):
+        raise SchemaError(
+            f"the database is at schema revision {rev}, newer than this dealroom knows "
+            f"({HEAD_REVISION}): upgrade dealroom (pip install -U dealroom)"
+        )
+    if not may_write or not auto_upgrade:
+        state = "empty" if rev is None else f"at schema revision {rev}"
+        raise SchemaError(
+            f"the database is {state}; this dealroom needs {HEAD_REVISION}: run "
+            "`dealroom upgrade` as a user who may write it"
+        )
+    upgrade(engine)
+    return HEAD_REVISION
+
+
+def _known_revision(rev: str) -> bool:
+    versions = migrations_dir() / "versions"
+    return any(p.name.startswith(f"{rev}_") for p in versions.glob("*.py"))

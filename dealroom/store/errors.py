@@ -1,0 +1,53 @@
+"""Errors the store raises. Each message is written for the person at the keyboard."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """The database could not do what was asked; the message says why."""
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class ReadOnlyError(StoreError):
+    pass
+
+
+class SchemaError(StoreError):
+    """The database's schema is not the one this version of dealroom expects."""
+
+
+class ConflictError(StoreError):
+    """Someone changed the row after the caller read it.
+
+    ``changed`` lists the fields changed since ``expected`` (from the event log), ``by``
+    who changed them, and ``current`` holds the row as it is now, so a form can show
+    both versions side by side.
+    """
+
+    def __init__(
+        self,
+        entity: str,
+        entity_id: int,
+        expected: int,
+        actual: int | None,
+        changed: list[str],
+        by: list[str],
+        current: object | None,
+    ) -> None:
+        self.entity = entity
+        self.entity_id = entity_id
+        self.expected = expected
+        self.actual = actual
+        self.changed = changed
+        self.by = by
+        self.current = current
+        if actual is None:
+            what = f"{entity} #{entity_id} was deleted"
+        else:
+            fields = ", ".join(changed) if changed else "its fields"
+            what = f"{entity} #{entity_id} was changed ({fields})"
+        who = f" by {', '.join(by)}" if by else ""
+        super().__init__(f"{what}{who} after you opened it: reload to see it, then try again")

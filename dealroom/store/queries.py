@@ -1,0 +1,448 @@
+"""Reads: each returns plain views in a fixed number of queries, whatever the size."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from dealroom.domain import (
+    STAGES,
+    TRIANGLE,
+    DealStatus,
+    Gate,
+    GateDecision,
+    HandoffState,
+    Level,
+    RiskStatus,
+    Role,
+    Stage,
+    TaskStatus,
+    Tier,
+    rules,
+)
+from dealroom.store.base import StoreBase
+from dealroom.store.errors import NotFoundError
+from dealroom.store.tables import (
+    Account,
+    Deal,
+    DealMember,
+    Event,
+    GateRecord,
+    Handoff,
+    Person,
+    Risk,
+    StagePlan,
+    Task,
+)
+from dealroom.store.views import (
+    AccountView,
+    DealRoomView,
+    DealView,
+    EventView,
+    GateView,
+    HandoffView,
+    MemberView,
+    PersonView,
+    PipelineRow,
+    RiskView,
+    TaskView,
+    TimelineStage,
+)
+
+_T = Task.__table__.c  # type: ignore[attr-defined]
+_R = Risk.__table__.c  # type: ignore[attr-defined]
+_H = Handoff.__table__.c  # type: ignore[attr-defined]
+_D = Deal.__table__.c  # type: ignore[attr-defined]
+_P = Person.__table__.c  # type: ignore[attr-defined]
+_A = Account.__table__.c  # type: ignore[attr-defined]
+_M = DealMember.__table__.c  # type: ignore[attr-defined]
+_G = GateRecord.__table__.c  # type: ignore[attr-defined]
+_E = Event.__table__.c  # type: ignore[attr-defined]
+_S = StagePlan.__table__.c  # type: ignore[attr-defined]
+
+ACTIVE = (DealStatus.OPEN.value, DealStatus.WON.value)
+
+
+def deal_rows(s: Session, *where: ColumnElement[bool]) -> list[DealView]:
+    stmt = (
+        select(*_D, _A.name.label("account"), _A.tier)
+        .join_from(Deal, Account, _D.account_id == _A.id)
+        .where(*where)
+    )
+    return [
+        DealView(
+            id=r.id,
+            code=r.code,
+            name=r.name,
+            account_id=r.account_id,
+            account=r.account,
+            tier=Tier(r.tier),
+            amount=r.amount,
+            currency=r.currency,
+            close_date=r.close_date,
+            stage=Stage(r.stage),
+            probability_override=r.probability_override,
+            level=Level(r.level),
+            status=DealStatus(r.status),
+            status_reason=r.status_reason,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            version=r.version,
+        )
+        for r in s.execute(stmt)
+    ]
+
+
+def task_rows(s: Session, *where: ColumnElement[bool]) -> list[TaskView]:
+    stmt = (
+        select(*_T, _P.handle.label("owner"), _P.name.label("owner_name"))
+        .join_from(Task, Person, _T.owner_id == _P.id, isouter=True)
+        .where(*where)
+        .order_by(_T.due.is_(None), _T.due, _T.id)
+    )
+    return [
+        TaskView(
+            id=r.id,
+            deal_id=r.deal_id,
+            role=Role(r.role),
+            title=r.title,
+            owner=r.owner,
+            owner_name=r.owner_name,
+            due=r.due,
+            status=TaskStatus(r.status),
+            stage=Stage(r.stage) if r.stage else None,
+            note=r.note,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            status_changed_at=r.status_changed_at,
+            version=r.version,
+        )
+        for r in s.execute(stmt)
+    ]
+
+
+def risk_rows(s: Session, *where: ColumnElement[bool]) -> list[RiskView]:
+    stmt = (
+        select(*_R, _P.handle.label("owner"), _P.name.label("owner_name"))
+        .join_from(Risk, Person, _R.owner_id == _P.id, isouter=True)
+        .where(*where)
+        .order_by(_R.id)
+    )
+    return [
+        RiskView(
+            id=r.id,
+            deal_id=r.deal_id,
+            role=Role(r.role),
+            title=r.title,
+            likelihood=r.likelihood,
+            impact=r.impact,
+            mitigation=r.mitigation,
+            owner=r.owner,
+            owner_name=r.owner_name,
+            status=RiskStatus(r.status),
+            escalated=bool(r.escalated),
+            escalated_at=r.escalated_at,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            version=r.version,
+        )
+        for r in s.execute(stmt)
+    ]
+
+
+def handoff_rows(s: Session, *where: ColumnElement[bool]) -> list[HandoffView]:
+    stmt = select(*_H).where(*where).order_by(_H.id)
+    return [
+        HandoffView(
+            id=r.id,
+            deal_id=r.deal_id,
+            from_role=Role(r.from_role),
+            to_role=Role(r.to_role),
+            title=r.title,
+            note=r.note,
+            due=r.due,
+            state=HandoffState(r.state),
+            reason=r.reason,
+            sent_at=r.sent_at,
+            decided_at=r.decided_at,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            version=r.version,
+        )
+        for r in s.execute(stmt)
+    ]
+
+
+def gate_rows(s: Session, *where: ColumnElement[bool]) -> list[GateView]:
+    stmt = select(*_G).where(*where).order_by(_G.decided_at, _G.id)
+    return [
+        GateView(
+            id=r.id,
+            deal_id=r.deal_id,
+            gate=Gate(r.gate),
+            decision=GateDecision(r.decision),
+            decided_by=r.decided_by,
+            decided_at=r.decided_at,
+            note=r.note,
+        )
+        for r in s.execute(stmt)
+    ]
+
+
+def member_rows(s: Session, *where: ColumnElement[bool]) -> list[MemberView]:
+    stmt = (
+        select(*_M, _P.handle, _P.name)
+        .join_from(DealMember, Person, _M.person_id == _P.id)
+        .where(*where)
+        .order_by(_M.id)
+    )
+    return [
+        MemberView(
+            id=r.id,
+            deal_id=r.deal_id,
+            person_id=r.person_id,
+            handle=r.handle,
+            name=r.name,
+            role=Role(r.role),
+            version=r.version,
+        )
+        for r in s.execute(stmt)
+    ]
+
+
+def person_view(r: Any) -> PersonView:
+    return PersonView(id=r.id, handle=r.handle, name=r.name, email=r.email, version=r.version)
+
+
+def timeline(
+    deal: DealView, plans: Sequence[Any], gates: Sequence[GateView]
+) -> list[TimelineStage]:
+    by_stage = {Stage(p.stage): p for p in plans}
+    states = rules.latest_gate_states((g.gate, g.decision) for g in gates)
+    out = []
+    for stage in STAGES:
+        plan = by_stage.get(stage)
+        gate = rules.STAGE_GATE.get(stage)
+        out.append(
+            TimelineStage(
+                stage=stage,
+                planned=plan.planned if plan else None,
+                actual=plan.actual if plan else None,
+                gate=gate,
+                gate_state=states.get(gate) if gate else None,
+                current=stage is deal.stage,
+                reached=stage.order <= deal.stage.order,
+            )
+        )
+    return out
+
+
+class Queries(StoreBase):
+    """The store's reads. Every method opens one read transaction."""
+
+    def people(self) -> list[PersonView]:
+        with self._read() as s:
+            return [person_view(r) for r in s.execute(select(*_P).order_by(_P.name))]
+
+    def person(self, handle: str) -> PersonView | None:
+        with self._read() as s:
+            r = s.execute(select(*_P).where(_P.handle == handle)).first()
+            return person_view(r) if r else None
+
+    def accounts(self) -> list[AccountView]:
+        with self._read() as s:
+            rows = s.execute(select(*_A).order_by(_A.name))
+            return [AccountView(r.id, r.name, Tier(r.tier), r.version) for r in rows]
+
+    def deal(self, code: str) -> DealView:
+        with self._read() as s:
+            return self._deal_view(s, code)
+
+    def _deal_view(self, s: Session, code: str) -> DealView:
+        found = deal_rows(s, _D.code == code.strip().upper())
+        if not found:
+            self._deal_by_code(s, code)  # raises NotFoundError with suggestions
+        return found[0]
+
+    def deal_codes(self) -> list[tuple[str, str]]:
+        """(code, name) of every deal, for "go to deal" and completion."""
+        with self._read() as s:
+            return [(r.code, r.name) for r in s.execute(select(_D.code, _D.name).order_by(_D.code))]
+
+    def task(self, task_id: int) -> TaskView:
+        with self._read() as s:
+            return _one(task_rows(s, _T.id == task_id), "task", task_id)
+
+    def risk(self, risk_id: int) -> RiskView:
+        with self._read() as s:
+            return _one(risk_rows(s, _R.id == risk_id), "risk", risk_id)
+
+    def handoff(self, handoff_id: int) -> HandoffView:
+        with self._read() as s:
+            return _one(handoff_rows(s, _H.id == handoff_id), "handoff", handoff_id)
+
+    def deal_room(self, code: str) -> DealRoomView:
+        """The deal with its members, timeline, gates, tasks, risks and handoffs: 7 queries."""
+        with self._read() as s:
+            deal = self._deal_view(s, code)
+            members = member_rows(s, _M.deal_id == deal.id)
+            plans = s.execute(select(*_S).where(_S.deal_id == deal.id)).all()
+            gates = gate_rows(s, _G.deal_id == deal.id)
+            tasks = task_rows(s, _T.deal_id == deal.id)
+            risks = risk_rows(s, _R.deal_id == deal.id)
+            handoffs = handoff_rows(s, _H.deal_id == deal.id)
+        leads = {m.role: m for m in members if m.role in TRIANGLE}
+        return DealRoomView(
+            deal=deal,
+            members=members,
+            timeline=timeline(deal, plans, gates),
+            gates=gates,
+            tasks=tasks,
+            risks=risks,
+            handoffs=handoffs,
+            leads=leads,
+        )
+
+    def pipeline(
+        self,
+        *,
+        stage: Stage | None = None,
+        mine: bool = False,
+        include_closed: bool = False,
+        today: date | None = None,
+    ) -> list[PipelineRow]:
+        """One row per deal with its leads and health flags, in six queries."""
+        day = today or self.today()
+        where: list[ColumnElement[bool]] = []
+        if not include_closed:
+            where.append(_D.status.in_(ACTIVE))
+        if stage is not None:
+            where.append(_D.stage == stage.value)
+        with self._read() as s:
+            if mine:
+                me = select(_M.deal_id).join(Person, _M.person_id == _P.id)
+                where.append(_D.id.in_(me.where(_P.handle == self.actor)))
+            deals = deal_rows(s, *where)
+            ids = select(_D.id).where(*where)
+            leads: dict[int, dict[Role, str]] = defaultdict(dict)
+            lead_roles = [r.value for r in TRIANGLE]
+            for r in s.execute(
+                select(_M.deal_id, _M.role, _P.name)
+                .join_from(DealMember, Person, _M.person_id == _P.id)
+                .where(_M.role.in_(lead_roles), _M.deal_id.in_(ids))
+            ):
+                leads[r.deal_id][Role(r.role)] = r.name
+            tasks = _counts(
+                s,
+                _T.deal_id,
+                _T.deal_id.in_(ids),
+                overdue=and_(_T.status != TaskStatus.DONE.value, _T.due < day),
+                blocked=_T.status == TaskStatus.BLOCKED.value,
+            )
+            risks = _counts(
+                s,
+                _R.deal_id,
+                _R.deal_id.in_(ids),
+                high=and_(
+                    _R.status != RiskStatus.CLOSED.value,
+                    or_(_R.likelihood * _R.impact >= rules.HIGH_EXPOSURE, _R.escalated),
+                ),
+            )
+            handoffs = _counts(
+                s, _H.deal_id, _H.deal_id.in_(ids), waiting=_H.state == HandoffState.SENT.value
+            )
+            gate_states: dict[int, dict[Gate, GateDecision]] = defaultdict(dict)
+            for r in s.execute(
+                select(_G.deal_id, _G.gate, _G.decision)
+                .where(_G.deal_id.in_(ids))
+                .order_by(_G.decided_at, _G.id)
+            ):
+                gate_states[r.deal_id][Gate(r.gate)] = GateDecision(r.decision)
+        rows = []
+        for d in deals:
+            t, k, h = tasks.get(d.id, {}), risks.get(d.id, {}), handoffs.get(d.id, {})
+            pending = None
+            if d.status is DealStatus.OPEN or d.status is DealStatus.WON:
+                pending = rules.pending_gate(d.stage, gate_states.get(d.id, {}))
+            rows.append(
+                PipelineRow(
+                    deal=d,
+                    leads=leads.get(d.id, {}),
+                    overdue_tasks=t.get("overdue", 0),
+                    blocked_tasks=t.get("blocked", 0),
+                    high_risks=k.get("high", 0),
+                    waiting_handoffs=h.get("waiting", 0),
+                    pending_gate=pending,
+                )
+            )
+        rows.sort(
+            key=lambda row: (-row.deal.stage.order, row.deal.close_date or date.max, row.deal.code)
+        )
+        return rows
+
+    def events(
+        self,
+        *,
+        code: str | None = None,
+        since: datetime | None = None,
+        after_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[EventView]:
+        """The event log, oldest first."""
+        with self._read() as s:
+            stmt = select(*_E, _D.code.label("deal_code")).join_from(
+                Event, Deal, _E.deal_id == _D.id, isouter=True
+            )
+            if code is not None:
+                stmt = stmt.where(_E.deal_id == self._deal_by_code(s, code).id)
+            if since is not None:
+                stmt = stmt.where(_E.at >= since)
+            if after_id is not None:
+                stmt = stmt.where(_E.id > after_id)
+            stmt = stmt.order_by(_E.id)
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            return [
+                EventView(
+                    id=r.id,
+                    at=r.at,
+                    actor=r.actor,
+                    deal_id=r.deal_id,
+                    deal_code=r.deal_code,
+                    entity=r.entity,
+                    entity_id=r.entity_id,
+                    entity_version=r.entity_version,
+                    action=r.action,
+                    changes=json.loads(r.changes),
+                    summary=r.summary,
+                )
+                for r in s.execute(stmt)
+            ]
+
+    def last_event_id(self) -> int:
+        with self._read() as s:
+            return s.execute(select(func.max(_E.id))).scalar() or 0
+
+
+def _counts(
+    s: Session, key: Any, where: ColumnElement[bool], **conditions: ColumnElement[bool]
+) -> dict[int, dict[str, int]]:
+    """Per deal, how many rows meet each condition, in one grouped query."""
+    cols = [func.sum(case((cond, 1), else_=0)).label(name) for name, cond in conditions.items()]
+    out: dict[int, dict[str, int]] = {}
+    for r in s.execute(select(key.label("k"), *cols).where(where).group_by(key)):
+        out[r.k] = {name: int(getattr(r, name) or 0) for name in conditions}
+    return out
+
+
+def _one(found: list[Any], entity: str, row_id: int) -> Any:
+    if not found:
+        raise NotFoundError(f"no {entity} #{row_id}")
+    return found[0]

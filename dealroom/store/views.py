@@ -1,0 +1,256 @@
+"""What reads return: plain, frozen, detached objects.
+
+Nothing here touches the database, so a screen can hold and pass these around freely
+(and importing this module costs nothing: no SQLAlchemy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dealroom.domain import (
+    DealStatus,
+    Gate,
+    GateDecision,
+    HandoffState,
+    Level,
+    RiskLevel,
+    RiskStatus,
+    Role,
+    Stage,
+    TaskStatus,
+    Tier,
+    rules,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    id: int
+    handle: str
+    name: str
+    email: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    id: int
+    name: str
+    tier: Tier
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class DealView:
+    id: int
+    code: str
+    name: str
+    account_id: int
+    account: str
+    tier: Tier
+    amount: int
+    currency: str
+    close_date: date | None
+    stage: Stage
+    probability_override: int | None
+    level: Level
+    status: DealStatus
+    status_reason: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @property
+    def probability(self) -> int:
+        return rules.probability(self.stage, self.probability_override, self.status)
+
+    @property
+    def weighted(self) -> int:
+        return rules.weighted(self.amount, self.probability)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    id: int
+    deal_id: int
+    person_id: int
+    handle: str
+    name: str
+    role: Role
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    id: int
+    deal_id: int
+    role: Role
+    title: str
+    owner: str | None
+    owner_name: str | None
+    due: date | None
+    status: TaskStatus
+    stage: Stage | None
+    note: str
+    created_at: datetime
+    updated_at: datetime
+    status_changed_at: datetime
+    version: int
+
+    @property
+    def done(self) -> bool:
+        return self.status is TaskStatus.DONE
+
+    def overdue(self, today: date) -> bool:
+        return rules.is_overdue(self.due, self.done, today)
+
+
+@dataclass(frozen=True, slots=True)
+class RiskView:
+    id: int
+    deal_id: int
+    role: Role
+    title: str
+    likelihood: int
+    impact: int
+    mitigation: str
+    owner: str | None
+    owner_name: str | None
+    status: RiskStatus
+    escalated: bool
+    escalated_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @property
+    def exposure(self) -> int:
+        return rules.exposure(self.likelihood, self.impact)
+
+    @property
+    def level(self) -> RiskLevel:
+        return rules.risk_level(self.exposure)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not RiskStatus.CLOSED
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffView:
+    id: int
+    deal_id: int
+    from_role: Role
+    to_role: Role
+    title: str
+    note: str
+    due: date | None
+    state: HandoffState
+    reason: str
+    sent_at: datetime | None
+    decided_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    def age_days(self, now: datetime) -> int:
+        """Days since it was sent (or drafted, if never sent)."""
+        start = self.sent_at or self.created_at
+        return max(0, (now - start).days)
+
+
+@dataclass(frozen=True, slots=True)
+class GateView:
+    id: int
+    deal_id: int
+    gate: Gate
+    decision: GateDecision
+    decided_by: str
+    decided_at: datetime
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineStage:
+    stage: Stage
+    planned: date | None
+    actual: date | None
+    gate: Gate | None
+    gate_state: GateDecision | None
+    current: bool
+    reached: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    id: int
+    at: datetime
+    actor: str
+    deal_id: int | None
+    deal_code: str | None
+    entity: str
+    entity_id: int | None
+    entity_version: int | None
+    action: str
+    changes: dict[str, list[object]]
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineRow:
+    deal: DealView
+    leads: dict[Role, str]
+    overdue_tasks: int
+    blocked_tasks: int
+    high_risks: int
+    waiting_handoffs: int
+    pending_gate: Gate | None
+
+    @property
+    def flags(self) -> str:
+        """Flags as symbols, for lists: ``!2`` overdue, ``#1`` blocked, ``▲1`` high risk,
+        ``⇄1`` handoff waiting, ``◆ATB`` gate pending."""
+        parts = []
+        if self.overdue_tasks:
+            parts.append(f"!{self.overdue_tasks}")
+        if self.blocked_tasks:
+            parts.append(f"#{self.blocked_tasks}")
+        if self.high_risks:
+            parts.append(f"▲{self.high_risks}")
+        if self.waiting_handoffs:
+            parts.append(f"⇄{self.waiting_handoffs}")
+        if self.pending_gate:
+            parts.append(f"◆{self.pending_gate.value}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class DealRoomView:
+    """Everything the deal room shows, read in a fixed number of queries."""
+
+    deal: DealView
+    members: list[MemberView]
+    timeline: list[TimelineStage]
+    gates: list[GateView]
+    tasks: list[TaskView]
+    risks: list[RiskView]
+    handoffs: list[HandoffView]
+    leads: dict[Role, MemberView] = field(default_factory=dict)
+
+    @property
+    def gate_states(self) -> dict[Gate, GateDecision]:
+        return rules.latest_gate_states((g.gate, g.decision) for g in self.gates)
+
+    def tasks_for(self, role: Role) -> list[TaskView]:
+        return [t for t in self.tasks if t.role is role]
+
+    def risks_for(self, role: Role) -> list[RiskView]:
+        return sorted(
+            (r for r in self.risks if r.role is role),
+            key=lambda r: (not r.is_open, not r.escalated, -r.exposure, r.id),
+        )
+
+    def handoffs_for(self, role: Role) -> list[HandoffView]:
+        return [h for h in self.handoffs if role in (h.from_role, h.to_role)]
