@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len, set_cell_size
+
 # C0 controls (but tab and newline), DEL and C1 controls: never sent to a terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -39,3 +41,11 @@ def short_money(amount: int) -> str:
             scaled = amount / size
             return f"{scaled:.1f}{suffix}" if scaled < 100 else f"{scaled:.0f}{suffix}"
     return str(amount)
+
+
+def fit(text: str, width: int, right: bool = False) -> str:
+    """Pad or cut ``text`` to exactly ``width`` cells (CJK counts two), cut with an ellipsis."""
+    if cell_len(text) > width:
+        return set_cell_size(text, max(0, width - 1)) + "…" if width > 0 else ""
+    pad = " " * (width - cell_len(text))
+    return pad + text if right else text + pad

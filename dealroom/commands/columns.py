@@ -12,7 +12,9 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
+
+from dealroom.textutil import fit
 
 BOLD, DIM, RED, YELLOW, RESET = "\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[33m", "\x1b[0m"
 
@@ -27,14 +29,6 @@ class Column:
 
 def use_color() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
-def fit(text: str, width: int, right: bool = False) -> str:
-    """Pad or cut ``text`` to exactly ``width`` cells, ending a cut with an ellipsis."""
-    if cell_len(text) > width:
-        return set_cell_size(text, max(0, width - 1)) + "…" if width > 0 else ""
-    pad = " " * (width - cell_len(text))
-    return pad + text if right else text + pad
 
 
 def layout(columns: Sequence[Column], rows: Sequence[Sequence[str]], total: int) -> list[int]:

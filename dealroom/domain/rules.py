@@ -6,6 +6,7 @@ person at the keyboard; the store and the command line show it as it is.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -14,6 +15,7 @@ from typing import TypeVar
 
 from dealroom.domain.model import (
     STAGE_GATE,
+    STAGE_INFO,
     STAGES,
     TRIANGLE,
     DealStatus,
@@ -79,7 +81,12 @@ def parse_stage(text: str) -> Stage:
     if key in _STAGE_ALIASES:
         return _STAGE_ALIASES[key]
     for stage in STAGES:
-        info_keys = (stage.value, stage.label.lower(), stage.name.lower())
+        info_keys = (
+            stage.value,
+            stage.label.lower(),
+            stage.name.lower(),
+            STAGE_INFO[stage].short.lower(),
+        )
         if key in info_keys or key == stage.value.replace("_", "-"):
             return stage
     choices = ", ".join(s.value for s in STAGES)
@@ -140,6 +147,8 @@ def parse_amount(text: str) -> int:
         value = float(raw) * scale if scale != 1 or "." in raw else int(raw)
     except ValueError:
         raise RuleError(f"amount {text!r} is not a number", field="amount") from None
+    if not math.isfinite(value):
+        raise RuleError(f"amount {text!r} is not a number", field="amount")
     return check_amount(round(value))
 
 
@@ -301,3 +310,18 @@ def risk_level(value: int) -> RiskLevel:
 
 def is_overdue(due: date | None, done: bool, today: date) -> bool:
     return due is not None and not done and due < today
+
+
+# --- funnel --------------------------------------------------------------------------
+
+
+def funnel(deals: Iterable[tuple[Stage, int]]) -> dict[Stage, tuple[int, int]]:
+    """Per stage, in LTC order: how many deals and their weighted amount.
+
+    Give ``(stage, weighted amount)`` for each deal.
+    """
+    out = {stage: (0, 0) for stage in STAGES}
+    for stage, amount in deals:
+        count, total = out[stage]
+        out[stage] = (count + 1, total + amount)
+    return out

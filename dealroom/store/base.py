@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Any, Self, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col
@@ -59,9 +59,9 @@ class StoreBase:
         self._writer = eng.writer(self.engine)
         try:
             eng.ensure_schema(self.engine, may_write=self.writable, auto_upgrade=auto_upgrade)
-        except (OperationalError, ProgrammingError) as exc:
+        except DBAPIError as exc:
             self.engine.dispose()
-            raise eng.explain_operational(exc, url) from None  # type: ignore[arg-type]
+            raise eng.explain_operational(exc, url) from None
         except BaseException:
             self.engine.dispose()
             raise

@@ -225,6 +225,7 @@ class DealCommands(Queries):
             if diff:
                 row.updated_at = self.now()
                 s.flush()
+                readable = self._deal_readable(s, diff)
                 self._log(
                     s,
                     deal_id=row.id,
@@ -232,10 +233,30 @@ class DealCommands(Queries):
                     entity_id=row.id,
                     action="update",
                     version=row.version,
-                    changes=diff,
-                    summary=f"edited deal {row.code} ({', '.join(diff)})",
+                    changes=readable,
+                    summary=f"edited deal {row.code} ({', '.join(readable)})",
                 )
             return deal_rows(s, _D.id == row.id)[0]
+
+    def _deal_readable(
+        self, s: Session, diff: dict[str, tuple[object, object]]
+    ) -> dict[str, tuple[object, object]]:
+        """The log speaks in ``update_deal``'s names: account by name, probability."""
+        out: dict[str, tuple[object, object]] = {}
+        for name, (old, new) in diff.items():
+            if name == "account_id":
+                found = s.execute(
+                    select(col(Account.id), col(Account.name)).where(
+                        col(Account.id).in_([old, new])
+                    )
+                )
+                names: dict[object, str] = {aid: aname for aid, aname in found}
+                out["account"] = (names.get(old), names.get(new))
+            elif name == "probability_override":
+                out["probability"] = (old, new)
+            else:
+                out[name] = (old, new)
+        return out
 
     def move_stage(self, code: str, target: Stage | str, *, version: int | None = None) -> DealView:
         """Move to ``target`` (a stage, ``"next"`` or ``"prev"``); forward moves need gates."""
@@ -252,7 +273,7 @@ class DealCommands(Queries):
                     raise RuleError(f"{current.label} is the first stage", field="stage")
                 goal = current.prev
             else:
-                goal = Stage(target)
+                goal = target if isinstance(target, Stage) else rules.parse_stage(target)
             gates = gate_rows(s, col(GateRecord.deal_id) == row.id)  # type: ignore[arg-type]
             approved = rules.approved_gates(
                 rules.latest_gate_states((g.gate, g.decision) for g in gates)
@@ -309,6 +330,8 @@ class DealCommands(Queries):
                 s.add(plan)
             old = plan.planned
             if old == planned:
+                if plan.id is None:
+                    s.expunge(plan)  # nothing to plan: leave no empty row behind
                 return
             plan.planned = planned
             s.flush()

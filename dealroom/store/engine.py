@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from dealroom.store.errors import SchemaError, StoreError
 
@@ -20,6 +20,7 @@ HEAD_REVISION = "0002"
 BUSY_TIMEOUT_MS = 30_000
 
 _WRITE = "dealroom_write"
+_MIGRATION_LOCK = 0x6465616C  # "deal"
 
 
 def default_db_path() -> Path:
@@ -141,7 +142,7 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{_WRITE: True})
 
 
-def explain_operational(exc: OperationalError, url: str) -> StoreError:
+def explain_operational(exc: DBAPIError, url: str) -> StoreError:
     """Turn a driver's error into one line that says what to do."""
     msg = str(exc.orig) if exc.orig is not None else str(exc)
     first = msg.strip().splitlines()[0] if msg.strip() else "unknown error"
@@ -195,6 +196,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     cfg = alembic_config(engine)
     with writer(engine).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several people opening a new database at once: one migrates, the others wait
+            # here and then find it current (SQLite's BEGIN IMMEDIATE does the same).
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         cfg.attributes["connection"] = conn  # type: ignore[attr-defined]
         command.upgrade(cfg, revision)  # type: ignore[arg-type]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -138,7 +138,7 @@ class ItemCommands(Queries):
             elif key == "owner":
                 values["owner_id"] = self._owner_id(s, value)
             elif key == "status":
-                values["status"] = TaskStatus(value).value
+                values["status"] = rules.parse_choice(TaskStatus, str(value), field="status").value
             elif key == "stage":
                 values["stage"] = Stage(value).value if value else None
             elif key == "role":
@@ -172,9 +172,15 @@ class ItemCommands(Queries):
         self._delete(Task, "task", task_id, version)
 
     def _delete(self, model: Any, entity: str, row_id: int, version: int | None) -> None:
+        reads: dict[str, tuple[Callable[..., list[Any]], Any]] = {
+            "task": (task_rows, _T),
+            "risk": (risk_rows, _R),
+            "handoff": (handoff_rows, _H),
+        }
+        read, cols = reads[entity]
         with self._write() as s:
             row = self._load(s, model, row_id, entity)
-            self._check_version(s, entity, row, version)
+            self._check_version(s, entity, row, version, lambda: read(s, cols.id == row_id)[0])
             title = row.title
             s.delete(row)
             s.flush()
@@ -254,7 +260,9 @@ class ItemCommands(Queries):
                 elif key == "owner":
                     values["owner_id"] = self._owner_id(s, value)
                 elif key == "status":
-                    values["status"] = RiskStatus(value).value
+                    values["status"] = rules.parse_choice(
+                        RiskStatus, str(value), field="status"
+                    ).value
                 elif key == "role":
                     values["role"] = rules.parse_lead_role(str(value)).value
                 else:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -49,6 +49,7 @@ from dealroom.store.views import (
     GateView,
     HandoffView,
     MemberView,
+    MyWorkView,
     PersonView,
     PipelineRow,
     RiskView,
@@ -425,6 +426,34 @@ class Queries(StoreBase):
                 )
                 for r in s.execute(stmt)
             ]
+
+    def my_work(self) -> MyWorkView:
+        """What waits on the acting person, across all active deals: 5 queries."""
+        with self._read() as s:
+            me = s.execute(select(_P.id).where(_P.handle == self.actor)).scalar()
+            active = select(_D.id).where(_D.status.in_(ACTIVE))
+            tasks = task_rows(
+                s, _T.owner_id == me, _T.status != TaskStatus.DONE.value, _T.deal_id.in_(active)
+            )
+            risks = risk_rows(
+                s, _R.owner_id == me, _R.status != RiskStatus.CLOSED.value, _R.deal_id.in_(active)
+            )
+            mine = select(_M.deal_id, _M.role).where(
+                _M.person_id == me, _M.role.in_([r.value for r in TRIANGLE])
+            )
+            handoffs = handoff_rows(
+                s,
+                _H.state == HandoffState.SENT.value,
+                tuple_(_H.deal_id, _H.to_role).in_(mine),
+                _H.deal_id.in_(active),
+            )
+            ids = {t.deal_id for t in tasks} | {r.deal_id for r in risks}
+            ids |= {h.deal_id for h in handoffs}
+            deals = {
+                r.id: (r.code, r.name)
+                for r in s.execute(select(_D.id, _D.code, _D.name).where(_D.id.in_(ids)))
+            }
+        return MyWorkView(tasks=tasks, risks=risks, handoffs=handoffs, deals=deals)
 
     def last_event_id(self) -> int:
         with self._read() as s:

@@ -254,3 +254,13 @@ class DealRoomView:
 
     def handoffs_for(self, role: Role) -> list[HandoffView]:
         return [h for h in self.handoffs if role in (h.from_role, h.to_role)]
+
+
+@dataclass(frozen=True, slots=True)
+class MyWorkView:
+    """The acting person's open tasks and risks and the handoffs waiting on their roles."""
+
+    tasks: list[TaskView]
+    risks: list[RiskView]
+    handoffs: list[HandoffView]
+    deals: dict[int, tuple[str, str]]  # deal id -> (code, name)
