@@ -1,0 +1,54 @@
+"""The command palette (ctrl+p): "go to deal …" by fuzzy code or name."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from dealroom.textutil import one_line
+
+if TYPE_CHECKING:
+    from dealroom.app import DealroomApp
+
+
+class DealCommands(Provider):
+    """Every deal, by code and name; loaded once per palette opening, in a worker."""
+
+    async def startup(self) -> None:
+        app: DealroomApp = self.app  # type: ignore[assignment]
+        self.deals: list[tuple[str, str]] = []
+        worker = self.app.run_worker(
+            lambda: app.store.deal_codes() if app.store else [], thread=True
+        )
+        try:
+            self.deals = await worker.wait()
+        except Exception:  # the palette still offers the screen's own actions
+            self.deals = []
+
+    def _open(self, code: str) -> None:
+        app: DealroomApp = self.app  # type: ignore[assignment]
+        app.open_deal(code)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for code, name in self.deals:
+            label = f"go to deal {code} {one_line(name)}"
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(label),
+                    partial(self._open, code),
+                    help="Open its deal room",
+                )
+
+    async def discover(self) -> Hits:
+        for code, name in self.deals[:20]:
+            yield DiscoveryHit(
+                Content(f"go to deal {code} {one_line(name)}"),
+                partial(self._open, code),
+                help="Open its deal room",
+            )

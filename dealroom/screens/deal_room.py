@@ -1,0 +1,340 @@
+"""The deal room: header and LTC timeline above the AR | SR | FR panes.
+
+Below 120 columns the panes give way to one at a time, with a role switcher, so 80×24
+stays usable.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from dealroom.domain import TRIANGLE, HandoffState, RiskStatus, Role, TaskStatus
+from dealroom.screens import deal_forms as forms
+from dealroom.screens.confirm import ConfirmScreen
+from dealroom.store.views import DealRoomView, HandoffView, PersonView, RiskView, TaskView
+from dealroom.textutil import one_line
+from dealroom.widgets.deal_header import DealHeader
+from dealroom.widgets.role_pane import RolePane
+from dealroom.widgets.vlist import VirtualList
+
+if TYPE_CHECKING:
+    from dealroom.app import DealroomApp
+
+NARROW = 120
+
+
+class DealRoomScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to the pipeline"),
+        Binding("1", "pane('AR')", "AR", show=False),
+        Binding("2", "pane('SR')", "SR", show=False),
+        Binding("3", "pane('FR')", "FR", show=False),
+        Binding("tab", "cycle(1)", "Next pane", show=False, priority=True),
+        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, priority=True),
+        Binding("t", "add_task", "Task", tooltip="New task for the focused role"),
+        Binding("r", "add_risk", "Risk", tooltip="New risk for the focused role"),
+        Binding("h", "add_handoff", "Handoff", tooltip="New handoff from the focused role"),
+        Binding("enter", "edit", "Edit", tooltip="Edit the item under the cursor"),
+        Binding("space", "toggle_done", "Done", tooltip="Task done/reopen; risk closed/reopened"),
+        Binding("d", "delete", "Delete", show=False, tooltip="Delete the item (asks first)"),
+        Binding("a", "accept", "Accept", show=False, tooltip="Accept an incoming handoff"),
+        Binding("x", "reject", "Reject", show=False, tooltip="Reject a handoff, with a reason"),
+        Binding("s", "send", "Send", show=False, tooltip="Send a drafted or rejected handoff"),
+        Binding(
+            "exclamation_mark",
+            "escalate",
+            "Escalate",
+            key_display="!",
+            show=False,
+            tooltip="Escalate a risk to the sponsor, or take it back",
+        ),
+        Binding("less_than_sign", "stage('prev')", "Stage◀", key_display="<"),
+        Binding("greater_than_sign", "stage('next')", "Stage▶", key_display=">"),
+        Binding("g", "gate", "Gate", tooltip="Record a gate decision"),
+        Binding("e", "edit_deal", "Deal", show=False, tooltip="Edit the deal"),
+        Binding("W", "status", "Won/lost", show=False, tooltip="Mark won, lost, dropped or open"),
+        Binding("M", "members", "Members", show=False, tooltip="Add or change members"),
+        Binding("left_square_bracket", "neighbour(-1)", "Prev deal", key_display="[", show=False),
+        Binding("right_square_bracket", "neighbour(1)", "Next deal", key_display="]", show=False),
+    ]
+
+    role: reactive[Role] = reactive(Role.AR, init=False)
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+        self.room: DealRoomView | None = None
+        self.people: list[PersonView] = []
+        self.today = date.today()
+        self.now = datetime.now().astimezone()
+
+    @property
+    def dr(self) -> DealroomApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield DealHeader(Text(f"{self.code} · loading…"), id="deal-header")
+        yield Static(id="switcher", classes="switcher")
+        with Horizontal(id="panes"):
+            for role in TRIANGLE:
+                yield RolePane(role)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self._focus_role(Role.AR)
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "narrow")
+        self._switcher()
+        if self.room is not None:
+            self.query_one(DealHeader).show(self.room, self.today)
+
+    # --- data -----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        code = self.code
+
+        def load(s: Any) -> tuple[DealRoomView, list[PersonView], date, datetime]:
+            return s.deal_room(code), s.people(), s.today(), s.now()
+
+        self.dr.db(load, self._loaded, group=f"room-{code}", exclusive=True)
+
+    def _loaded(self, result: tuple[DealRoomView, list[PersonView], date, datetime]) -> None:
+        self.room, self.people, self.today, self.now = result
+        self.code = self.room.deal.code
+        self.query_one(DealHeader).show(self.room, self.today)
+        for pane in self.query(RolePane):
+            pane.show(self.room, self.today, self.now)
+        self._switcher()
+
+    def _done(self, message: str) -> Any:
+        def after(_: Any) -> None:
+            self.notify(message, timeout=3, markup=False)
+            self.reload()
+
+        return after
+
+    # --- panes ----------------------------------------------------------------------------
+
+    def _pane(self, role: Role | None = None) -> RolePane:
+        return self.query_one(f"#pane-{(role or self.role).value.lower()}", RolePane)
+
+    def _focus_role(self, role: Role) -> None:
+        self.role = role
+        for pane in self.query(RolePane):
+            pane.set_class(pane.role is role, "active")
+        self._pane(role).list.focus()
+        self._switcher()
+
+    def watch_role(self, role: Role) -> None:
+        self._switcher()
+
+    def _switcher(self) -> None:
+        text = Text()
+        for i, role in enumerate(TRIANGLE, 1):
+            lead = self.room.leads.get(role) if self.room else None
+            label = f" {i} {role.value} {one_line(lead.name) if lead else ''} "
+            text.append(label, style="bold reverse" if role is self.role else "dim")
+            text.append(" ")
+        text.append("  tab switches", style="dim")
+        self.query_one("#switcher", Static).update(text)
+
+    @on(VirtualList.Highlighted)
+    def _highlighted(self, event: VirtualList.Highlighted) -> None:
+        pane = next((p for p in event.vlist.ancestors if isinstance(p, RolePane)), None)
+        if pane is not None and pane.role is not self.role and event.vlist.has_focus:
+            self.role = pane.role
+            for p in self.query(RolePane):
+                p.set_class(p.role is pane.role, "active")
+
+    def action_pane(self, role: str) -> None:
+        self._focus_role(Role(role))
+
+    def action_cycle(self, step: int) -> None:
+        i = TRIANGLE.index(self.role)
+        self._focus_role(TRIANGLE[(i + step) % len(TRIANGLE)])
+
+    def current(self) -> TaskView | RiskView | HandoffView | None:
+        return self._pane().list.current
+
+    # --- item actions ---------------------------------------------------------------------
+
+    def _lead(self) -> str | None:
+        lead = self.room.leads.get(self.role) if self.room else None
+        return lead.handle if lead else None
+
+    def action_add_task(self) -> None:
+        form = forms.task_form(self.code, self.role, self.people, self.today, owner=self._lead())
+        self.app.push_screen(form, self._after_form("Task added"))
+
+    def action_add_risk(self) -> None:
+        form = forms.risk_form(self.code, self.role, self.people, self.today, owner=self._lead())
+        self.app.push_screen(form, self._after_form("Risk added"))
+
+    def action_add_handoff(self) -> None:
+        form = forms.handoff_form(self.code, self.role, self.today)
+        self.app.push_screen(form, self._after_form("Handoff saved"))
+
+    def _after_form(self, message: str) -> Any:
+        def after(result: Any) -> None:
+            if result is not None:
+                self.notify(message, timeout=3, markup=False)
+                self.reload()
+
+        return after
+
+    def action_edit(self) -> None:
+        item = self.current()
+        if isinstance(item, TaskView):
+            form = forms.task_form(self.code, item.role, self.people, self.today, task=item)
+        elif isinstance(item, RiskView):
+            form = forms.risk_form(self.code, item.role, self.people, self.today, risk=item)
+        elif isinstance(item, HandoffView):
+            form = forms.handoff_form(self.code, item.from_role, self.today, handoff=item)
+        else:
+            return
+        self.app.push_screen(form, self._after_form("Saved"))
+
+    def action_toggle_done(self) -> None:
+        item = self.current()
+        if isinstance(item, TaskView):
+            status = TaskStatus.TODO if item.done else TaskStatus.DONE
+            self.dr.db(
+                lambda s: s.set_task_status(item.id, status, version=item.version),
+                self._done(f"Task {'reopened' if item.done else 'done'}"),
+            )
+        elif isinstance(item, RiskView):
+            risk = RiskStatus.OPEN if not item.is_open else RiskStatus.CLOSED
+            self.dr.db(
+                lambda s: s.update_risk(item.id, version=item.version, status=risk),
+                self._done(f"Risk {risk.value}"),
+            )
+
+    def action_delete(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        kind = type(item).__name__.removesuffix("View").lower()
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            job = {
+                "task": lambda s: s.delete_task(item.id, version=item.version),
+                "risk": lambda s: s.delete_risk(item.id, version=item.version),
+                "handoff": lambda s: s.delete_handoff(item.id, version=item.version),
+            }[kind]
+            self.dr.db(job, self._done(f"Deleted the {kind}"))
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete {kind} “{one_line(item.title)}”?", "Delete"), confirmed
+        )
+
+    def _handoff(self) -> HandoffView | None:
+        item = self.current()
+        if isinstance(item, HandoffView):
+            return item
+        self.notify("Put the cursor on a handoff first.", timeout=3)
+        return None
+
+    def action_accept(self) -> None:
+        if (h := self._handoff()) is not None:
+            self.dr.db(
+                lambda s: s.accept_handoff(h.id, version=h.version), self._done("Handoff accepted")
+            )
+
+    def action_send(self) -> None:
+        if (h := self._handoff()) is not None:
+            self.dr.db(
+                lambda s: s.send_handoff(h.id, version=h.version), self._done("Handoff sent")
+            )
+
+    def action_reject(self) -> None:
+        h = self._handoff()
+        if h is None:
+            return
+        if h.state is not HandoffState.SENT:
+            self.notify(f"Only a sent handoff can be rejected; this one is {h.state.value}.")
+            return
+
+        def submit(v: dict[str, Any]) -> Any:
+            return lambda s: s.reject_handoff(h.id, v["reason"], version=h.version)
+
+        form = forms.reason_form(f"Reject “{one_line(h.title)}”", "Why", self.today, submit)
+        self.app.push_screen(form, self._after_form("Handoff rejected"))
+
+    def action_escalate(self) -> None:
+        item = self.current()
+        if not isinstance(item, RiskView):
+            self.notify("Put the cursor on a risk first.", timeout=3)
+            return
+        up = not item.escalated
+        self.dr.db(
+            lambda s: s.escalate_risk(item.id, up, version=item.version),
+            self._done("Risk escalated to the sponsor" if up else "Escalation taken back"),
+        )
+
+    # --- deal actions ---------------------------------------------------------------------
+
+    def action_stage(self, direction: str) -> None:
+        if self.room is None:
+            return
+        version = self.room.deal.version
+        code = self.code
+        self.dr.db(
+            lambda s: s.move_stage(code, direction, version=version),
+            lambda d: self._done(f"{d.code} is now in {d.stage.label}")(d),
+        )
+
+    def action_gate(self) -> None:
+        if self.room is None:
+            return
+        from dealroom.domain import rules
+
+        gate = rules.pending_gate(self.room.deal.stage, self.room.gate_states)
+        self.app.push_screen(
+            forms.gate_form(self.room.deal, self.today, gate),
+            self._after_form("Gate decision recorded"),
+        )
+
+    def action_edit_deal(self) -> None:
+        if self.room is not None:
+            self.app.push_screen(
+                forms.deal_form(self.room.deal, self.today), self._after_form("Deal saved")
+            )
+
+    def action_status(self) -> None:
+        if self.room is not None:
+            self.app.push_screen(
+                forms.status_form(self.room.deal, self.today), self._after_form("Status changed")
+            )
+
+    def action_members(self) -> None:
+        if self.room is not None:
+            self.app.push_screen(
+                forms.member_form(self.room.deal, self.people, self.today),
+                self._after_form("Members changed"),
+            )
+
+    def action_neighbour(self, step: int) -> None:
+        order = self.dr.deal_order
+        if self.code not in order:
+            return
+        i = (order.index(self.code) + step) % len(order)
+        self.code = order[i]
+        self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,201 @@
+"""A modal form, validated field by field.
+
+An invalid value is named next to its field and nothing typed is lost: the form stays
+open with every value as typed until the store has accepted the change. Date fields show
+what a short form (``+3d``, ``fri``, ``dec 1``) resolved to as you type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from dealroom.domain import RuleError, describe, parse_date
+
+if TYPE_CHECKING:
+    from dealroom.app import DealroomApp
+    from dealroom.store.commands import Store
+
+Kind = Literal["text", "date", "choice", "int"]
+
+
+@dataclass
+class FormField:
+    name: str
+    label: str
+    value: str = ""
+    kind: Kind = "text"
+    choices: Sequence[tuple[str, str]] = ()
+    required: bool = False
+    hint: str = ""
+    parse: Callable[[str], Any] | None = None
+    placeholder: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Submit = Callable[[dict[str, Any]], Callable[["Store"], Any]]
+
+
+class FormScreen(ModalScreen[Any]):
+    """Fields in a column; ``ctrl+s`` (or enter on the last field) saves, escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel", priority=True),
+    ]
+
+    def __init__(
+        self, title: str, fields: Sequence[FormField], submit: Submit, today: date
+    ) -> None:
+        super().__init__()
+        self.form_title = title
+        self.fields = list(fields)
+        self.submit = submit
+        self.today = today
+        self.saving = False
+
+    @property
+    def dr(self) -> DealroomApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form", classes="dialog"):
+            yield Label(Content(self.form_title), classes="dialog-title")
+            with VerticalScroll(id="form-fields"):
+                for f in self.fields:
+                    yield Label(
+                        Content(f.label + (" *" if f.required else "")), classes="field-label"
+                    )
+                    if f.kind == "choice":
+                        yield Select(
+                            [(Content(label), value) for label, value in f.choices],
+                            value=f.value if f.value else Select.NULL,
+                            allow_blank=not f.required,
+                            id=f"f-{f.name}",
+                        )
+                    else:
+                        yield Input(value=f.value, placeholder=f.placeholder, id=f"f-{f.name}")
+                    yield Static(Content(f.hint), id=f"h-{f.name}", classes="field-hint")
+                    yield Static("", id=f"e-{f.name}", classes="field-error")
+            yield Static("", id="form-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        for f in self.fields:
+            if f.kind == "date" and f.value:
+                self._date_hint(f, f.value)
+        first = self.query(f"#f-{self.fields[0].name}").first() if self.fields else None
+        if first is not None:
+            first.focus()
+
+    # --- values ------------------------------------------------------------------------
+
+    def raw(self, name: str) -> str:
+        widget = self.query_one(f"#f-{name}")
+        if isinstance(widget, Select):
+            value = widget.value
+            return "" if value is Select.NULL or value is None else str(value)
+        assert isinstance(widget, Input)
+        return widget.value
+
+    def _parse(self, f: FormField) -> Any:
+        text = self.raw(f.name)
+        if not text.strip():
+            if f.required:
+                raise RuleError(f"{f.label.lower()} is required", field=f.name)
+            return None
+        if f.kind == "date":
+            return parse_date(text, self.today, field=f.label.lower())
+        if f.kind == "int":
+            try:
+                return int(text.strip())
+            except ValueError:
+                raise RuleError(f"{f.label.lower()} must be a whole number", field=f.name) from None
+        if f.parse is not None:
+            return f.parse(text)
+        return text
+
+    def set_error(self, name: str | None, message: str) -> None:
+        target = f"#e-{name}" if name and self.query(f"#e-{name}") else "#form-error"
+        self.query_one(target, Static).update(Content(message))
+
+    def clear_errors(self) -> None:
+        for widget in self.query(".field-error"):
+            assert isinstance(widget, Static)
+            widget.update("")
+
+    # --- live hints --------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "")[2:]
+        f = next((f for f in self.fields if f.name == name), None)
+        if f is not None and f.kind == "date":
+            self._date_hint(f, event.value)
+
+    def _date_hint(self, f: FormField, text: str) -> None:
+        hint = self.query_one(f"#h-{f.name}", Static)
+        if not text.strip():
+            hint.update(Content(f.hint or "ISO 2026-12-01, +3d, +2w, fri, dec 1, today"))
+            return
+        try:
+            hint.update(Content("→ " + describe(parse_date(text, self.today), self.today)))
+        except RuleError:
+            hint.update(Content("not a date yet: 2026-12-01, +3d, fri, dec 1"))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        inputs = [w for w in self.query("#form-fields Input, #form-fields Select")]
+        if event.input is inputs[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    # --- save and cancel ----------------------------------------------------------------
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.clear_errors()
+        values: dict[str, Any] = {}
+        ok = True
+        for f in self.fields:
+            try:
+                values[f.name] = self._parse(f)
+            except RuleError as exc:
+                self.set_error(f.name, str(exc))
+                ok = False
+        if not ok:
+            return
+        try:
+            job = self.submit(values)
+        except RuleError as exc:
+            self.set_error(exc.field, str(exc))
+            return
+        self.saving = True
+        self.dr.db(job, self._saved, failed=self._failed)
+
+    def _saved(self, result: Any) -> None:
+        self.saving = False
+        self.dismiss(result)
+
+    def _failed(self, exc: Exception) -> None:
+        self.saving = False
+        self.set_error(getattr(exc, "field", None), str(exc))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,55 @@
+"""Every key of the screen you came from, with what it does."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+
+def key_rows(screen: Screen[object]) -> list[tuple[str, str]]:
+    """(keys, what) for the screen's bindings, its focused widget's, and the app's."""
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for _node, binding, _enabled, tooltip in screen.active_bindings.values():
+        what = tooltip or binding.tooltip or binding.description
+        keys = binding.key_display or screen.app.get_key_display(binding)
+        if binding.action in seen or not what:
+            continue
+        seen.add(binding.action)
+        rows.append((keys, what))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close"),
+    ]
+
+    def __init__(self, screen: Screen[object]) -> None:
+        super().__init__()
+        self.rows = key_rows(screen)
+        self.about = type(screen).__name__.removesuffix("Screen")
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for keys, what in self.rows:
+            table.add_row(Text(keys), Text(what))
+        with Vertical(classes="dialog help"):
+            yield Label(f"Keys · {self.about}", classes="dialog-title")
+            with VerticalScroll():
+                yield Static(table)
+            yield Label(
+                "ctrl+p: go to a deal or run an action · escape closes this", classes="field-hint"
+            )
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,133 @@
+"""My work: the acting person's open tasks, risks and incoming handoffs across all deals,
+grouped by when they are due."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from dealroom.store.views import HandoffView, MyWorkView, RiskView, TaskView
+from dealroom.textutil import fit, one_line
+from dealroom.widgets.rows import handoff_row, risk_row, task_row
+from dealroom.widgets.vlist import Section, VirtualList
+
+if TYPE_CHECKING:
+    from dealroom.app import DealroomApp
+
+Item = TaskView | RiskView | HandoffView
+
+
+def bucket(due: date | None, today: date) -> str:
+    if due is None:
+        return "No date"
+    if due < today:
+        return "Overdue"
+    if due == today:
+        return "Today"
+    if due <= today + timedelta(days=6 - today.weekday()):
+        return "This week"
+    return "Later"
+
+
+ORDER = ["Overdue", "Today", "This week", "Later", "No date"]
+
+
+def grouped(work: MyWorkView, today: date) -> list[Item | Section]:
+    """Tasks and handoffs by due date (overdue first), then the open risks by exposure."""
+    groups: dict[str, list[Item]] = {name: [] for name in ORDER}
+    dated: list[TaskView | HandoffView] = [*work.tasks, *work.handoffs]
+    dated.sort(key=lambda x: (x.due or date.max, x.id))
+    for item in dated:
+        groups[bucket(item.due, today)].append(item)
+    out: list[Item | Section] = []
+    for name in ORDER:
+        if groups[name]:
+            out.append(Section(f"{name} ({len(groups[name])})", name))
+            out += groups[name]
+    if work.risks:
+        out.append(Section(f"Open risks you own ({len(work.risks)})", "risks"))
+        risks: list[RiskView] = sorted(work.risks, key=lambda r: (not r.escalated, -r.exposure))
+        out += risks
+    return out
+
+
+class MyWorkScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("enter", "open", "Open deal", tooltip="Open the item's deal room"),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.work: MyWorkView | None = None
+        self.today = date.today()
+        self.now = datetime.now().astimezone()
+
+    @property
+    def dr(self) -> DealroomApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"My work · {self.dr.actor}"), id="title", classes="title-bar")
+        yield VirtualList[Item](self._row_text, self._key, empty="Loading…", id="work")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#work").focus()
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.dr.db(
+            lambda s: (s.my_work(), s.today(), s.now()),
+            self._loaded,
+            group="my-work",
+            exclusive=True,
+        )
+
+    def _loaded(self, result: tuple[MyWorkView, date, datetime]) -> None:
+        self.work, self.today, self.now = result
+        items = grouped(self.work, self.today)
+        vlist = self.query_one("#work", VirtualList)
+        vlist._empty = "Nothing waits on you. (Items count when you own them or lead the role.)"
+        vlist.set_items(items)
+
+    @staticmethod
+    def _key(item: Item) -> Hashable:
+        return (type(item).__name__, item.id)
+
+    def _row_text(self, item: Item, width: int) -> Text:
+        assert self.work is not None
+        code = self.work.deals.get(item.deal_id, ("?", ""))[0]
+        head = Text(fit(one_line(code), 14) + " ", style="bold")
+        rest = width - 15
+        if isinstance(item, TaskView):
+            head.append_text(Text(f"{item.role.value} ", style="dim"))
+            head.append_text(task_row(item, rest - 3, self.today))
+        elif isinstance(item, RiskView):
+            head.append_text(Text(f"{item.role.value} ", style="dim"))
+            head.append_text(risk_row(item, rest - 3))
+        else:
+            head.append_text(Text(f"{item.to_role.value} ", style="dim"))
+            head.append_text(handoff_row(item, item.to_role, rest - 3, self.now))
+        return head
+
+    def action_open(self) -> None:
+        item = self.query_one("#work", VirtualList).current
+        if item is not None and self.work is not None:
+            self.dr.open_deal(self.work.deals[item.deal_id][0])
+
+    @on(VirtualList.Selected)
+    def _selected(self, event: VirtualList.Selected) -> None:
+        self.action_open()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,205 @@
+"""The pipeline: every active deal, a funnel strip, filtering as you type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from dealroom.domain import rules
+from dealroom.store.views import PipelineRow
+from dealroom.widgets.funnel import Funnel
+from dealroom.widgets.rows import PipelineLayout, pipeline_row
+from dealroom.widgets.vlist import VirtualList
+
+if TYPE_CHECKING:
+    from dealroom.app import DealroomApp
+
+SORTS: list[tuple[str, Callable[[PipelineRow], Any]]] = [
+    ("stage", lambda r: (-r.deal.stage.order, r.deal.close_date or date.max, r.deal.code)),
+    ("close date", lambda r: (r.deal.close_date or date.max, r.deal.code)),
+    ("weighted", lambda r: (-r.deal.weighted, r.deal.code)),
+    ("amount", lambda r: (-r.deal.amount, r.deal.code)),
+    (
+        "health",
+        lambda r: (
+            -(r.overdue_tasks + r.blocked_tasks + r.high_risks + r.waiting_handoffs),
+            r.deal.code,
+        ),
+    ),
+    ("code", lambda r: r.deal.code),
+    ("account", lambda r: (r.deal.account.casefold(), r.deal.code)),
+]
+
+
+def haystack(row: PipelineRow) -> str:
+    """What the filter looks in: code, name, account and the leads' names."""
+    d = row.deal
+    return " ".join((d.code, d.name, d.account, *row.leads.values())).casefold()
+
+
+class PipelineScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", tooltip="Open the deal room"),
+        Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter as you type"),
+        Binding("o", "sort", "Sort", tooltip="Sort by the next column"),
+        Binding("O", "reverse", "Reverse", show=False, tooltip="Reverse the order"),
+        Binding("m", "mine", "My deals", tooltip="Only deals you are on"),
+        Binding("c", "closed", "Lost too", show=False, tooltip="Show lost and dropped deals"),
+        Binding("w", "my_work", "My work", tooltip="Your open items across deals"),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[PipelineRow] = []
+        self._keys: list[str] = []
+        self.sort_index = 0
+        self.reverse = False
+        self.mine = False
+        self.closed = False
+        self.query_text = ""
+        self.loaded = False
+
+    @property
+    def dr(self) -> DealroomApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title", classes="title-bar")
+        yield Funnel(id="funnel")
+        yield Input(placeholder="filter: code, name, account or person", id="filter")
+        yield Static(id="columns", classes="column-head")
+        yield VirtualList[PipelineRow](
+            self._row_text, lambda r: r.deal.code, empty="Loading deals…", id="deals"
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self._title()
+        self.query_one("#deals").focus()
+        self.action_reload()
+
+    # --- data -----------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        mine, closed = self.mine, self.closed
+        self.dr.db(
+            lambda s: (s.pipeline(mine=mine, include_closed=closed), s.today()),
+            self._loaded,
+            group="pipeline",
+            exclusive=True,
+        )
+
+    def _loaded(self, result: tuple[list[PipelineRow], date]) -> None:
+        self.rows, self.today = result
+        self._keys = [haystack(r) for r in self.rows]
+        self.loaded = True
+        funnel = rules.funnel((r.deal.stage, r.deal.weighted) for r in self.rows)
+        self.query_one(Funnel).show(funnel)
+        self._show()
+
+    def _show(self) -> None:
+        needle = self.query_text.casefold().strip()
+        rows = (
+            [r for r, k in zip(self.rows, self._keys, strict=True) if needle in k]
+            if needle
+            else list(self.rows)
+        )
+        key = SORTS[self.sort_index][1]
+        rows.sort(key=key, reverse=self.reverse)
+        vlist = self.query_one("#deals", VirtualList)
+        if not rows:
+            vlist._empty = (
+                f"No deal matches {self.query_text!r}."
+                if needle
+                else "No deals you are on."
+                if self.mine
+                else "No deals yet: `dealroom demo` fills a database with examples."
+            )
+        vlist.set_items(rows)
+        self.dr.deal_order = [r.deal.code for r in rows]
+        self._title(len(rows))
+
+    def _title(self, shown: int | None = None) -> None:
+        name = SORTS[self.sort_index][0] + (" ↑" if self.reverse else "")
+        parts = [f"Pipeline · {self.dr.actor}"]
+        if shown is not None:
+            parts.append(f"{shown} of {len(self.rows)} deals")
+        parts.append(f"sorted by {name}")
+        if self.mine:
+            parts.append("my deals")
+        if self.closed:
+            parts.append("with lost/dropped")
+        if self.query_text:
+            parts.append(f"filter “{self.query_text}”")
+        self.query_one("#title", Static).update(Text(" · ".join(parts)))
+
+    def _row_text(self, row: PipelineRow, width: int) -> Text:
+        return pipeline_row(row, PipelineLayout(width), getattr(self, "today", date.today()))
+
+    def on_resize(self, event: Resize) -> None:
+        self.query_one("#columns", Static).update(PipelineLayout(event.size.width - 0).header())
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        row = self.query_one("#deals", VirtualList).current
+        if row is not None:
+            self.dr.open_deal(row.deal.code)
+
+    @on(VirtualList.Selected, "#deals")
+    def _selected(self, event: VirtualList.Selected) -> None:
+        self.dr.open_deal(event.item.deal.code)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self._show()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#deals").focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.value or box.display:
+            box.value = ""
+            box.display = False
+            self.query_one("#deals").focus()
+
+    def action_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self._show()
+
+    def action_reverse(self) -> None:
+        self.reverse = not self.reverse
+        self._show()
+
+    def action_mine(self) -> None:
+        self.mine = not self.mine
+        self.action_reload()
+
+    def action_closed(self) -> None:
+        self.closed = not self.closed
+        self.action_reload()
+
+    def action_my_work(self) -> None:
+        from dealroom.screens.my_work import MyWorkScreen
+
+        self.app.push_screen(MyWorkScreen())

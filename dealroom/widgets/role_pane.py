@@ -1,0 +1,81 @@
+"""One role's pane in the deal room: its lead, tasks, risks and handoffs."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from datetime import date, datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from dealroom.domain import Role
+from dealroom.store.views import DealRoomView, HandoffView, RiskView, TaskView
+from dealroom.textutil import one_line
+from dealroom.widgets.rows import handoff_row, risk_row, task_row
+from dealroom.widgets.vlist import Section, VirtualList
+
+Item = TaskView | RiskView | HandoffView
+
+
+def item_key(item: Item) -> Hashable:
+    return (type(item).__name__, item.id)
+
+
+class RolePane(Vertical):
+    """Headed by the lead's name; the list holds Tasks, Risks and Handoffs sections."""
+
+    DEFAULT_CSS = """
+    RolePane { width: 1fr; height: 1fr; border: round $primary-darken-2; }
+    RolePane:focus-within { border: round $accent; }
+    RolePane > .pane-title { height: 1; padding: 0 1; text-style: bold; }
+    """
+
+    def __init__(self, role: Role) -> None:
+        super().__init__(id=f"pane-{role.value.lower()}")
+        self.role = role
+        self.today = date.today()
+        self.now = datetime.now().astimezone()
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"{self.role.value} · {self.role.long_name}"), classes="pane-title")
+        yield VirtualList[Item](
+            self._row_text, item_key, empty="Nothing yet: t task, r risk, h handoff."
+        )
+
+    @property
+    def list(self) -> VirtualList[Item]:
+        return self.query_one(VirtualList)
+
+    def show(self, room: DealRoomView, today: date, now: datetime) -> None:
+        self.today, self.now = today, now
+        lead = room.leads.get(self.role)
+        title = Text(f"{self.role.value} · ", style="bold")
+        title.append(
+            one_line(lead.name) if lead else "no lead yet", style="bold" if lead else "dim"
+        )
+        tasks = room.tasks_for(self.role)
+        open_tasks = [t for t in tasks if not t.done]
+        done = [t for t in tasks if t.done]
+        overdue = sum(1 for t in open_tasks if t.overdue(today))
+        if overdue:
+            title.append(f"  !{overdue} overdue", style="bold red")
+        self.query_one(".pane-title", Static).update(title)
+        risks = room.risks_for(self.role)
+        handoffs = room.handoffs_for(self.role)
+        items: list[Item | Section] = [Section(f"Tasks ({len(open_tasks)} open)", "tasks")]
+        items += open_tasks + done
+        items.append(Section(f"Risks ({sum(1 for r in risks if r.is_open)} open)", "risks"))
+        items += risks
+        waiting = sum(1 for h in handoffs if h.state.value == "sent" and h.to_role is self.role)
+        items.append(Section(f"Handoffs ({waiting} waiting for you)", "handoffs"))
+        items += handoffs
+        self.list.set_items(items)
+
+    def _row_text(self, item: Item, width: int) -> Text:
+        if isinstance(item, TaskView):
+            return task_row(item, width, self.today)
+        if isinstance(item, RiskView):
+            return risk_row(item, width)
+        return handoff_row(item, self.role, width, self.now)

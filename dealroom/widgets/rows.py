@@ -1,0 +1,163 @@
+"""How one row of each list looks. User text goes in as plain text, never as markup.
+
+Problems stand out by colour *and* by a symbol, for 16-colour terminals and for people who
+do not tell red from green: ``!`` overdue, ``#`` blocked, ``⇑`` escalated, ``▲`` high risk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from rich.cells import cell_len
+from rich.text import Text
+
+from dealroom.domain import STAGE_INFO, TRIANGLE, HandoffState, RiskLevel, Role, TaskStatus
+from dealroom.store.views import HandoffView, PipelineRow, RiskView, TaskView
+from dealroom.textutil import fit, one_line, short_money
+
+OVERDUE = "bold red"
+BLOCKED = "bold yellow"
+DONE = "dim"
+HIGH = "bold red"
+MEDIUM = "yellow"
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineLayout:
+    """Which columns fit the width, and how wide each is."""
+
+    width: int
+
+    @property
+    def medium(self) -> bool:
+        return self.width >= 110
+
+    @property
+    def wide(self) -> bool:
+        return self.width >= 150
+
+    def columns(self) -> list[tuple[str, int, bool]]:
+        """(title, width, right-aligned); the name column takes what is left."""
+        cols: list[tuple[str, int, bool]] = [("Code", 13, False)]
+        if self.medium:
+            cols.append(("Account", 18, False))
+        cols.append(("Stage", 14 if self.medium else 6, False))
+        if self.medium:
+            cols.append(("Amount", 12, True))
+        cols += [("Weighted", 9, True), ("Close", 11, False)]
+        if self.wide:
+            cols += [(r.value, 12, False) for r in TRIANGLE]
+        cols.append(("Flags", 20 if self.medium else 12, False))
+        fixed = sum(w for _, w, _ in cols) + len(cols) + 1
+        cols.insert(1, ("Name", max(8, self.width - fixed), False))
+        return cols
+
+    def header(self) -> Text:
+        return Text(" ".join(fit(t, w, right) for t, w, right in self.columns()), style="bold")
+
+
+def pipeline_row(row: PipelineRow, layout: PipelineLayout, today: date) -> Text:
+    d = row.deal
+    late = d.close_date is not None and d.close_date < today and d.status.value == "open"
+    info = STAGE_INFO[d.stage]
+    stage = info.label if layout.medium else info.short
+    if d.status.value != "open":
+        stage = (
+            f"{stage} ({d.status.value})"
+            if layout.medium
+            else f"{info.short[:3]}{d.status.value[0].upper()}"
+        )
+    values: dict[str, tuple[str, str]] = {
+        "Code": (one_line(d.code), "bold"),
+        "Name": (one_line(d.name), ""),
+        "Account": (one_line(d.account), ""),
+        "Stage": (stage, "dim" if d.status.value in ("lost", "dropped") else ""),
+        "Amount": (f"{short_money(d.amount)} {d.currency}", ""),
+        "Weighted": (f"{short_money(d.weighted)} {d.probability}%", ""),
+        "Close": (
+            (d.close_date.isoformat() if d.close_date else "—") + ("!" if late else ""),
+            OVERDUE if late else "",
+        ),
+        "Flags": (row.flags, BLOCKED if row.flags else ""),
+    }
+    for role in TRIANGLE:
+        values[role.value] = (one_line(row.leads.get(role, "—")), "")
+    text = Text()
+    for i, (title, width, right) in enumerate(layout.columns()):
+        value, style = values[title]
+        if i:
+            text.append(" ")
+        text.append(fit(value, width, right), style=style)
+    return text
+
+
+def task_row(t: TaskView, width: int, today: date) -> Text:
+    if t.done:
+        mark, style = "✓", DONE
+    elif t.overdue(today):
+        mark, style = "!", OVERDUE
+    elif t.status is TaskStatus.BLOCKED:
+        mark, style = "#", BLOCKED
+    elif t.status is TaskStatus.DOING:
+        mark, style = "›", ""
+    else:
+        mark, style = "·", ""
+    due = t.due.strftime("%m-%d") if t.due else "     "
+    owner = one_line(t.owner_name or "—")
+    tail = f" {due} {fit(owner, 10)}"
+    text = Text(f"{mark} ", style=style)
+    text.append(
+        fit(one_line(t.title), max(4, width - 2 - cell_len(tail))), style=style if t.done else ""
+    )
+    text.append(tail, style=style or "dim")
+    return text
+
+
+def risk_row(r: RiskView, width: int) -> Text:
+    level = r.level
+    style = (
+        DONE
+        if not r.is_open
+        else HIGH
+        if level is RiskLevel.HIGH
+        else MEDIUM
+        if level is RiskLevel.MEDIUM
+        else ""
+    )
+    mark = (
+        "⇑"
+        if r.escalated and r.is_open
+        else ("▲" if level is RiskLevel.HIGH and r.is_open else "△")
+    )
+    tail = f" {r.exposure:>2} {r.status.value:<10}"
+    text = Text(f"{mark} ", style=style)
+    text.append(
+        fit(one_line(r.title), max(4, width - 2 - cell_len(tail))), style="" if r.is_open else DONE
+    )
+    text.append(tail, style=style or "dim")
+    return text
+
+
+def handoff_row(h: HandoffView, role: Role, width: int, now: datetime) -> Text:
+    incoming = h.to_role is role
+    arrow = f"←{h.from_role.value}" if incoming else f"→{h.to_role.value}"
+    waiting = h.state is HandoffState.SENT
+    style = {
+        HandoffState.SENT: "bold cyan" if incoming else "cyan",
+        HandoffState.REJECTED: BLOCKED,
+        HandoffState.ACCEPTED: DONE,
+        HandoffState.DRAFTED: "",
+    }[h.state]
+    mark = {
+        HandoffState.SENT: "⇄",
+        HandoffState.REJECTED: "✗",
+        HandoffState.ACCEPTED: "✓",
+        HandoffState.DRAFTED: "…",
+    }[h.state]
+    age = f"{h.age_days(now)}d" if waiting else ""
+    tail = f" {h.state.value:<8} {age:>3}"
+    text = Text(f"{mark} {arrow} ", style=style)
+    text.append(fit(one_line(h.title), max(4, width - 6 - cell_len(tail))))
+    text.append(tail, style=style or "dim")
+    return text

@@ -1,0 +1,259 @@
+"""A virtual list: only the rows on screen are ever rendered.
+
+Textual's DataTable measures every row when rows are added, which blocks the UI for over
+a second at 10,000 rows. This list renders a row only when it scrolls into view (Line
+API), so its cost does not grow with the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading row inside a list; the cursor passes over it."""
+
+    title: str
+    key: Hashable = None
+
+
+class VirtualList(ScrollView, Generic[T], can_focus=True):
+    """Rows of any kind, drawn by ``render_row(item, width) -> Text``.
+
+    ``key(item)`` names an item across reloads, so the cursor stays on the same item when
+    the data is refreshed.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "vlist--cursor",
+        "vlist--section",
+        "vlist--empty",
+    }
+
+    DEFAULT_CSS = """
+    VirtualList {
+        height: 1fr;
+        overflow-x: hidden;
+        background: $surface;
+    }
+    VirtualList > .vlist--cursor { background: $boost; }
+    VirtualList:focus > .vlist--cursor { background: $accent 40%; text-style: bold; }
+    VirtualList > .vlist--section { color: $text-muted; text-style: bold underline; }
+    VirtualList > .vlist--empty { color: $text-muted; text-style: italic; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, vlist: VirtualList[Any], item: Any) -> None:
+            super().__init__()
+            self.vlist = vlist
+            self.item = item
+
+        @property
+        def control(self) -> VirtualList[Any]:
+            return self.vlist
+
+    class Selected(Message):
+        def __init__(self, vlist: VirtualList[Any], item: Any) -> None:
+            super().__init__()
+            self.vlist = vlist
+            self.item = item
+
+        @property
+        def control(self) -> VirtualList[Any]:
+            return self.vlist
+
+    def __init__(
+        self,
+        render_row: Callable[[T, int], Text],
+        key: Callable[[T], Hashable],
+        *,
+        empty: str = "Nothing here.",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._render_row = render_row
+        self._key = key
+        self._items: list[T | Section] = []
+        self._empty = empty
+        self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(512)
+
+    # --- data ---------------------------------------------------------------------------
+
+    @property
+    def items(self) -> Sequence[T | Section]:
+        return self._items
+
+    @property
+    def current(self) -> T | None:
+        """The item under the cursor (never a section)."""
+        if 0 <= self.cursor < len(self._items):
+            item = self._items[self.cursor]
+            if not isinstance(item, Section):
+                return item
+        return None
+
+    def set_items(self, items: Sequence[T | Section], *, keep: bool = True) -> None:
+        """Replace the rows; the cursor stays on the same item (by key) where it can."""
+        old = self.current
+        old_key = self._key(old) if (keep and old is not None) else None
+        old_offset = self.cursor - round(self.scroll_y)
+        self._items = list(items)
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width or 1, len(self._items))
+        target = 0
+        if old_key is not None:
+            for i, item in enumerate(self._items):
+                if not isinstance(item, Section) and self._key(item) == old_key:
+                    target = i
+                    break
+            else:
+                target = min(self.cursor, max(0, len(self._items) - 1))
+        target = self._nearest_selectable(target, 1)
+        if keep and old_key is not None:
+            # Keep the row where it was on screen, so a refresh does not jump.
+            self.scroll_to(y=max(0, target - old_offset), animate=False, immediate=True)
+        self.cursor = target
+        self.refresh()
+
+    def select_key(self, key: Hashable) -> bool:
+        for i, item in enumerate(self._items):
+            if not isinstance(item, Section) and self._key(item) == key:
+                self.cursor = i
+                return True
+        return False
+
+    # --- cursor ---------------------------------------------------------------------------
+
+    def _selectable(self, index: int) -> bool:
+        return 0 <= index < len(self._items) and not isinstance(self._items[index], Section)
+
+    def _nearest_selectable(self, index: int, step: int) -> int:
+        if not self._items:
+            return 0
+        index = max(0, min(index, len(self._items) - 1))
+        for direction in (step, -step):
+            i = index
+            while 0 <= i < len(self._items):
+                if self._selectable(i):
+                    return i
+                i += direction
+        return index
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, max(0, len(self._items) - 1)))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._cache.clear()
+        self.refresh()
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
+        self.post_message(self.Highlighted(self, self.current))
+
+    def _move(self, delta: int) -> None:
+        if not self._items:
+            return
+        step = 1 if delta > 0 else -1
+        target = max(0, min(self.cursor + delta, len(self._items) - 1))
+        while 0 <= target < len(self._items) and not self._selectable(target):
+            target += step
+        if self._selectable(target):
+            self.cursor = target
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_page_down(self) -> None:
+        self._move(max(1, self.size.height - 1))
+
+    def action_page_up(self) -> None:
+        self._move(-max(1, self.size.height - 1))
+
+    def action_first(self) -> None:
+        self.cursor = self._nearest_selectable(0, 1)
+
+    def action_last(self) -> None:
+        self.cursor = self._nearest_selectable(len(self._items) - 1, -1)
+
+    def action_select(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Selected(self, self.current))
+
+    async def _on_click(self, event: events.Click) -> None:
+        index = event.y + round(self.scroll_y)
+        if self._selectable(index):
+            if index == self.cursor and event.chain > 1:
+                self.action_select()
+            self.cursor = index
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(event.size.width, len(self._items))
+
+    # --- drawing -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = y + round(self.scroll_y)
+        if not self._items:
+            if y == 0:
+                style = self.get_component_rich_style("vlist--empty")
+                return Strip([*Text(self._empty, style=style).render(self.app.console)]).crop(
+                    0, width
+                )
+            return Strip.blank(width, self.rich_style)
+        if index >= len(self._items):
+            return Strip.blank(width, self.rich_style)
+        selected = index == self.cursor
+        cache_key = (index, width, selected, self.has_focus)
+        if (hit := self._cache.get(cache_key)) is not None:
+            return hit
+        item = self._items[index]
+        if isinstance(item, Section):
+            text = Text(item.title, style=self.get_component_rich_style("vlist--section"))
+        else:
+            text = self._render_row(item, width)
+        base = self.rich_style
+        strip = Strip(list(text.render(self.app.console)))
+        if selected:  # under the row's own styles, over the list's background
+            strip = strip.adjust_cell_length(width).apply_style(self._cursor_style())
+        strip = strip.apply_style(base).adjust_cell_length(width, base)
+        self._cache[cache_key] = strip
+        return strip
+
+    def _cursor_style(self) -> Style:
+        return self.get_component_rich_style("vlist--cursor", partial=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()

@@ -1,0 +1,279 @@
+"""The app driven by keys, as a user would: pilot tests that assert on screen and database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from dealroom.app import DealroomApp
+from dealroom.domain import Gate, GateDecision, HandoffState, Role, Stage, TaskStatus
+from dealroom.screens.deal_room import DealRoomScreen
+from dealroom.screens.form import FormScreen
+from dealroom.screens.help import HelpScreen
+from dealroom.screens.my_work import MyWorkScreen
+from dealroom.screens.pipeline import PipelineScreen
+from dealroom.store import Store, open_store
+from dealroom.widgets.role_pane import RolePane
+from dealroom.widgets.vlist import VirtualList
+
+TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def fixed_now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    """A small team database: two deals, one at Opportunity without ATI."""
+    url = f"sqlite:///{tmp_path}/team.db"
+    with open_store(url, actor="ana", now=fixed_now, today=TODAY) as st:
+        for handle, name in (("ana", "Ana Lima"), ("wei", "Wei Zhang"), ("li", "李娜")):
+            st.add_person(handle, name)
+        st.create_deal(
+            "ACME-5G",
+            "5G core refresh",
+            "ACME Telecom",
+            amount=1_200_000,
+            stage=Stage.OPPORTUNITY,
+            leads={Role.AR: "ana", Role.SR: "wei", Role.FR: "li"},
+        )
+        st.create_deal(
+            "NORD-DC", "Data centre", "Nordlicht", amount=300_000, leads={Role.AR: "wei"}
+        )
+        st.add_task(
+            "ACME-5G", Role.AR, "Map the decision chain", owner="ana", due=TODAY - timedelta(days=2)
+        )
+        st.add_handoff("ACME-5G", Role.SR, Role.AR, "Solution and quotation")
+    return url
+
+
+def store(db: str) -> Store:
+    return open_store(db, actor="test", now=fixed_now, today=TODAY)
+
+
+async def settle(app: DealroomApp, pilot: object) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+def make_app(db: str) -> DealroomApp:
+    return DealroomApp(db, "ana", today=TODAY, now=fixed_now)
+
+
+async def open_room(app: DealroomApp, pilot: object, code: str) -> DealRoomScreen:
+    await settle(app, pilot)
+    app.open_deal(code)
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, DealRoomScreen)
+    return screen
+
+
+async def test_pipeline_lists_deals_and_filters_as_you_type(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, PipelineScreen)
+        deals = screen.query_one("#deals", VirtualList)
+        assert [r.deal.code for r in deals.items] == ["ACME-5G", "NORD-DC"]
+        await pilot.press("slash", *"nordl")
+        assert [r.deal.code for r in deals.items] == ["NORD-DC"]
+        await pilot.press("escape")
+        assert len(deals.items) == 2
+        await pilot.press("slash", *"李娜")  # a lead's name finds the deal too
+        assert [r.deal.code for r in deals.items] == ["ACME-5G"]
+
+
+async def test_enter_opens_the_deal_room_and_escape_returns(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DealRoomScreen)
+        assert screen.room is not None and screen.room.deal.code == "NORD-DC"
+        await pilot.press("escape")
+        assert isinstance(app.screen, PipelineScreen)
+
+
+async def test_deal_room_shows_each_roles_items_with_symbols(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        room = await open_room(app, pilot, "ACME-5G")
+        ar = room.query_one("#pane-ar", RolePane)
+        titles = [getattr(i, "title", "") for i in ar.list.items]
+        assert "Map the decision chain" in titles
+        assert "Solution and quotation" in titles  # incoming handoff shows in AR's pane
+        lines = "\n".join(
+            "".join(seg.text for seg in ar.list.render_line(y)) for y in range(len(titles))
+        )
+        assert "! Map the decision chain" in lines  # overdue: a symbol, not only colour
+        assert "⇄ ←SR Solution and quotation" in lines
+
+
+async def test_add_task_with_short_date_saves_it(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_room(app, pilot, "ACME-5G")
+        await pilot.press("2", "t")
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press(*"Prepare BoQ v2")
+        form = app.screen
+        form.query_one("#f-due", Input).value = "+3d"
+        await pilot.pause()
+        hint = form.query_one("#h-due", Static)
+        assert "2026-11-26" in str(hint.render())
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DealRoomScreen)
+    tasks = store(db).deal_room("ACME-5G").tasks_for(Role.SR)
+    assert [(t.title, t.due, t.owner) for t in tasks] == [
+        ("Prepare BoQ v2", date(2026, 11, 26), "wei")
+    ]
+
+
+async def test_invalid_date_is_named_and_nothing_typed_is_lost(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_room(app, pilot, "ACME-5G")
+        await pilot.press("t", *"Call the CFO")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#f-due", Input).value = "someday"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form  # still open
+        assert "is not a date" in str(form.query_one("#e-due", Static).render())
+        assert form.query_one("#f-title", Input).value == "Call the CFO"
+        assert form.query_one("#f-due", Input).value == "someday"
+    assert [t.title for t in store(db).deal_room("ACME-5G").tasks_for(Role.AR)] == [
+        "Map the decision chain"
+    ]
+
+
+async def test_refused_stage_move_says_which_gate_and_changes_nothing(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_room(app, pilot, "ACME-5G")
+        await pilot.press("greater_than_sign")
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("ATI" in m and "not approved" in m for m in messages), messages
+    assert store(db).deal("ACME-5G").stage is Stage.OPPORTUNITY
+
+
+async def test_gate_decision_then_stage_move(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_room(app, pilot, "ACME-5G")
+        await pilot.press("g")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.raw("gate") == "ATI"  # the pending gate is proposed
+        assert form.raw("decision") == "approved"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("greater_than_sign")
+        await settle(app, pilot)
+    st = store(db)
+    assert st.deal("ACME-5G").stage is Stage.PRE_BID
+    assert st.deal_room("ACME-5G").gate_states == {Gate.ATI: GateDecision.APPROVED}
+
+
+async def test_space_completes_and_reopens_a_task(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_room(app, pilot, "ACME-5G")
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert store(db).deal_room("ACME-5G").tasks[0].status is TaskStatus.DONE
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert store(db).deal_room("ACME-5G").tasks[0].status is TaskStatus.TODO
+
+
+async def test_delete_asks_first(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_room(app, pilot, "ACME-5G")
+        await pilot.press("d", "n")
+        await settle(app, pilot)
+        assert len(store(db).deal_room("ACME-5G").tasks) == 1
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+    assert store(db).deal_room("ACME-5G").tasks == []
+
+
+async def test_accept_and_reject_handoffs(db: str) -> None:
+    st = store(db)
+    second = st.add_handoff("ACME-5G", Role.FR, Role.AR, "Site survey findings")
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        room = await open_room(app, pilot, "ACME-5G")
+        ar = room.query_one("#pane-ar", RolePane).list
+        handoffs = [i for i in ar.items if getattr(i, "to_role", None) is Role.AR]
+        ar.select_key(("HandoffView", handoffs[0].id))
+        await pilot.press("a")
+        await settle(app, pilot)
+        ar.select_key(("HandoffView", second.id))
+        await pilot.press("x", *"Photos missing", "ctrl+s")
+        await settle(app, pilot)
+    states = {h.title: (h.state, h.reason) for h in store(db).deal_room("ACME-5G").handoffs}
+    assert states == {
+        "Solution and quotation": (HandoffState.ACCEPTED, ""),
+        "Site survey findings": (HandoffState.REJECTED, "Photos missing"),
+    }
+
+
+async def test_narrow_terminal_shows_one_pane_with_a_switcher(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        room = await open_room(app, pilot, "ACME-5G")
+        visible = [p.role for p in room.query(RolePane) if p.display]
+        assert visible == [Role.AR]
+        await pilot.press("3")
+        visible = [p.role for p in room.query(RolePane) if p.display]
+        assert visible == [Role.FR]
+        await pilot.press("tab")
+        assert [p.role for p in room.query(RolePane) if p.display] == [Role.AR]
+
+
+async def test_help_lists_the_screens_keys(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_room(app, pilot, "ACME-5G")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = dict(app.screen.rows)
+        assert keys["t"].startswith("New task")
+        assert "Record a gate decision" in keys.values()
+        await pilot.press("escape")
+        assert isinstance(app.screen, DealRoomScreen)
+
+
+async def test_my_work_groups_by_due_date(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("w")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MyWorkScreen)
+        items = screen.query_one("#work", VirtualList).items
+        titles = [getattr(i, "title", "") for i in items]
+        # ana owns the overdue task, and the handoff waits on her role (AR) with no due date
+        assert titles == [
+            "Overdue (1)",
+            "Map the decision chain",
+            "No date (1)",
+            "Solution and quotation",
+        ]
