@@ -8,20 +8,25 @@ that runs in a worker too (:meth:`DealroomApp.db`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
-from dealroom.palette import DealCommands
+from dealroom.config import load_keymap
+from dealroom.palette import DealCommands, screen_commands
 from dealroom.screens.pipeline import PipelineScreen
 
 if TYPE_CHECKING:
     from dealroom.store.commands import Store
 
 R = TypeVar("R")
+
+#: After this many seconds without an answer, say the database is busy.
+SLOW_NOTICE = 1.0
 
 
 class DealroomApp(App[None]):
@@ -31,9 +36,16 @@ class DealroomApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", tooltip="Leave dealroom"),
-        Binding("question_mark", "help", "Help", key_display="?", tooltip="Every key here"),
-        Binding("ctrl+p", "command_palette", "Go to", show=False),
+        Binding("q", "quit", "Quit", tooltip="Leave dealroom", id="app.quit"),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            key_display="?",
+            tooltip="Every key here",
+            id="app.help",
+        ),
+        Binding("ctrl+p", "command_palette", "Go to", show=False, id="app.command_palette"),
     ]
 
     def __init__(
@@ -56,6 +68,11 @@ class DealroomApp(App[None]):
         self._open_error: str | None = None
 
     def on_mount(self) -> None:
+        keymap, problem = load_keymap()
+        if keymap:
+            self.set_keymap(keymap)
+        if problem:
+            self.notify(problem, title="Keymap not used", severity="warning", markup=False)
         self.push_screen(PipelineScreen())
         self.run_worker(self._open_store, thread=True, group="open", exit_on_error=False)
 
@@ -122,6 +139,7 @@ class DealroomApp(App[None]):
         self._store_ready.wait()
         if self.store is None:
             return
+        slow = self.call_from_thread(self.set_timer, SLOW_NOTICE, self._slow)
         try:
             result = job(self.store)
         except (RuleError, StoreError) as exc:
@@ -131,13 +149,22 @@ class DealroomApp(App[None]):
             self.log.error("database job failed", exc)
             self.call_from_thread(self._refused, RuntimeError(f"unexpected error: {exc}"))
             return
+        finally:
+            self.call_from_thread(slow.stop)
         if done is not None:
             self.call_from_thread(done, result)
+
+    def _slow(self) -> None:
+        self.notify("Waiting for the database (another user may be writing)…", timeout=3)
 
     def _refused(self, exc: Exception) -> None:
         self.notify(str(exc), title="Not done", severity="error", timeout=8, markup=False)
 
     # --- app-wide actions ---------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield from screen_commands(screen)
 
     def action_help(self) -> None:
         from dealroom.screens.help import HelpScreen

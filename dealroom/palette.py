@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.screen import Screen
 
 from dealroom.textutil import one_line
 
@@ -52,3 +55,21 @@ class DealCommands(Provider):
                 partial(self._open, code),
                 help="Open its deal room",
             )
+
+
+def screen_commands(screen: Screen[Any]) -> Iterator[SystemCommand]:
+    """The current screen's own actions, so each is reachable by name too."""
+    seen: set[str] = set()
+    for node, binding, enabled, tooltip in screen.active_bindings.values():
+        if not enabled or binding.action in seen or node is screen.app:
+            continue
+        what = tooltip or binding.tooltip or binding.description
+        if not what:
+            continue
+        seen.add(binding.action)
+        keys = binding.key_display or screen.app.get_key_display(binding)
+        yield SystemCommand(
+            f"{binding.description}: {what}" if binding.description != what else what,
+            f"key: {keys}",
+            partial(screen.app.call_later, screen.app.run_action, binding.action, node),
+        )

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from dealroom.app import DealroomApp
 from dealroom.domain import Gate, GateDecision, HandoffState, Role, Stage, TaskStatus
@@ -253,9 +253,9 @@ async def test_help_lists_the_screens_keys(db: str) -> None:
         await open_room(app, pilot, "ACME-5G")
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        keys = dict(app.screen.rows)
-        assert keys["t"].startswith("New task")
-        assert "Record a gate decision" in keys.values()
+        keys = {keys: (what, ident) for keys, what, ident in app.screen.rows}
+        assert keys["t"] == ("New task for the focused role", "deal.add_task")
+        assert keys["g"] == ("Record a gate decision", "deal.gate")
         await pilot.press("escape")
         assert isinstance(app.screen, DealRoomScreen)
 
@@ -277,3 +277,97 @@ async def test_my_work_groups_by_due_date(db: str) -> None:
             "No date (1)",
             "Solution and quotation",
         ]
+
+
+async def test_keymap_file_rebinds_a_key(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('[keymap]\n"deal.add_task" = "n"\n', encoding="utf-8")
+    monkeypatch.setenv("DEALROOM_KEYMAP", str(keymap))
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_room(app, pilot, "ACME-5G")
+        await pilot.press("t")
+        assert isinstance(app.screen, DealRoomScreen)  # t no longer adds a task
+        await pilot.press("n")
+        assert isinstance(app.screen, FormScreen)
+
+
+async def test_broken_keymap_file_is_reported_and_defaults_stay(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text("[keymap\n", encoding="utf-8")
+    monkeypatch.setenv("DEALROOM_KEYMAP", str(keymap))
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_room(app, pilot, "ACME-5G")
+        assert any("default keys are in use" in n.message for n in app._notifications)
+        await pilot.press("t")
+        assert isinstance(app.screen, FormScreen)
+
+
+async def test_palette_offers_go_to_deal_and_the_screens_actions(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_room(app, pilot, "ACME-5G")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"nord")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DealRoomScreen)
+        assert screen.room is not None and screen.room.deal.code == "NORD-DC"
+        await pilot.press("ctrl+p", *"new risk")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert "risk" in app.screen.form_title
+
+
+async def test_edit_deal_status_members_and_neighbours(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        room = await open_room(app, pilot, "ACME-5G")
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#f-amount", Input).value = "2.5m"
+        form.query_one("#f-probability", Input).value = "35"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("M")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#f-role", Select).value = "sponsor"
+        form.query_one("#f-person", Select).value = "wei"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("W")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#f-status", Select).value = "lost"
+        await pilot.press("ctrl+s")  # lost needs a reason: refused, form stays
+        await settle(app, pilot)
+        assert app.screen is form
+        assert "reason is required" in str(form.query_one("#e-reason", Static).render())
+        form.query_one("#f-reason", Input).value = "Budget moved"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DealRoomScreen)
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        assert room.room is not None and room.room.deal.code == "NORD-DC"
+    deal = store(db).deal("ACME-5G")
+    assert (deal.amount, deal.probability_override, deal.status.value, deal.status_reason) == (
+        2_500_000,
+        35,
+        "lost",
+        "Budget moved",
+    )
+    members = {(m.role.value, m.handle) for m in store(db).deal_room("ACME-5G").members}
+    assert ("sponsor", "wei") in members

@@ -12,10 +12,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from dealroom.config import keymap_path
 
-def key_rows(screen: Screen[object]) -> list[tuple[str, str]]:
-    """(keys, what) for the screen's bindings, its focused widget's, and the app's."""
-    rows: list[tuple[str, str]] = []
+
+def key_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
+    """(keys, what, binding id) for the screen's bindings, its focused widget's, the app's."""
+    rows: list[tuple[str, str, str]] = []
     seen: set[str] = set()
     for _node, binding, _enabled, tooltip in screen.active_bindings.values():
         what = tooltip or binding.tooltip or binding.description
@@ -23,7 +25,7 @@ def key_rows(screen: Screen[object]) -> list[tuple[str, str]]:
         if binding.action in seen or not what:
             continue
         seen.add(binding.action)
-        rows.append((keys, what))
+        rows.append((keys, what, binding.id or ""))
     return rows
 
 
@@ -41,8 +43,9 @@ class HelpScreen(ModalScreen[None]):
         table = Table(box=None, show_header=False, pad_edge=False)
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for keys, what in self.rows:
-            table.add_row(Text(keys), Text(what))
+        table.add_column(style="dim", no_wrap=True)
+        for keys, what, ident in self.rows:
+            table.add_row(Text(keys), Text(what), Text(ident))
         with Vertical(classes="dialog help"):
             yield Label(f"Keys · {self.about}", classes="dialog-title")
             with VerticalScroll():

@@ -61,9 +61,9 @@ def grouped(work: MyWorkView, today: date) -> list[Item | Section]:
 
 class MyWorkScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("enter", "open", "Open deal", tooltip="Open the item's deal room"),
-        Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("escape", "back", "Back", id="work.back"),
+        Binding("enter", "open", "Open deal", tooltip="Open the item's deal room", id="work.open"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="work.reload"),
     ]
 
     def __init__(self) -> None:

@@ -48,15 +48,38 @@ def haystack(row: PipelineRow) -> str:
 
 class PipelineScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", tooltip="Open the deal room"),
-        Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter as you type"),
-        Binding("o", "sort", "Sort", tooltip="Sort by the next column"),
-        Binding("O", "reverse", "Reverse", show=False, tooltip="Reverse the order"),
-        Binding("m", "mine", "My deals", tooltip="Only deals you are on"),
-        Binding("c", "closed", "Lost too", show=False, tooltip="Show lost and dropped deals"),
-        Binding("w", "my_work", "My work", tooltip="Your open items across deals"),
-        Binding("ctrl+r", "reload", "Reload", show=False),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("enter", "open", "Open", tooltip="Open the deal room", id="pipeline.open"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            key_display="/",
+            tooltip="Filter as you type",
+            id="pipeline.filter",
+        ),
+        Binding("o", "sort", "Sort", tooltip="Sort by the next column", id="pipeline.sort"),
+        Binding(
+            "O",
+            "reverse",
+            "Reverse",
+            show=False,
+            tooltip="Reverse the order",
+            id="pipeline.reverse",
+        ),
+        Binding("m", "mine", "My deals", tooltip="Only deals you are on", id="pipeline.mine"),
+        Binding(
+            "c",
+            "closed",
+            "Lost too",
+            show=False,
+            tooltip="Show lost and dropped deals",
+            id="pipeline.closed",
+        ),
+        Binding(
+            "w", "my_work", "My work", tooltip="Your open items across deals", id="pipeline.my_work"
+        ),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="pipeline.reload"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="pipeline.clear_filter"),
     ]
 
     def __init__(self) -> None:

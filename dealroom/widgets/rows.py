@@ -41,14 +41,14 @@ class PipelineLayout:
         """(title, width, right-aligned); the name column takes what is left."""
         cols: list[tuple[str, int, bool]] = [("Code", 13, False)]
         if self.medium:
-            cols.append(("Account", 18, False))
-        cols.append(("Stage", 14 if self.medium else 6, False))
+            cols.append(("Account", 14 if not self.wide else 18, False))
+        cols.append(("Stage", 14 if self.wide else 12 if self.medium else 6, False))
         if self.medium:
             cols.append(("Amount", 12, True))
         cols += [("Weighted", 9, True), ("Close", 11, False)]
         if self.wide:
             cols += [(r.value, 12, False) for r in TRIANGLE]
-        cols.append(("Flags", 20 if self.medium else 12, False))
+        cols.append(("Flags", 20 if self.wide else 18 if self.medium else 12, False))
         fixed = sum(w for _, w, _ in cols) + len(cols) + 1
         cols.insert(1, ("Name", max(8, self.width - fixed), False))
         return cols
