@@ -22,6 +22,7 @@ from dealroom.screens.pipeline import PipelineScreen
 
 if TYPE_CHECKING:
     from dealroom.store.commands import Store
+    from dealroom.store.views import PipelineRow
 
 R = TypeVar("R")
 
@@ -62,8 +63,8 @@ class DealroomApp(App[None]):
         self._today = today
         self._now = now
         self.store: Store | None = None
-        #: Deal codes in the pipeline's order, for `[` and `]` in the deal room.
-        self.deal_order: list[str] = []
+        #: The pipeline's rows as shown, for `[` and `]` in the deal room.
+        self.deal_order: list[PipelineRow] = []
         self._store_ready = threading.Event()
         self._open_error: str | None = None
 

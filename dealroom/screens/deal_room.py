@@ -411,7 +411,7 @@ class DealRoomScreen(Screen[None]):
             )
 
     def action_neighbour(self, step: int) -> None:
-        order = self.dr.deal_order
+        order = [row.deal.code for row in self.dr.deal_order]
         if self.code not in order:
             return
         i = (order.index(self.code) + step) % len(order)

@@ -12,8 +12,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from dealroom.config import keymap_path
-
 
 def key_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
     """(keys, what, binding id) for the screen's bindings, its focused widget's, the app's."""

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -85,7 +86,8 @@ class PipelineScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[PipelineRow] = []
-        self._keys: list[str] = []
+        #: The rows in the current sort order, each with what the filter looks in.
+        self._ordered: list[tuple[PipelineRow, str]] = []
         self.sort_index = 0
         self.reverse = False
         self.mine = False
@@ -126,21 +128,24 @@ class PipelineScreen(Screen[None]):
 
     def _loaded(self, result: tuple[list[PipelineRow], date]) -> None:
         self.rows, self.today = result
-        self._keys = [haystack(r) for r in self.rows]
+        self._order()
         self.loaded = True
         funnel = rules.funnel((r.deal.stage, r.deal.weighted) for r in self.rows)
         self.query_one(Funnel).show(funnel)
         self._show()
 
+    def _order(self) -> None:
+        """Sort once per load or sort change; a keystroke in the filter only filters."""
+        key = SORTS[self.sort_index][1]
+        rows = sorted(self.rows, key=key, reverse=self.reverse)
+        self._ordered = [(r, haystack(r)) for r in rows]
+
     def _show(self) -> None:
         needle = self.query_text.casefold().strip()
-        rows = (
-            [r for r, k in zip(self.rows, self._keys, strict=True) if needle in k]
-            if needle
-            else list(self.rows)
-        )
-        key = SORTS[self.sort_index][1]
-        rows.sort(key=key, reverse=self.reverse)
+        if needle:
+            rows = [r for r, k in self._ordered if needle in k]
+        else:
+            rows = [r for r, _ in self._ordered]
         vlist = self.query_one("#deals", VirtualList)
         if not rows:
             vlist._empty = (
@@ -151,7 +156,7 @@ class PipelineScreen(Screen[None]):
                 else "No deals yet: `dealroom demo` fills a database with examples."
             )
         vlist.set_items(rows)
-        self.dr.deal_order = [r.deal.code for r in rows]
+        self.dr.deal_order = rows
         self._title(len(rows))
 
     def _title(self, shown: int | None = None) -> None:
@@ -168,7 +173,7 @@ class PipelineScreen(Screen[None]):
             parts.append(f"filter “{self.query_text}”")
         self.query_one("#title", Static).update(Text(" · ".join(parts)))
 
-    def _row_text(self, row: PipelineRow, width: int) -> Text:
+    def _row_text(self, row: PipelineRow, width: int) -> list[Segment]:
         return pipeline_row(row, PipelineLayout(width), getattr(self, "today", date.today()))
 
     def on_resize(self, event: Resize) -> None:
@@ -208,10 +213,12 @@ class PipelineScreen(Screen[None]):
 
     def action_sort(self) -> None:
         self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self._order()
         self._show()
 
     def action_reverse(self) -> None:
         self.reverse = not self.reverse
+        self._order()
         self._show()
 
     def action_mine(self) -> None:

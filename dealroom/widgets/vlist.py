@@ -11,6 +11,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -33,8 +34,12 @@ class Section:
     key: Hashable = None
 
 
+Row = Text | list[Segment]
+
+
 class VirtualList(ScrollView, Generic[T], can_focus=True):
-    """Rows of any kind, drawn by ``render_row(item, width) -> Text``.
+    """Rows of any kind, drawn by ``render_row(item, width)`` as a Text or as segments
+    (segments are cheaper for long lists).
 
     ``key(item)`` names an item across reloads, so the cursor stays on the same item when
     the data is refreshed.
@@ -91,7 +96,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     def __init__(
         self,
-        render_row: Callable[[T, int], Text],
+        render_row: Callable[[T, int], Row],
         key: Callable[[T], Hashable],
         *,
         empty: str = "Nothing here.",
@@ -105,6 +110,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._items: list[T | Section] = []
         self._empty = empty
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(512)
+        self._styles: tuple[Style, Style, Style] | None = None  # base, cursor, section
 
     # --- data ---------------------------------------------------------------------------
 
@@ -172,8 +178,10 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         return max(0, min(value, max(0, len(self._items) - 1)))
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._cache.clear()
-        self.refresh()
+        # Only the two rows change (the cache keys on "selected"); scrolling repaints the rest.
+        top = round(self.scroll_y)
+        for row in (old, new):
+            self.refresh(Region(0, row - top, self.size.width, 1))
         self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
         self.post_message(self.Highlighted(self, self.current))
 
@@ -239,21 +247,38 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if (hit := self._cache.get(cache_key)) is not None:
             return hit
         item = self._items[index]
+        base, cursor, section = self._row_styles()
         if isinstance(item, Section):
-            text = Text(item.title, style=self.get_component_rich_style("vlist--section"))
+            row: Row = Text(item.title, style=section)
         else:
-            text = self._render_row(item, width)
-        base = self.rich_style
-        strip = Strip(list(text.render(self.app.console)))
+            row = self._render_row(item, width)
+        segments = list(row.render(self.app.console)) if isinstance(row, Text) else row
+        strip = Strip(segments)
         if selected:  # under the row's own styles, over the list's background
-            strip = strip.adjust_cell_length(width).apply_style(self._cursor_style())
+            strip = strip.adjust_cell_length(width).apply_style(cursor)
         strip = strip.apply_style(base).adjust_cell_length(width, base)
         self._cache[cache_key] = strip
         return strip
 
-    def _cursor_style(self) -> Style:
-        return self.get_component_rich_style("vlist--cursor", partial=True)
+    def _row_styles(self) -> tuple[Style, Style, Style]:
+        """Looked up once, not per row: the base, cursor and section styles."""
+        if self._styles is None:
+            self._styles = (
+                self.rich_style,
+                self.get_component_rich_style("vlist--cursor", partial=True),
+                self.get_component_rich_style("vlist--section"),
+            )
+        return self._styles
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._styles = None
         self._cache.clear()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._styles = None  # the cursor looks different with focus
+        super()._on_focus(event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._styles = None
+        super()._on_blur(event)
