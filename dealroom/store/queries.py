@@ -70,6 +70,19 @@ _S = StagePlan.__table__.c  # type: ignore[attr-defined]
 
 ACTIVE = (DealStatus.OPEN.value, DealStatus.WON.value)
 
+# Stored value -> enum member, by dict: several times faster than calling the enum, which
+# counts when an export reads fifty thousand rows.
+_TIER = {m.value: m for m in Tier}
+_STAGE = {m.value: m for m in Stage}
+_LEVEL = {m.value: m for m in Level}
+_DEALSTATUS = {m.value: m for m in DealStatus}
+_ROLE = {m.value: m for m in Role}
+_TASKSTATUS = {m.value: m for m in TaskStatus}
+_RISKSTATUS = {m.value: m for m in RiskStatus}
+_HANDOFFSTATE = {m.value: m for m in HandoffState}
+_GATE = {m.value: m for m in Gate}
+_GATEDECISION = {m.value: m for m in GateDecision}
+
 
 def deal_rows(s: Session, *where: ColumnElement[bool]) -> list[DealView]:
     stmt = (
@@ -84,20 +97,20 @@ def deal_rows(s: Session, *where: ColumnElement[bool]) -> list[DealView]:
             name=r.name,
             account_id=r.account_id,
             account=r.account,
-            tier=Tier(r.tier),
+            tier=_TIER[r.tier],
             amount=r.amount,
             currency=r.currency,
             close_date=r.close_date,
-            stage=Stage(r.stage),
+            stage=_STAGE[r.stage],
             probability_override=r.probability_override,
-            level=Level(r.level),
-            status=DealStatus(r.status),
+            level=_LEVEL[r.level],
+            status=_DEALSTATUS[r.status],
             status_reason=r.status_reason,
             created_at=r.created_at,
             updated_at=r.updated_at,
             version=r.version,
         )
-        for r in s.execute(stmt)
+        for r in s.connection().execute(stmt)
     ]
 
 
@@ -112,20 +125,20 @@ def task_rows(s: Session, *where: ColumnElement[bool]) -> list[TaskView]:
         TaskView(
             id=r.id,
             deal_id=r.deal_id,
-            role=Role(r.role),
+            role=_ROLE[r.role],
             title=r.title,
             owner=r.owner,
             owner_name=r.owner_name,
             due=r.due,
-            status=TaskStatus(r.status),
-            stage=Stage(r.stage) if r.stage else None,
+            status=_TASKSTATUS[r.status],
+            stage=_STAGE[r.stage] if r.stage else None,
             note=r.note,
             created_at=r.created_at,
             updated_at=r.updated_at,
             status_changed_at=r.status_changed_at,
             version=r.version,
         )
-        for r in s.execute(stmt)
+        for r in s.connection().execute(stmt)
     ]
 
 
@@ -140,21 +153,21 @@ def risk_rows(s: Session, *where: ColumnElement[bool]) -> list[RiskView]:
         RiskView(
             id=r.id,
             deal_id=r.deal_id,
-            role=Role(r.role),
+            role=_ROLE[r.role],
             title=r.title,
             likelihood=r.likelihood,
             impact=r.impact,
             mitigation=r.mitigation,
             owner=r.owner,
             owner_name=r.owner_name,
-            status=RiskStatus(r.status),
+            status=_RISKSTATUS[r.status],
             escalated=bool(r.escalated),
             escalated_at=r.escalated_at,
             created_at=r.created_at,
             updated_at=r.updated_at,
             version=r.version,
         )
-        for r in s.execute(stmt)
+        for r in s.connection().execute(stmt)
     ]
 
 
@@ -164,12 +177,12 @@ def handoff_rows(s: Session, *where: ColumnElement[bool]) -> list[HandoffView]:
         HandoffView(
             id=r.id,
             deal_id=r.deal_id,
-            from_role=Role(r.from_role),
-            to_role=Role(r.to_role),
+            from_role=_ROLE[r.from_role],
+            to_role=_ROLE[r.to_role],
             title=r.title,
             note=r.note,
             due=r.due,
-            state=HandoffState(r.state),
+            state=_HANDOFFSTATE[r.state],
             reason=r.reason,
             sent_at=r.sent_at,
             decided_at=r.decided_at,
@@ -177,7 +190,7 @@ def handoff_rows(s: Session, *where: ColumnElement[bool]) -> list[HandoffView]:
             updated_at=r.updated_at,
             version=r.version,
         )
-        for r in s.execute(stmt)
+        for r in s.connection().execute(stmt)
     ]
 
 
@@ -187,13 +200,13 @@ def gate_rows(s: Session, *where: ColumnElement[bool]) -> list[GateView]:
         GateView(
             id=r.id,
             deal_id=r.deal_id,
-            gate=Gate(r.gate),
-            decision=GateDecision(r.decision),
+            gate=_GATE[r.gate],
+            decision=_GATEDECISION[r.decision],
             decided_by=r.decided_by,
             decided_at=r.decided_at,
             note=r.note,
         )
-        for r in s.execute(stmt)
+        for r in s.connection().execute(stmt)
     ]
 
 
@@ -211,10 +224,10 @@ def member_rows(s: Session, *where: ColumnElement[bool]) -> list[MemberView]:
             person_id=r.person_id,
             handle=r.handle,
             name=r.name,
-            role=Role(r.role),
+            role=_ROLE[r.role],
             version=r.version,
         )
-        for r in s.execute(stmt)
+        for r in s.connection().execute(stmt)
     ]
 
 
@@ -260,7 +273,7 @@ class Queries(StoreBase):
     def accounts(self) -> list[AccountView]:
         with self._read() as s:
             rows = s.execute(select(*_A).order_by(_A.name))
-            return [AccountView(r.id, r.name, Tier(r.tier), r.version) for r in rows]
+            return [AccountView(r.id, r.name, _TIER[r.tier], r.version) for r in rows]
 
     def deal(self, code: str) -> DealView:
         with self._read() as s:
@@ -293,23 +306,22 @@ class Queries(StoreBase):
         """The deal with its members, timeline, gates, tasks, risks and handoffs: 7 queries."""
         with self._read() as s:
             deal = self._deal_view(s, code)
-            members = member_rows(s, _M.deal_id == deal.id)
-            plans = s.execute(select(*_S).where(_S.deal_id == deal.id)).all()
-            gates = gate_rows(s, _G.deal_id == deal.id)
-            tasks = task_rows(s, _T.deal_id == deal.id)
-            risks = risk_rows(s, _R.deal_id == deal.id)
-            handoffs = handoff_rows(s, _H.deal_id == deal.id)
-        leads = {m.role: m for m in members if m.role in TRIANGLE}
-        return DealRoomView(
-            deal=deal,
-            members=members,
-            timeline=timeline(deal, plans, gates),
-            gates=gates,
-            tasks=tasks,
-            risks=risks,
-            handoffs=handoffs,
-            leads=leads,
-        )
+            return rooms(s, [deal])[0]
+
+    def deal_rooms(
+        self, codes: Sequence[str] | None = None, *, include_closed: bool = False
+    ) -> list[DealRoomView]:
+        """Several deal rooms (the given codes, else every active deal, or every deal with
+        ``include_closed``) in the same 7 queries, whatever their number."""
+        with self._read() as s:
+            if codes is not None:
+                deals = [self._deal_view(s, code) for code in codes]
+            else:
+                where = [] if include_closed else [_D.status.in_(ACTIVE)]
+                deals = deal_rows(s, *where)
+                deals.sort(key=lambda d: d.code)
+                return rooms(s, deals, select(_D.id).where(*where))
+            return rooms(s, deals)
 
     def pipeline(
         self,
@@ -339,7 +351,7 @@ class Queries(StoreBase):
                 .join_from(DealMember, Person, _M.person_id == _P.id)
                 .where(_M.role.in_(lead_roles), _M.deal_id.in_(ids))
             ):
-                leads[r.deal_id][Role(r.role)] = r.name
+                leads[r.deal_id][_ROLE[r.role]] = r.name
             tasks = _counts(
                 s,
                 _T.deal_id,
@@ -365,7 +377,7 @@ class Queries(StoreBase):
                 .where(_G.deal_id.in_(ids))
                 .order_by(_G.decided_at, _G.id)
             ):
-                gate_states[r.deal_id][Gate(r.gate)] = GateDecision(r.decision)
+                gate_states[r.deal_id][_GATE[r.gate]] = _GATEDECISION[r.decision]
         rows = []
         for d in deals:
             t, k, h = tasks.get(d.id, {}), risks.get(d.id, {}), handoffs.get(d.id, {})
@@ -424,7 +436,7 @@ class Queries(StoreBase):
                     changes=json.loads(r.changes),
                     summary=r.summary,
                 )
-                for r in s.execute(stmt)
+                for r in s.connection().execute(stmt)
             ]
 
     def my_work(self) -> MyWorkView:
@@ -458,6 +470,45 @@ class Queries(StoreBase):
     def last_event_id(self) -> int:
         with self._read() as s:
             return s.execute(select(func.max(_E.id))).scalar() or 0
+
+
+def rooms(s: Session, deals: Sequence[DealView], ids: Any = None) -> list[DealRoomView]:
+    """Deal rooms for ``deals``: each child table read once for all of them (``ids`` may
+    be a subquery selecting the same deals, which keeps large sets out of bound values)."""
+    if not deals:
+        return []
+    if ids is None:
+        ids = [d.id for d in deals]
+    by_deal: dict[str, dict[int, list[Any]]] = {}
+    for name, rows in (
+        ("members", member_rows(s, _M.deal_id.in_(ids))),
+        ("plans", s.execute(select(*_S).where(_S.deal_id.in_(ids))).all()),
+        ("gates", gate_rows(s, _G.deal_id.in_(ids))),
+        ("tasks", task_rows(s, _T.deal_id.in_(ids))),
+        ("risks", risk_rows(s, _R.deal_id.in_(ids))),
+        ("handoffs", handoff_rows(s, _H.deal_id.in_(ids))),
+    ):
+        groups: dict[int, list[Any]] = defaultdict(list)
+        for row in rows:
+            groups[row.deal_id].append(row)
+        by_deal[name] = groups
+    out = []
+    for deal in deals:
+        members = by_deal["members"].get(deal.id, [])
+        gates = by_deal["gates"].get(deal.id, [])
+        out.append(
+            DealRoomView(
+                deal=deal,
+                members=members,
+                timeline=timeline(deal, by_deal["plans"].get(deal.id, []), gates),
+                gates=gates,
+                tasks=by_deal["tasks"].get(deal.id, []),
+                risks=by_deal["risks"].get(deal.id, []),
+                handoffs=by_deal["handoffs"].get(deal.id, []),
+                leads={m.role: m for m in members if m.role in TRIANGLE},
+            )
+        )
+    return out
 
 
 def _counts(
