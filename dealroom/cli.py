@@ -51,9 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"dealroom {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    from dealroom.commands import demo, listing, manage
+    from dealroom.commands import demo, export, listing, manage
 
-    for module in (listing, manage, demo):
+    for module in (listing, export, manage, demo):
         module.register(sub)
     return parser
 

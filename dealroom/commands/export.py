@@ -1,0 +1,76 @@
+"""``dealroom export``: deal status as Markdown, for chat, mail or a wiki."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from dealroom.commands.common import CommandError, Context, parse_day
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "export",
+        help="deal status as Markdown",
+        description="A status report per deal as GitHub-flavoured Markdown: title line, LTC "
+        "timeline with gate states, each role's tasks, risks and handoffs, and what changed "
+        "since --since. With --all, a portfolio summary heads the report. Same data and "
+        "dates, same output.",
+    )
+    p.add_argument("codes", nargs="*", metavar="CODE", help="deal codes")
+    p.add_argument("--all", action="store_true", help="every active deal")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--since", help="list the changes since this date (UTC midnight)")
+    p.add_argument("--today", help="the day overdue and ages are counted from (default today)")
+    p.set_defaults(handler=cmd_export)
+
+
+def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
+    if bool(args.codes) == bool(args.all):
+        raise CommandError("give deal codes or --all (not both)")
+    from dealroom.export.markdown import deal_report, portfolio
+
+    with ctx.open() as store:
+        today = parse_day(args.today, store.today(), "--today") or store.today()
+        since = parse_day(args.since, today, "--since")
+        rooms = store.deal_rooms(None if args.all else args.codes)
+        events = store.events(since=midnight(since)) if since is not None else []
+        names = {p.handle: p.name for p in store.people()}
+    by_deal: dict[int | None, list[Any]] = defaultdict(list)
+    for e in events:
+        by_deal[e.deal_id].append(e)
+    parts = [portfolio(rooms, today=today)] if args.all else []
+    for room in rooms:
+        parts.append(
+            deal_report(
+                room,
+                today=today,
+                events=by_deal.get(room.deal.id, []),
+                since=since,
+                names=names,
+            )
+        )
+    write("\n".join(parts), args.output)
+    return 0
+
+
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def write(text: str, output: str | None) -> None:
+    if not text.endswith("\n"):
+        text += "\n"
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    path = Path(output)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
+    print(f"Wrote {path} ({len(text.encode('utf-8')):,} bytes).", file=sys.stderr)

@@ -1,0 +1,1 @@
+"""Status reports for chat, mail and wikis. Never imports Textual."""

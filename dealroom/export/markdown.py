@@ -1,0 +1,204 @@
+"""Status reports as GitHub-flavoured Markdown that user text cannot break.
+
+Every piece of user text goes through :func:`md`: control characters become visible
+placeholders, line breaks become spaces (a table row stays one row), and the characters
+that Markdown would read as structure are backslash-escaped, so ``# x``, ``*x*``, ``[x](y)``,
+``<script>``, ``a|b`` and a leading ``-`` or ``1.`` stay literal text.
+
+Output depends only on the data, ``today`` and ``since``: rows are in a stable order and
+times are in UTC, so two days' reports can be diffed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+
+from dealroom.domain import STAGE_INFO, TRIANGLE, GateDecision, Role, rules
+from dealroom.store.views import DealRoomView, EventView, HandoffView, RiskView, TaskView
+from dealroom.textutil import money, visible
+
+# Characters Markdown may read as structure anywhere in a line.
+_INLINE = re.compile(r"([\\`*_\[\]<>#|~&!])")
+# At the start of a block: list markers, headings, quotes, thematic breaks, numbered lists.
+_LEADING = re.compile(r"^(\s*)(\d*)([-+=>.)])")
+
+
+def md(text: str) -> str:
+    """User text as literal Markdown inline text on one line."""
+    one = " ".join(visible(text).split())
+    escaped = _INLINE.sub(r"\\\1", one)
+    return _LEADING.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}", escaped)
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> list[str]:
+    """A GFM table; cells must already be escaped. ``align`` is one of l/r per column."""
+    marks = [("---:" if (align[i : i + 1] == "r") else "---") for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
+    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
+    return lines
+
+
+def _day(d: date | None) -> str:
+    return d.isoformat() if d else "—"
+
+
+def _stamp(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+GATE_WORD = {
+    GateDecision.APPROVED: "approved",
+    GateDecision.REJECTED: "rejected",
+    GateDecision.DEFERRED: "deferred",
+}
+
+
+def deal_report(
+    room: DealRoomView,
+    *,
+    today: date,
+    events: Sequence[EventView] = (),
+    since: date | None = None,
+    names: dict[str, str] | None = None,
+    level: int = 2,
+) -> str:
+    """One deal: title line, timeline with gates, a section per role, changes since."""
+    h = "#" * level
+    d = room.deal
+    names = names or {}
+    out = [f"{h} {md(d.code)} — {md(d.name)}", ""]
+    prob = f"{d.probability}%" + (" (set by hand)" if d.probability_override is not None else "")
+    status = d.status.value + (f" ({md(d.status_reason)})" if d.status_reason else "")
+    out += [
+        f"**{md(d.account)}** (tier {d.tier.value}) · {STAGE_INFO[d.stage].label} · "
+        f"{money(d.amount, d.currency)} · {prob} · close {_day(d.close_date)} · "
+        f"level {d.level.value} · {status}",
+        "",
+    ]
+    out += [f"{h}# Timeline", ""]
+    rows = []
+    for step in room.timeline:
+        stage = STAGE_INFO[step.stage].label
+        if step.current:
+            stage = f"**{stage}** (current)"
+        gate = ""
+        if step.gate is not None:
+            state = GATE_WORD[step.gate_state] if step.gate_state else "not decided"
+            gate = f"{step.gate.value} {state}"
+        rows.append([stage, _day(step.planned), _day(step.actual), gate])
+    out += table(["Stage", "Planned", "Actual", "Gate before it"], rows)
+    amendments = [g for g in room.gates if g.gate.value == "ATAC"]
+    if amendments:
+        out += [
+            "",
+            "Contract amendments (ATAC): "
+            + "; ".join(
+                f"{GATE_WORD[g.decision]} {g.decided_at.astimezone(UTC).date()}"
+                + (f" ({md(g.note)})" if g.note else "")
+                for g in amendments
+            ),
+        ]
+    out.append("")
+    for role in TRIANGLE:
+        out += _role_section(room, role, today, h + "#")
+    if since is not None:
+        out += [f"{h}# Changes since {since.isoformat()}", ""]
+        if events:
+            for e in events:
+                who = md(names.get(e.actor, e.actor))
+                out.append(f"- {_stamp(e.at)} · {who} · {md(e.summary)}")
+        else:
+            out.append("No changes.")
+        out.append("")
+    return "\n".join(out)
+
+
+def _role_section(room: DealRoomView, role: Role, today: date, h: str) -> list[str]:
+    lead = room.leads.get(role)
+    out = [f"{h} {role.value} · {role.long_name} · {md(lead.name) if lead else 'no lead'}", ""]
+    tasks = sorted(room.tasks_for(role), key=lambda t: (t.done, t.due or date.max, t.id))
+    out.append("**Tasks**")
+    out.append("")
+    out += [_task_line(t, today) for t in tasks] or ["No tasks."]
+    out.append("")
+    risks = room.risks_for(role)
+    out += ["**Risks**", ""]
+    if risks:
+        out += table(
+            ["Risk", "Exposure", "Owner", "Mitigation", "Status"],
+            [_risk_cells(r) for r in risks],
+            align="lrlll",
+        )
+    else:
+        out.append("No risks.")
+    out.append("")
+    handoffs = room.handoffs_for(role)
+    out += ["**Handoffs**", ""]
+    if handoffs:
+        out += table(
+            ["From → To", "What", "State", "Age"],
+            [_handoff_cells(x, today) for x in handoffs],
+            align="lllr",
+        )
+    else:
+        out.append("No handoffs.")
+    out.append("")
+    return out
+
+
+def _task_line(t: TaskView, today: date) -> str:
+    box = "x" if t.done else " "
+    owner = md(t.owner_name) if t.owner_name else "no owner"
+    due = f"due {_day(t.due)}" if t.due else "no due date"
+    flags = ""
+    if t.overdue(today):
+        flags = " · **overdue**"
+    elif t.status.value == "blocked":
+        flags = " · **blocked**"
+    elif t.status.value == "doing":
+        flags = " · doing"
+    return f"- [{box}] {md(t.title)} — {owner}, {due}{flags}"
+
+
+def _risk_cells(r: RiskView) -> list[str]:
+    level = rules.risk_level(r.exposure).value
+    status = r.status.value + (" · escalated" if r.escalated else "")
+    return [
+        md(r.title),
+        f"{r.exposure} ({level})",
+        md(r.owner_name or "—"),
+        md(r.mitigation) or "—",
+        status,
+    ]
+
+
+def _handoff_cells(x: HandoffView, today: date) -> list[str]:
+    start = (x.sent_at or x.created_at).astimezone(UTC).date()
+    age = f"{max(0, (today - start).days)}d"
+    state = x.state.value + (f": {md(x.reason)}" if x.reason else "")
+    return [f"{x.from_role.value} → {x.to_role.value}", md(x.title), state, age]
+
+
+def portfolio(rooms: Sequence[DealRoomView], *, today: date) -> str:
+    """The head of ``export --all``: the funnel and the weighted pipeline per currency."""
+    out = [f"# Pipeline status — {today.isoformat()}", ""]
+    funnel = rules.funnel((r.deal.stage, r.deal.weighted) for r in rooms)
+    by_currency: dict[str, list[int]] = {}
+    for r in rooms:
+        pair = by_currency.setdefault(r.deal.currency, [0, 0])
+        pair[0] += r.deal.amount
+        pair[1] += r.deal.weighted
+    counts = {stage: 0 for stage in funnel}
+    for r in rooms:
+        counts[r.deal.stage] += 1
+    out += table(
+        ["Stage", "Deals", "Weighted (all currencies)"],
+        [[STAGE_INFO[s].label, str(counts[s]), f"{funnel[s][1]:,}"] for s in funnel],
+        align="lrr",
+    )
+    out += ["", "| Currency | Pipeline | Weighted |", "| --- | ---: | ---: |"]
+    out += [f"| {c} | {a:,} | {w:,} |" for c, (a, w) in sorted(by_currency.items())]
+    out.append("")
+    return "\n".join(out)

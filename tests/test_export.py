@@ -1,0 +1,246 @@
+"""Markdown export: structure checked by a real GFM parser, hostile text stays literal, and
+a golden file for a small fixed data set."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from dealroom.cli import main
+from dealroom.domain import Gate, GateDecision, Role, Stage
+from dealroom.export.markdown import md
+from dealroom.store import Store, open_store
+
+TODAY = date(2026, 11, 23)
+GOLDEN = Path(__file__).parent / "golden"
+HOSTILE = [
+    "[bold]x[/]",
+    "oops [/]",
+    "[@click=app.quit]bait[/]",
+    "\x1b[31mred",
+    "a|b",
+    "# not a heading",
+    "*not emphasis* _nor this_",
+    "`not code`",
+    "[x](y)",
+    "<script>alert(1)</script>",
+    "- not a list",
+    "1. not a list either",
+    "line one\nline two",
+    "报价单第二版 🚀",
+]
+
+
+def parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.at = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.at += timedelta(minutes=7)
+        return self.at
+
+
+def fixed_data(url: str) -> None:
+    """Two deals with items in every role, a gate history and a week of changes."""
+    clock = Clock()
+    with open_store(url, actor="ana", now=clock, today=TODAY - timedelta(days=7)) as st:
+        st.add_person("ana", "Ana Lima")
+        st.add_person("wei", "Wei Zhang 张伟")
+        st.add_person("li", "李娜")
+        st.create_deal(
+            "ACME-5G",
+            "5G core refresh",
+            "ACME Telecom",
+            amount=1_200_000,
+            close_date=date(2027, 3, 31),
+            stage=Stage.OPPORTUNITY,
+            leads={Role.AR: "ana", Role.SR: "wei", Role.FR: "li"},
+        )
+        st.create_deal(
+            "NORD-DC",
+            "Data centre",
+            "Nordlicht",
+            amount=300_000,
+            currency="EUR",
+            leads={Role.AR: "wei"},
+        )
+        st.add_task(
+            "ACME-5G", Role.AR, "Map the decision chain", owner="ana", due=date(2026, 11, 20)
+        )
+        st.add_task("ACME-5G", Role.SR, "Prepare BoQ v2", owner="wei", due=date(2026, 11, 30))
+        st.add_risk(
+            "ACME-5G",
+            Role.FR,
+            "Customs delay on optics",
+            likelihood=4,
+            impact=4,
+            mitigation="Pre-stage in the warehouse",
+            owner="li",
+        )
+        st.add_handoff("ACME-5G", Role.SR, Role.FR, "BoQ v2 and delivery assumptions")
+    with open_store(url, actor="wei", now=clock, today=TODAY) as st:
+        st.record_gate("ACME-5G", Gate.ATI, GateDecision.APPROVED, "Clear budget")
+        st.move_stage("ACME-5G", "next")
+        done = st.add_task("ACME-5G", Role.AR, "Confirm budget", owner="ana", due=TODAY)
+        st.set_task_status(done.id, "done")  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    path = tmp_path / "team.db"
+    fixed_data(f"sqlite:///{path}")
+    monkeypatch.setenv("DEALROOM_DB", str(path))
+    return str(path)
+
+
+def export(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main(["export", *argv]) == 0
+    return capsys.readouterr().out
+
+
+def headings(tokens: list[Token]) -> list[tuple[str, str]]:
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            out.append((tok.tag, tokens[i + 1].content))
+    return out
+
+
+def tables(tokens: list[Token]) -> list[list[list[str]]]:
+    """Each table as rows of cell texts (header row first)."""
+    found: list[list[list[str]]] = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "table_open":
+            rows: list[list[str]] = []
+            j = i
+            while tokens[j].type != "table_close":
+                if tokens[j].type == "tr_open":
+                    rows.append([])
+                if tokens[j].type == "inline" and rows:
+                    rows[-1].append(tokens[j].content)
+                j += 1
+            found.append(rows)
+    return found
+
+
+def test_export_structure(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    text = export(capsys, "ACME-5G", "--today", "2026-11-23", "--since", "2026-11-20")
+    tokens = parser().parse(text)
+    assert headings(tokens) == [
+        ("h2", "ACME-5G — 5G core refresh"),
+        ("h3", "Timeline"),
+        ("h3", "AR · Account lead · Ana Lima"),
+        ("h3", "SR · Solution lead · Wei Zhang 张伟"),
+        ("h3", "FR · Fulfillment lead · 李娜"),
+        ("h3", "Changes since 2026-11-20"),
+    ]
+    every = tables(tokens)
+    assert every, "no tables"
+    for rows in every:
+        assert all(len(row) == len(rows[0]) for row in rows), rows
+    timeline = every[0]
+    assert timeline[0] == ["Stage", "Planned", "Actual", "Gate before it"]
+    assert timeline[3][0] == "**Pre-bid shaping** (current)"
+    assert timeline[3][3] == "ATI approved"
+    assert "- [ ] Map the decision chain — Ana Lima, due 2026-11-20 · **overdue**" in text
+    assert "- [x] Confirm budget — Ana Lima, due 2026-11-23" in text
+
+
+def test_export_all_has_a_portfolio_summary(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    text = export(capsys, "--all", "--today", "2026-11-23")
+    tokens = parser().parse(text)
+    assert headings(tokens)[0] == ("h1", "Pipeline status — 2026-11-23")
+    funnel = tables(tokens)[0]
+    assert funnel[0] == ["Stage", "Deals", "Weighted (all currencies)"]
+    assert {row[0]: row[1] for row in funnel[1:]}["Pre-bid shaping"] == "1"
+    assert [h for h in headings(tokens) if h[0] == "h2"] == [
+        ("h2", "ACME-5G — 5G core refresh"),
+        ("h2", "NORD-DC — Data centre"),
+    ]
+
+
+def test_export_matches_the_golden_file(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    text = export(capsys, "--all", "--today", "2026-11-23", "--since", "2026-11-20")
+    golden = GOLDEN / "export_all.md"
+    if os.environ.get("DEALROOM_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_export_is_deterministic(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    first = export(capsys, "--all", "--today", "2026-11-23", "--since", "2026-11-16")
+    second = export(capsys, "--all", "--today", "2026-11-23", "--since", "2026-11-16")
+    assert first == second
+
+
+def test_export_to_a_file(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "status.md"
+    assert main(["export", "ACME-5G", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("## ACME-5G — 5G core refresh\n")
+    assert "Wrote" in capsys.readouterr().err
+
+
+def test_export_needs_codes_or_all(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export"]) == 1
+    assert "give deal codes or --all" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_md_keeps_hostile_text_literal(hostile: str) -> None:
+    rendered = parser().parse(f"- [ ] {md(hostile)}\n\n| a |\n| --- |\n| {md(hostile)} |\n")
+    inline = [t for t in rendered if t.type == "inline"]
+    expected = " ".join(hostile.replace("\x1b", "␛").split())
+    for tok in inline[:1] + inline[-1:]:
+        children = tok.children or []
+        assert [c.type for c in children] == ["text"], (hostile, children)
+        assert children[0].content.removeprefix("[ ] ") == expected
+
+
+def test_hostile_titles_round_trip_through_a_whole_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path}/h.db"
+    st: Store
+    with open_store(url, actor="ana", today=TODAY) as st:
+        st.add_person("ana", "Ana [bold]Lima[/]")
+        st.create_deal("H-1", HOSTILE[0], "ACME | <b>", leads={Role.AR: "ana"})
+        for i, title in enumerate(HOSTILE):
+            st.add_task("H-1", Role.AR, title, owner="ana")
+            st.add_risk("H-1", Role.SR, title, mitigation=title)
+            st.add_handoff("H-1", Role.AR, Role.FR, title if i % 2 else f"{title} #{i}")
+    monkeypatch.setenv("DEALROOM_DB", f"{tmp_path}/h.db")
+    text = export(capsys, "H-1", "--today", "2026-11-23")
+    tokens = parser().parse(text)
+    assert not [t for t in tokens if t.type in ("html_block", "bullet_list_open")][1:], (
+        "user text made a list or HTML"
+    )
+    for t in tokens:
+        for c in t.children or []:
+            assert (
+                c.type
+                not in (
+                    "html_inline",
+                    "link_open",
+                    "em_open",
+                    "strong_open",
+                    "code_inline",
+                    "image",
+                )
+                or c.type == "strong_open"
+            )
+    for rows in tables(tokens):
+        assert all(len(row) == len(rows[0]) for row in rows), rows
+    literal = [c.content for t in tokens for c in (t.children or []) if c.type == "text"]
+    joined = "\n".join(literal)
+    for title in HOSTILE:
+        assert " ".join(title.replace("\x1b", "␛").split()) in joined, title
