@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.fuzzy import Matcher
 from textual.screen import Screen
 
 from dealroom.textutil import one_line
@@ -38,12 +39,12 @@ class DealCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for code, name in self.deals:
-            label = f"go to deal {code} {one_line(name)}"
+            label = f"go to deal {one_line(code)} {one_line(name)}"
             score = matcher.match(label)
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(label),
+                    highlight(matcher, label),
                     partial(self._open, code),
                     help="Open its deal room",
                 )
@@ -55,6 +56,17 @@ class DealCommands(Provider):
                 partial(self._open, code),
                 help="Open its deal room",
             )
+
+
+def highlight(matcher: Matcher, label: str) -> Content:
+    """The label as literal text with the matched letters marked (Textual's own highlight
+    parses the label as markup, which a deal's name must never be)."""
+    content = Content(label)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, label)
+    for offset in offsets:
+        if not label[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 def screen_commands(screen: Screen[Any]) -> Iterator[SystemCommand]:

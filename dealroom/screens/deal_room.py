@@ -23,7 +23,7 @@ from dealroom.domain import TRIANGLE, HandoffState, RiskStatus, Role, TaskStatus
 from dealroom.screens import deal_forms as forms
 from dealroom.screens.confirm import ConfirmScreen
 from dealroom.store.views import DealRoomView, HandoffView, PersonView, RiskView, TaskView
-from dealroom.textutil import one_line
+from dealroom.textutil import fit, one_line
 from dealroom.widgets.deal_header import DealHeader
 from dealroom.widgets.role_pane import RolePane
 from dealroom.widgets.vlist import VirtualList
@@ -227,7 +227,8 @@ class DealRoomScreen(Screen[None]):
         text = Text()
         for i, role in enumerate(TRIANGLE, 1):
             lead = self.room.leads.get(role) if self.room else None
-            label = f" {i} {role.value} {one_line(lead.name) if lead else ''} "
+            name = fit(one_line(lead.name), 14).rstrip() if lead else ""
+            label = f" {i} {role.value} {name} "
             text.append(label, style="bold reverse" if role is self.role else "dim")
             text.append(" ")
         text.append("  tab switches", style="dim")

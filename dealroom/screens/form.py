@@ -21,6 +21,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from dealroom.domain import RuleError, describe, parse_date
+from dealroom.textutil import one_line
+from dealroom.widgets.safe_input import SafeInput
 
 if TYPE_CHECKING:
     from dealroom.app import DealroomApp
@@ -78,13 +80,13 @@ class FormScreen(ModalScreen[Any]):
                     )
                     if f.kind == "choice":
                         yield Select(
-                            [(Content(label), value) for label, value in f.choices],
+                            [(Content(one_line(label)), value) for label, value in f.choices],
                             value=f.value if f.value else Select.NULL,
                             allow_blank=not f.required,
                             id=f"f-{f.name}",
                         )
                     else:
-                        yield Input(value=f.value, placeholder=f.placeholder, id=f"f-{f.name}")
+                        yield SafeInput(value=f.value, placeholder=f.placeholder, id=f"f-{f.name}")
                     yield Static(Content(f.hint), id=f"h-{f.name}", classes="field-hint")
                     yield Static("", id=f"e-{f.name}", classes="field-error")
             yield Static("", id="form-error", classes="field-error")

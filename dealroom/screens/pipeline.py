@@ -17,8 +17,10 @@ from textual.widgets import Footer, Input, Static
 
 from dealroom.domain import rules
 from dealroom.store.views import PipelineRow
+from dealroom.textutil import one_line
 from dealroom.widgets.funnel import Funnel
 from dealroom.widgets.rows import PipelineLayout, pipeline_row
+from dealroom.widgets.safe_input import SafeInput
 from dealroom.widgets.vlist import VirtualList
 
 if TYPE_CHECKING:
@@ -102,7 +104,7 @@ class PipelineScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="title", classes="title-bar")
         yield Funnel(id="funnel")
-        yield Input(placeholder="filter: code, name, account or person", id="filter")
+        yield SafeInput(placeholder="filter: code, name, account or person", id="filter")
         yield Static(id="columns", classes="column-head")
         yield VirtualList[PipelineRow](
             self._row_text, lambda r: r.deal.code, empty="Loading deals…", id="deals"
@@ -170,7 +172,7 @@ class PipelineScreen(Screen[None]):
         if self.closed:
             parts.append("with lost/dropped")
         if self.query_text:
-            parts.append(f"filter “{self.query_text}”")
+            parts.append(f"filter “{one_line(self.query_text)}”")
         self.query_one("#title", Static).update(Text(" · ".join(parts)))
 
     def _row_text(self, row: PipelineRow, width: int) -> list[Segment]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
 from dealroom.domain import STAGE_INFO, GateDecision, Stage
 from dealroom.store.views import DealRoomView, TimelineStage
-from dealroom.textutil import money, one_line
+from dealroom.textutil import fit, money, one_line
 
 GATE_MARK = {
     GateDecision.APPROVED: ("✓", "green"),
@@ -20,21 +21,21 @@ GATE_MARK = {
 
 class DealHeader(Static):
     DEFAULT_CSS = """
-    DealHeader { height: auto; padding: 0 1; background: $panel; }
+    DealHeader { height: auto; max-height: 5; padding: 0 1; background: $panel; }
     """
 
     def show(self, room: DealRoomView, today: date) -> None:
         d = room.deal
+        width = max(20, (self.size.width or 120) - 2)
         text = Text()
         text.append(one_line(d.code), style="bold")
         text.append("  ")
-        text.append(one_line(d.name))
+        text.append(fit(one_line(d.name), max(8, width - cell_len(one_line(d.code)) - 2)).rstrip())
         text.append("\n")
         prob = f"{d.probability}%" + ("*" if d.probability_override is not None else "")
         late = d.close_date is not None and d.close_date < today and d.status.value == "open"
-        text.append(
-            f"{one_line(d.account)} ({d.tier.value}) · {money(d.amount, d.currency)} · {prob} · "
-        )
+        account = fit(one_line(d.account), 30).rstrip()
+        text.append(f"{account} ({d.tier.value}) · {money(d.amount, d.currency)} · {prob} · ")
         text.append(
             f"close {d.close_date or '—'}" + ("!" if late else ""), style="bold red" if late else ""
         )
@@ -44,7 +45,7 @@ class DealHeader(Static):
         )
         text.append(d.status.value, style=status_style)
         if d.status_reason:
-            text.append(f" ({one_line(d.status_reason)})", style="dim")
+            text.append(f" ({fit(one_line(d.status_reason), 40).rstrip()})", style="dim")
         text.append("\n")
         text.append_text(timeline(room.timeline, self.size.width or 120))
         self.update(text)

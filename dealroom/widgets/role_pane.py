@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from dealroom.domain import Role
 from dealroom.store.views import DealRoomView, HandoffView, RiskView, TaskView
-from dealroom.textutil import one_line
+from dealroom.textutil import fit, one_line
 from dealroom.widgets.rows import handoff_row, risk_row, task_row
 from dealroom.widgets.vlist import Section, VirtualList
 
@@ -53,7 +53,8 @@ class RolePane(Vertical):
         lead = room.leads.get(self.role)
         title = Text(f"{self.role.value} · ", style="bold")
         title.append(
-            one_line(lead.name) if lead else "no lead yet", style="bold" if lead else "dim"
+            fit(one_line(lead.name), 24).rstrip() if lead else "no lead yet",
+            style="bold" if lead else "dim",
         )
         tasks = room.tasks_for(self.role)
         open_tasks = [t for t in tasks if not t.done]

@@ -1,0 +1,75 @@
+"""The app on fixed data, for snapshot tests: seeded demo deals, a fixed today and now.
+
+``seed_database(path)`` fills a new SQLite file with the same demo data every time (same
+seed, same day); ``build_app(url)`` is a :class:`DealroomApp` on it, acting as ``ana``.
+The ``run_before`` helpers wait for the app's workers, so a snapshot shows loaded data and
+never "Loading…".
+
+To look at the same screens by hand: ``python tests/snapshot_app.py`` (a temporary file).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from dealroom.app import DealroomApp
+from dealroom.store import open_store
+from dealroom.store.demo import seed_demo
+
+TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+ACTOR = "ana"
+DEALS = 30
+SEED = 7
+ITEMS = 16
+#: An open deal (at Bid) with tasks, risks and handoffs in each of the AR, SR and FR panes.
+ROOM = "KILI-SDN"
+
+
+def fixed_now() -> datetime:
+    return NOW
+
+
+def seed_database(path: Path) -> str:
+    """Fill a new SQLite file at ``path`` with the demo data; return its URL."""
+    url = f"sqlite:///{path}"
+    with open_store(url, actor=ACTOR, now=fixed_now, today=TODAY) as store:
+        seed_demo(store.engine, deals=DEALS, seed=SEED, today=TODAY, actor=ACTOR, items=ITEMS)
+    return url
+
+
+def build_app(url: str) -> DealroomApp:
+    return DealroomApp(url, ACTOR, today=TODAY, now=fixed_now)
+
+
+def steady_inputs(app: DealroomApp) -> None:
+    """No blinking cursor: the cursor stays drawn, so two screenshots are the same."""
+    for box in app.screen.query(Input):
+        box.cursor_blink = False
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until every worker (opening the store, each read) is done and shown."""
+    app = pilot.app
+    for _ in range(2):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def open_room(pilot: Pilot[None], code: str = ROOM) -> None:
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, DealroomApp)
+    app.open_deal(code)
+    await settle(pilot)
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        build_app(seed_database(Path(folder) / "snapshot.db")).run()

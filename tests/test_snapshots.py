@@ -1,0 +1,111 @@
+"""Snapshot tests: what the main screens look like, on fixed demo data.
+
+The SVGs live in tests/__snapshots__/test_snapshots/. After a deliberate change to the
+look, regenerate them with ``pytest tests/test_snapshots.py --snapshot-update`` and look
+at every changed image before committing it.
+
+These are plain ``def`` tests: ``snap_compare`` runs the app itself, so it cannot be
+called from inside an async test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from snapshot_app import build_app, open_room, seed_database, settle, steady_inputs
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from dealroom.app import DealroomApp
+from dealroom.screens.deal_room import DealRoomScreen
+from dealroom.screens.form import FormScreen
+from dealroom.screens.help import HelpScreen
+from dealroom.screens.pipeline import PipelineScreen
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture(autouse=True)
+def _steady(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Nothing from outside the test in the picture: not the tester's keymap, nor the
+    "waiting for the database" notice a slow machine would show after a second."""
+    monkeypatch.setenv("DEALROOM_KEYMAP", str(tmp_path / "no-keymap.toml"))
+    monkeypatch.setattr("dealroom.app.SLOW_NOTICE", 3600.0, raising=False)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One seeded file for the module: no snapshot test writes to it."""
+    return seed_database(tmp_path_factory.mktemp("snapshots") / "demo.db")
+
+
+@pytest.fixture
+def app(demo_db: str) -> DealroomApp:
+    return build_app(demo_db)
+
+
+def test_pipeline_120x40(snap_compare: SnapCompare, app: DealroomApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        assert isinstance(app.screen, PipelineScreen) and app.screen.loaded
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_deal_room_160x50(snap_compare: SnapCompare, app: DealroomApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_room(pilot)
+        assert isinstance(app.screen, DealRoomScreen) and app.screen.room is not None
+
+    assert snap_compare(app, terminal_size=(160, 50), run_before=run_before)
+
+
+def test_deal_room_80x24(snap_compare: SnapCompare, app: DealroomApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_room(pilot)
+        assert isinstance(app.screen, DealRoomScreen) and app.screen.room is not None
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_task_form_names_an_invalid_date(snap_compare: SnapCompare, app: DealroomApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_room(pilot)
+        await pilot.press("t", *"Call the CFO about the budget")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#f-due", Input).value = "someday"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # refused: the form stays open, with the error
+        steady_inputs(app)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_help_in_the_deal_room(snap_compare: SnapCompare, app: DealroomApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_room(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_snapshot_data_is_fixed(demo_db: str) -> None:
+    """The seeded file is the same data every run: the snapshots depend on it."""
+    from snapshot_app import ROOM, TODAY, fixed_now
+
+    from dealroom.domain import TRIANGLE
+    from dealroom.store import open_store
+
+    with open_store(demo_db, actor="ana", now=fixed_now, today=TODAY) as store:
+        room = store.deal_room(ROOM)
+        assert room.deal.status.value == "open"
+        for role in TRIANGLE:  # the deal room snapshots show items in every pane
+            assert room.tasks_for(role) and room.risks_for(role) and room.handoffs_for(role)
+    assert Path(demo_db.removeprefix("sqlite:///")).exists()
