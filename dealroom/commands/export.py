@@ -28,6 +28,20 @@ def register(sub: Any) -> None:
     p.add_argument("--today", help="the day overdue and ages are counted from (default today)")
     p.set_defaults(handler=cmd_export)
 
+    p = sub.add_parser(
+        "standup",
+        help="the standup digest as Markdown, without the app",
+        description="What the standup screen walks, for a cron job or a chat bot: per open "
+        "deal (most urgent first) and role, the changes since the last recorded standup (or "
+        "the last 24 hours, or --since), what is due or overdue, blocked work, handoffs "
+        "waiting and the top risks.",
+    )
+    p.add_argument("--since", help="changes since this date (UTC midnight)")
+    p.add_argument("--today", help="the day overdue is counted from (default today)")
+    p.add_argument("--mine", action="store_true", help="only deals you are a member of")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.set_defaults(handler=cmd_standup)
+
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     if bool(args.codes) == bool(args.all):
@@ -74,3 +88,19 @@ def write(text: str, output: str | None) -> None:
     except OSError as exc:
         raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
     print(f"Wrote {path} ({len(text.encode('utf-8')):,} bytes).", file=sys.stderr)
+
+
+def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
+    from dealroom.export.digest import digest_markdown, walk
+
+    with ctx.open() as store:
+        today = parse_day(args.today, store.today(), "--today") or store.today()
+        day = parse_day(args.since, today, "--since")
+        since = midnight(day) if day is not None else store.default_since()
+        codes = [r.deal.code for r in store.pipeline(mine=True)] if args.mine else None
+        rooms = store.deal_rooms(codes) if codes is None or codes else []
+        events = store.events(since=since)
+        names = {p.handle: p.name for p in store.people()}
+    digests = walk(rooms, events, today)
+    write(digest_markdown(digests, since=since, today=today, names=names), args.output)
+    return 0

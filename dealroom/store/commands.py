@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dealroom.store.deals import DealCommands
-from dealroom.store.items import ItemCommands
+from dealroom.store.standups import StandupCommands
 
 
-class Store(DealCommands, ItemCommands):
+class Store(DealCommands, StandupCommands):
     """Reads (:class:`~dealroom.store.queries.Queries`) and writes of deals and items."""

@@ -14,7 +14,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from dealroom.store.errors import SchemaError, StoreError
 
 #: The newest migration; ``tests/test_migrations.py`` checks it matches Alembic's head.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 #: How long a writer waits for another's transaction before giving up, in milliseconds.
 BUSY_TIMEOUT_MS = 30_000

@@ -67,38 +67,56 @@ class ItemCommands(Queries):
         stage: Stage | None = None,
         note: str = "",
     ) -> TaskView:
+        with self._write() as s:
+            return self._add_task(
+                s, code, role, title, owner=owner, due=due, status=status, stage=stage, note=note
+            )
+
+    def _add_task(
+        self,
+        s: Session,
+        code: str,
+        role: Role,
+        title: str,
+        *,
+        owner: str | None = None,
+        due: date | None = None,
+        status: TaskStatus = TaskStatus.TODO,
+        stage: Stage | None = None,
+        note: str = "",
+    ) -> TaskView:
+        """``add_task`` inside a transaction the caller holds."""
         if role not in TRIANGLE:
             raise RuleError("a task belongs to AR, SR or FR", field="role")
         title = rules.check_text(title, field="title")
-        with self._write() as s:
-            deal = self._deal_by_code(s, code)
-            now = self.now()
-            row = Task(
-                deal_id=ident(deal),
-                role=role.value,
-                title=title,
-                owner_id=self._owner_id(s, owner),  # type: ignore[arg-type]
-                due=due,
-                status=status.value,
-                stage=(stage or Stage(deal.stage)).value,
-                note=note.strip(),
-                created_at=now,
-                updated_at=now,
-                status_changed_at=now,
-            )
-            s.add(row)
-            s.flush()
-            self._log(
-                s,
-                deal_id=ident(deal),
-                entity="task",
-                entity_id=row.id,
-                action="create",
-                version=row.version,
-                changes={"title": (None, title), "status": (None, status.value)},
-                summary=f"added {role.value} task {quote_title(title)}",
-            )
-            return task_rows(s, _T.id == row.id)[0]
+        deal = self._deal_by_code(s, code)
+        now = self.now()
+        row = Task(
+            deal_id=ident(deal),
+            role=role.value,
+            title=title,
+            owner_id=self._owner_id(s, owner),  # type: ignore[arg-type]
+            due=due,
+            status=status.value,
+            stage=(stage or Stage(deal.stage)).value,
+            note=note.strip(),
+            created_at=now,
+            updated_at=now,
+            status_changed_at=now,
+        )
+        s.add(row)
+        s.flush()
+        self._log(
+            s,
+            deal_id=ident(deal),
+            entity="task",
+            entity_id=row.id,
+            action="create",
+            version=row.version,
+            changes={"title": (None, title), "status": (None, status.value)},
+            summary=f"added {role.value} task {quote_title(title)}",
+        )
+        return task_rows(s, _T.id == row.id)[0]
 
     def update_task(self, task_id: int, *, version: int | None = None, **changes: Any) -> TaskView:
         unknown_fields(changes, TASK_FIELDS, "task")

@@ -185,4 +185,33 @@ class Event(SQLModel, table=True):
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
+_standup_v = _version()
+
+
+class Standup(SQLModel, table=True):
+    """One daily standup: its time, who ran it, the deals it covered, actions it created."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(index=True)
+    ended_at: datetime | None = None
+    run_by: str = Field(max_length=64)
+    since: datetime
+    deals: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    actions: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    version: int = Field(default=1, sa_column=_standup_v)
+    __mapper_args__ = {"version_id_col": _standup_v}
+
+
+class StandupNote(SQLModel, table=True):
+    """A note taken during a standup, attributed to whoever typed it. Never edited."""
+
+    __tablename__ = "standup_note"
+    id: int | None = Field(default=None, primary_key=True)
+    standup_id: int = Field(foreign_key="standup.id", index=True)
+    deal_id: int | None = Field(default=None, foreign_key="deal.id")
+    author: str = Field(max_length=64)
+    at: datetime
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
 metadata = SQLModel.metadata

@@ -264,3 +264,29 @@ class MyWorkView:
     risks: list[RiskView]
     handoffs: list[HandoffView]
     deals: dict[int, tuple[str, str]]  # deal id -> (code, name)
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    id: int
+    standup_id: int
+    deal_id: int | None
+    deal_code: str | None
+    author: str
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class StandupView:
+    """A standup record: when, who ran it, what it covered, its notes and actions."""
+
+    id: int
+    started_at: datetime
+    ended_at: datetime | None
+    run_by: str
+    since: datetime
+    deals: list[str]
+    actions: list[int]
+    notes: list[NoteView]
+    version: int

@@ -1,0 +1,239 @@
+"""The standup digest: per deal and role, what changed since the last standup, what is due
+or overdue, what is blocked, which handoffs wait on whom, and the top risks.
+
+Pure: it takes deal rooms and events and gives plain data; the standup screen walks it,
+``dealroom standup`` prints it, and the minutes record it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from dealroom.domain import TRIANGLE, HandoffState, Role, TaskStatus
+from dealroom.export.markdown import md
+from dealroom.store.views import (
+    DealRoomView,
+    EventView,
+    HandoffView,
+    RiskView,
+    StandupView,
+    TaskView,
+)
+
+TOP_RISKS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class RoleDigest:
+    role: Role
+    lead: str | None
+    changes: list[EventView]
+    due: list[TaskView]  # open, due today or overdue
+    blocked: list[TaskView]
+    waiting: list[HandoffView]  # sent, not yet accepted: to this role first
+    top_risks: list[RiskView]
+
+
+@dataclass(frozen=True, slots=True)
+class DealDigest:
+    room: DealRoomView
+    deal_changes: list[EventView]  # stage moves, gates, status, members, the deal itself
+    roles: list[RoleDigest]
+    urgency: int
+
+    @property
+    def code(self) -> str:
+        return self.room.deal.code
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing to say: no changes, nothing due, blocked, waiting or risky."""
+        return not self.deal_changes and all(
+            not (r.changes or r.due or r.blocked or r.waiting or r.top_risks) for r in self.roles
+        )
+
+
+def _event_role(e: EventView, room: DealRoomView) -> Role | None:
+    if e.entity == "task":
+        found = next((t.role for t in room.tasks if t.id == e.entity_id), None)
+    elif e.entity == "risk":
+        found = next((r.role for r in room.risks if r.id == e.entity_id), None)
+    elif e.entity == "handoff":
+        h = next((h for h in room.handoffs if h.id == e.entity_id), None)
+        found = (
+            None if h is None else (h.to_role if e.action in ("accept", "reject") else h.from_role)
+        )
+    else:
+        return None
+    if found is None:  # deleted since: the summary names the role where it can
+        found = next((r for r in TRIANGLE if f" {r.value} " in f" {e.summary} "), None)
+    return found
+
+
+def digest(room: DealRoomView, events: Iterable[EventView], today: date) -> DealDigest:
+    by_role: dict[Role, list[EventView]] = {r: [] for r in TRIANGLE}
+    deal_changes: list[EventView] = []
+    for e in events:
+        role = _event_role(e, room)
+        (by_role[role] if role else deal_changes).append(e)
+    roles = []
+    for role in TRIANGLE:
+        tasks = [t for t in room.tasks_for(role) if not t.done]
+        lead = room.leads.get(role)
+        waiting = [h for h in room.handoffs_for(role) if h.state is HandoffState.SENT]
+        waiting.sort(key=lambda h: (h.to_role is not role, h.sent_at or h.created_at, h.id))
+        roles.append(
+            RoleDigest(
+                role=role,
+                lead=lead.name if lead else None,
+                changes=by_role[role],
+                due=[t for t in tasks if t.due is not None and t.due <= today],
+                blocked=[t for t in tasks if t.status is TaskStatus.BLOCKED],
+                waiting=waiting,
+                top_risks=[r for r in room.risks_for(role) if r.is_open][:TOP_RISKS],
+            )
+        )
+    return DealDigest(room, deal_changes, roles, urgency(room, today))
+
+
+def urgency(room: DealRoomView, today: date) -> int:
+    """Most urgent first: overdue and blocked work, escalated and high risks, waiting
+    handoffs, and a close date within two weeks."""
+    overdue = sum(1 for t in room.tasks if t.overdue(today))
+    blocked = sum(1 for t in room.tasks if not t.done and t.status is TaskStatus.BLOCKED)
+    risky = sum(1 for r in room.risks if r.is_open and (r.escalated or r.exposure >= 15))
+    waiting = sum(1 for h in room.handoffs if h.state is HandoffState.SENT)
+    close = room.deal.close_date
+    soon = close is not None and (close - today).days <= 14
+    return 3 * overdue + 2 * blocked + 2 * risky + waiting + (5 if soon else 0)
+
+
+def walk(
+    rooms: Sequence[DealRoomView], events: Iterable[EventView], today: date
+) -> list[DealDigest]:
+    """Digests of open deals, most urgent first (then by code)."""
+    per_deal: dict[int | None, list[EventView]] = {}
+    for e in events:
+        per_deal.setdefault(e.deal_id, []).append(e)
+    out = [
+        digest(r, per_deal.get(r.deal.id, []), today)
+        for r in rooms
+        if r.deal.status.value == "open"
+    ]
+    out.sort(key=lambda d: (-d.urgency, d.code))
+    return out
+
+
+# --- as Markdown -----------------------------------------------------------------------
+
+
+def _who(names: dict[str, str], handle: str) -> str:
+    return md(names.get(handle, handle))
+
+
+def _stamp(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def deal_digest_markdown(d: DealDigest, today: date, names: dict[str, str]) -> list[str]:
+    deal = d.room.deal
+    out = [
+        f"## {md(deal.code)} — {md(deal.name)}",
+        "",
+        f"{md(deal.account)} · {deal.stage.label} · {deal.probability}% · "
+        f"close {deal.close_date or '—'}",
+        "",
+    ]
+    if d.deal_changes:
+        out += ["**Deal**", ""]
+        out += [f"- {_who(names, e.actor)}: {md(e.summary)}" for e in d.deal_changes]
+        out.append("")
+    for r in d.roles:
+        lead = md(r.lead) if r.lead else "no lead"
+        out += [f"### {r.role.value} · {lead}", ""]
+        lines = [f"- changed: {_who(names, e.actor)}: {md(e.summary)}" for e in r.changes]
+        for t in r.due:
+            when = "overdue" if t.due and t.due < today else "due today"
+            lines.append(f"- {when}: {md(t.title)} ({md(t.owner_name or 'no owner')}, {t.due})")
+        lines += [f"- blocked: {md(t.title)} ({md(t.owner_name or 'no owner')})" for t in r.blocked]
+        for h in r.waiting:
+            start = (h.sent_at or h.created_at).astimezone(UTC).date()
+            lines.append(
+                f"- waiting: {h.from_role.value} → {h.to_role.value} {md(h.title)} "
+                f"({max(0, (today - start).days)}d)"
+            )
+        lines += [
+            f"- risk {r2.exposure}{' escalated' if r2.escalated else ''}: {md(r2.title)}"
+            for r2 in r.top_risks
+        ]
+        out += lines or ["- nothing to report"]
+        out.append("")
+    return out
+
+
+def digest_markdown(
+    digests: Sequence[DealDigest], *, since: datetime, today: date, names: dict[str, str]
+) -> str:
+    """``dealroom standup``: every deal's digest, most urgent first."""
+    out = [
+        f"# Standup digest — {today.isoformat()}",
+        "",
+        f"Changes since {_stamp(since)}. {len(digests)} open deals, most urgent first.",
+        "",
+    ]
+    for d in digests:
+        out += deal_digest_markdown(d, today, names)
+    return "\n".join(out)
+
+
+def minutes_markdown(
+    standup: StandupView,
+    digests: Sequence[DealDigest],
+    actions: Sequence[TaskView],
+    *,
+    today: date,
+    names: dict[str, str],
+) -> str:
+    """The standup's minutes: who, when, the deals covered, notes, actions, summary."""
+    covered = [d for d in digests if d.code in standup.deals]
+    ended = _stamp(standup.ended_at) if standup.ended_at else "not ended"
+    escalated = sum(1 for d in covered for r in d.room.risks if r.escalated and r.is_open)
+    waiting = sum(1 for d in covered for h in d.room.handoffs if h.state is HandoffState.SENT)
+    out = [
+        f"# Standup minutes — {today.isoformat()}",
+        "",
+        f"Run by {_who(names, standup.run_by)}, {_stamp(standup.started_at)} to {ended}; "
+        f"changes since {_stamp(standup.since)}.",
+        "",
+        "## Summary",
+        "",
+        f"- deals covered: {len(covered)}"
+        + (f" ({', '.join(md(c) for c in standup.deals)})" if standup.deals else ""),
+        f"- actions created: {len(actions)}",
+        f"- risks escalated and open: {escalated}",
+        f"- handoffs still waiting: {waiting}",
+        "",
+    ]
+    if actions:
+        out += ["## Actions", ""]
+        codes = {d.room.deal.id: d.code for d in digests}
+        out += [
+            f"- [ ] {md(codes.get(t.deal_id, '?'))} {t.role.value}: {md(t.title)} — "
+            f"{md(t.owner_name or 'no owner')}, due {t.due or '—'}"
+            for t in actions
+        ]
+        out.append("")
+    if standup.notes:
+        out += ["## Notes", ""]
+        out += [
+            f"- {_who(names, n.author)}"
+            + (f" on {md(n.deal_code)}" if n.deal_code else "")
+            + f": {md(n.text)}"
+            for n in standup.notes
+        ]
+        out.append("")
+    for d in covered:
+        out += deal_digest_markdown(d, today, names)
+    return "\n".join(out)

@@ -1,0 +1,125 @@
+"""Standups as records, the digest they walk, and `dealroom standup`."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, Clock
+from markdown_it import MarkdownIt
+
+from dealroom.cli import main
+from dealroom.domain import Gate, GateDecision, Role, TaskStatus
+from dealroom.export.digest import digest, minutes_markdown, walk
+from dealroom.store import Store, open_store
+
+
+def test_standup_record_with_notes_and_actions(team: Store, clock: Clock) -> None:
+    first_since = team.default_since()
+    assert first_since == clock() - timedelta(hours=24)  # no standup yet: the last day
+    su = team.start_standup()
+    team.cover(su.id, "acme-5g")
+    note = team.add_note(su.id, "CTO is travelling until Friday", "ACME-5G")
+    task = team.add_action(
+        su.id, "ACME-5G", Role.SR, "Send BoQ v2", owner="wei", due=TODAY + timedelta(days=2)
+    )
+    clock.advance(minutes=12)
+    ended = team.end_standup(su.id)
+    assert ended.deals == ["ACME-5G"]
+    assert ended.actions == [task.id]
+    assert [(n.text, n.author, n.deal_code) for n in ended.notes] == [
+        ("CTO is travelling until Friday", "ana", "ACME-5G")
+    ]
+    assert note.id == ended.notes[0].id
+    assert ended.ended_at is not None and ended.ended_at > ended.started_at
+    assert team.task(task.id).owner == "wei"
+    # the next standup looks at what came after this one ended
+    assert team.default_since() == ended.ended_at
+    kinds = [(e.entity, e.action) for e in team.events(after_id=0)][-5:]
+    assert kinds == [
+        ("standup", "start"),
+        ("note", "create"),
+        ("task", "create"),
+        ("standup", "end"),
+    ][-4:] or kinds[-4:] == [
+        ("standup", "start"),
+        ("note", "create"),
+        ("task", "create"),
+        ("standup", "end"),
+    ]
+
+
+def test_a_refused_action_changes_nothing(team: Store) -> None:
+    su = team.start_standup()
+    before = team.last_event_id()
+    with pytest.raises(Exception, match="no person 'ghost'"):
+        team.add_action(su.id, "ACME-5G", Role.SR, "x", owner="ghost")
+    assert team.standup(su.id).actions == []
+    assert team.last_event_id() == before
+    assert team.deal_room("ACME-5G").tasks == []
+
+
+def test_digest_sorts_events_by_role_and_finds_what_matters(team: Store, clock: Clock) -> None:
+    clock.advance(hours=1)
+    since = clock()
+    overdue = team.add_task(
+        "ACME-5G", Role.AR, "Map the decision chain", owner="ana", due=TODAY - timedelta(days=1)
+    )
+    team.add_task("ACME-5G", Role.AR, "Later", due=TODAY + timedelta(days=9))
+    blocked = team.add_task("ACME-5G", Role.SR, "Price it", status=TaskStatus.BLOCKED)
+    h = team.add_handoff("ACME-5G", Role.SR, Role.FR, "BoQ v2")
+    team.add_risk("ACME-5G", Role.FR, "Customs", likelihood=5, impact=4)
+    team.record_gate("ACME-5G", Gate.ATI, GateDecision.APPROVED)
+    room = team.deal_room("ACME-5G")
+    d = digest(room, team.events(code="ACME-5G", since=since), TODAY)
+    ar, sr, fr = d.roles
+    assert [t.id for t in ar.due] == [overdue.id]
+    assert [t.id for t in sr.blocked] == [blocked.id]
+    assert [x.id for x in fr.waiting] == [h.id] and [x.id for x in sr.waiting] == [h.id]
+    assert [r.title for r in fr.top_risks] == ["Customs"]
+    assert [e.action for e in d.deal_changes] == ["decide"]
+    assert {e.summary for e in sr.changes} >= {"added SR task 'Price it'"}
+    assert not d.quiet and d.urgency > 0
+
+
+def test_walk_puts_the_most_urgent_deal_first(team: Store) -> None:
+    team.create_deal("CALM-1", "Quiet deal", "Calm Co")
+    team.add_task("ACME-5G", Role.AR, "Late", due=TODAY - timedelta(days=3))
+    order = [d.code for d in walk(team.deal_rooms(), [], TODAY)]
+    assert order == ["ACME-5G", "CALM-1"]
+
+
+def test_minutes_parse_and_list_actions_and_notes(team: Store) -> None:
+    su = team.start_standup()
+    team.add_note(su.id, "Watch the *budget* | [link](x)")
+    task = team.add_action(su.id, "ACME-5G", Role.FR, "Book the customs broker")
+    ended = team.end_standup(su.id)
+    digests = walk(team.deal_rooms(), team.events(since=ended.since), TODAY)
+    text = minutes_markdown(
+        ended, digests, [team.task(task.id)], today=TODAY, names={"ana": "Ana Lima"}
+    )
+    assert "- actions created: 1" in text
+    assert "- [ ] ACME\\-5G FR: Book the customs broker" in text.replace("ACME-5G", "ACME\\-5G")
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    literal = " ".join(c.content for t in tokens for c in (t.children or []) if c.type == "text")
+    assert "Watch the *budget* | [link](x)" in literal
+
+
+def test_standup_command_prints_the_digest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "t.db"
+    with open_store(str(db), actor="ana", today=TODAY) as st:
+        st.add_person("ana", "Ana Lima")
+        st.create_deal("ACME-5G", "5G", "ACME", leads={Role.AR: "ana"})
+        st.add_task("ACME-5G", Role.AR, "Late one", owner="ana", due=date(2026, 11, 20))
+    monkeypatch.setenv("DEALROOM_DB", str(db))
+    monkeypatch.setenv("DEALROOM_USER", "ana")
+    assert main(["standup", "--today", "2026-11-23", "--since", "2026-11-01"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Standup digest — 2026-11-23\n")
+    assert "- overdue: Late one (Ana Lima, 2026-11-20)" in out
+    assert "- changed: Ana Lima: added AR task 'Late one'" in out
+    assert main(["standup", "--mine", "--today", "2026-11-23"]) == 0
+    assert "ACME" in capsys.readouterr().out
