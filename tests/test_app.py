@@ -371,3 +371,77 @@ async def test_edit_deal_status_members_and_neighbours(db: str) -> None:
     )
     members = {(m.role.value, m.handle) for m in store(db).deal_room("ACME-5G").members}
     assert ("sponsor", "wei") in members
+
+
+async def test_add_risk_and_handoff_then_send_and_escalate(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        room = await open_room(app, pilot, "ACME-5G")
+        await pilot.press("3", "r", *"Customs delay")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#f-likelihood", Input).value = "5"
+        form.query_one("#f-impact", Input).value = "4"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("h", *"Site survey photos")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#f-send", Select).value = "no"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        fr = room.query_one("#pane-fr", RolePane).list
+        st = store(db)
+        risk = st.deal_room("ACME-5G").risks_for(Role.FR)[0]
+        draft = next(h for h in st.deal_room("ACME-5G").handoffs if h.from_role is Role.FR)
+        assert (risk.title, risk.exposure, draft.state) == (
+            "Customs delay",
+            20,
+            HandoffState.DRAFTED,
+        )
+        fr.select_key(("RiskView", risk.id))
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        fr.select_key(("HandoffView", draft.id))
+        await pilot.press("s")
+        await settle(app, pilot)
+    room_after = store(db).deal_room("ACME-5G")
+    assert room_after.risks_for(Role.FR)[0].escalated
+    assert next(h for h in room_after.handoffs if h.id == draft.id).state is HandoffState.SENT
+
+
+async def test_enter_edits_a_task_and_keeps_the_rest(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_room(app, pilot, "ACME-5G")
+        await pilot.press("enter")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.query_one("#f-title", Input).value == "Map the decision chain"
+        form.query_one("#f-title", Input).value = "Map the decision chain with the CTO"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    [task] = store(db).deal_room("ACME-5G").tasks_for(Role.AR)
+    assert (task.title, task.due, task.owner) == (
+        "Map the decision chain with the CTO",
+        TODAY - timedelta(days=2),
+        "ana",
+    )
+
+
+async def test_sort_and_my_deals_toggle(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        deals = app.screen.query_one("#deals", VirtualList)
+        assert [r.deal.code for r in deals.items] == ["ACME-5G", "NORD-DC"]  # by stage
+        await pilot.press("o", "o", "o")  # stage -> close date -> weighted -> amount
+        assert [r.deal.code for r in deals.items] == ["ACME-5G", "NORD-DC"]
+        await pilot.press("O")  # reversed: smallest amount first
+        assert [r.deal.code for r in deals.items] == ["NORD-DC", "ACME-5G"]
+        await pilot.press("m")  # ana is on ACME-5G only
+        await settle(app, pilot)
+        assert [r.deal.code for r in deals.items] == ["ACME-5G"]
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert len(deals.items) == 2
