@@ -439,9 +439,78 @@ async def test_sort_and_my_deals_toggle(db: str) -> None:
         assert [r.deal.code for r in deals.items] == ["ACME-5G", "NORD-DC"]
         await pilot.press("O")  # reversed: smallest amount first
         assert [r.deal.code for r in deals.items] == ["NORD-DC", "ACME-5G"]
-        await pilot.press("m")  # ana is on ACME-5G only
+        await pilot.press("u")  # ana is on ACME-5G only
         await settle(app, pilot)
         assert [r.deal.code for r in deals.items] == ["ACME-5G"]
-        await pilot.press("m")
+        await pilot.press("u")
         await settle(app, pilot)
         assert len(deals.items) == 2
+
+
+async def test_standup_walks_deals_captures_and_saves_minutes(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dealroom.screens.standup import StandupScreen
+
+    monkeypatch.setenv("DEALROOM_EXPORT_DIR", str(tmp_path / "out"))
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, StandupScreen)
+        # ana is on ACME-5G only: the walk covers her deals, most urgent first
+        assert [d.code for d in screen.digests] == ["ACME-5G"]
+        shown = str(screen.query_one("#step", Static).render())
+        assert "overdue: Map the decision chain" in shown
+        await pilot.press("enter")  # into the deal room and back to the same place
+        await settle(app, pilot)
+        assert isinstance(app.screen, DealRoomScreen)
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("a")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#f-role", Select).value = "SR"
+        form.query_one("#f-title", Input).value = "Send BoQ v2 to procurement"
+        form.query_one("#f-owner", Select).value = "wei"
+        form.query_one("#f-due", Input).value = "fri"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("o", *"CTO travels until Friday", "ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert screen.finished
+        await pilot.press("m")
+        await settle(app, pilot)
+        minutes = (tmp_path / "out" / "standup-2026-11-23.md").read_text(encoding="utf-8")
+    st = store(db)
+    [action] = [t for t in st.deal_room("ACME-5G").tasks_for(Role.SR)]
+    assert (action.title, action.owner, action.due) == (
+        "Send BoQ v2 to procurement",
+        "wei",
+        date(2026, 11, 27),
+    )
+    record = st.standup(1)
+    assert record.deals == ["ACME-5G"] and record.actions == [action.id]
+    assert [(n.text, n.author) for n in record.notes] == [("CTO travels until Friday", "ana")]
+    assert record.ended_at is not None
+    assert "- actions created: 1" in minutes
+    assert "Send BoQ v2 to procurement — Wei Zhang, due 2026-11-27" in minutes
+    assert "CTO travels until Friday" in minutes
+
+
+async def test_m_saves_the_deal_as_markdown(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEALROOM_EXPORT_DIR", str(tmp_path))
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_room(app, pilot, "ACME-5G")
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert any("copied it to the clipboard" in n.message for n in app._notifications)
+    text = (tmp_path / "ACME-5G-2026-11-23.md").read_text(encoding="utf-8")
+    assert text.startswith("## ACME-5G — 5G core refresh")

@@ -116,6 +116,14 @@ class DealRoomScreen(Screen[None]):
             "greater_than_sign", "stage('next')", "Stage▶", key_display=">", id="deal.stage_next"
         ),
         Binding("g", "gate", "Gate", tooltip="Record a gate decision", id="deal.gate"),
+        Binding(
+            "m",
+            "export",
+            "Export",
+            show=False,
+            tooltip="Save this deal as Markdown (and copy)",
+            id="deal.export",
+        ),
         Binding("e", "edit_deal", "Deal", show=False, tooltip="Edit the deal", id="deal.edit_deal"),
         Binding(
             "W",
@@ -418,6 +426,15 @@ class DealRoomScreen(Screen[None]):
         i = (order.index(self.code) + step) % len(order)
         self.code = order[i]
         self.reload()
+
+    def action_export(self) -> None:
+        if self.room is None:
+            return
+        from dealroom.export.markdown import deal_report
+        from dealroom.screens.exporting import save_markdown
+
+        text = deal_report(self.room, today=self.today)
+        save_markdown(self.dr, f"{self.room.deal.code}-{self.today.isoformat()}.md", text)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -69,7 +69,15 @@ class PipelineScreen(Screen[None]):
             tooltip="Reverse the order",
             id="pipeline.reverse",
         ),
-        Binding("m", "mine", "My deals", tooltip="Only deals you are on", id="pipeline.mine"),
+        Binding("u", "mine", "My deals", tooltip="Only deals you are on", id="pipeline.mine"),
+        Binding("s", "standup", "Standup", tooltip="Run the daily standup", id="pipeline.standup"),
+        Binding(
+            "m",
+            "export",
+            "Export",
+            tooltip="Save the deals shown as Markdown (and copy)",
+            id="pipeline.export",
+        ),
         Binding(
             "c",
             "closed",
@@ -158,6 +166,7 @@ class PipelineScreen(Screen[None]):
                 else "No deals yet: `dealroom demo` fills a database with examples."
             )
         vlist.set_items(rows)
+        self.call_after_refresh(self._sync_header)
         self.dr.deal_order = rows
         self._title(len(rows))
 
@@ -179,7 +188,14 @@ class PipelineScreen(Screen[None]):
         return pipeline_row(row, PipelineLayout(width), getattr(self, "today", date.today()))
 
     def on_resize(self, event: Resize) -> None:
-        self.query_one("#columns", Static).update(PipelineLayout(event.size.width - 0).header())
+        self.call_after_refresh(self._sync_header)
+
+    def _sync_header(self) -> None:
+        """Column titles as wide as the rows below them (a scrollbar takes some width)."""
+        width = self.query_one("#deals", VirtualList).size.width
+        if width and width != getattr(self, "_header_width", None):
+            self._header_width = width
+            self.query_one("#columns", Static).update(PipelineLayout(width).header())
 
     # --- actions --------------------------------------------------------------------------
 
@@ -230,6 +246,33 @@ class PipelineScreen(Screen[None]):
     def action_closed(self) -> None:
         self.closed = not self.closed
         self.action_reload()
+
+    def action_standup(self) -> None:
+        from dealroom.screens.standup import StandupScreen
+
+        self.app.push_screen(StandupScreen())
+
+    def action_export(self) -> None:
+        codes = [r.deal.code for r in self.dr.deal_order]
+        if not codes:
+            self.notify("No deals shown to export.", timeout=3)
+            return
+
+        def build(s: Any) -> tuple[str, date]:
+            from dealroom.export.markdown import deal_report, portfolio
+
+            rooms, today = s.deal_rooms(codes), s.today()
+            parts = [portfolio(rooms, today=today)]
+            parts += [deal_report(room, today=today) for room in rooms]
+            return "\n".join(parts), today
+
+        def save(result: tuple[str, date]) -> None:
+            from dealroom.screens.exporting import save_markdown
+
+            text, today = result
+            save_markdown(self.dr, f"pipeline-{today.isoformat()}.md", text)
+
+        self.dr.db(build, save, group="export")
 
     def action_my_work(self) -> None:
         from dealroom.screens.my_work import MyWorkScreen

@@ -217,7 +217,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if self.current is not None:
             self.post_message(self.Selected(self, self.current))
 
-    async def _on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
         index = event.y + round(self.scroll_y)
         if self._selectable(index):
             if index == self.cursor and event.chain > 1:

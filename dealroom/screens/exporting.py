@@ -1,0 +1,51 @@
+"""Saving Markdown from the app: to a file (in a worker) and to the clipboard (OSC 52,
+which works over SSH in most terminals)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dealroom.app import DealroomApp
+
+
+def export_dir() -> Path:
+    """``DEALROOM_EXPORT_DIR``, else the current folder if writable, else the data folder."""
+    configured = os.environ.get("DEALROOM_EXPORT_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    here = Path.cwd()
+    if os.access(here, os.W_OK):
+        return here
+    from platformdirs import user_data_path
+
+    return user_data_path("dealroom", appauthor=False) / "exports"
+
+
+def save_markdown(app: DealroomApp, filename: str, text: str) -> None:
+    """Write ``text`` to ``filename`` in the export folder and copy it to the clipboard."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename)
+
+    def write() -> None:
+        folder = export_dir()
+        path = folder / safe
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            app.call_from_thread(
+                app.notify,
+                f"Could not save {path}: {exc.strerror or exc}",
+                severity="error",
+                markup=False,
+            )
+            return
+        app.call_from_thread(done, path)
+
+    def done(path: Path) -> None:
+        app.copy_to_clipboard(text)
+        app.notify(f"Saved {path} and copied it to the clipboard.", timeout=6, markup=False)
+
+    app.run_worker(write, thread=True, group="export", exit_on_error=False)
