@@ -28,7 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Label(Content(self.question), classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.verb} (y)", variant="error", id="yes")
+                yield Button(Content(f"{self.verb} (y)"), variant="error", id="yes")
                 yield Button("Keep it (n)", id="no")
 
     def on_mount(self) -> None:

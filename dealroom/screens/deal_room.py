@@ -357,7 +357,9 @@ class DealRoomScreen(Screen[None]):
         if h is None:
             return
         if h.state is not HandoffState.SENT:
-            self.notify(f"Only a sent handoff can be rejected; this one is {h.state.value}.")
+            self.notify(
+                f"Only a sent handoff can be rejected; this one is {h.state.value}.", markup=False
+            )
             return
 
         def submit(v: dict[str, Any]) -> Any:

@@ -45,7 +45,7 @@ class HelpScreen(ModalScreen[None]):
         for keys, what, ident in self.rows:
             table.add_row(Text(keys), Text(what), Text(ident))
         with Vertical(classes="dialog help"):
-            yield Label(f"Keys · {self.about}", classes="dialog-title")
+            yield Label(f"Keys · {self.about}", classes="dialog-title", markup=False)
             with VerticalScroll():
                 yield Static(table)
             yield Label(
