@@ -25,6 +25,12 @@ from dealroom.store.views import (
 TOP_RISKS = 3
 
 
+def waiting_days(h: HandoffView, today: date) -> int:
+    """Whole days a sent handoff has waited for its receiver."""
+    start = (h.sent_at or h.created_at).astimezone(UTC).date()
+    return max(0, (today - start).days)
+
+
 @dataclass(frozen=True, slots=True)
 class RoleDigest:
     role: Role
@@ -158,12 +164,11 @@ def deal_digest_markdown(d: DealDigest, today: date, names: dict[str, str]) -> l
             when = "overdue" if t.due and t.due < today else "due today"
             lines.append(f"- {when}: {md(t.title)} ({md(t.owner_name or 'no owner')}, {t.due})")
         lines += [f"- blocked: {md(t.title)} ({md(t.owner_name or 'no owner')})" for t in r.blocked]
-        for h in r.waiting:
-            start = (h.sent_at or h.created_at).astimezone(UTC).date()
-            lines.append(
-                f"- waiting: {h.from_role.value} → {h.to_role.value} {md(h.title)} "
-                f"({max(0, (today - start).days)}d)"
-            )
+        lines += [
+            f"- waiting: {h.from_role.value} → {h.to_role.value} {md(h.title)} "
+            f"({waiting_days(h, today)}d)"
+            for h in r.waiting
+        ]
         lines += [
             f"- risk {r2.exposure}{' escalated' if r2.escalated else ''}: {md(r2.title)}"
             for r2 in r.top_risks

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
 from dealroom.domain import TRIANGLE
-from dealroom.export.digest import DealDigest, RoleDigest, minutes_markdown, walk
+from dealroom.export.digest import DealDigest, RoleDigest, minutes_markdown, waiting_days, walk
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.store.views import EventView, PersonView, StandupView, TaskView
 from dealroom.textutil import one_line
@@ -55,7 +55,10 @@ def role_text(r: RoleDigest, today: date, names: dict[str, str], who: str = "") 
         lines += 1
     for h in r.waiting:
         out.append("  ⇄ ", style="cyan")
-        out.append(f"waiting: {h.from_role.value} → {h.to_role.value} {one_line(h.title)}\n")
+        out.append(
+            f"waiting: {h.from_role.value} → {h.to_role.value} {one_line(h.title)} "
+            f"({waiting_days(h, today)}d)\n"
+        )
         lines += 1
     for k in r.top_risks:
         out.append("  ⇑ " if k.escalated else "  ▲ ", style="bold red" if k.exposure >= 15 else "")
