@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 
 from dealroom.config import load_keymap
@@ -22,12 +23,18 @@ from dealroom.screens.pipeline import PipelineScreen
 
 if TYPE_CHECKING:
     from dealroom.store.commands import Store
-    from dealroom.store.views import PipelineRow
+    from dealroom.store.views import FeedItem, PipelineRow
 
 R = TypeVar("R")
 
 #: After this many seconds without an answer, say the database is busy.
 SLOW_NOTICE = 1.0
+
+#: How often, in seconds, a running app asks whether anyone changed the database.
+WATCH_INTERVAL = 0.5
+
+#: At most this many "who did what" toasts for one batch of others' changes.
+TOASTS = 3
 
 
 class DealroomApp(App[None]):
@@ -67,6 +74,8 @@ class DealroomApp(App[None]):
         self.deal_order: list[PipelineRow] = []
         self._store_ready = threading.Event()
         self._open_error: str | None = None
+        self._stop_watching = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     def on_mount(self) -> None:
         keymap, problem = load_keymap()
@@ -91,17 +100,117 @@ class DealroomApp(App[None]):
         except (StoreError, RuleError) as exc:
             self._open_error = str(exc)
             self.call_from_thread(self._show_open_error, str(exc))
+            return
         finally:
             self._store_ready.set()
+        if not self.store.writable:
+            self.call_from_thread(self._show_read_only, self.store.read_only_reason())
+        # A thread of its own, not a worker: it runs as long as the app does.
+        self._watcher = threading.Thread(
+            target=self._watch, args=(self.store,), name="dealroom-watch", daemon=True
+        )
+        self._watcher.start()
 
     def _show_open_error(self, message: str) -> None:
         self.notify(
             message, title="Cannot open the database", severity="error", timeout=30, markup=False
         )
 
+    def _show_read_only(self, reason: str) -> None:
+        self.notify(
+            reason,
+            title="Read-only: you can look, not change",
+            severity="warning",
+            timeout=20,
+            markup=False,
+        )
+
     def on_unmount(self) -> None:
+        self._stop_watching.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=2)
         if self.store is not None:
             self.store.close()
+
+    # --- others' changes, as they happen -------------------------------------------------
+
+    def _watch(self, store: Store) -> None:
+        """For as long as the app runs: ask the database whether anyone committed, and if
+        so hand what they did to the UI."""
+        try:
+            watcher = store.watcher()
+            last = store.last_event_id()
+        except Exception as exc:  # the app works without live updates; say so
+            self.post_message(self.Changed([], problem=str(exc)))
+            return
+        try:
+            while not self._stop_watching.wait(WATCH_INTERVAL):
+                try:
+                    if not watcher.changed():
+                        continue
+                    feed = store.feed(last)
+                except Exception as exc:
+                    self.log.warning("watching the database failed", exc)
+                    continue
+                if feed:
+                    last = feed[-1].event.id
+                    self.post_message(self.Changed(feed))  # thread-safe, does not wait
+        finally:
+            watcher.close()
+
+    class Changed(Message):
+        """Someone committed to the database: what they did, oldest first."""
+
+        def __init__(self, feed: list[FeedItem], problem: str = "") -> None:
+            super().__init__()
+            self.feed = feed
+            self.problem = problem
+
+    def on_dealroom_app_changed(self, message: Changed) -> None:
+        if message.problem:
+            self.notify(
+                f"Others' changes show only when you reload (ctrl+r): {message.problem}",
+                title="Live updates off",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self._changed(message.feed)
+
+    def _changed(self, feed: list[FeedItem]) -> None:
+        from dealroom.screens.live import LiveScreen, others
+
+        news = others(feed, self.actor)
+        for item in news[:TOASTS]:
+            where = f" · {item.event.deal_code}" if item.event.deal_code else ""
+            self.notify(f"{item.by} {item.event.summary}{where}", timeout=4, markup=False)
+        if len(news) > TOASTS:
+            self.notify(f"… and {len(news) - TOASTS} more changes by others", timeout=4)
+        for item in news:
+            if item.handoff_for_me is not None:
+                self.notify(
+                    f"{item.by} sent you ({item.handoff_for_me.value}) a handoff on "
+                    f"{item.event.deal_code}: {item.event.summary}",
+                    title="Handoff for you",
+                    severity="warning",
+                    timeout=10,
+                    markup=False,
+                )
+        visible = self._visible_screens()
+        for screen in self.screen_stack:
+            if isinstance(screen, LiveScreen):
+                screen.live_changed(feed, screen in visible)
+
+    def _visible_screens(self) -> list[Screen[Any]]:
+        """The top screen and, under a dialog, the screens it lets show through."""
+        from textual.screen import ModalScreen
+
+        out: list[Screen[Any]] = []
+        for screen in reversed(self.screen_stack):
+            out.append(screen)
+            if not isinstance(screen, ModalScreen):
+                break
+        return out
 
     # --- the database, always off the UI thread ------------------------------------------
 

@@ -12,8 +12,12 @@ from collections.abc import Sequence
 
 from dealroom import __version__
 
-EXIT_ERROR = 1
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_ERROR = EXIT_REFUSED
 EXIT_USAGE = 2
+EXIT_CONFLICT = 3
+EXIT_UNAVAILABLE = 4
 
 DESCRIPTION = """\
 A deal room for iron-triangle sales teams: the Account (AR), Solution (SR) and
@@ -29,7 +33,18 @@ examples:
   dealroom --demo                       the app on fresh demo data
   dealroom list --stage bid             the pipeline at Bid
   dealroom deal add ACME-5G --name "5G core" --account "ACME" --amount 1.2m --close +90d
-  dealroom --db postgresql://dealroom@db.example.com/sales list"""
+  dealroom task add ACME-5G --role SR --title "BoQ v2" --due fri --json
+  dealroom gate ACME-5G ATB approve --note "board 11-23" && dealroom stage ACME-5G next
+  dealroom --db postgresql://dealroom@db.example.com/sales list
+
+exit status:
+  0  done
+  1  refused: a rule, a value or an id was not accepted, or is not found
+  2  usage: an unknown command or option, or options that do not go together
+  3  conflict: someone changed the item at the same time; read it again and retry
+  4  the database cannot be opened, reached or written (permissions, locked, down)
+  Errors are one line on standard error; with --json, also {"ok": false, "error":
+  ..., "kind": ...} on standard output (argparse's own usage errors excepted)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,9 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"dealroom {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    from dealroom.commands import demo, export, listing, manage
+    from dealroom.commands import backup, demo, export, items, listing, manage, shared
 
-    for module in (listing, export, manage, demo):
+    for module in (listing, export, manage, items, backup, shared, demo):
         module.register(sub)
     return parser
 
@@ -61,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from dealroom.commands.common import CommandError, Context, fail
+    from dealroom.commands.common import CommandError, Context
     from dealroom.domain import RuleError
     from dealroom.store.errors import StoreError
 
@@ -72,12 +87,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.handler(ctx, args)
         return result
     except (RuleError, StoreError, CommandError) as exc:
-        return fail(str(exc))
+        return _refuse(args, exc)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `dealroom list | head`
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file a command reads or writes, not the database
+        where = f": {exc.filename}" if exc.filename else ""
+        return _refuse(args, CommandError(f"{exc.strerror or exc}{where}"))
+
+
+def exit_status(exc: Exception) -> tuple[int, str]:
+    """The exit status of an error and its kind, as ``--json`` names it."""
+    from dealroom.commands.common import UsageError
+    from dealroom.store.errors import ConflictError, NotFoundError, UnavailableError
+
+    kinds: tuple[tuple[type[Exception], int, str], ...] = (
+        (UsageError, EXIT_USAGE, "usage"),
+        (ConflictError, EXIT_CONFLICT, "conflict"),
+        (UnavailableError, EXIT_UNAVAILABLE, "unavailable"),
+        (NotFoundError, EXIT_REFUSED, "not_found"),
+    )
+    for kind, code, name in kinds:
+        if isinstance(exc, kind):
+            return code, name
+    return EXIT_REFUSED, "refused"
+
+
+def _refuse(args: argparse.Namespace, exc: Exception) -> int:
+    """One line on standard error; with ``--json`` also an error object on standard output."""
+    import json
+
+    from dealroom.commands.common import fail
+
+    code, kind = exit_status(exc)
+    if getattr(args, "json", False):
+        print(json.dumps({"ok": False, "error": str(exc), "kind": kind}, ensure_ascii=False))
+    return fail(str(exc), code)
 
 
 def _run_app(ctx: object) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dealroom.cli import main
+from dealroom.cli import EXIT_UNAVAILABLE, main
 from dealroom.store import open_store
 
 
@@ -137,7 +137,7 @@ def test_refused_write_changes_nothing(db: Path, capsys: pytest.CaptureFixture[s
 
 def test_unreachable_database_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--db", "postgresql://nobody@127.0.0.1:1/none", "list")
-    assert code == 1
+    assert code == EXIT_UNAVAILABLE
     assert "cannot reach the database postgresql+psycopg://nobody@127.0.0.1:1/none" in err
 
 
@@ -145,7 +145,7 @@ def test_missing_folder_is_one_clear_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = run(capsys, "--db", str(tmp_path / "no" / "such" / "x.db"), "list")
-    assert code == 1
+    assert code == EXIT_UNAVAILABLE
     assert "folder" in err and "does not exist" in err
 
 
@@ -167,7 +167,7 @@ def test_read_only_database_reads_but_refuses_writes_clearly(
         code, out, _ = run(capsys, "list")
         assert code == 0 and "X-1" in out
         code, _, err = run(capsys, "person", "add", "wei", "Wei")
-        assert code == 1
+        assert code == EXIT_UNAVAILABLE
         assert "you may not write the database" in err and "Traceback" not in err
     finally:
         db.parent.chmod(0o755)

@@ -20,6 +20,10 @@ class CommandError(Exception):
     """A command-line mistake the parser could not catch; the message is for the user."""
 
 
+class UsageError(CommandError):
+    """Arguments that do not go together (exit status 2, as argparse's own usage errors)."""
+
+
 @dataclass
 class Context:
     db: str | None
@@ -43,9 +47,9 @@ class Context:
         return open_store(self.db, actor=self.actor)
 
 
-def fail(message: str) -> int:
+def fail(message: str, code: int = 1) -> int:
     print(f"dealroom: error: {message}", file=sys.stderr)
-    return 1
+    return code
 
 
 def console() -> Console:

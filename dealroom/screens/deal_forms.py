@@ -30,15 +30,10 @@ def _day(d: date | None) -> str:
     return d.isoformat() if d else ""
 
 
-def task_form(
-    code: str,
-    role: Role,
-    people: Sequence[PersonView],
-    today: date,
-    task: TaskView | None = None,
-    owner: str | None = None,
-) -> FormScreen:
-    fields = [
+def task_fields(
+    task: TaskView | None, people: Sequence[PersonView], owner: str | None = None
+) -> list[FormField]:
+    return [
         FormField(
             "title",
             "Title",
@@ -71,6 +66,17 @@ def task_form(
         ),
         FormField("note", "Note", task.note if task else ""),
     ]
+
+
+def task_form(
+    code: str,
+    role: Role,
+    people: Sequence[PersonView],
+    today: date,
+    task: TaskView | None = None,
+    owner: str | None = None,
+) -> FormScreen:
+    fields = task_fields(task, people, owner)
     if task is None:
 
         def submit(v: dict[str, Any]) -> Any:
@@ -90,7 +96,7 @@ def task_form(
     def update(v: dict[str, Any]) -> Any:
         return lambda s: s.update_task(
             task.id,
-            version=task.version,
+            version=v["version"],
             title=v["title"],
             owner=v["owner"],
             due=v["due"],
@@ -99,7 +105,14 @@ def task_form(
             note=v["note"] or "",
         )
 
-    return FormScreen(f"Task #{task.id}", fields, update, today)
+    return FormScreen(
+        f"Task #{task.id}",
+        fields,
+        update,
+        today,
+        version=task.version,
+        theirs=lambda now: task_fields(now, people),
+    )
 
 
 def _scale(name: str) -> Any:
@@ -116,15 +129,10 @@ def _scale(name: str) -> Any:
 RuleError = rules.RuleError
 
 
-def risk_form(
-    code: str,
-    role: Role,
-    people: Sequence[PersonView],
-    today: date,
-    risk: RiskView | None = None,
-    owner: str | None = None,
-) -> FormScreen:
-    fields = [
+def risk_fields(
+    risk: RiskView | None, people: Sequence[PersonView], owner: str | None = None
+) -> list[FormField]:
+    return [
         FormField("title", "Risk", risk.title if risk else "", required=True),
         FormField(
             "likelihood",
@@ -158,6 +166,17 @@ def risk_form(
             required=True,
         ),
     ]
+
+
+def risk_form(
+    code: str,
+    role: Role,
+    people: Sequence[PersonView],
+    today: date,
+    risk: RiskView | None = None,
+    owner: str | None = None,
+) -> FormScreen:
+    fields = risk_fields(risk, people, owner)
     if risk is None:
 
         def submit(v: dict[str, Any]) -> Any:
@@ -177,7 +196,7 @@ def risk_form(
     def update(v: dict[str, Any]) -> Any:
         return lambda s: s.update_risk(
             risk.id,
-            version=risk.version,
+            version=v["version"],
             title=v["title"],
             likelihood=v["likelihood"],
             impact=v["impact"],
@@ -186,14 +205,19 @@ def risk_form(
             status=v["status"],
         )
 
-    return FormScreen(f"Risk #{risk.id}", fields, update, today)
+    return FormScreen(
+        f"Risk #{risk.id}",
+        fields,
+        update,
+        today,
+        version=risk.version,
+        theirs=lambda now: risk_fields(now, people),
+    )
 
 
-def handoff_form(
-    code: str, role: Role, today: date, handoff: HandoffView | None = None
-) -> FormScreen:
+def handoff_fields(handoff: HandoffView | None, role: Role) -> list[FormField]:
     others = [r for r in TRIANGLE if r is not role]
-    fields = [
+    return [
         FormField("title", "What is handed over", handoff.title if handoff else "", required=True),
         FormField(
             "to_role",
@@ -206,6 +230,12 @@ def handoff_form(
         FormField("due", "Due", _day(handoff.due) if handoff else "", kind="date"),
         FormField("note", "Note", handoff.note if handoff else ""),
     ]
+
+
+def handoff_form(
+    code: str, role: Role, today: date, handoff: HandoffView | None = None
+) -> FormScreen:
+    fields = handoff_fields(handoff, role)
     if handoff is None:
         fields.append(
             FormField(
@@ -234,14 +264,21 @@ def handoff_form(
     def update(v: dict[str, Any]) -> Any:
         return lambda s: s.update_handoff(
             handoff.id,
-            version=handoff.version,
+            version=v["version"],
             title=v["title"],
             to_role=v["to_role"],
             due=v["due"],
             note=v["note"] or "",
         )
 
-    return FormScreen(f"Handoff #{handoff.id}", fields, update, today)
+    return FormScreen(
+        f"Handoff #{handoff.id}",
+        fields,
+        update,
+        today,
+        version=handoff.version,
+        theirs=lambda now: handoff_fields(now, role),
+    )
 
 
 def reason_form(title: str, label: str, today: date, submit: Any) -> FormScreen:
@@ -277,8 +314,8 @@ def gate_form(deal: DealView, today: date, gate: Gate | None) -> FormScreen:
     return FormScreen(f"Gate decision on {deal.code}", fields, submit, today)
 
 
-def deal_form(deal: DealView, today: date) -> FormScreen:
-    fields = [
+def deal_fields(deal: DealView) -> list[FormField]:
+    return [
         FormField("name", "Name", deal.name, required=True),
         FormField("account", "Account", deal.account, required=True),
         FormField(
@@ -307,10 +344,19 @@ def deal_form(deal: DealView, today: date) -> FormScreen:
         ),
     ]
 
-    def submit(v: dict[str, Any]) -> Any:
-        return lambda s: s.update_deal(deal.code, version=deal.version, **v)
 
-    return FormScreen(f"Deal {deal.code}", fields, submit, today)
+def deal_form(deal: DealView, today: date) -> FormScreen:
+    def submit(v: dict[str, Any]) -> Any:
+        return lambda s: s.update_deal(deal.code, **v)  # v holds the version
+
+    return FormScreen(
+        f"Deal {deal.code}",
+        deal_fields(deal),
+        submit,
+        today,
+        version=deal.version,
+        theirs=deal_fields,
+    )
 
 
 def status_form(deal: DealView, today: date) -> FormScreen:

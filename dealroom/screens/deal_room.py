@@ -6,6 +6,7 @@ stays usable.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,7 +23,15 @@ from textual.widgets import Footer, Static
 from dealroom.domain import TRIANGLE, HandoffState, RiskStatus, Role, TaskStatus
 from dealroom.screens import deal_forms as forms
 from dealroom.screens.confirm import ConfirmScreen
-from dealroom.store.views import DealRoomView, HandoffView, PersonView, RiskView, TaskView
+from dealroom.screens.live import LiveScreen, item_keys, others
+from dealroom.store.views import (
+    DealRoomView,
+    FeedItem,
+    HandoffView,
+    PersonView,
+    RiskView,
+    TaskView,
+)
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.deal_header import DealHeader
 from dealroom.widgets.role_pane import RolePane
@@ -34,7 +43,7 @@ if TYPE_CHECKING:
 NARROW = 120
 
 
-class DealRoomScreen(Screen[None]):
+class DealRoomScreen(LiveScreen, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the pipeline", id="deal.back"),
         Binding("1", "pane('AR')", "AR", show=False, id="deal.pane_ar"),
@@ -168,6 +177,8 @@ class DealRoomScreen(Screen[None]):
         self.people: list[PersonView] = []
         self.today = date.today()
         self.now = datetime.now().astimezone()
+        #: Items someone else changed, to mark once the reload is in.
+        self._changed: set[Hashable] = set()
 
     @property
     def dr(self) -> DealroomApp:
@@ -201,12 +212,21 @@ class DealRoomScreen(Screen[None]):
 
         self.dr.db(load, self._loaded, group=f"room-{code}", exclusive=True)
 
+    def refresh_live(self, feed: Sequence[FeedItem]) -> None:
+        """Reload when the news touches this deal or the people (names, members)."""
+        if feed and not any(f.event.deal_code in (self.code, None) for f in feed):
+            return
+        self._changed |= item_keys(others(feed, self.dr.actor), self.code)
+        self.reload()
+
     def _loaded(self, result: tuple[DealRoomView, list[PersonView], date, datetime]) -> None:
         self.room, self.people, self.today, self.now = result
         self.code = self.room.deal.code
         self.query_one(DealHeader).show(self.room, self.today)
+        changed, self._changed = self._changed, set()
         for pane in self.query(RolePane):
             pane.show(self.room, self.today, self.now)
+            pane.list.flash(changed)
         self._switcher()
 
     def _done(self, message: str) -> Any:

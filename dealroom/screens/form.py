@@ -27,6 +27,7 @@ from dealroom.widgets.safe_input import SafeInput
 if TYPE_CHECKING:
     from dealroom.app import DealroomApp
     from dealroom.store.commands import Store
+    from dealroom.store.errors import ConflictError
 
 Kind = Literal["text", "date", "choice", "int"]
 
@@ -57,14 +58,26 @@ class FormScreen(ModalScreen[Any]):
     ]
 
     def __init__(
-        self, title: str, fields: Sequence[FormField], submit: Submit, today: date
+        self,
+        title: str,
+        fields: Sequence[FormField],
+        submit: Submit,
+        today: date,
+        *,
+        version: int | None = None,
+        theirs: Callable[[Any], Sequence[FormField]] | None = None,
     ) -> None:
+        """An edit form passes the ``version`` it was opened on (handed to ``submit`` as
+        ``values["version"]``) and ``theirs``, which lays out a newer row as fields, so a
+        conflicting save can show both versions."""
         super().__init__()
         self.form_title = title
         self.fields = list(fields)
         self.submit = submit
         self.today = today
         self.saving = False
+        self.version = version
+        self.theirs = theirs
 
     @property
     def dr(self) -> DealroomApp:
@@ -182,6 +195,8 @@ class FormScreen(ModalScreen[Any]):
                 ok = False
         if not ok:
             return
+        if self.version is not None:
+            values["version"] = self.version
         try:
             job = self.submit(values)
         except RuleError as exc:
@@ -195,8 +210,57 @@ class FormScreen(ModalScreen[Any]):
         self.dismiss(result)
 
     def _failed(self, exc: Exception) -> None:
+        from dealroom.store.errors import ConflictError, NotFoundError
+
         self.saving = False
+        if self.theirs is not None and self.version is not None:
+            if isinstance(exc, NotFoundError):  # deleted meanwhile
+                exc = ConflictError("item", 0, self.version, None, [], [], None)
+            if isinstance(exc, ConflictError):
+                self._conflict(exc)
+                return
         self.set_error(getattr(exc, "field", None), str(exc))
+
+    # --- someone saved first -------------------------------------------------------------
+
+    def shown(self, f: FormField, value: str) -> str:
+        """A field's value as the person reads it: a choice by its label."""
+        labels = dict((v, label) for label, v in f.choices)
+        return one_line(labels.get(value, value) if f.kind == "choice" else value)
+
+    def _conflict(self, exc: ConflictError) -> None:
+        from dealroom.screens.conflict import ConflictScreen, FieldPair
+
+        pairs = None
+        if exc.current is not None and self.theirs is not None:
+            now = {f.name: f.value for f in self.theirs(exc.current)}
+            pairs = [
+                FieldPair(f.label, self.shown(f, self.raw(f.name)), self.shown(f, now[f.name]))
+                for f in self.fields
+                if f.name in now
+            ]
+        self.app.push_screen(
+            ConflictScreen(self.form_title, exc.by, pairs), lambda c: self._resolved(c, exc)
+        )
+
+    def _resolved(self, choice: str | None, exc: ConflictError) -> None:
+        who = ", ".join(exc.by) or "someone"
+        if choice == "theirs":
+            self.notify(f"Kept the version {who} saved; yours is discarded.", markup=False)
+            self.dismiss(None)
+            return
+        if exc.actual is not None:
+            self.version = exc.actual  # the next save goes over their version
+        if choice == "yours":
+            self.action_save()
+            return
+        self.set_error(
+            None,
+            f"{who} changed this after you opened it. Saving now replaces their version; "
+            "escape discards yours."
+            if exc.actual is not None
+            else f"{who} deleted this after you opened it: escape to leave.",
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -3,7 +3,7 @@ grouped by when they are due."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
@@ -14,7 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from dealroom.store.views import HandoffView, MyWorkView, RiskView, TaskView
+from dealroom.screens.live import ITEM_KIND, LiveScreen, others
+from dealroom.store.views import FeedItem, HandoffView, MyWorkView, RiskView, TaskView
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.rows import handoff_row, risk_row, task_row
 from dealroom.widgets.vlist import Section, VirtualList
@@ -59,7 +60,7 @@ def grouped(work: MyWorkView, today: date) -> list[Item | Section]:
     return out
 
 
-class MyWorkScreen(Screen[None]):
+class MyWorkScreen(LiveScreen, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="work.back"),
         Binding("enter", "open", "Open deal", tooltip="Open the item's deal room", id="work.open"),
@@ -71,6 +72,7 @@ class MyWorkScreen(Screen[None]):
         self.work: MyWorkView | None = None
         self.today = date.today()
         self.now = datetime.now().astimezone()
+        self._changed: set[Hashable] = set()
 
     @property
     def dr(self) -> DealroomApp:
@@ -93,12 +95,22 @@ class MyWorkScreen(Screen[None]):
             exclusive=True,
         )
 
+    def refresh_live(self, feed: Sequence[FeedItem]) -> None:
+        self._changed |= {
+            (ITEM_KIND[f.event.entity], f.event.entity_id)
+            for f in others(feed, self.dr.actor)
+            if f.event.entity in ITEM_KIND
+        }
+        self.action_reload()
+
     def _loaded(self, result: tuple[MyWorkView, date, datetime]) -> None:
         self.work, self.today, self.now = result
         items = grouped(self.work, self.today)
         vlist = self.query_one("#work", VirtualList)
         vlist._empty = "Nothing waits on you. (Items count when you own them or lead the role.)"
         vlist.set_items(items)
+        changed, self._changed = self._changed, set()
+        vlist.flash(changed)
 
     @staticmethod
     def _key(item: Item) -> Hashable:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -16,7 +16,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from dealroom.domain import rules
-from dealroom.store.views import PipelineRow
+from dealroom.screens.live import LiveScreen, others
+from dealroom.store.views import FeedItem, PipelineRow
 from dealroom.textutil import one_line
 from dealroom.widgets.funnel import Funnel
 from dealroom.widgets.rows import PipelineLayout, pipeline_row
@@ -49,7 +50,7 @@ def haystack(row: PipelineRow) -> str:
     return " ".join((d.code, d.name, d.account, *row.leads.values())).casefold()
 
 
-class PipelineScreen(Screen[None]):
+class PipelineScreen(LiveScreen, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Open the deal room", id="pipeline.open"),
         Binding(
@@ -104,6 +105,8 @@ class PipelineScreen(Screen[None]):
         self.closed = False
         self.query_text = ""
         self.loaded = False
+        #: Deals someone else changed, to mark once the reload is in.
+        self._changed: set[Hashable] = set()
 
     @property
     def dr(self) -> DealroomApp:
@@ -136,6 +139,12 @@ class PipelineScreen(Screen[None]):
             exclusive=True,
         )
 
+    def refresh_live(self, feed: Sequence[FeedItem]) -> None:
+        self._changed |= {
+            f.event.deal_code for f in others(feed, self.dr.actor) if f.event.deal_code
+        }
+        self.action_reload()
+
     def _loaded(self, result: tuple[list[PipelineRow], date]) -> None:
         self.rows, self.today = result
         self._order()
@@ -143,6 +152,8 @@ class PipelineScreen(Screen[None]):
         funnel = rules.funnel((r.deal.stage, r.deal.weighted) for r in self.rows)
         self.query_one(Funnel).show(funnel)
         self._show()
+        changed, self._changed = self._changed, set()
+        self.query_one("#deals", VirtualList).flash(changed)
 
     def _order(self) -> None:
         """Sort once per load or sort change; a keystroke in the filter only filters."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,7 +19,8 @@ from textual.widgets import Footer, Markdown, Static
 from dealroom.domain import TRIANGLE
 from dealroom.export.digest import DealDigest, RoleDigest, minutes_markdown, waiting_days, walk
 from dealroom.screens.form import FormField, FormScreen
-from dealroom.store.views import EventView, PersonView, StandupView, TaskView
+from dealroom.screens.live import LiveScreen, others
+from dealroom.store.views import EventView, FeedItem, PersonView, StandupView, TaskView
 from dealroom.textutil import one_line
 
 if TYPE_CHECKING:
@@ -90,7 +92,7 @@ def deal_text(d: DealDigest, today: date, names: dict[str, str]) -> Text:
     return out
 
 
-class StandupScreen(Screen[None]):
+class StandupScreen(LiveScreen, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,space", "step(1)", "Next", id="standup.next"),
         Binding("p", "step(-1)", "Previous", id="standup.previous"),
@@ -174,6 +176,28 @@ class StandupScreen(Screen[None]):
 
         self.dr.db(begin, self._begun, group="standup")
 
+    def refresh_live(self, feed: Sequence[FeedItem]) -> None:
+        """Others' changes to the deals being walked: re-read them, keep the walk's order
+        and place, and leave the speaker's timer running."""
+        codes = [d.code for d in self.digests]
+        news = others(feed, self.dr.actor)
+        if self.record is None or (feed and not any(f.event.deal_code in codes for f in news)):
+            return
+        since = self.record.since
+
+        def load(s: Any) -> tuple[list[Any], list[EventView], list[PersonView]]:
+            return s.deal_rooms(codes), s.events(since=since), s.people()
+
+        self.dr.db(load, self._reloaded, group="standup-live", exclusive=True)
+
+    def _reloaded(self, result: tuple[list[Any], list[EventView], list[PersonView]]) -> None:
+        rooms, events, self.people = result
+        self.names = {p.handle: p.name for p in self.people}
+        fresh = {d.code: d for d in walk(rooms, events, self.today)}
+        self.digests = [fresh.get(d.code, d) for d in self.digests]
+        if not self.finished:
+            self._show(new_step=False)
+
     def _begun(
         self, result: tuple[StandupView, list[Any], list[EventView], list[PersonView], date]
     ) -> None:
@@ -190,7 +214,7 @@ class StandupScreen(Screen[None]):
             return self.digests
         return sorted({r.lead for d in self.digests for r in d.roles if r.lead}, key=str.casefold)
 
-    def _show(self) -> None:
+    def _show(self, *, new_step: bool = True) -> None:
         steps = self._steps()
         step = self.query_one("#step", Static)
         if not steps:
@@ -204,9 +228,10 @@ class StandupScreen(Screen[None]):
             self._mark_covered(current.code)
         else:
             step.update(self._person_text(current))
-        self.step_started = time.monotonic()
+        if new_step:
+            self.step_started = time.monotonic()
+            self.query_one("#standup-body").scroll_home(animate=False)
         self._title()
-        self.query_one("#standup-body").scroll_home(animate=False)
 
     def _person_text(self, name: str) -> Text:
         out = Text()

@@ -14,6 +14,7 @@ from dealroom.store.errors import (
     ReadOnlyError,
     SchemaError,
     StoreError,
+    UnavailableError,
 )
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ __all__ = [
     "SchemaError",
     "Store",
     "StoreError",
+    "UnavailableError",
     "open_store",
 ]
 

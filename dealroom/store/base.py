@@ -86,6 +86,12 @@ class StoreBase:
             return self._today
         return self._now().astimezone().date()
 
+    def read_only_reason(self) -> str:
+        """Why this database cannot be written by us, and how to fix that."""
+        path = eng.sqlite_path(self.url)
+        why = eng.explain_not_writable(path) if path else "it is not writable for you"
+        return f"you may not write the database {path}: {why}"
+
     # --- sessions ------------------------------------------------------------------
 
     @contextmanager
@@ -101,11 +107,7 @@ class StoreBase:
     def _write(self) -> Iterator[Session]:
         """One short write transaction; it commits only if the block raises nothing."""
         if not self.writable:
-            path = eng.sqlite_path(self.url)
-            raise ReadOnlyError(
-                f"you may not write the database {path}: it or its folder is not writable "
-                "for you (ask its owner to add you to its group, or see `dealroom init --help`)"
-            )
+            raise ReadOnlyError(self.read_only_reason())
         try:
             with Session(self._writer, expire_on_commit=False) as s, s.begin():
                 yield s

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import sqlite3
+import stat
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from dealroom.store.errors import SchemaError, StoreError
+from dealroom.store.errors import ReadOnlyError, SchemaError, StoreError, UnavailableError
 
 #: The newest migration; ``tests/test_migrations.py`` checks it matches Alembic's head.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 #: How long a writer waits for another's transaction before giving up, in milliseconds.
 BUSY_TIMEOUT_MS = 30_000
@@ -71,16 +73,94 @@ def check_sqlite_file(path: Path) -> bool:
     """Say clearly when the file cannot be used; return whether it can be written."""
     if path.exists():
         if path.is_dir():
-            raise StoreError(f"{path} is a directory, not a database file")
+            raise UnavailableError(f"{path} is a directory, not a database file")
         if not os.access(path, os.R_OK):
-            raise StoreError(f"you may not read the database {path}: ask its owner for access")
+            raise UnavailableError(
+                f"you may not read the database {path}: ask its owner for access"
+            )
         # WAL needs the -wal and -shm files beside the database, so the folder too.
         return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
     if not path.parent.is_dir():
-        raise StoreError(f"cannot create the database {path}: folder {path.parent} does not exist")
+        raise UnavailableError(
+            f"cannot create the database {path}: folder {path.parent} does not exist"
+        )
     if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise StoreError(f"cannot create the database {path}: you may not write to {path.parent}")
+        raise UnavailableError(
+            f"cannot create the database {path}: you may not write to {path.parent}"
+        )
     return True
+
+
+def explain_not_writable(path: Path) -> str:
+    """Why the acting OS user may not write the SQLite database at ``path``, and the fix.
+
+    Checks, in order: the file, its folder (SQLite creates the ``-wal`` and ``-shm`` files
+    there), then ``-wal``/``-shm`` files that someone else left without group write.
+    """
+    setup = f"`dealroom init --shared {shlex.quote(str(path.parent))} --group GROUP`"
+    if path.exists() and not os.access(path, os.W_OK):
+        return (
+            f"the file {path} is not writable for you ({_describe_file(path)}); "
+            f"{_fix(path, 'chmod g+w')}, or set the folder up for the team with {setup}"
+        )
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"the folder {folder} is not writable for you ({_describe_file(folder)}), and "
+            "SQLite needs it for the -wal and -shm files it keeps beside the database; "
+            f"{_fix(folder, 'chmod g+ws')}, or set it up for the team with {setup}"
+        )
+    for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if side.exists() and not os.access(side, os.W_OK):
+            owner = _file_names(side)[0]
+            return (
+                f"{side} is not writable for you ({_describe_file(side)}): it was made "
+                f"while the database file was not group-writable; it goes away when {owner} "
+                f"closes dealroom, or {owner} (or root) can run "
+                f"`chmod g+w {shlex.quote(str(side))}`"
+            )
+    return (
+        f"the database {path}, its folder and its -wal/-shm files look writable for you: "
+        "is the file system mounted read-only?"
+    )
+
+
+def _file_names(path: Path) -> tuple[str, str]:
+    """The owner's and the group's names of ``path`` (their numbers if unknown)."""
+    import grp
+    import pwd
+
+    st = path.stat()
+    try:
+        owner = pwd.getpwuid(st.st_uid).pw_name
+    except KeyError:
+        owner = str(st.st_uid)
+    try:
+        group = grp.getgrgid(st.st_gid).gr_name
+    except KeyError:
+        group = str(st.st_gid)
+    return owner, group
+
+
+def _describe_file(path: Path) -> str:
+    """``owner alice, group sales, mode 0644``."""
+    owner, group = _file_names(path)
+    return f"owner {owner}, group {group}, mode {stat.S_IMODE(path.stat().st_mode):04o}"
+
+
+def _fix(path: Path, command: str) -> str:
+    """Who can make ``path`` writable for the acting user, and with which command."""
+    st = path.stat()
+    in_group = st.st_gid == os.getegid() or st.st_gid in os.getgroups()
+    if st.st_mode & stat.S_IWGRP and not in_group:
+        group = _file_names(path)[1]
+        return (
+            f"ask root to add you to group {group} (`usermod -aG {group} $USER`, then log in again)"
+        )
+    quoted = shlex.quote(str(path))
+    if st.st_uid == os.geteuid():
+        return f"run `chmod u+w {quoted}`"
+    return f"its owner (or root) can run `{command} {quoted}`"
 
 
 def make_engine(url: str) -> Engine:
@@ -149,13 +229,15 @@ def explain_operational(exc: DBAPIError, url: str) -> StoreError:
     where = describe_url(url)
     low = first.lower()
     if "readonly" in low or "read-only" in low:
-        return StoreError(f"the database {where} is read-only for you: {first}")
+        path = sqlite_path(url)
+        why = explain_not_writable(path) if path else first
+        return ReadOnlyError(f"the database {where} is read-only for you: {why}")
     if "locked" in low or "busy" in low:
-        return StoreError(f"the database {where} stayed locked by another writer; try again")
+        return UnavailableError(f"the database {where} stayed locked by another writer; try again")
     if "unable to open" in low:
-        return StoreError(f"cannot open the database {where}: {first}")
+        return UnavailableError(f"cannot open the database {where}: {first}")
     if "connection" in low or "could not" in low or "timeout" in low:
-        return StoreError(f"cannot reach the database {where}: {first}")
+        return UnavailableError(f"cannot reach the database {where}: {first}")
     return StoreError(f"database error on {where}: {first}")
 
 

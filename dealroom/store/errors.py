@@ -11,7 +11,12 @@ class NotFoundError(StoreError):
     pass
 
 
-class ReadOnlyError(StoreError):
+class UnavailableError(StoreError):
+    """The database cannot be opened, reached or written just now (permissions, a lock, a
+    server that is down): not a problem with what was asked, so trying again may work."""
+
+
+class ReadOnlyError(UnavailableError):
     pass
 
 

@@ -46,6 +46,7 @@ from dealroom.store.views import (
     DealRoomView,
     DealView,
     EventView,
+    FeedItem,
     GateView,
     HandoffView,
     MemberView,
@@ -56,6 +57,7 @@ from dealroom.store.views import (
     TaskView,
     TimelineStage,
 )
+from dealroom.store.watch import Watcher
 
 _T = Task.__table__.c  # type: ignore[attr-defined]
 _R = Risk.__table__.c  # type: ignore[attr-defined]
@@ -410,9 +412,7 @@ class Queries(StoreBase):
     ) -> list[EventView]:
         """The event log, oldest first."""
         with self._read() as s:
-            stmt = select(*_E, _D.code.label("deal_code")).join_from(
-                Event, Deal, _E.deal_id == _D.id, isouter=True
-            )
+            stmt = _events_select()
             if code is not None:
                 stmt = stmt.where(_E.deal_id == self._deal_by_code(s, code).id)
             if since is not None:
@@ -422,22 +422,50 @@ class Queries(StoreBase):
             stmt = stmt.order_by(_E.id)
             if limit is not None:
                 stmt = stmt.limit(limit)
-            return [
-                EventView(
-                    id=r.id,
-                    at=r.at,
-                    actor=r.actor,
-                    deal_id=r.deal_id,
-                    deal_code=r.deal_code,
-                    entity=r.entity,
-                    entity_id=r.entity_id,
-                    entity_version=r.entity_version,
-                    action=r.action,
-                    changes=json.loads(r.changes),
-                    summary=r.summary,
+            return event_rows(s, stmt)
+
+    def feed(self, after_id: int, *, limit: int = 500) -> list[FeedItem]:
+        """What happened after event ``after_id``, oldest first, as a running app tells
+        it: who did it in which role, and which handoffs were sent to one of the acting
+        person's roles. Four queries, however many events."""
+        with self._read() as s:
+            events = event_rows(
+                s, _events_select().where(_E.id > after_id).order_by(_E.id).limit(limit)
+            )
+            if not events:
+                return []
+            handles = {e.actor for e in events} | {self.actor}
+            names: dict[str, str] = dict(
+                s.execute(select(_P.handle, _P.name).where(_P.handle.in_(handles))).all()
+            )
+            roles: dict[tuple[int, str], list[Role]] = defaultdict(list)
+            member_rows = s.execute(
+                select(_M.deal_id, _M.role, _P.handle)
+                .join_from(DealMember, Person, _M.person_id == _P.id)
+                .where(_M.deal_id.in_({e.deal_id for e in events}), _P.handle.in_(handles))
+                .order_by(_M.role)
+            )
+            for r in member_rows:
+                roles[(r.deal_id, r.handle)].append(_ROLE[r.role])
+            sent = [e.entity_id for e in events if e.entity == "handoff" and e.action == "send"]
+            to_role: dict[int | None, str] = dict(
+                s.execute(select(_H.id, _H.to_role).where(_H.id.in_(sent))).all()
+            )
+        out = []
+        for e in events:
+            mine = roles.get((e.deal_id or 0, self.actor), [])
+            sent_to = to_role.get(e.entity_id, "") if e.entity == "handoff" else ""
+            target = _ROLE.get(sent_to)
+            for_me = target if target in mine and e.actor != self.actor else None
+            out.append(
+                FeedItem(
+                    e,
+                    names.get(e.actor, e.actor),
+                    tuple(roles.get((e.deal_id or 0, e.actor), [])),
+                    for_me,
                 )
-                for r in s.connection().execute(stmt)
-            ]
+            )
+        return out
 
     def my_work(self) -> MyWorkView:
         """What waits on the acting person, across all active deals: 5 queries."""
@@ -470,6 +498,37 @@ class Queries(StoreBase):
     def last_event_id(self) -> int:
         with self._read() as s:
             return s.execute(select(func.max(_E.id))).scalar() or 0
+
+    def watcher(self) -> Watcher:
+        """A cheap probe for changes committed by anyone (see :mod:`dealroom.store.watch`)."""
+        from dealroom.store.watch import watcher_for
+
+        return watcher_for(self.url, self.engine)
+
+
+def _events_select() -> Any:
+    return select(*_E, _D.code.label("deal_code")).join_from(
+        Event, Deal, _E.deal_id == _D.id, isouter=True
+    )
+
+
+def event_rows(s: Session, stmt: Any) -> list[EventView]:
+    return [
+        EventView(
+            id=r.id,
+            at=r.at,
+            actor=r.actor,
+            deal_id=r.deal_id,
+            deal_code=r.deal_code,
+            entity=r.entity,
+            entity_id=r.entity_id,
+            entity_version=r.entity_version,
+            action=r.action,
+            changes=json.loads(r.changes),
+            summary=r.summary,
+        )
+        for r in s.connection().execute(stmt)
+    ]
 
 
 def rooms(s: Session, deals: Sequence[DealView], ids: Any = None) -> list[DealRoomView]:

@@ -199,6 +199,23 @@ class EventView:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedItem:
+    """An event as a running app tells it: who (by name, in which role on the deal), and
+    whether it is a handoff sent to one of the acting person's roles."""
+
+    event: EventView
+    actor_name: str
+    actor_roles: tuple[Role, ...]
+    handoff_for_me: Role | None = None
+
+    @property
+    def by(self) -> str:
+        """``Wei Zhang (SR)``, or the name alone when they hold no role on the deal."""
+        roles = "/".join(r.value for r in self.actor_roles)
+        return f"{self.actor_name} ({roles})" if roles else self.actor_name
+
+
+@dataclass(frozen=True, slots=True)
 class PipelineRow:
     deal: DealView
     leads: dict[Role, str]

@@ -58,6 +58,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         "vlist--cursor",
         "vlist--section",
         "vlist--empty",
+        "vlist--changed",
     }
 
     DEFAULT_CSS = """
@@ -70,6 +71,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     VirtualList:focus > .vlist--cursor { background: $accent 40%; text-style: bold; }
     VirtualList > .vlist--section { color: $text-muted; text-style: bold underline; }
     VirtualList > .vlist--empty { color: $text-muted; text-style: italic; }
+    VirtualList > .vlist--changed { background: $warning 30%; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -109,8 +111,10 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._key = key
         self._items: list[T | Section] = []
         self._empty = empty
-        self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(512)
-        self._styles: tuple[Style, Style, Style] | None = None  # base, cursor, section
+        self._cache: LRUCache[tuple[int, int, bool, bool, bool], Strip] = LRUCache(512)
+        self._styles: tuple[Style, Style, Style, Style] | None = None
+        #: Keys of rows someone else just changed, marked for a moment.
+        self._flashed: set[Hashable] = set()
 
     # --- data ---------------------------------------------------------------------------
 
@@ -156,6 +160,24 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
                 self.cursor = i
                 return True
         return False
+
+    def flash(self, keys: set[Hashable], seconds: float = 3.0) -> None:
+        """Mark the rows with these keys for ``seconds`` (someone else changed them)."""
+        if not keys:
+            return
+        self._flashed |= keys
+        self._cache.clear()
+        self.refresh()
+        self.set_timer(seconds, lambda: self._unflash(keys))
+
+    def _unflash(self, keys: set[Hashable]) -> None:
+        self._flashed -= keys
+        self._cache.clear()
+        self.refresh()
+
+    @property
+    def flashed(self) -> set[Hashable]:
+        return set(self._flashed)
 
     # --- cursor ---------------------------------------------------------------------------
 
@@ -243,11 +265,13 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if index >= len(self._items):
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
-        cache_key = (index, width, selected, self.has_focus)
+        item = self._items[index]
+        marked = bool(self._flashed) and not isinstance(item, Section)
+        marked = marked and self._key(item) in self._flashed  # type: ignore[arg-type]
+        cache_key = (index, width, selected, self.has_focus, marked)
         if (hit := self._cache.get(cache_key)) is not None:
             return hit
-        item = self._items[index]
-        base, cursor, section = self._row_styles()
+        base, cursor, section, changed = self._row_styles()
         if isinstance(item, Section):
             row: Row = Text(item.title, style=section)
         else:
@@ -256,17 +280,20 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         strip = Strip(segments)
         if selected:  # under the row's own styles, over the list's background
             strip = strip.adjust_cell_length(width).apply_style(cursor)
+        elif marked:
+            strip = strip.adjust_cell_length(width).apply_style(changed)
         strip = strip.apply_style(base).adjust_cell_length(width, base)
         self._cache[cache_key] = strip
         return strip
 
-    def _row_styles(self) -> tuple[Style, Style, Style]:
-        """Looked up once, not per row: the base, cursor and section styles."""
+    def _row_styles(self) -> tuple[Style, Style, Style, Style]:
+        """Looked up once, not per row: the base, cursor, section and changed styles."""
         if self._styles is None:
             self._styles = (
                 self.rich_style,
                 self.get_component_rich_style("vlist--cursor", partial=True),
                 self.get_component_rich_style("vlist--section"),
+                self.get_component_rich_style("vlist--changed", partial=True),
             )
         return self._styles
 

@@ -1,0 +1,116 @@
+"""``dealroom init --shared DIR --group GROUP``: one SQLite database for an OS group.
+
+Every member must be able to write the database file *and* create the ``-wal`` and ``-shm``
+files SQLite keeps beside it. So the folder belongs to the group with mode 2770 (setgid:
+files made inside keep the group) and the file has mode 0660; SQLite gives the ``-wal`` and
+``-shm`` files the database file's mode whatever each member's umask is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import grp
+import os
+import shlex
+import stat
+from pathlib import Path
+from typing import Any
+
+from dealroom.commands.common import CommandError, Context
+
+DB_NAME = "dealroom.db"
+FOLDER_MODE = 0o2770
+FILE_MODE = 0o660
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "init",
+        help="prepare a database every member of an OS group can use",
+        description=f"Prepare DIR/{DB_NAME} for a team that shares one host: DIR is "
+        f"created if needed and given to GROUP with mode {FOLDER_MODE:o} (setgid), the "
+        f"database is created (or upgraded) with mode {FILE_MODE:04o}. Then every member "
+        "of GROUP can write it. Run it as a member of GROUP (or root); running it again "
+        "is harmless. --db is not used: the database is DIR/dealroom.db.",
+    )
+    p.add_argument("--shared", metavar="DIR", required=True, help="the team's database folder")
+    p.add_argument("--group", required=True, help="the OS group whose members share it")
+    p.set_defaults(handler=cmd_init)
+
+
+def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
+    from dealroom.store import open_store
+    from dealroom.store.engine import HEAD_REVISION
+
+    gid = group_id(args.group)
+    folder = Path(args.shared).expanduser().resolve()
+    if folder.exists() and not folder.is_dir():
+        raise CommandError(f"{folder} exists and is not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    share(folder, gid, FOLDER_MODE)
+    db = folder / DB_NAME
+    if not db.exists():  # made with its final mode, so SQLite's -wal/-shm get it too
+        os.close(os.open(db, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+    share(db, gid, FILE_MODE)
+    with open_store(str(db), actor=ctx.actor):
+        pass  # creates the schema, or upgrades an older one
+    for side in (Path(f"{db}-wal"), Path(f"{db}-shm")):
+        if side.exists():  # someone has it open: their files must be shared too
+            share(side, gid, FILE_MODE)
+    _print_ready(db, args.group, gid, HEAD_REVISION)
+    return 0
+
+
+def group_id(name: str) -> int:
+    """The group's id; refused when it does not exist or the user may not use it."""
+    try:
+        gid = grp.getgrnam(name).gr_gid
+    except KeyError:
+        raise CommandError(
+            f"no group {name!r} on this system: root can create it with `groupadd {name}` "
+            f"and add each member with `usermod -aG {name} USER`"
+        ) from None
+    if os.geteuid() != 0 and gid != os.getegid() and gid not in os.getgroups():
+        raise CommandError(
+            f"you are not in group {name}, so you cannot give a folder to it: ask root to "
+            f"run `usermod -aG {name} $USER`, then log in again (`id -Gn` lists your groups)"
+        )
+    return gid
+
+
+def share(path: Path, gid: int, mode: int) -> None:
+    """Give ``path`` to group ``gid`` with ``mode``, changing only what differs."""
+    st = path.stat()
+    try:
+        if st.st_gid != gid:
+            os.chown(path, -1, gid)
+        if stat.S_IMODE(st.st_mode) != mode or st.st_gid != gid:  # chown may clear setgid
+            os.chmod(path, mode)
+    except PermissionError:
+        group = grp.getgrgid(gid).gr_name
+        quoted = shlex.quote(str(path))
+        raise CommandError(
+            f"cannot give {path} to group {group} with mode {mode:04o}: you do not own it; "
+            f"its owner (or root) can run `chgrp {group} {quoted} && chmod {mode:o} {quoted}`"
+        ) from None
+
+
+def _print_ready(db: Path, group: str, gid: int, revision: str) -> None:
+    print(f"Shared database ready: {db} (schema {revision})")
+    print(f"  folder {db.parent}: group {group}, mode {FOLDER_MODE:o} (new files keep the group)")
+    print(f"  file: group {group}, mode {FILE_MODE:04o} (SQLite's -wal and -shm files get it too)")
+    for parent in _closed_parents(db.parent, gid):
+        fix = f"chmod o+x {shlex.quote(str(parent))}"
+        print(f"  warning: members cannot pass through {parent}: `{fix}`")
+    print(f"Each member of {group} points at it, e.g. in ~/.profile:")
+    print(f"  export DEALROOM_DB={shlex.quote(str(db))}")
+
+
+def _closed_parents(folder: Path, gid: int) -> list[Path]:
+    """Folders above ``folder`` that members of group ``gid`` cannot pass through."""
+    closed = []
+    for parent in folder.parents:
+        st = parent.stat()
+        if not st.st_mode & stat.S_IXOTH and not (st.st_gid == gid and st.st_mode & stat.S_IXGRP):
+            closed.append(parent)
+    return closed

@@ -1,0 +1,53 @@
+"""Screens that show the database and follow others' changes while open.
+
+The app asks the database twice a second whether anyone committed (see
+:mod:`dealroom.store.watch`); when someone did, it hands the news to every screen on the
+stack. A screen in view refreshes at once, keeping its cursor and scroll; one covered by
+another screen only notes that it is stale and refreshes when it comes back. A form open
+over a screen is a screen of its own: what is typed there is never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+from textual.events import ScreenResume
+
+from dealroom.store.views import FeedItem
+
+#: A changed item's key in the deal room's lists (see ``widgets.role_pane.item_key``).
+ITEM_KIND = {"task": "TaskView", "risk": "RiskView", "handoff": "HandoffView"}
+
+
+def others(feed: Sequence[FeedItem], actor: str) -> list[FeedItem]:
+    """The news in ``feed``: what someone other than ``actor`` did."""
+    return [f for f in feed if f.event.actor != actor]
+
+
+def item_keys(feed: Sequence[FeedItem], code: str) -> set[Hashable]:
+    """Keys of the tasks, risks and handoffs of deal ``code`` that ``feed`` touched."""
+    return {
+        (ITEM_KIND[f.event.entity], f.event.entity_id)
+        for f in feed
+        if f.event.deal_code == code and f.event.entity in ITEM_KIND
+    }
+
+
+class LiveScreen:
+    """Mixed into a Screen: ``refresh_live(feed)`` re-reads what the screen shows."""
+
+    stale: bool = False
+
+    def live_changed(self, feed: Sequence[FeedItem], visible: bool) -> None:
+        if visible:
+            self.refresh_live(feed)
+        else:
+            self.stale = True
+
+    def refresh_live(self, feed: Sequence[FeedItem]) -> None:
+        raise NotImplementedError
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        if self.stale:
+            self.stale = False
+            self.refresh_live(())

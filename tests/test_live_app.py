@@ -1,0 +1,230 @@
+"""Two people on one database, each in their own app: changes show up in the other's
+within two seconds with the cursor kept, and a conflicting save asks instead of losing
+anything."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from dealroom.app import DealroomApp
+from dealroom.domain import Role, Stage
+from dealroom.screens.conflict import ConflictScreen
+from dealroom.screens.deal_room import DealRoomScreen
+from dealroom.screens.form import FormScreen
+from dealroom.screens.pipeline import PipelineScreen
+from dealroom.store import open_store
+from dealroom.widgets.vlist import VirtualList
+
+TODAY = date(2026, 11, 23)
+
+#: The issue's promise: others' changes on screen within two seconds.
+WITHIN = 2.0
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path}/team.db"
+    with open_store(url, actor="ana", today=TODAY) as st:
+        for handle, name in (("ana", "Ana Lima"), ("wei", "Wei Zhang"), ("li", "李娜")):
+            st.add_person(handle, name)
+        st.create_deal(
+            "ACME-5G",
+            "5G core refresh",
+            "ACME Telecom",
+            amount=1_200_000,
+            stage=Stage.OPPORTUNITY,
+            leads={Role.AR: "ana", Role.SR: "wei", Role.FR: "li"},
+        )
+        st.create_deal("NORD-DC", "Data centre", "Nordlicht", leads={Role.AR: "wei"})
+        for title in ("Map the decision chain", "Budget owner", "Thank-you note"):
+            st.add_task("ACME-5G", Role.AR, title, owner="ana")
+    return url
+
+
+def app_for(db: str, actor: str) -> DealroomApp:
+    return DealroomApp(db, actor, today=TODAY, now=now)
+
+
+async def until(pilot: Pilot[None], check: Callable[[], bool], within: float = WITHIN) -> float:
+    """Wait (the app keeps running) until ``check()`` holds; how long it took."""
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > within:
+            raise AssertionError(f"not within {within} s")
+        await pilot.pause(0.05)
+    return time.monotonic() - started
+
+
+async def ready(app: DealroomApp, pilot: Pilot[None]) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def titles(vlist: VirtualList[object]) -> list[str]:
+    return [getattr(i, "title", "") for i in vlist.items]
+
+
+async def test_a_task_added_in_one_app_appears_in_the_other(db: str) -> None:
+    ana, wei = app_for(db, "ana"), app_for(db, "wei")
+    async with ana.run_test(size=(160, 45)) as pa, wei.run_test(size=(160, 45)) as pw:
+        await ready(ana, pa)
+        await ready(wei, pw)
+        for app, pilot in ((ana, pa), (wei, pw)):
+            app.open_deal("ACME-5G")
+            await ready(app, pilot)
+        room = ana.screen
+        assert isinstance(room, DealRoomScreen)
+        ar = room.query_one("#pane-ar").query_one(VirtualList)
+        await pa.press("down")  # the cursor on the second task
+        cursor_item = ar.current
+        assert cursor_item is not None and cursor_item.title == "Budget owner"
+
+        # Wei adds an AR task by keys in his app
+        await pw.press("1", "t")
+        await pw.pause()
+        assert isinstance(wei.screen, FormScreen)
+        wei.screen.query_one("#f-title", Input).value = "Call the CTO's office"
+        await pw.press("ctrl+s")
+        await ready(wei, pw)
+
+        await until(pa, lambda: "Call the CTO's office" in titles(ar))
+        assert ar.current is cursor_item or (
+            ar.current is not None and ar.current.id == cursor_item.id
+        ), "the cursor stays on the same task"
+        assert ("TaskView", max(t.id for t in room.room.tasks)) in ar.flashed  # type: ignore[union-attr]
+        toasts = [str(n.message) for n in ana._notifications]
+        assert any("Wei Zhang (SR) added AR task" in t and "ACME-5G" in t for t in toasts)
+
+
+async def test_the_pipeline_follows_a_script_and_a_handoff_to_me_says_so(db: str) -> None:
+    ana = app_for(db, "ana")
+    async with ana.run_test(size=(160, 45)) as pa:
+        await ready(ana, pa)
+        pipeline = ana.screen
+        assert isinstance(pipeline, PipelineScreen)
+        deals = pipeline.query_one("#deals", VirtualList)
+        await pa.press("down")
+        assert deals.current is not None and deals.current.deal.code == "NORD-DC"
+        with open_store(db, actor="wei", today=TODAY) as script:
+            script.add_handoff("ACME-5G", Role.SR, Role.AR, "Solution and BoQ")
+            script.update_deal("NORD-DC", amount=450_000)
+        await until(pa, lambda: {"ACME-5G", "NORD-DC"} <= deals.flashed)
+        assert any(r.deal.amount == 450_000 for r in pipeline.rows)
+        assert deals.current is not None and deals.current.deal.code == "NORD-DC"
+        await until(pa, lambda: any(n.title == "Handoff for you" for n in ana._notifications))
+        note = next(n for n in ana._notifications if n.title == "Handoff for you")
+        assert "Wei Zhang (SR) sent you (AR)" in str(note.message)
+
+
+async def test_a_form_being_typed_is_left_alone_by_a_refresh(db: str) -> None:
+    ana = app_for(db, "ana")
+    async with ana.run_test(size=(160, 45)) as pa:
+        await ready(ana, pa)
+        ana.open_deal("ACME-5G")
+        await ready(ana, pa)
+        await pa.press("t")
+        await pa.pause()
+        form = ana.screen
+        assert isinstance(form, FormScreen)
+        await pa.press(*"Half-typed")
+        with open_store(db, actor="wei", today=TODAY) as script:
+            script.add_task("ACME-5G", Role.AR, "From a script")
+        room = ana.screen_stack[-2]
+        assert isinstance(room, DealRoomScreen)
+        ar = room.query_one("#pane-ar").query_one(VirtualList)
+        await until(pa, lambda: "From a script" in titles(ar))
+        assert ana.screen is form
+        assert form.query_one("#f-title", Input).value == "Half-typed"
+
+
+async def edit_conflict(db: str, choice: str) -> tuple[DealroomApp, str]:
+    """Ana opens task 1's form and types a new title; Wei saves another title first; Ana
+    saves. Returns Ana's app after ``choice`` on the conflict dialog, and the title in
+    the database."""
+    ana = app_for(db, "ana")
+    async with ana.run_test(size=(160, 45)) as pa:
+        await ready(ana, pa)
+        ana.open_deal("ACME-5G")
+        await ready(ana, pa)
+        await pa.press("enter")
+        await pa.pause()
+        form = ana.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#f-title", Input).value = "Map the decision chain, with the CIO"
+        with open_store(db, actor="wei", today=TODAY) as other:
+            other.update_task(1, title="Decision chain (Wei's version)", note="from the meeting")
+        await pa.press("ctrl+s")
+        await ready(ana, pa)
+        dialog = ana.screen
+        assert isinstance(dialog, ConflictScreen)
+        assert dialog.pairs is not None
+        shown = {p.label: (p.yours, p.theirs) for p in dialog.pairs}
+        assert shown["Title"] == (
+            "Map the decision chain, with the CIO",
+            "Decision chain (Wei's version)",
+        )
+        assert shown["Note"] == ("", "from the meeting")
+        assert "wei" in dialog.by
+        await pa.press(choice)
+        await ready(ana, pa)
+        if choice == "e":
+            assert ana.screen is form
+            assert form.query_one("#f-title", Input).value == (
+                "Map the decision chain, with the CIO"
+            )
+            await pa.press("ctrl+s")  # saves over Wei's version now, knowingly
+            await ready(ana, pa)
+        assert not isinstance(ana.screen, (FormScreen, ConflictScreen))
+    with open_store(db, actor="ana", today=TODAY) as st:
+        return ana, st.task(1).title
+
+
+async def test_a_conflicting_save_keeps_theirs_on_request(db: str) -> None:
+    _, title = await edit_conflict(db, "t")
+    assert title == "Decision chain (Wei's version)"
+
+
+async def test_a_conflicting_save_keeps_mine_on_request(db: str) -> None:
+    _, title = await edit_conflict(db, "y")
+    assert title == "Map the decision chain, with the CIO"
+
+
+async def test_a_conflict_can_go_back_to_the_form_with_what_was_typed(db: str) -> None:
+    _, title = await edit_conflict(db, "e")
+    assert title == "Map the decision chain, with the CIO"
+
+
+async def test_an_item_deleted_meanwhile_offers_no_overwrite(db: str) -> None:
+    ana = app_for(db, "ana")
+    async with ana.run_test(size=(160, 45)) as pa:
+        await ready(ana, pa)
+        ana.open_deal("ACME-5G")
+        await ready(ana, pa)
+        await pa.press("enter")
+        await pa.pause()
+        with open_store(db, actor="wei", today=TODAY) as other:
+            other.delete_task(1)
+        await pa.press("ctrl+s")
+        await ready(ana, pa)
+        dialog = ana.screen
+        assert isinstance(dialog, ConflictScreen) and dialog.pairs is None
+        await pa.press("y")  # nothing to keep "mine" in: ignored
+        await asyncio.sleep(0)
+        assert ana.screen is dialog
+        await pa.press("t")
+        await ready(ana, pa)
+        assert isinstance(ana.screen, DealRoomScreen)

@@ -1,0 +1,76 @@
+"""What a running app relies on to notice others' changes: the watcher and the feed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from conftest import TODAY, Clock
+
+from dealroom.domain import Gate, GateDecision, Role
+from dealroom.store import Store, open_store
+
+
+@pytest.fixture
+def other(team: Store, db_url: str, clock: Clock) -> Iterator[Store]:
+    """Wei (SR on ACME-5G), working on the same database in another process."""
+    st = open_store(db_url, actor="wei", now=clock, today=TODAY)
+    try:
+        yield st
+    finally:
+        st.close()
+
+
+def test_the_watcher_sees_a_commit_by_another_connection(team: Store, other: Store) -> None:
+    watcher = team.watcher()
+    try:
+        assert not watcher.changed()
+        other.add_task("ACME-5G", Role.SR, "BoQ v2")
+        assert watcher.changed()
+        assert not watcher.changed()  # told once
+        team.deal_room("ACME-5G")  # reads are not changes
+        assert not watcher.changed()
+        other.add_risk("ACME-5G", Role.SR, "Spec leans to the rival", likelihood=3, impact=3)
+        other.add_task("ACME-5G", Role.SR, "Price it")
+        assert watcher.changed()
+    finally:
+        watcher.close()
+
+
+def test_the_feed_names_who_did_what_in_which_role(team: Store, other: Store) -> None:
+    start = team.last_event_id()
+    task = other.add_task("ACME-5G", Role.SR, "BoQ v2")
+    other.add_handoff("ACME-5G", Role.SR, Role.AR, "Customer needs, answered")
+    other.add_handoff("ACME-5G", Role.SR, Role.FR, "BoQ for delivery")
+    team.add_task("ACME-5G", Role.AR, "My own")
+    feed = team.feed(start)
+    assert [f.event.summary for f in feed] == [
+        "added SR task 'BoQ v2'",
+        "sent handoff 'Customer needs, answered' SR → AR",
+        "sent handoff 'BoQ for delivery' SR → FR",
+        "added AR task 'My own'",
+    ]
+    assert feed[0].by == "Wei Zhang (SR)" and feed[0].event.entity_id == task.id
+    # Ana is the AR: the handoff to AR is hers, the one to FR is not, her own is no news
+    assert [f.handoff_for_me for f in feed] == [None, Role.AR, None, None]
+    assert feed[3].by == "Ana Lima (AR)"
+    assert team.feed(feed[-1].event.id) == []
+    assert [f.event.id for f in team.feed(start, limit=2)] == [e.event.id for e in feed[:2]]
+
+
+def test_someone_on_no_role_is_named_alone(team: Store, db_url: str, clock: Clock) -> None:
+    team.add_person("kim", "Kim Park")
+    kim = open_store(db_url, actor="kim", now=clock, today=TODAY)
+    try:
+        start = team.last_event_id()
+        kim.add_task("ACME-5G", Role.FR, "Check the customs plan")
+        team.record_gate("ACME-5G", Gate.ATI, GateDecision.APPROVED)
+        kim_item, gate = team.feed(start)
+        assert kim_item.by == "Kim Park" and kim_item.actor_roles == ()
+        assert gate.by == "Ana Lima (AR)"
+        boss = open_store(db_url, actor="boss", now=clock, today=TODAY)
+        boss.add_task("ACME-5G", Role.FR, "Customs plan signed off")
+        boss.close()
+        assert team.feed(gate.event.id)[0].by == "Sam Sponsor (sponsor)"
+    finally:
+        kim.close()
