@@ -228,3 +228,31 @@ async def test_an_item_deleted_meanwhile_offers_no_overwrite(db: str) -> None:
         await pa.press("t")
         await ready(ana, pa)
         assert isinstance(ana.screen, DealRoomScreen)
+
+
+async def test_a_database_we_may_not_write_opens_read_only_and_says_why(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dealroom.store import engine
+
+    monkeypatch.setattr(engine, "check_sqlite_file", lambda path: False)
+    ana = app_for(db, "ana")
+    async with ana.run_test(size=(160, 45)) as pa:
+        await ready(ana, pa)
+        await until(pa, lambda: any(n.title and "Read-only" in n.title for n in ana._notifications))
+        note = next(n for n in ana._notifications if n.title and "Read-only" in n.title)
+        assert "you may not write the database" in str(note.message)
+        pipeline = ana.screen
+        assert isinstance(pipeline, PipelineScreen) and len(pipeline.rows) == 2  # reads work
+        ana.open_deal("ACME-5G")
+        await ready(ana, pa)
+        await pa.press("t")
+        await pa.pause()
+        form = ana.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#f-title", Input).value = "Will not be saved"
+        await pa.press("ctrl+s")
+        await ready(ana, pa)
+        assert ana.screen is form  # still open, with what was typed and why not
+        assert form.query_one("#f-title", Input).value == "Will not be saved"
+        assert "you may not write" in str(form.query_one("#form-error").render())

@@ -55,6 +55,10 @@ class FormScreen(ModalScreen[Any]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel", priority=True),
+        # Priority, so focus moves before the keys typed after it are handed to a field
+        # (over a slow link, "title<tab>+2d" can arrive in one read).
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
 
     def __init__(
@@ -182,6 +186,12 @@ class FormScreen(ModalScreen[Any]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        """Save once the focused field has taken every key typed before this one: keys
+        reach a field through its own queue, so a fast "text, ctrl+s" would otherwise
+        save the field without its last characters."""
+        (self.focused or self).call_later(self._save)
+
+    def _save(self) -> None:
         if self.saving:
             return
         self.clear_errors()

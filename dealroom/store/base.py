@@ -53,7 +53,7 @@ class StoreBase:
         self.actor = actor
         self._now = now
         self._today = today
-        path = eng.sqlite_path(url)
+        path = self._path = eng.sqlite_path(url)
         self.writable = eng.check_sqlite_file(path) if path else True
         self.engine = eng.make_engine(url)
         self._writer = eng.writer(self.engine)
@@ -109,8 +109,9 @@ class StoreBase:
         if not self.writable:
             raise ReadOnlyError(self.read_only_reason())
         try:
-            with Session(self._writer, expire_on_commit=False) as s, s.begin():
-                yield s
+            with eng.write_turn(self._path), Session(self._writer, expire_on_commit=False) as s:
+                with s.begin():
+                    yield s
         except StaleDataError:
             raise StoreError(
                 "someone changed this item at the same moment: reload it and try again"

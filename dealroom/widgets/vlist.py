@@ -26,6 +26,20 @@ from textual.strip import Strip
 T = TypeVar("T")
 
 
+_NULL = Style()
+
+
+def _no_bare_segments(strip: Strip) -> Strip:
+    """Give every segment a style: applying a null style leaves ``None`` in place, and
+    Textual's monochrome filter (``NO_COLOR``) fails on a segment without one."""
+    if all(seg.style is not None for seg in strip):
+        return strip
+    return Strip(
+        [Segment(t, _NULL if s is None and not c else s, c) for t, s, c in strip],
+        strip.cell_length,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """A heading row inside a list; the cursor passes over it."""
@@ -258,9 +272,10 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if not self._items:
             if y == 0:
                 style = self.get_component_rich_style("vlist--empty")
-                return Strip([*Text(self._empty, style=style).render(self.app.console)]).crop(
-                    0, width
-                )
+                text = Text(self._empty, style=style, end="")
+                strip = Strip([*text.render(self.app.console)]).apply_style(self.rich_style)
+                strip = strip.adjust_cell_length(width, self.rich_style).crop(0, width)
+                return _no_bare_segments(strip)
             return Strip.blank(width, self.rich_style)
         if index >= len(self._items):
             return Strip.blank(width, self.rich_style)
@@ -282,7 +297,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             strip = strip.adjust_cell_length(width).apply_style(cursor)
         elif marked:
             strip = strip.adjust_cell_length(width).apply_style(changed)
-        strip = strip.apply_style(base).adjust_cell_length(width, base)
+        strip = _no_bare_segments(strip.apply_style(base).adjust_cell_length(width, base))
         self._cache[cache_key] = strip
         return strip
 
