@@ -1,0 +1,58 @@
+"""The benchmark harness works: ``python -m bench --quick`` writes a table that parses, with
+a number in every row. The figures themselves are not checked: they are benchmarks, not
+timed tests (``python -m bench`` measures at full scale into docs/BENCHMARKS.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The quick suite must stay quick enough to run with every test run.
+BUDGET_SECONDS = 30.0
+GROUPS = {str(n) for n in range(1, 10)}
+
+
+def parse_table(markdown: str) -> list[Any]:
+    sys.path.insert(0, str(ROOT))  # bench/ runs from the checkout; it is not installed
+    try:
+        from bench.report import parse
+    finally:
+        sys.path.remove(str(ROOT))
+    return list(parse(markdown))
+
+
+def test_quick_benchmarks_write_a_table_with_a_number_in_every_row(tmp_path: Path) -> None:
+    output = tmp_path / "BENCHMARKS.md"
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    took = time.monotonic() - started
+    assert done.returncode == 0, done.stderr[-4000:]
+
+    rows = parse_table(output.read_text(encoding="utf-8"))
+    assert {row.cells["#"] for row in rows} == GROUPS
+    unmeasured = []
+    for row in rows:
+        cells = row.cells
+        if row.number is None:
+            # Allowed only with its reason in the table (a feature not built yet), never
+            # because the benchmark itself broke; and said out loud here, not skipped.
+            assert cells["Result"].startswith("not available: "), cells
+            assert "benchmark failed" not in cells["Result"], cells
+            unmeasured.append(f"{cells['Measure']}: {cells['Result']}")
+        else:
+            assert cells["Result"].split()[0] in ("met", "**missed**", "—"), cells
+    for line in unmeasured:
+        warnings.warn(f"benchmark not measured: {line}", stacklevel=1)
+    assert took < BUDGET_SECONDS, f"the quick benchmarks took {took:.1f}s"
