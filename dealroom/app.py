@@ -185,7 +185,9 @@ class DealroomApp(App[None]):
             where = f" · {item.event.deal_code}" if item.event.deal_code else ""
             self.notify(f"{item.by} {item.event.summary}{where}", timeout=4, markup=False)
         if len(news) > TOASTS:
-            self.notify(f"… and {len(news) - TOASTS} more changes by others", timeout=4)
+            self.notify(
+                f"… and {len(news) - TOASTS} more changes by others", timeout=4, markup=False
+            )
         for item in news:
             if item.handoff_for_me is not None:
                 self.notify(
