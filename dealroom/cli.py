@@ -101,11 +101,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def exit_status(exc: Exception) -> tuple[int, str]:
     """The exit status of an error and its kind, as ``--json`` names it."""
     from dealroom.commands.common import UsageError
-    from dealroom.store.errors import ConflictError, NotFoundError, UnavailableError
+    from dealroom.store.errors import (
+        ConflictError,
+        NotFoundError,
+        UnavailableError,
+        WriteRaceError,
+    )
 
     kinds: tuple[tuple[type[Exception], int, str], ...] = (
         (UsageError, EXIT_USAGE, "usage"),
         (ConflictError, EXIT_CONFLICT, "conflict"),
+        (WriteRaceError, EXIT_CONFLICT, "conflict"),
         (UnavailableError, EXIT_UNAVAILABLE, "unavailable"),
         (NotFoundError, EXIT_REFUSED, "not_found"),
     )

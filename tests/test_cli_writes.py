@@ -238,6 +238,32 @@ def test_an_item_changed_meanwhile_is_a_conflict(
     assert team.task(task.id).status is TaskStatus.TODO
 
 
+def test_a_write_that_loses_a_race_is_a_conflict(
+    run: Run, team: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer bumps the row's version between the check and the UPDATE (the ORM's
+    version guard catches it): exit 3, nothing written."""
+    from sqlalchemy import text
+
+    from dealroom.store.base import StoreBase
+
+    task = team.add_task("ACME-5G", Role.SR, "BoQ v2")
+    real = StoreBase._check_version
+
+    def racing(self: StoreBase, s: Any, entity: str, row: Any, *rest: Any) -> None:
+        s.execute(text("UPDATE task SET version = version + 1 WHERE id = :id"), {"id": row.id})
+        real(self, s, entity, row, *rest)
+
+    monkeypatch.setattr(StoreBase, "_check_version", racing)
+    code, out, err = run("task", "done", "ACME-5G", str(task.id), "--json")
+    assert code == EXIT_CONFLICT, err
+    assert one_json(out)["kind"] == "conflict"
+    assert "at the same moment" in err
+    monkeypatch.undo()
+    after = team.task(task.id)
+    assert (after.status, after.version) == (TaskStatus.TODO, task.version)
+
+
 def test_a_database_you_may_not_write_is_exit_4(
     run: Run, team: Store, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

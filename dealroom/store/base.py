@@ -18,7 +18,13 @@ from sqlmodel import col
 
 from dealroom.domain import RuleError
 from dealroom.store import engine as eng
-from dealroom.store.errors import ConflictError, NotFoundError, ReadOnlyError, StoreError
+from dealroom.store.errors import (
+    ConflictError,
+    NotFoundError,
+    ReadOnlyError,
+    StoreError,
+    WriteRaceError,
+)
 from dealroom.store.tables import Deal, Event, Person
 
 M = TypeVar("M")
@@ -113,7 +119,7 @@ class StoreBase:
                 with s.begin():
                     yield s
         except StaleDataError:
-            raise StoreError(
+            raise WriteRaceError(
                 "someone changed this item at the same moment: reload it and try again"
             ) from None
         except IntegrityError as exc:

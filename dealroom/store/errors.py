@@ -24,6 +24,11 @@ class SchemaError(StoreError):
     """The database's schema is not the one this version of dealroom expects."""
 
 
+class WriteRaceError(StoreError):
+    """Two writers updated the same row at the same moment and this one lost: nothing was
+    written, and reading the row again and retrying is safe."""
+
+
 class ConflictError(StoreError):
     """Someone changed the row after the caller read it.
 
