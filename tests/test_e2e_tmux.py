@@ -131,6 +131,26 @@ def test_the_real_app_in_tmux(terminal: tuple[Terminal, Path], db: Path) -> None
     assert status.read_text().strip() == "0"
 
 
+def test_editing_keys_typed_ahead_apply_in_order(
+    terminal: tuple[Terminal, Path], db: Path
+) -> None:
+    """`end`, text, `backspace`, `home` and more text in one burst edit the title where
+    the keys say, not over the text selected on focus."""
+    with open_store(str(db), actor="ana") as st:
+        st.add_task("ACME-5G", Role.AR, "Map the decision chain", owner="ana")
+    term, _ = terminal
+    term.wait_for("ACME-5G")
+    term.keys("Enter")
+    term.wait_for("Map the decision chain")
+    term.keys("Enter")
+    term.wait_for("Task #")
+    term.keys("End", " nowX", "BSpace", "Home", "Now: ", "C-s")
+    term.wait_for("Now: Map the decision chain now")
+    with open_store(str(db), actor="ana") as st:
+        (task,) = st.deal_room("ACME-5G").tasks
+        assert task.title == "Now: Map the decision chain now"
+
+
 GREYS = {0, 7, 8, 15, 16, 231, *range(232, 256)}  # black, white and the grey ramp
 
 
