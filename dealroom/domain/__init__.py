@@ -2,10 +2,11 @@
 
 The methods for winning a deal live in their own modules: :mod:`.checklist` (stage
 checklists), :mod:`.powermap` (decision chain and its gaps), :mod:`.competitors`,
-and :mod:`.assessment` (four questions, twenty factors).
+:mod:`.assessment` (four questions, twenty factors) and :mod:`.review` (review triggers
+and agenda).
 """
 
-from dealroom.domain import assessment, checklist, competitors, powermap
+from dealroom.domain import assessment, checklist, competitors, powermap, review
 from dealroom.domain.assessment import FACTORS, QUESTIONS, Mark, Question
 from dealroom.domain.checklist import DEFAULT_CHECKLISTS, Answer, ChecklistItem
 from dealroom.domain.competitors import Competitor
@@ -30,6 +31,7 @@ from dealroom.domain.model import (
     Tier,
 )
 from dealroom.domain.powermap import DECISION_ROLES, Contact, DecisionRole, GapKind
+from dealroom.domain.review import ReviewFacts, ReviewTrigger, TriggerKind
 from dealroom.domain.rules import GateMissingError, RuleError
 
 __all__ = [
@@ -57,6 +59,8 @@ __all__ = [
     "Mark",
     "Phase",
     "Question",
+    "ReviewFacts",
+    "ReviewTrigger",
     "RiskLevel",
     "RiskStatus",
     "Role",
@@ -64,10 +68,12 @@ __all__ = [
     "Stage",
     "TaskStatus",
     "Tier",
+    "TriggerKind",
     "assessment",
     "checklist",
     "competitors",
     "describe",
     "parse_date",
     "powermap",
+    "review",
 ]
