@@ -2,11 +2,11 @@
 
 The methods for winning a deal live in their own modules: :mod:`.checklist` (stage
 checklists), :mod:`.powermap` (decision chain and its gaps), :mod:`.competitors`,
-:mod:`.assessment` (four questions, twenty factors) and :mod:`.review` (review triggers
-and agenda).
+:mod:`.assessment` (four questions, twenty factors), :mod:`.review` (review triggers and
+agenda) and :mod:`.forecast` (weighted pipeline by close month).
 """
 
-from dealroom.domain import assessment, checklist, competitors, powermap, review
+from dealroom.domain import assessment, checklist, competitors, forecast, powermap, review
 from dealroom.domain.assessment import FACTORS, QUESTIONS, Mark, Question
 from dealroom.domain.checklist import DEFAULT_CHECKLISTS, Answer, ChecklistItem
 from dealroom.domain.competitors import Competitor
@@ -73,6 +73,7 @@ __all__ = [
     "checklist",
     "competitors",
     "describe",
+    "forecast",
     "parse_date",
     "powermap",
     "review",
