@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dealroom.domain import STAGES, RuleError, Stage
+from dealroom.domain import STAGES, Gate, RuleError, Stage
 from dealroom.domain.checklist import (
     DEFAULT_CHECKLISTS,
     ITEM_TEXT_MAX,
@@ -19,6 +19,7 @@ from dealroom.domain.checklist import (
     key_item,
     new_item_key,
     parse_answer,
+    stage_closed_by,
     stage_completion,
     timeline_completion,
 )
@@ -215,3 +216,19 @@ def test_template_refuses_two_key_items_duplicate_keys_and_foreign_items() -> No
         check_template(Stage.LEAD, [a])
     with pytest.raises(RuleError, match="keep it to"):
         check_template(Stage.BID, [ChecklistItem(Stage.BID, f"k{i}", "t") for i in range(31)])
+
+
+@pytest.mark.parametrize(
+    ("gate", "stage"),
+    [
+        (Gate.ATI, Stage.OPPORTUNITY),
+        (Gate.ATB, Stage.PRE_BID),
+        (Gate.ATC, Stage.BID),
+        (Gate.ATCC, Stage.INVOICE),
+        (Gate.ATAC, None),
+    ],
+)
+def test_a_gate_decision_weighs_the_checklist_of_the_stage_it_closes(
+    gate: Gate, stage: Stage | None
+) -> None:
+    assert stage_closed_by(gate) is stage

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dealroom.domain.model import STAGES, Stage
+from dealroom.domain.model import GATE_GUARDS, STAGES, Gate, Stage
 from dealroom.domain.rules import RuleError, check_text
 
 
@@ -294,6 +294,13 @@ def answers_by_stage(rows: Iterable[ItemAnswer]) -> dict[Stage, dict[str, Answer
     for row in rows:
         out.setdefault(row.stage, {})[row.key] = row.answer
     return out
+
+
+def stage_closed_by(gate: Gate) -> Stage | None:
+    """The stage whose checklist a gate decision weighs: the one before the stage it guards
+    (ATB closes Pre-bid shaping). ATAC guards no stage and closes none."""
+    guarded = GATE_GUARDS.get(gate)
+    return guarded.prev if guarded is not None else None
 
 
 # --- completion -----------------------------------------------------------------------

@@ -106,7 +106,8 @@ class ReviewFacts:
 class ReviewTrigger:
     kind: TriggerKind
     since: date
-    """The day the reason arose; a review on or after it clears the trigger."""
+    """The day the reason arose; a review on or after it clears the trigger. For a deal in
+    Bid without a recorded entry day it is ``date.min``: any review clears it."""
     message: str
 
 
@@ -276,8 +277,9 @@ def review_agenda(
         Line("Deal", f"{deal.code} {deal.name}"),
         Line("Customer", f"{deal.account} (tier {deal.tier.value})"),
         Line(
-            f"Stage {deal.stage.label}, {deal.amount:,} {deal.currency} at "
-            f"{deal.probability}%, close {close}"
+            "Stage",
+            f"{deal.stage.label}, {deal.amount:,} {deal.currency} at {deal.probability}%, "
+            f"close {close}",
         ),
     ]
     for t in review_triggers(facts, today, blocked_days=blocked_days):
