@@ -174,7 +174,6 @@ def support_bar(value: int) -> str:
 # --- contacts ----------------------------------------------------------------------------
 
 NAME_MAX = 120
-NOTE_MAX = 2_000
 
 
 @dataclass(frozen=True, slots=True)
