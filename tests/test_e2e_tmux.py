@@ -131,9 +131,7 @@ def test_the_real_app_in_tmux(terminal: tuple[Terminal, Path], db: Path) -> None
     assert status.read_text().strip() == "0"
 
 
-def test_editing_keys_typed_ahead_apply_in_order(
-    terminal: tuple[Terminal, Path], db: Path
-) -> None:
+def test_editing_keys_typed_ahead_apply_in_order(terminal: tuple[Terminal, Path], db: Path) -> None:
     """`end`, text, `backspace`, `home` and more text in one burst edit the title where
     the keys say, not over the text selected on focus."""
     with open_store(str(db), actor="ana") as st:

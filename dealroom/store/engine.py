@@ -22,7 +22,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from dealroom.store.errors import ReadOnlyError, SchemaError, StoreError, UnavailableError
 
 #: The newest migration; ``tests/test_migrations.py`` checks it matches Alembic's head.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 #: How long a writer waits for another's transaction before giving up, in milliseconds.
 BUSY_TIMEOUT_MS = 30_000

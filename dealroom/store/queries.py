@@ -27,6 +27,9 @@ from dealroom.domain import (
     Tier,
     rules,
 )
+from dealroom.domain.assessment import summarize
+from dealroom.domain.checklist import ItemAnswer, answers_by_stage, stage_completion
+from dealroom.store import method_rows as mr
 from dealroom.store.base import StoreBase
 from dealroom.store.errors import NotFoundError
 from dealroom.store.tables import (
@@ -551,10 +554,17 @@ def rooms(s: Session, deals: Sequence[DealView], ids: Any = None) -> list[DealRo
         for row in rows:
             groups[row.deal_id].append(row)
         by_deal[name] = groups
+    template = [i.as_item() for i in mr.template_rows(s)]
+    answers = mr.grouped(mr.answer_rows(s, mr._CA.deal_id.in_(ids)))
+    scores = mr.grouped(mr.score_rows(s, mr._AS.deal_id.in_(ids)))
     out = []
     for deal in deals:
         members = by_deal["members"].get(deal.id, [])
         gates = by_deal["gates"].get(deal.id, [])
+        given = answers_by_stage(
+            ItemAnswer(a.stage, a.key, a.answer) for a in answers.get(deal.id, [])
+        )
+        current = {x.factor: x.score for x in scores.get(deal.id, [])}
         out.append(
             DealRoomView(
                 deal=deal,
@@ -565,6 +575,11 @@ def rooms(s: Session, deals: Sequence[DealView], ids: Any = None) -> list[DealRo
                 risks=by_deal["risks"].get(deal.id, []),
                 handoffs=by_deal["handoffs"].get(deal.id, []),
                 leads={m.role: m for m in members if m.role in TRIANGLE},
+                completion={
+                    stage: stage_completion(stage, template, given.get(stage, {}))
+                    for stage in STAGES
+                },
+                marks=summarize(current).marks,
             )
         )
     return out

@@ -214,4 +214,116 @@ class StandupNote(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
 
 
+# --- the methods that win a deal -------------------------------------------------------
+
+_checklist_item_v = _version()
+
+
+class ChecklistTemplate(SQLModel, table=True):
+    """One line of a stage's checklist, shared by every deal; a retired line keeps its key
+    (and the answers given to it) but is no longer asked."""
+
+    __tablename__ = "checklist_item"
+    __table_args__ = (UniqueConstraint("stage", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    stage: str = Field(max_length=16)
+    key: str = Field(max_length=40)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    key_item: bool = False
+    position: int = 0
+    retired: bool = False
+    version: int = Field(default=1, sa_column=_checklist_item_v)
+    __mapper_args__ = {"version_id_col": _checklist_item_v}
+
+
+_checklist_answer_v = _version()
+
+
+class ChecklistAnswer(SQLModel, table=True):
+    """A deal's answer to one checklist line, by ``(stage, key)``."""
+
+    __tablename__ = "checklist_answer"
+    __table_args__ = (UniqueConstraint("deal_id", "stage", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", index=True)
+    stage: str = Field(max_length=16)
+    key: str = Field(max_length=40)
+    answer: str = Field(default="unanswered", max_length=12)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    answered_by: str = Field(max_length=64)
+    answered_at: datetime
+    version: int = Field(default=1, sa_column=_checklist_answer_v)
+    __mapper_args__ = {"version_id_col": _checklist_answer_v}
+
+
+_contact_v = _version()
+
+
+class ContactRecord(SQLModel, table=True):
+    """One person on the customer's side of a deal: the power map."""
+
+    __tablename__ = "contact"
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", index=True)
+    name: str = Field(max_length=120)
+    title: str = Field(default="", max_length=120)
+    decision_role: str = Field(default="user", max_length=16)
+    influence: int = 3
+    key_decider: bool = False
+    support: int = 0
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    leaning_to: str | None = Field(default=None, max_length=120)
+    last_contact: date | None = None
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(default=1, sa_column=_contact_v)
+    __mapper_args__ = {"version_id_col": _contact_v}
+
+
+_competitor_v = _version()
+
+
+class CompetitorRecord(SQLModel, table=True):
+    __tablename__ = "competitor"
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", index=True)
+    name: str = Field(max_length=80)
+    relationship: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    strengths: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    weaknesses: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    allies: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    differentiator: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(default=1, sa_column=_competitor_v)
+    __mapper_args__ = {"version_id_col": _competitor_v}
+
+
+class AssessmentScore(SQLModel, table=True):
+    """One scoring of one assessment factor. Never edited: the latest per factor is the
+    current score, and all of them are its history."""
+
+    __tablename__ = "assessment_score"
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", index=True)
+    factor: str = Field(max_length=40)
+    score: int
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    scored_by: str = Field(max_length=64)
+    scored_at: datetime
+
+
+class DealReview(SQLModel, table=True):
+    """A deal review meeting that was held. Never edited."""
+
+    __tablename__ = "deal_review"
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", index=True)
+    held_on: date
+    held_by: str = Field(max_length=64)
+    at: datetime
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
 metadata = SQLModel.metadata
