@@ -88,7 +88,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     VirtualList > .vlist--changed { background: $warning 30%; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    #: No repaint of the whole list: :meth:`watch_cursor` refreshes the two rows that change.
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class Highlighted(Message):
         def __init__(self, vlist: VirtualList[Any], item: Any) -> None:
