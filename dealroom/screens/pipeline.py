@@ -130,6 +130,7 @@ class PipelineScreen(LiveScreen, Screen[None]):
         self.mine = False
         self.closed = False
         self.query_text = ""
+        self._filter_pending = False
         self.loaded = False
         #: Deals someone else changed, to mark once the reload is in.
         self._changed: set[Hashable] = set()
@@ -256,6 +257,12 @@ class PipelineScreen(LiveScreen, Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
+        if not self._filter_pending:  # keys typed or pasted in a burst filter once
+            self._filter_pending = True
+            self.call_later(self._apply_filter)
+
+    def _apply_filter(self) -> None:
+        self._filter_pending = False
         self._show()
 
     @on(Input.Submitted, "#filter")
