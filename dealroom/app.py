@@ -23,6 +23,7 @@ from dealroom.palette import DealCommands, screen_commands
 from dealroom.screens.pipeline import PipelineScreen
 
 if TYPE_CHECKING:
+    from dealroom.screens.deal_room import DealRoomScreen
     from dealroom.store.commands import Store
     from dealroom.store.views import FeedItem, PipelineRow
 
@@ -82,6 +83,8 @@ class DealroomApp(App[None]):
         self._open_error: str | None = None
         self._stop_watching = threading.Event()
         self._watcher: threading.Thread | None = None
+        #: The one deal room, kept installed and given each deal opened (see open_deal).
+        self._deal_room: DealRoomScreen | None = None
         self._switch_interval = sys.getswitchinterval()
 
     def on_mount(self) -> None:
@@ -297,9 +300,29 @@ class DealroomApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     def open_deal(self, code: str) -> None:
-        from dealroom.screens.deal_room import DealRoomScreen
+        """Show deal ``code``'s room. The first open composes the deal room and installs it;
+        later ones read the deal first and push the same screen with it (one query and one
+        paint, no compose). A room already on the stack (a deal opened from another
+        deal's room) gets a screen of its own."""
+        from dealroom.screens.deal_room import DealRoomScreen, read_room
 
-        self.push_screen(DealRoomScreen(code))
+        room = self._deal_room
+        if room is None:
+            room = self._deal_room = DealRoomScreen(code)
+            self.install_screen(room, name="deal-room")
+            self.push_screen(room)
+            return
+        if room in self.screen_stack:
+            self.push_screen(DealRoomScreen(code))
+            return
+        opener = self.screen
+
+        def loaded(result: Any) -> None:
+            if self.screen is opener and room not in self.screen_stack:
+                room.show_deal(result)
+                self.push_screen(room)
+
+        self.db(read_room(code), loaded, group=f"room-{code}", exclusive=True)
 
 
 def run_app(db: str | None, actor: str) -> int:

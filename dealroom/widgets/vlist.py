@@ -152,7 +152,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         return None
 
     def set_items(self, items: Sequence[T | Section], *, keep: bool = True) -> None:
-        """Replace the rows; the cursor stays on the same item (by key) where it can."""
+        """Replace the rows; the cursor stays on the same item (by key) where it can, or
+        without ``keep`` starts at the top."""
         old = self.current
         old_key = self._key(old) if (keep and old is not None) else None
         old_offset = self.cursor - round(self.scroll_y)
@@ -170,6 +171,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if keep and old_key is not None:
             # Keep the row where it was on screen, so a refresh does not jump.
             self.scroll_to(y=max(0, target - old_offset), animate=False, immediate=True)
+        elif not keep:
+            self.scroll_to(y=0, animate=False, immediate=True)
         self.cursor = target
         self.refresh()
 
