@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -95,8 +96,9 @@ class Databases:
         return RoomDeal(db, code, items)
 
     def copy(self, source: Path, into: Path) -> Path:
-        """A private, writable copy of a cached database."""
-        target = into / source.name
+        """A private, writable copy of a cached database, in a folder of its own: benchmarks
+        that run at once (``--jobs``) each get theirs, and may delete it when done."""
+        target = Path(tempfile.mkdtemp(dir=into)) / source.name
         shutil.copyfile(source, target)
         return target
 
