@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import time
-from pathlib import Path
 
 from bench.context import ROOT, Context
 from bench.data import first_active_code
@@ -19,10 +18,6 @@ def _timed(ctx: Context, argv: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(argv, cwd=ROOT, env=ctx.env(), stdout=subprocess.DEVNULL, check=True)
     return (time.perf_counter() - start) * 1000
-
-
-def export_argv(ctx: Context, db: Path, what: str) -> list[str]:
-    return ctx.python("-m", "dealroom", "--db", str(db), "--as", "bench", "export", what)
 
 
 def imported(ctx: Context, argv: list[str], package: str) -> list[str]:
@@ -53,9 +48,9 @@ def run(ctx: Context) -> list[Row]:
         ours: list[float] = []
         floor: list[float] = []
         for _ in range(ctx.scale.runs):
-            ours.append(_timed(ctx, export_argv(ctx, db, what)))
+            ours.append(_timed(ctx, ctx.app_argv(db, "export", what)))
             floor.append(_timed(ctx, ctx.python(str(FLOOR), str(db), what)))
-        textual = imported(ctx, export_argv(ctx, db, what), "textual")
+        textual = imported(ctx, ctx.app_argv(db, "export", what), "textual")
         deals = f"{ctx.scale.deals:,}-deal database"
         rows += [
             Row("2", f"`dealroom {label}` ({deals})", "ms", ours),

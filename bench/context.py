@@ -39,9 +39,9 @@ class Context:
     def python(self, *args: str) -> list[str]:
         return [sys.executable, *args]
 
-    def app_argv(self, db: Path) -> list[str]:
-        """The app as a user starts it."""
-        return self.python("-m", "dealroom", "--db", str(db), "--as", ACTOR)
+    def app_argv(self, db: Path, *command: str) -> list[str]:
+        """dealroom as a user starts it: the app, or with ``command`` a sub-command."""
+        return self.python("-m", "dealroom", "--db", str(db), "--as", ACTOR, *command)
 
     def child_json(
         self,

@@ -17,10 +17,12 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.term import clean_env
 
@@ -94,8 +96,9 @@ class Databases:
         return RoomDeal(db, code, items)
 
     def copy(self, source: Path, into: Path) -> Path:
-        """A private, writable copy of a cached database."""
-        target = into / source.name
+        """A private, writable copy of a cached database, in a folder of its own: benchmarks
+        that run at once (``--jobs``) each get theirs, and may delete it when done."""
+        target = Path(tempfile.mkdtemp(dir=into)) / source.name
         shutil.copyfile(source, target)
         return target
 
@@ -147,6 +150,15 @@ def _checkpoint(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+def _rows(db: Path, query: str, args: tuple[object, ...] = ()) -> list[Any]:
+    """``query``'s rows, read from ``db`` opened read-only."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute(query, args).fetchall()
+    finally:
+        conn.close()
+
+
 def nearest_deal(db: Path, size: int) -> tuple[str, int]:
     """The active deal whose task, risk and handoff count is nearest ``size``."""
     query = """
@@ -156,30 +168,15 @@ def nearest_deal(db: Path, size: int) -> tuple[str, int]:
              + (SELECT count(*) FROM handoff h WHERE h.deal_id = d.id) AS n
         FROM deal d WHERE d.status IN (?, ?)
     """
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        rows = conn.execute(query, _ACTIVE).fetchall()
-    finally:
-        conn.close()
-    code, items = min(rows, key=lambda r: (abs(r[1] - size), r[0]))
-    return str(code), int(items)
+    counts = [(str(code), int(n)) for code, n in _rows(db, query, _ACTIVE)]
+    return min(counts, key=lambda r: (abs(r[1] - size), r[0]))
 
 
 def deal_count(db: Path) -> int:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return int(conn.execute("SELECT count(*) FROM deal").fetchone()[0])
-    finally:
-        conn.close()
+    return int(_rows(db, "SELECT count(*) FROM deal")[0][0])
 
 
 def first_active_code(db: Path) -> str:
     """Any active deal's code (for the one-deal export)."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        row = conn.execute(
-            "SELECT code FROM deal WHERE status IN (?, ?) ORDER BY code LIMIT 1", _ACTIVE
-        ).fetchone()
-    finally:
-        conn.close()
-    return str(row[0])
+    query = "SELECT code FROM deal WHERE status IN (?, ?) ORDER BY code LIMIT 1"
+    return str(_rows(db, query, _ACTIVE)[0][0])

@@ -12,6 +12,7 @@ benchmarks not run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -30,8 +31,6 @@ from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: make the package importable
     sys.path.insert(0, str(Path(__file__).absolute().parent.parent))
-
-import contextlib
 
 from bench import appbench, cli, live, startup, traffic, writers
 from bench.context import ROOT, Context
@@ -243,12 +242,12 @@ def prepare(ctx: Context, names: list[str]) -> None:
     """Make the databases first, so generating one is never inside a measurement."""
     s = ctx.scale
     if set(names) - {"pipeline"}:
-        main = ctx.dbs.demo(s.deals, s.items)
+        ctx.dbs.demo(s.deals, s.items)
     if "pipeline" in names:
         ctx.dbs.demo(s.list_deals, s.items)
     if "room" in names:
         for size in s.room_sizes:
-            ctx.dbs.room(size, near=main)
+            ctx.dbs.room(size, near=ctx.dbs.demo(s.deals, s.items))
 
 
 if __name__ == "__main__":

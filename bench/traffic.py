@@ -16,13 +16,13 @@ def run(ctx: Context) -> list[Row]:
     term = open_app(ctx, db, SIZE)
     try:
         term.wait_quiet(0.5)
-        for run in range(ctx.scale.runs):
+        for n in range(ctx.scale.runs):
             start = term.size
             term.send("\r")
             term.wait_for(ROOM, start=start, timeout=60)
             term.wait_quiet(0.4)
             opened.append((term.size - start) / 1024)
-            for _ in range(ctx.scale.keystrokes // 2 if run == 0 else 0):
+            for _ in range(ctx.scale.keystrokes // 2 if n == 0 else 0):
                 for key in ("j", "k"):  # down then up: the cursor never meets an end
                     keys[key].append(float(term.press(key, timeout=1.0)[1]))
             term.press("\x1b", quiet=0.3)

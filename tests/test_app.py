@@ -17,7 +17,7 @@ from dealroom.screens.my_work import MyWorkScreen
 from dealroom.screens.pipeline import PipelineScreen
 from dealroom.store import Store, open_store
 from dealroom.widgets.role_pane import RolePane
-from dealroom.widgets.vlist import VirtualList
+from dealroom.widgets.vlist import Section, VirtualList
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -103,6 +103,40 @@ async def test_enter_opens_the_deal_room_and_escape_returns(db: str) -> None:
         assert screen.room is not None and screen.room.deal.code == "NORD-DC"
         await pilot.press("escape")
         assert isinstance(app.screen, PipelineScreen)
+
+
+async def test_opening_another_deal_shows_it_fresh_and_escape_keeps_the_pipeline_cursor(
+    db: str,
+) -> None:
+    with open_store(db, actor="ana", now=fixed_now, today=TODAY) as st:
+        for code in ("ACME-5G", "NORD-DC"):
+            for n in range(4):
+                st.add_task(code, Role.SR, f"{code} step {n}", due=TODAY + timedelta(days=n))
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        first = app.screen
+        assert isinstance(first, DealRoomScreen) and first.code == "ACME-5G"
+        await pilot.press("2", "j", "j")  # the SR pane, its cursor moved down
+        assert first.role is Role.SR and first._pane(Role.SR).list.cursor == 3
+        await pilot.press("escape", "j", "enter")
+        await settle(app, pilot)
+        room = app.screen
+        assert isinstance(room, DealRoomScreen) and room.room is not None
+        assert room.code == room.room.deal.code == "NORD-DC"
+        assert room.role is Role.AR and room._pane(Role.AR).has_class("active")
+        assert room._pane(Role.AR).list.has_focus
+        sr = room._pane(Role.SR).list
+        titles = [i.title for i in sr.items if not isinstance(i, Section)]
+        assert titles == [f"NORD-DC step {n}" for n in range(4)]
+        assert sr.cursor == 1 and round(sr.scroll_y) == 0  # the first task, not row 3
+        await pilot.press("escape")
+        pipeline = app.screen
+        assert isinstance(pipeline, PipelineScreen)
+        current = pipeline.query_one("#deals", VirtualList).current
+        assert current is not None and current.deal.code == "NORD-DC"
 
 
 async def test_deal_room_shows_each_roles_items_with_symbols(db: str) -> None:

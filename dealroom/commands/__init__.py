@@ -1,1 +1,33 @@
 """Command-line sub-commands. Nothing here imports Textual (checked by import-linter)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Command(NamedTuple):
+    #: The module of :mod:`dealroom.commands` that registers and runs it.
+    module: str
+    help: str
+
+
+#: Every sub-command, in the order ``dealroom --help`` lists them. The command line
+#: registers them by name and imports only the module of the one it runs (none for the app).
+COMMANDS: dict[str, Command] = {
+    "list": Command("listing", "the pipeline: one row per deal, with health flags"),
+    "show": Command("listing", "one deal: header, timeline, and AR/SR/FR items"),
+    "log": Command("listing", "the event log: who changed what, when"),
+    "export": Command("export", "deal status as Markdown"),
+    "standup": Command("export", "the standup digest as Markdown, without the app"),
+    "deal": Command("manage", "add or edit a deal"),
+    "person": Command("manage", "add or list people"),
+    "upgrade": Command("manage", "bring the database's schema up to this version"),
+    "task": Command("items", "add a task, or mark one done, started, blocked or reopened"),
+    "risk": Command("items", "add a risk, escalate it, mitigate, close or reopen it"),
+    "handoff": Command("items", "send, accept, reject or withdraw a handoff"),
+    "stage": Command("items", "move a deal to the next or previous LTC stage, or to a named one"),
+    "gate": Command("items", "record a gate decision (approve, reject, defer)"),
+    "backup": Command("backup", "a consistent copy of the database, while others keep working"),
+    "init": Command("shared", "prepare a database every member of an OS group can use"),
+    "demo": Command("demo", "fill an empty database with realistic demo deals"),
+}

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context
 from dealroom.store.errors import UnavailableError
 from dealroom.textutil import one_line
@@ -23,7 +24,7 @@ PG_DUMP = (
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "backup",
-        help="a consistent copy of the database, while others keep working",
+        help=COMMANDS["backup"].help,
         description="Copy the SQLite database with SQLite's online backup: one consistent "
         "snapshot, taken while others keep reading and writing. The copy is written under "
         "a temporary name beside FILE and renamed when it is complete and checked, so a "

@@ -8,13 +8,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "demo",
-        help="fill an empty database with realistic demo deals",
+        help=COMMANDS["demo"].help,
         description="Fill an empty database with demo deals: accounts of every tier, deals in "
         "every LTC stage (some won, lost or dropped), AR/SR/FR members, tasks, risks, handoffs, "
         "gate decisions and weeks of history. Same seed, same data (for the same day).",

@@ -9,13 +9,14 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context, parse_day
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "export",
-        help="deal status as Markdown",
+        help=COMMANDS["export"].help,
         description="A status report per deal as GitHub-flavoured Markdown: title line, LTC "
         "timeline with gate states, each role's tasks, risks and handoffs, and what changed "
         "since --since. With --all, a portfolio summary heads the report. Same data and "
@@ -30,7 +31,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "standup",
-        help="the standup digest as Markdown, without the app",
+        help=COMMANDS["standup"].help,
         description="What the standup screen walks, for a cron job or a chat bot: per open "
         "deal (most urgent first) and role, the changes since the last recorded standup (or "
         "the last 24 hours, or --since), what is due or overdue, blocked work, handoffs "

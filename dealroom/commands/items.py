@@ -17,6 +17,7 @@ from typing import Any
 
 from rich.text import Text
 
+from dealroom.commands import COMMANDS
 from dealroom.commands.common import Context, UsageError, console, parse_day
 from dealroom.domain import Gate, GateDecision, RiskStatus, TaskStatus, rules
 from dealroom.store.errors import NotFoundError
@@ -50,7 +51,7 @@ def register(sub: Any) -> None:
     _register_handoffs(sub)
     p = sub.add_parser(
         "stage",
-        help="move a deal to the next or previous LTC stage, or to a named one",
+        help=COMMANDS["stage"].help,
         description="Move a deal along the LTC timeline. A forward move needs the gates it "
         "passes approved (`dealroom gate`); a move back needs none.",
     )
@@ -59,7 +60,7 @@ def register(sub: Any) -> None:
     _json_arg(p)
     p.set_defaults(handler=cmd_stage)
 
-    p = sub.add_parser("gate", help="record a gate decision (approve, reject, defer)")
+    p = sub.add_parser("gate", help=COMMANDS["gate"].help)
     _deal_arg(p)
     p.add_argument("gate", help="ATI, ATB, ATC, ATAC or ATCC")
     p.add_argument("decision", type=str.lower, choices=list(GATE_VERBS))
@@ -112,7 +113,7 @@ def _item_action(
 
 
 def _register_tasks(sub: Any) -> None:
-    tasks = _actions(sub, "task", "add a task, or mark one done, started, blocked or reopened")
+    tasks = _actions(sub, "task", COMMANDS["task"].help)
     p = tasks.add_parser("add", help="a new task for AR, SR or FR on a deal")
     _new_item_args(p)
     p.add_argument("--due", help="2026-12-01, +3d, fri, dec 1")
@@ -126,7 +127,7 @@ def _register_tasks(sub: Any) -> None:
 
 
 def _register_risks(sub: Any) -> None:
-    risks = _actions(sub, "risk", "add a risk, escalate it, mitigate, close or reopen it")
+    risks = _actions(sub, "risk", COMMANDS["risk"].help)
     p = risks.add_parser("add", help="a new risk for AR, SR or FR on a deal")
     _new_item_args(p)
     p.add_argument(
@@ -143,7 +144,7 @@ def _register_risks(sub: Any) -> None:
 
 
 def _register_handoffs(sub: Any) -> None:
-    handoffs = _actions(sub, "handoff", "send, accept, reject or withdraw a handoff")
+    handoffs = _actions(sub, "handoff", COMMANDS["handoff"].help)
     p = handoffs.add_parser(
         "send",
         help="send a new handoff (--from, --to, --title), or HANDOFF_ID again",

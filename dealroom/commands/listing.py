@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.text import Text
 
+from dealroom.commands import COMMANDS
 from dealroom.commands.columns import RED, YELLOW, Column, render
 from dealroom.commands.common import Context, console, parse_day
 from dealroom.domain import STAGE_INFO, TRIANGLE, GateDecision, Stage, rules
@@ -20,7 +21,7 @@ from dealroom.textutil import money, one_line, short_money
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "list",
-        help="the pipeline: one row per deal, with health flags",
+        help=COMMANDS["list"].help,
         description="The pipeline: one row per active deal (open or won). Flags: "
         "!N overdue tasks, #N blocked tasks, ▲N open high-exposure or escalated "
         "risks, ⇄N handoffs waiting for acceptance, ◆GATE the next gate pending.",
@@ -31,11 +32,11 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_list)
 
-    p = sub.add_parser("show", help="one deal: header, timeline, and AR/SR/FR items")
+    p = sub.add_parser("show", help=COMMANDS["show"].help)
     p.add_argument("code", help="deal code, e.g. ACME-5G")
     p.set_defaults(handler=cmd_show)
 
-    p = sub.add_parser("log", help="the event log: who changed what, when")
+    p = sub.add_parser("log", help=COMMANDS["log"].help)
     p.add_argument("code", nargs="?", help="only this deal")
     p.add_argument("--since", help="from this date (2026-11-01, -7d, mon)")
     p.add_argument("--limit", type=int, default=None, help="at most this many, newest last")

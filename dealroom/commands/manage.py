@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context, console, parse_day
 from dealroom.domain import TRIANGLE, Level, Tier, rules
 from dealroom.textutil import money, one_line
 
 
 def register(sub: Any) -> None:
-    deal = sub.add_parser("deal", help="add or edit a deal").add_subparsers(
+    deal = sub.add_parser("deal", help=COMMANDS["deal"].help).add_subparsers(
         dest="deal_command", metavar="ACTION", required=True
     )
     p = deal.add_parser("add", help="a new deal (as a Lead, or --stage opportunity)")
@@ -34,7 +35,7 @@ def register(sub: Any) -> None:
     _deal_fields(p)
     p.set_defaults(handler=cmd_deal_edit)
 
-    person = sub.add_parser("person", help="add or list people").add_subparsers(
+    person = sub.add_parser("person", help=COMMANDS["person"].help).add_subparsers(
         dest="person_command", metavar="ACTION", required=True
     )
     p = person.add_parser("add", help="add a team member")
@@ -45,7 +46,7 @@ def register(sub: Any) -> None:
     p = person.add_parser("list", help="everyone the deal room knows")
     p.set_defaults(handler=cmd_person_list)
 
-    p = sub.add_parser("upgrade", help="bring the database's schema up to this version")
+    p = sub.add_parser("upgrade", help=COMMANDS["upgrade"].help)
     p.set_defaults(handler=cmd_upgrade)
 
 

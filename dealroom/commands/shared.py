@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context
 
 DB_NAME = "dealroom.db"
@@ -26,7 +27,7 @@ FILE_MODE = 0o660
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "init",
-        help="prepare a database every member of an OS group can use",
+        help=COMMANDS["init"].help,
         description=f"Prepare DIR/{DB_NAME} for a team that shares one host: DIR is "
         f"created if needed and given to GROUP with mode {FOLDER_MODE:o} (setgid), the "
         f"database is created (or upgraded) with mode {FILE_MODE:04o}. Then every member "

@@ -21,14 +21,20 @@ from dealroom.textutil import money, visible
 
 # Characters Markdown may read as structure anywhere in a line.
 _INLINE = re.compile(r"([\\`*_\[\]<>#|~&!])")
+_INLINE_CHARS = frozenset("\\`*_[]<>#|~&!")
 # At the start of a block: list markers, headings, quotes, thematic breaks, numbered lists.
 _LEADING = re.compile(r"^(\s*)(\d*)([-+=>.)])")
+_LEADING_MARKS = "-+=>.)"
 
 
 def md(text: str) -> str:
     """User text as literal Markdown inline text on one line."""
     one = " ".join(visible(text).split())
-    escaped = _INLINE.sub(r"\\\1", one)
+    # Most cells need no escape: test before substituting (an export has 100,000 cells).
+    escaped = one if _INLINE_CHARS.isdisjoint(one) else _INLINE.sub(r"\\\1", one)
+    first = escaped[:1]
+    if not (first.isdecimal() or first.isspace() or (first and first in _LEADING_MARKS)):
+        return escaped
     return _LEADING.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}", escaped)
 
 

@@ -42,6 +42,18 @@ if TYPE_CHECKING:
 
 NARROW = 120
 
+#: What a deal room shows: the deal with its items, the people, today and now.
+Loaded = tuple[DealRoomView, list[PersonView], date, datetime]
+
+
+def read_room(code: str) -> Any:
+    """The database job that reads deal ``code``'s room (run in a worker)."""
+
+    def load(s: Any) -> Loaded:
+        return s.deal_room(code), s.people(), s.today(), s.now()
+
+    return load
+
 
 class DealRoomScreen(LiveScreen, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -179,6 +191,8 @@ class DealRoomScreen(LiveScreen, Screen[None]):
         self.now = datetime.now().astimezone()
         #: Items someone else changed, to mark once the reload is in.
         self._changed: set[Hashable] = set()
+        #: Bumped when the screen is given another deal: reads begun before are dropped.
+        self._generation = 0
 
     @property
     def dr(self) -> DealroomApp:
@@ -204,13 +218,25 @@ class DealRoomScreen(LiveScreen, Screen[None]):
 
     # --- data -----------------------------------------------------------------------------
 
+    def show_deal(self, result: Loaded) -> None:
+        """Show another deal, read beforehand with :func:`read_room`, as if newly opened:
+        the app keeps one deal room and gives it each deal it opens (composing a screen
+        per deal cost more than reading the deal)."""
+        self._generation += 1
+        self._changed = set()
+        self.stale = False
+        self.set_class(self.app.size.width < NARROW, "narrow")
+        self._loaded(result, fresh=True)
+        self._focus_role(Role.AR)
+
     def reload(self) -> None:
-        code = self.code
+        generation = self._generation
 
-        def load(s: Any) -> tuple[DealRoomView, list[PersonView], date, datetime]:
-            return s.deal_room(code), s.people(), s.today(), s.now()
+        def loaded(result: Loaded) -> None:
+            if generation == self._generation:
+                self._loaded(result)
 
-        self.dr.db(load, self._loaded, group=f"room-{code}", exclusive=True)
+        self.dr.db(read_room(self.code), loaded, group=f"room-{self.code}", exclusive=True)
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         """Reload when the news touches this deal or the people (names, members)."""
@@ -219,13 +245,13 @@ class DealRoomScreen(LiveScreen, Screen[None]):
         self._changed |= item_keys(others(feed, self.dr.actor), self.code)
         self.reload()
 
-    def _loaded(self, result: tuple[DealRoomView, list[PersonView], date, datetime]) -> None:
+    def _loaded(self, result: Loaded, *, fresh: bool = False) -> None:
         self.room, self.people, self.today, self.now = result
         self.code = self.room.deal.code
         self.query_one(DealHeader).show(self.room, self.today)
         changed, self._changed = self._changed, set()
         for pane in self.query(RolePane):
-            pane.show(self.room, self.today, self.now)
+            pane.show(self.room, self.today, self.now, keep=not fresh)
             pane.list.flash(changed)
         self._switcher()
 

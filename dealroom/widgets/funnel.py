@@ -24,4 +24,4 @@ class Funnel(Static):
             style = "bold" if count else "dim"
             names.append(f"{label} {count}"[: cell - 1].ljust(cell), style=style)
             figures.append(short_money(weighted)[: cell - 1].ljust(cell), style="dim")
-        self.update(Text("\n").join([names, figures]))
+        self.update(Text("\n").join([names, figures]), layout=False)  # always 2 lines

@@ -48,7 +48,8 @@ class RolePane(Vertical):
     def list(self) -> VirtualList[Item]:
         return self.query_one(VirtualList)
 
-    def show(self, room: DealRoomView, today: date, now: datetime) -> None:
+    def show(self, room: DealRoomView, today: date, now: datetime, *, keep: bool = True) -> None:
+        """The room's items for this role; with ``keep``, the cursor stays on its item."""
         self.today, self.now = today, now
         lead = room.leads.get(self.role)
         title = Text(f"{self.role.value} · ", style="bold")
@@ -72,7 +73,7 @@ class RolePane(Vertical):
         waiting = sum(1 for h in handoffs if h.state.value == "sent" and h.to_role is self.role)
         items.append(Section(f"Handoffs ({waiting} waiting for you)", "handoffs"))
         items += handoffs
-        self.list.set_items(items)
+        self.list.set_items(items, keep=keep)
 
     def _row_text(self, item: Item, width: int) -> Text:
         if isinstance(item, TaskView):

@@ -88,7 +88,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     VirtualList > .vlist--changed { background: $warning 30%; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    #: No repaint of the whole list: :meth:`watch_cursor` refreshes the two rows that change.
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class Highlighted(Message):
         def __init__(self, vlist: VirtualList[Any], item: Any) -> None:
@@ -125,7 +126,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._key = key
         self._items: list[T | Section] = []
         self._empty = empty
-        self._cache: LRUCache[tuple[int, int, bool, bool, bool], Strip] = LRUCache(512)
+        #: Rendered rows by item key (not position, so a filter or reload that keeps an
+        #: item reuses its row), each with the item it was drawn from: a reload brings new
+        #: items, and a row is reused only for the very item it shows.
+        self._cache: LRUCache[tuple[Hashable, int, bool, bool, bool], tuple[object, Strip]] = (
+            LRUCache(1024)
+        )
         self._styles: tuple[Style, Style, Style, Style] | None = None
         #: Keys of rows someone else just changed, marked for a moment.
         self._flashed: set[Hashable] = set()
@@ -146,12 +152,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         return None
 
     def set_items(self, items: Sequence[T | Section], *, keep: bool = True) -> None:
-        """Replace the rows; the cursor stays on the same item (by key) where it can."""
+        """Replace the rows; the cursor stays on the same item (by key) where it can, or
+        without ``keep`` starts at the top."""
         old = self.current
         old_key = self._key(old) if (keep and old is not None) else None
         old_offset = self.cursor - round(self.scroll_y)
         self._items = list(items)
-        self._cache.clear()
         self.virtual_size = Size(self.size.width or 1, len(self._items))
         target = 0
         if old_key is not None:
@@ -165,6 +171,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if keep and old_key is not None:
             # Keep the row where it was on screen, so a refresh does not jump.
             self.scroll_to(y=max(0, target - old_offset), animate=False, immediate=True)
+        elif not keep:
+            self.scroll_to(y=0, animate=False, immediate=True)
         self.cursor = target
         self.refresh()
 
@@ -281,11 +289,16 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
         item = self._items[index]
-        marked = bool(self._flashed) and not isinstance(item, Section)
-        marked = marked and self._key(item) in self._flashed  # type: ignore[arg-type]
-        cache_key = (index, width, selected, self.has_focus, marked)
-        if (hit := self._cache.get(cache_key)) is not None:
-            return hit
+        if isinstance(item, Section):
+            key: Hashable = (Section, item.key, item.title)
+            marked = False
+        else:
+            key = self._key(item)
+            marked = bool(self._flashed) and key in self._flashed
+        cache_key = (key, width, selected, self.has_focus, marked)
+        hit = self._cache.get(cache_key)
+        if hit is not None and hit[0] is item:
+            return hit[1]
         base, cursor, section, changed = self._row_styles()
         if isinstance(item, Section):
             row: Row = Text(item.title, style=section)
@@ -298,7 +311,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         elif marked:
             strip = strip.adjust_cell_length(width).apply_style(changed)
         strip = _no_bare_segments(strip.apply_style(base).adjust_cell_length(width, base))
-        self._cache[cache_key] = strip
+        self._cache[cache_key] = (item, strip)
         return strip
 
     def _row_styles(self) -> tuple[Style, Style, Style, Style]:
