@@ -143,7 +143,7 @@ def test_editing_keys_typed_ahead_apply_in_order(terminal: tuple[Terminal, Path]
     term.keys("Enter")
     term.wait_for("Task #")
     term.keys("End", " nowX", "BSpace", "Home", "Now: ", "C-s")
-    term.wait_for("Now: Map the decision chain now")
+    term.wait_for("Saved", "Now: Map the decision chain now")  # the toast: the form is closed
     with open_store(str(db), actor="ana") as st:
         (task,) = st.deal_room("ACME-5G").tasks
         assert task.title == "Now: Map the decision chain now"

@@ -13,8 +13,11 @@ from markdown_it.token import Token
 
 from dealroom.cli import main
 from dealroom.domain import Gate, GateDecision, Role, Stage
+from dealroom.domain.checklist import Answer
+from dealroom.domain.competitors import Competitor
+from dealroom.domain.powermap import Contact, DecisionRole
 from dealroom.export.markdown import md
-from dealroom.store import Store, open_store
+from dealroom.store import open_store
 
 TODAY = date(2026, 11, 23)
 GOLDEN = Path(__file__).parent / "golden"
@@ -92,6 +95,23 @@ def fixed_data(url: str) -> None:
         st.move_stage("ACME-5G", "next")
         done = st.add_task("ACME-5G", Role.AR, "Confirm budget", owner="ana", due=TODAY)
         st.set_task_status(done.id, "done")  # type: ignore[arg-type]
+        cto = st.add_contact(
+            "ACME-5G",
+            Contact("Wang Li", "CTO", DecisionRole.DECISION_MAKER, 5, key_decider=True,
+                    support=1, owner="ana", last_contact=date(2026, 11, 18)),
+        )  # fmt: skip
+        st.update_contact(cto.id, support=-1)
+        st.add_contact("ACME-5G", Contact("Zhou Min", "IT manager", DecisionRole.COACH, 2))
+        st.add_competitor(
+            "ACME-5G",
+            Competitor("Rival Co", "Incumbent since 2019", "Price", "No local team", "",
+                       "Delivery in six weeks"),
+        )  # fmt: skip
+        st.score_factor("ACME-5G", "solution_fit", 2, note="Meets every must-have")
+        st.score_factor("ACME-5G", "finances", -1)
+        pre = st.checklist_template()[Stage.PRE_BID]
+        st.answer_checklist("ACME-5G", Stage.PRE_BID, pre[0].key, Answer.YES, note="Two held")
+        st.answer_checklist("ACME-5G", Stage.PRE_BID, pre[1].key, Answer.PARTLY)
 
 
 @pytest.fixture
@@ -141,6 +161,11 @@ def test_export_structure(db: str, capsys: pytest.CaptureFixture[str]) -> None:
         ("h3", "AR · Account lead · Ana Lima"),
         ("h3", "SR · Solution lead · Wei Zhang 张伟"),
         ("h3", "FR · Fulfillment lead · 李娜"),
+        ("h3", "Stage checklists"),
+        ("h3", "Power map"),
+        ("h3", "Competitors"),
+        ("h3", "Opportunity assessment"),
+        ("h3", "Deal review"),
         ("h3", "Changes since 2026-11-20"),
     ]
     every = tables(tokens)
@@ -153,6 +178,13 @@ def test_export_structure(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert timeline[3][3] == "ATI approved"
     assert "- [ ] Map the decision chain — Ana Lima, due 2026-11-20 · **overdue**" in text
     assert "- [x] Confirm budget — Ana Lima, due 2026-11-23" in text
+    power_map = next(rows for rows in every if rows[0][0] == "Person")
+    assert [row[0] for row in power_map[1:]] == ["Wang Li", "Zhou Min"]
+    assert power_map[1][5] == "−1" and power_map[1][6] == "Ana Lima"
+    assert "- key decider Wang Li (CTO) is at −1 weak opposition" in text
+    assert "- Adverse move: support of Wang Li (CTO) fell from +1 to −1" in text
+    assert "support of Wang Li (CTO) fell from +1 to −1" in text  # in the changes since
+    assert "- [x] Technical briefings held" in text and "Wei Zhang 张伟: Two held" in text
 
 
 def test_export_all_has_a_portfolio_summary(db: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -163,9 +195,11 @@ def test_export_all_has_a_portfolio_summary(db: str, capsys: pytest.CaptureFixtu
     assert funnel[0] == ["Stage", "Deals", "Weighted (all currencies)"]
     assert {row[0]: row[1] for row in funnel[1:]}["Pre-bid shaping"] == "1"
     assert [h for h in headings(tokens) if h[0] == "h2"] == [
+        ("h2", "Forecast"),
         ("h2", "ACME-5G — 5G core refresh"),
         ("h2", "NORD-DC — Data centre"),
     ]
+    assert ("h3", "EUR") in headings(tokens) and ("h3", "CNY") in headings(tokens)
 
 
 def test_export_matches_the_golden_file(db: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -206,41 +240,63 @@ def test_md_keeps_hostile_text_literal(hostile: str) -> None:
         assert children[0].content.removeprefix("[ ] ") == expected
 
 
-def test_hostile_titles_round_trip_through_a_whole_export(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url = f"sqlite:///{tmp_path}/h.db"
-    st: Store
+def hostile_deal(url: str, texts: list[str]) -> None:
+    """One deal whose every piece of user text is one of ``texts``: names, titles, notes,
+    the power map, competitors, checklist and assessment notes."""
+    from dealroom.domain.checklist import Answer
+    from dealroom.domain.competitors import Competitor
+    from dealroom.domain.powermap import Contact, DecisionRole
+
     with open_store(url, actor="ana", today=TODAY) as st:
-        st.add_person("ana", "Ana [bold]Lima[/]")
-        st.create_deal("H-1", HOSTILE[0], "ACME | <b>", leads={Role.AR: "ana"})
-        for i, title in enumerate(HOSTILE):
+        st.add_person("ana", texts[0])
+        st.create_deal("H-1", texts[0], f"ACME {texts[4]}", leads={Role.AR: "ana"})
+        for i, title in enumerate(texts):
             st.add_task("H-1", Role.AR, title, owner="ana")
             st.add_risk("H-1", Role.SR, title, mitigation=title)
             st.add_handoff("H-1", Role.AR, Role.FR, title if i % 2 else f"{title} #{i}")
+            st.add_contact(
+                "H-1",
+                Contact(f"{title} {i}", title[:100], DecisionRole.COACH, key_decider=True,
+                        owner="ana", leaning_to=title[:100]),
+            )  # fmt: skip
+            st.add_competitor("H-1", Competitor(f"{title} {i}", *([title] * 5)))
+        items = st.checklist_template()[Stage.LEAD]
+        for item, title in zip(items, texts, strict=False):
+            st.answer_checklist("H-1", Stage.LEAD, item.key, Answer.PARTLY, note=title)
+        st.score_factor("H-1", "project", 1, note=texts[10])
+
+
+def structure(text: str) -> list[str]:
+    """The blocks of a Markdown text: headings, lists, items, tables, rows, HTML."""
+    return [
+        t.type
+        for t in parser().parse(text)
+        if t.type.endswith("_open") or t.type in ("html_block", "hr", "fence", "code_block")
+    ]
+
+
+def test_hostile_titles_round_trip_through_a_whole_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hostile text everywhere gives the same Markdown structure as plain text, and every
+    piece of it comes out as literal text."""
+    hostile_deal(f"sqlite:///{tmp_path}/h.db", HOSTILE)
+    hostile_deal(f"sqlite:///{tmp_path}/p.db", [f"plain text {i}" for i in range(len(HOSTILE))])
+    monkeypatch.setenv("DEALROOM_DB", f"{tmp_path}/p.db")
+    plain = export(capsys, "H-1", "--today", "2026-11-23")
     monkeypatch.setenv("DEALROOM_DB", f"{tmp_path}/h.db")
     text = export(capsys, "H-1", "--today", "2026-11-23")
+    assert structure(text) == structure(plain), "user text made Markdown structure"
     tokens = parser().parse(text)
-    assert not [t for t in tokens if t.type in ("html_block", "bullet_list_open")][1:], (
-        "user text made a list or HTML"
-    )
+    assert not [t for t in tokens if t.type == "html_block"]
     for t in tokens:
         for c in t.children or []:
-            assert (
-                c.type
-                not in (
-                    "html_inline",
-                    "link_open",
-                    "em_open",
-                    "strong_open",
-                    "code_inline",
-                    "image",
-                )
-                or c.type == "strong_open"
-            )
+            assert c.type not in ("html_inline", "link_open", "em_open", "code_inline", "image")
     for rows in tables(tokens):
         assert all(len(row) == len(rows[0]) for row in rows), rows
     literal = [c.content for t in tokens for c in (t.children or []) if c.type == "text"]
     joined = "\n".join(literal)
     for title in HOSTILE:
         assert " ".join(title.replace("\x1b", "␛").split()) in joined, title
+    for section in ("Power map", "Competitors", "Stage checklists", "Opportunity assessment"):
+        assert f"### {section}" in text

@@ -283,3 +283,23 @@ def test_a_refused_stage_move_is_not_a_review_record(team: Store) -> None:
         team.move_stage("ACME-5G", Stage.BID)
     with pytest.raises(StoreError):
         team.deal_methods("NOPE")
+
+
+# --- demo data ---------------------------------------------------------------------------
+
+
+def test_demo_data_exercises_every_part(store: Store) -> None:
+    from dealroom.domain.powermap import GapKind
+    from dealroom.store.demo import seed_demo
+
+    seed_demo(store.engine, deals=24, seed=7, today=TODAY, actor="ana", items=20)
+    every = store.deals_methods()
+    gaps = [{g.kind for g in m.gaps} for m in every]
+    assert any(GapKind.NO_COACH in g for g in gaps), "a deal without a coach"
+    assert any(GapKind.NO_COACH not in g for g in gaps), "a deal with a coach"
+    assert any(c.adverse for m in every for c in m.support_changes), "a falling key decider"
+    kinds = {t.kind for m in every for t in m.triggers}
+    assert {TriggerKind.OBSTACLE, TriggerKind.ADVERSE_SUPPORT} <= kinds
+    assert any(m.competitors for m in every) and any(m.reviews for m in every)
+    assert any(len(m.scores) > len(m.current_scores) for m in every), "a score's history"
+    assert any(m.completion(m.deal.stage).answered for m in every)

@@ -48,18 +48,23 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     if bool(args.codes) == bool(args.all):
         raise CommandError("give deal codes or --all (not both)")
     from dealroom.export.markdown import deal_report, portfolio
+    from dealroom.export.methods import forecast_section
 
     with ctx.open() as store:
         today = parse_day(args.today, store.today(), "--today") or store.today()
         since = parse_day(args.since, today, "--since")
         rooms = store.deal_rooms(None if args.all else args.codes)
+        methods = store.deals_methods([r.deal.code for r in rooms], today=today)
+        forecasts = store.forecast(today=today) if args.all else {}
         events = store.events(since=midnight(since)) if since is not None else []
         names = {p.handle: p.name for p in store.people()}
     by_deal: dict[int | None, list[Any]] = defaultdict(list)
     for e in events:
         by_deal[e.deal_id].append(e)
-    parts = [portfolio(rooms, today=today)] if args.all else []
-    for room in rooms:
+    parts = []
+    if args.all:
+        parts += [portfolio(rooms, today=today), "\n".join(forecast_section(forecasts, names))]
+    for room, m in zip(rooms, methods, strict=True):
         parts.append(
             deal_report(
                 room,
@@ -67,6 +72,7 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
                 events=by_deal.get(room.deal.id, []),
                 since=since,
                 names=names,
+                methods=m,
             )
         )
     write("\n".join(parts), args.output)

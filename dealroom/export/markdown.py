@@ -16,7 +16,14 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 
 from dealroom.domain import STAGE_INFO, TRIANGLE, GateDecision, Role, rules
-from dealroom.store.views import DealRoomView, EventView, HandoffView, RiskView, TaskView
+from dealroom.store.views import (
+    DealMethodsView,
+    DealRoomView,
+    EventView,
+    HandoffView,
+    RiskView,
+    TaskView,
+)
 from dealroom.textutil import money, visible
 
 # Characters Markdown may read as structure anywhere in a line.
@@ -69,8 +76,10 @@ def deal_report(
     since: date | None = None,
     names: dict[str, str] | None = None,
     level: int = 2,
+    methods: DealMethodsView | None = None,
 ) -> str:
-    """One deal: title line, timeline with gates, a section per role, changes since."""
+    """One deal: title line, timeline with gates, a section per role, with ``methods`` its
+    checklists, power map, competitors and assessment, and the changes since ``since``."""
     h = "#" * level
     d = room.deal
     names = names or {}
@@ -109,6 +118,10 @@ def deal_report(
     out.append("")
     for role in TRIANGLE:
         out += _role_section(room, role, today, h + "#")
+    if methods is not None:
+        from dealroom.export.methods import methods_sections
+
+        out += methods_sections(methods, h + "#", names)
     if since is not None:
         out += [f"{h}# Changes since {since.isoformat()}", ""]
         if events:

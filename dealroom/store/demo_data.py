@@ -166,3 +166,31 @@ GATE_NOTES = [
     "",
     "Conditional on a price review",
 ]
+
+# --- the methods that win a deal ----------------------------------------------------------
+
+#: Customer-side people: (name, title, decision role, influence).
+CUSTOMER_PEOPLE = [
+    ("Wang Li 王力", "CTO", "decision_maker", 5),
+    ("Helga Brandt", "CEO", "approver", 5),
+    ("Rajesh Iyer", "Head of network planning", "evaluator", 4),
+    ("Lucía Romero", "Procurement director", "gatekeeper", 3),
+    ("Chen Jing 陈静", "Operations manager", "user", 2),
+    ("Tomás Ruiz", "External consultant", "advisor", 3),
+    ("Zhou Min 周敏", "IT architect", "coach", 2),
+    ("Aisha Bello", "CFO", "approver", 4),
+    ("Marek Nowak", "Security lead", "evaluator", 3),
+]
+COMPETITORS = [
+    ("Northwind Networks", "Incumbent for the core since 2019", "Price, installed base",
+     "Slow delivery, weak local team", "The system integrator", "Delivery in six weeks"),
+    ("Contoso Systems", "Friends with the CTO's office", "Brand, financing",
+     "No 5G references in the region", "A consultancy on the evaluation panel",
+     "References next door"),
+    ("Fabrikam Telecom", "New to this customer", "Aggressive pricing",
+     "Thin support, no spares on site", "", "Lifetime cost and local spares"),
+]  # fmt: skip
+SCORE_NOTES = ["", "", "", "Confirmed in the steering meeting", "From the tender draft",
+               "Needs checking with finance", "Coach's view"]  # fmt: skip
+REVIEW_NOTES = ["Agreed the bid's commercial strategy", "New plan for the evaluation team",
+                "Escalated the site readiness risk to the sponsor"]  # fmt: skip

@@ -89,9 +89,12 @@ class MethodCommands(Queries):
         with self._read() as s:
             return self._methods(s, [self._deal_view(s, code)])[0]
 
-    def deals_methods(self, codes: Sequence[str] | None = None) -> list[DealMethodsView]:
+    def deals_methods(
+        self, codes: Sequence[str] | None = None, *, today: date | None = None
+    ) -> list[DealMethodsView]:
         """The same for several deals (the given codes, else every active deal, by code), in
-        the same number of queries whatever their number."""
+        the same number of queries whatever their number; gaps and triggers as of ``today``
+        (default: the store's today)."""
         with self._read() as s:
             if codes is None:
                 deals = sorted(
@@ -99,9 +102,11 @@ class MethodCommands(Queries):
                 )
             else:
                 deals = [self._deal_view(s, code) for code in codes]
-            return self._methods(s, deals)
+            return self._methods(s, deals, today)
 
-    def _methods(self, s: Session, deals: Sequence[DealView]) -> list[DealMethodsView]:
+    def _methods(
+        self, s: Session, deals: Sequence[DealView], today: date | None = None
+    ) -> list[DealMethodsView]:
         ids = [d.id for d in deals]
         contacts = mr.grouped(mr.contact_rows(s, mr._CO.deal_id.in_(ids)))
         competitors = mr.grouped(mr.competitor_rows(s, mr._CP.deal_id.in_(ids)))
@@ -112,7 +117,7 @@ class MethodCommands(Queries):
         answers = mr.grouped(mr.answer_rows(s, mr._CA.deal_id.in_(ids)))
         scores = mr.grouped(mr.score_rows(s, mr._AS.deal_id.in_(ids)))
         template = mr.by_stage(mr.template_rows(s))
-        today = self.today()
+        today = today or self.today()
         out = []
         for d in deals:
             people = contacts.get(d.id, [])
@@ -177,8 +182,9 @@ class MethodCommands(Queries):
             if m.triggers
         }
 
-    def forecast(self) -> dict[str, Forecast]:
-        """The weighted pipeline by close month, per person and per tier, per currency."""
+    def forecast(self, *, today: date | None = None) -> dict[str, Forecast]:
+        """The weighted pipeline by close month, per person and per tier, per currency, as
+        of ``today`` (default: the store's today)."""
         with self._read() as s:
             deals = deal_rows(s, _D.status == DealStatus.OPEN.value)
             leads: dict[int, dict[Role, str]] = {}
@@ -202,7 +208,7 @@ class MethodCommands(Queries):
                 )
                 for d in deals
             ),
-            self.today(),
+            today or self.today(),
         )
 
     # --- the checklist template -----------------------------------------------------------

@@ -1,0 +1,58 @@
+"""``dealroom review``: a deal review meeting's agenda, which deals need one, and the
+record that one was held."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dealroom.commands import COMMANDS
+from dealroom.commands.common import CommandError, Context, parse_day
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "review",
+        help=COMMANDS["review"].help,
+        description="Without --held, write the agenda of a deal review meeting as Markdown, "
+        "drawn from the deal's data: background and why the review is due, the decision "
+        "chain and its gaps, customer and competitor moves since the last review, strengths "
+        "and weaknesses, and the next actions with owner, date and check point. With "
+        "--due, list the active deals that need a review and why. With --held, record that "
+        "the deal's review was held (today, or --on DATE), which clears the reasons up to "
+        "that day.",
+    )
+    p.add_argument("code", nargs="?", metavar="CODE", help="the deal")
+    p.add_argument("--due", action="store_true", help="list the deals that need a review")
+    p.add_argument("--held", action="store_true", help="record that the review was held")
+    p.add_argument("--on", metavar="DATE", help="with --held: the day it was held")
+    p.add_argument("--note", default="", help="with --held: what was decided")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the agenda here")
+    p.set_defaults(handler=cmd_review)
+
+
+def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
+    from dealroom.commands.export import write
+
+    if args.due == bool(args.code):
+        raise CommandError("give a deal code, or --due (not both)")
+    if not args.held and (args.on or args.note):
+        raise CommandError("--on and --note go with --held")
+    with ctx.open() as store:
+        if args.due:
+            due = store.deals_needing_review()
+            lines = [f"{code}: {'; '.join(reasons)}" for code, reasons in due.items()]
+            from dealroom.textutil import one_line
+
+            print("\n".join(one_line(line) for line in lines) or "no deal needs a review")
+            return 0
+        if args.held:
+            day = parse_day(args.on, store.today(), "--on")
+            held = store.record_review(args.code, held_on=day, note=args.note)
+            print(f"recorded the review of {args.code.strip().upper()} held on {held.held_on}")
+            return 0
+        agenda = store.review_agenda(args.code)
+    from dealroom.export.markdown import md
+
+    write(agenda.to_markdown(md), args.output)
+    return 0
