@@ -78,6 +78,22 @@ def test_digest_sorts_events_by_role_and_finds_what_matters(team: Store, clock: 
     assert not d.quiet and d.urgency > 0
 
 
+def test_the_standup_hears_a_support_change(team: Store, clock: Clock) -> None:
+    from dealroom.domain.powermap import Contact, DecisionRole
+
+    cto = team.add_contact(
+        "ACME-5G", Contact("Wang Li", "CTO", DecisionRole.DECISION_MAKER, 5, support=1)
+    )
+    clock.advance(hours=1)
+    since = clock()
+    team.update_contact(cto.id, support=-1)
+    d = digest(team.deal_room("ACME-5G"), team.events(code="ACME-5G", since=since), TODAY)
+    assert [e.summary for e in d.deal_changes] == ["support of Wang Li (CTO) fell from +1 to −1"]
+    assert "support of Wang Li (CTO) fell from +1 to −1" in "\n".join(
+        deal_digest_markdown(d, TODAY, {})
+    )
+
+
 def test_a_waiting_handoff_says_how_long_it_has_waited(team: Store, clock: Clock) -> None:
     from dealroom.screens.standup import role_text
 
