@@ -42,6 +42,63 @@ def seed_database(path: Path) -> str:
     return url
 
 
+def seed_methods(url: str) -> None:
+    """Checklist answers, a power map, a competitor and assessment scores on :data:`ROOM`,
+    for the snapshots of the methods screens (the demo data has none)."""
+    from datetime import timedelta
+
+    from dealroom.domain import Stage
+    from dealroom.domain.checklist import Answer
+    from dealroom.domain.competitors import Competitor
+    from dealroom.domain.powermap import Contact, DecisionRole
+
+    with open_store(url, actor=ACTOR, now=fixed_now, today=TODAY) as st:
+        st.add_competitor(
+            ROOM,
+            Competitor(
+                "Huaxin",
+                "Built their core network",
+                "price, incumbency",
+                "slow support",
+                "NetCo integrator",
+                "SDN experience and a local team",
+            ),
+        )
+        people = [
+            ("Amani Njoroge", "CTO", DecisionRole.DECISION_MAKER, 5, True, 1, ACTOR, None, 3),
+            ("Baraka Otieno", "CEO", DecisionRole.APPROVER, 5, True, 0, None, "Huaxin", 45),
+            (
+                "Chen Wei",
+                "Network architect",
+                DecisionRole.EVALUATOR,
+                3,
+                False,
+                -2,
+                ACTOR,
+                "Huaxin",
+                None,
+            ),
+            ("Dina [bold]Mwangi[/]", "", DecisionRole.USER, 2, False, 2, ACTOR, None, 10),
+        ]
+        for name, title, role, influence, key, support, owner, leans, days in people:
+            met = None if days is None else TODAY - timedelta(days=days)
+            st.add_contact(
+                ROOM, Contact(name, title, role, influence, key, support, owner, leans, met)
+            )
+        template = st.checklist_template()
+        answers = [Answer.YES, Answer.PARTLY, Answer.YES, Answer.NO]
+        for i, item in enumerate(template[Stage.PRE_BID]):
+            note = "heard at the steering meeting" if i == 1 else None
+            st.answer_checklist(ROOM, Stage.PRE_BID, item.key, answers[i % 4], note=note)
+        for item in template[Stage.BID][:3]:
+            st.answer_checklist(ROOM, Stage.BID, item.key, Answer.YES)
+        st.score_factor(ROOM, "project", 2, note="board priority")
+        st.score_factor(ROOM, "funding", 1)
+        st.score_factor(ROOM, "funding", -1, note="budget cut rumour")
+        st.score_factor(ROOM, "solution_fit", 1)
+        st.score_factor(ROOM, "risk", -2, note="legacy interop")
+
+
 def build_app(url: str) -> DealroomApp:
     return DealroomApp(url, ACTOR, today=TODAY, now=fixed_now)
 

@@ -10,8 +10,6 @@ from dealroom.domain import (
     STAGES,
     TRIANGLE,
     DealStatus,
-    Gate,
-    GateDecision,
     Level,
     RiskStatus,
     Role,
@@ -283,35 +281,6 @@ def handoff_form(
 
 def reason_form(title: str, label: str, today: date, submit: Any) -> FormScreen:
     return FormScreen(title, [FormField("reason", label, required=True)], submit, today)
-
-
-def gate_form(deal: DealView, today: date, gate: Gate | None) -> FormScreen:
-    fields = [
-        FormField(
-            "gate",
-            "Gate",
-            gate.value if gate else "",
-            kind="choice",
-            required=True,
-            choices=[(f"{g.value} · {g.meaning}", g.value) for g in Gate],
-        ),
-        FormField(
-            "decision",
-            "Decision",
-            "approved",
-            kind="choice",
-            required=True,
-            choices=[(d.value, d.value) for d in GateDecision],
-        ),
-        FormField("note", "Note", ""),
-    ]
-
-    def submit(v: dict[str, Any]) -> Any:
-        return lambda s: s.record_gate(
-            deal.code, Gate(v["gate"]), GateDecision(v["decision"]), v["note"] or ""
-        )
-
-    return FormScreen(f"Gate decision on {deal.code}", fields, submit, today)
 
 
 def deal_fields(deal: DealView) -> list[FormField]:

@@ -138,6 +138,44 @@ class DealRoomScreen(LiveScreen, Screen[None]):
         ),
         Binding("g", "gate", "Gate", tooltip="Record a gate decision", id="deal.gate"),
         Binding(
+            "c",
+            "methods('checklist')",
+            "Checklist",
+            tooltip="The stages' checklists: answer y/p/n",
+            id="deal.checklist",
+        ),
+        Binding(
+            "P",
+            "methods('power_map')",
+            "Power map",
+            tooltip="The decision chain: roles, support, gaps",
+            id="deal.power_map",
+        ),
+        Binding(
+            "C",
+            "methods('competitors')",
+            "Competitors",
+            show=False,
+            tooltip="Competitors on this deal",
+            id="deal.competitors",
+        ),
+        Binding(
+            "A",
+            "methods('assessment')",
+            "Assessment",
+            show=False,
+            tooltip="The opportunity assessment: four questions, twenty factors",
+            id="deal.assessment",
+        ),
+        Binding(
+            "R",
+            "review",
+            "Review",
+            show=False,
+            tooltip="Save the review meeting's agenda (and copy); record it was held",
+            id="deal.review",
+        ),
+        Binding(
             "m",
             "export",
             "Export",
@@ -438,15 +476,70 @@ class DealRoomScreen(LiveScreen, Screen[None]):
         )
 
     def action_gate(self) -> None:
+        """The gate form with what it weighs: read the stage checklists first."""
         if self.room is None:
             return
         from dealroom.domain import rules
+        from dealroom.screens.gate import GateScreen
 
-        gate = rules.pending_gate(self.room.deal.stage, self.room.gate_states)
-        self.app.push_screen(
-            forms.gate_form(self.room.deal, self.today, gate),
-            self._after_form("Gate decision recorded"),
-        )
+        room, today, now = self.room, self.today, self.now
+        gate = rules.pending_gate(room.deal.stage, room.gate_states)
+
+        def show(methods: Any) -> None:
+            if self.app.screen is self:
+                self.app.push_screen(
+                    GateScreen(room, methods, today, now, gate),
+                    self._after_form("Gate decision recorded"),
+                )
+
+        self.dr.db(lambda s: s.deal_methods(room.deal.code), show)
+
+    def action_methods(self, which: str) -> None:
+        """The checklist, power map, competitors or assessment of this deal."""
+        from dealroom.screens.assessment import AssessmentScreen
+        from dealroom.screens.checklist import ChecklistScreen
+        from dealroom.screens.competitors import CompetitorsScreen
+        from dealroom.screens.power_map import PowerMapScreen
+
+        screens: dict[str, Any] = {
+            "checklist": ChecklistScreen,
+            "power_map": PowerMapScreen,
+            "competitors": CompetitorsScreen,
+            "assessment": AssessmentScreen,
+        }
+        self.app.push_screen(screens[which](self.code))
+
+    def action_review(self) -> None:
+        """Save the review agenda as Markdown (and copy it), then offer to record that the
+        review meeting was held."""
+        from dealroom.screens.exporting import save_markdown
+        from dealroom.screens.form import FormField, FormScreen
+
+        code, today = self.code, self.today
+
+        def build(s: Any) -> str:
+            from dealroom.export.markdown import md
+
+            return str(s.review_agenda(code).to_markdown(md))
+
+        def saved(text: str) -> None:
+            save_markdown(self.dr, f"{code}-review-{today.isoformat()}.md", text)
+
+            def submit(v: dict[str, Any]) -> Any:
+                return lambda s: s.record_review(code, held_on=v["held_on"], note=v["note"] or "")
+
+            form = FormScreen(
+                f"Record the review of {code} as held? (escape: not yet)",
+                [
+                    FormField("held_on", "Held on", today.isoformat(), kind="date", required=True),
+                    FormField("note", "Note", "", placeholder="what was decided"),
+                ],
+                submit,
+                today,
+            )
+            self.app.push_screen(form, self._after_form("Review recorded"))
+
+        self.dr.db(build, saved, group="export")
 
     def action_edit_deal(self) -> None:
         if self.room is not None:

@@ -90,6 +90,7 @@ class FormScreen(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form", classes="dialog"):
             yield Label(Content(self.form_title), classes="dialog-title")
+            yield from self.compose_intro()
             with VerticalScroll(id="form-fields"):
                 for f in self.fields:
                     yield Label(
@@ -110,6 +111,10 @@ class FormScreen(ModalScreen[Any]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
+
+    def compose_intro(self) -> ComposeResult:
+        """What a form shows above its fields (the gate decision's facts)."""
+        yield from ()
 
     def on_mount(self) -> None:
         for f in self.fields:

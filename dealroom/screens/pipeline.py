@@ -20,6 +20,7 @@ from dealroom.domain import Stage, rules
 from dealroom.screens.live import LiveScreen, others
 from dealroom.store.views import FeedItem, PipelineRow
 from dealroom.textutil import one_line
+from dealroom.widgets.forecast import ForecastPanel
 from dealroom.widgets.funnel import Funnel
 from dealroom.widgets.rows import PipelineLayout, pipeline_row
 from dealroom.widgets.safe_input import SafeInput
@@ -116,6 +117,13 @@ class PipelineScreen(LiveScreen, Screen[None]):
         Binding(
             "w", "my_work", "My work", tooltip="Your open items across deals", id="pipeline.my_work"
         ),
+        Binding(
+            "F",
+            "forecast",
+            "Forecast",
+            tooltip="Forecast in place of the funnel: 3 months, the year, per person and tier",
+            id="pipeline.forecast",
+        ),
         Binding("ctrl+r", "reload", "Reload", show=False, id="pipeline.reload"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="pipeline.clear_filter"),
     ]
@@ -132,6 +140,9 @@ class PipelineScreen(LiveScreen, Screen[None]):
         self.query_text = ""
         self._filter_pending = False
         self.loaded = False
+        #: Which currency's forecast shows (None: the funnel shows instead).
+        self.forecast: int | None = None
+        self._forecasts: tuple[Any, dict[str, str]] | None = None
         #: Deals someone else changed, to mark once the reload is in.
         self._changed: set[Hashable] = set()
 
@@ -142,6 +153,7 @@ class PipelineScreen(LiveScreen, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="title", classes="title-bar")
         yield Funnel(id="funnel")
+        yield ForecastPanel(id="forecast")
         yield SafeInput(placeholder="filter: code, name, account or person", id="filter")
         yield Static(id="columns", classes="column-head")
         yield VirtualList[PipelineRow](
@@ -151,6 +163,7 @@ class PipelineScreen(LiveScreen, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
+        self.query_one(ForecastPanel).display = False
         self._title()
         self.query_one("#deals").focus()
         self.action_reload()
@@ -173,6 +186,38 @@ class PipelineScreen(LiveScreen, Screen[None]):
             f.event.deal_code for f in others(feed, self.dr.actor) if f.event.deal_code
         }
         self.action_reload()
+        if self.forecast is not None:
+            self._load_forecast()
+
+    def action_forecast(self) -> None:
+        """Show the forecast of the first currency, then each next one, then the funnel."""
+        count = len(self._forecasts[0]) if self._forecasts else 1
+        step = 0 if self.forecast is None else self.forecast + 1
+        self.forecast = step if step < max(1, count) else None
+        shown = self.forecast is not None
+        self.query_one(ForecastPanel).display = shown
+        self.query_one(Funnel).display = not shown
+        if shown and self._forecasts is not None:
+            self._show_forecast()
+        if self.forecast == 0:
+            self._load_forecast()
+
+    def _show_forecast(self) -> None:
+        if self._forecasts is None or self.forecast is None:
+            return
+        forecasts, names = self._forecasts
+        self.forecast = min(self.forecast, max(0, len(forecasts) - 1))
+        self.query_one(ForecastPanel).show(forecasts, names, self.forecast)
+
+    def _load_forecast(self) -> None:
+        def job(s: Any) -> tuple[Any, dict[str, str]]:
+            return s.forecast(), {p.handle: p.name for p in s.people()}
+
+        def loaded(result: tuple[Any, dict[str, str]]) -> None:
+            self._forecasts = result
+            self._show_forecast()
+
+        self.dr.db(job, loaded, group="forecast", exclusive=True)
 
     def _loaded(self, result: Loaded) -> None:
         self.rows, self.today = result.rows, result.today

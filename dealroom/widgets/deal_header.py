@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from dealroom.domain import STAGE_INFO, GateDecision, Stage
+from dealroom.domain.checklist import StageCompletion
 from dealroom.store.views import DealRoomView, TimelineStage
 from dealroom.textutil import fit, money, one_line
 
@@ -26,11 +27,17 @@ class DealHeader(Static):
 
     def show(self, room: DealRoomView, today: date) -> None:
         d = room.deal
-        width = max(20, (self.size.width or 120) - 2)
         text = Text()
         text.append(one_line(d.code), style="bold")
         text.append("  ")
-        text.append(fit(one_line(d.name), max(8, width - cell_len(one_line(d.code)) - 2)).rstrip())
+        marks = assessment_marks(room.marks)
+        full = self.size.width or 120  # the content width: padding is outside it
+        room_for_name = full - cell_len(one_line(d.code)) - 2 - marks.cell_len - 1
+        name = fit(one_line(d.name), max(8, room_for_name))
+        text.append(name)
+        if cell_len(name) == room_for_name:  # the marks go flush right when they fit
+            text.append(" ")
+            text.append_text(marks)
         text.append("\n")
         prob = f"{d.probability}%" + ("*" if d.probability_override is not None else "")
         late = d.close_date is not None and d.close_date < today and d.status.value == "open"
@@ -47,13 +54,47 @@ class DealHeader(Static):
         if d.status_reason:
             text.append(f" ({fit(one_line(d.status_reason), 40).rstrip()})", style="dim")
         text.append("\n")
-        text.append_text(timeline(room.timeline, self.size.width or 120))
+        text.append_text(timeline(room.timeline, self.size.width or 120, room.completion))
         self.update(text)
 
 
-def timeline(steps: list[TimelineStage], width: int) -> Text:
-    """Every stage in order, the current one marked, dates, and each gate's state."""
+#: How each assessment mark looks: colour and the sign itself, so both read.
+MARK_STYLE = {"+": "bold green", "~": "yellow", "\u2212": "bold red", "?": "dim"}
+
+
+def assessment_marks(marks: str) -> Text:
+    """``assess +~−?``: the four questions' marks (opportunity, compete, win, worth)."""
+    text = Text("assess ", style="dim")
+    for mark in marks:
+        text.append(mark, style=MARK_STYLE.get(mark, ""))
+    return text
+
+
+def completion_tag(c: StageCompletion | None, *, percent: bool) -> Text:
+    """`` 50%★``: how much of the stage's checklist holds, ``★`` when its key item does."""
+    out = Text()
+    if c is None or c.total == 0:
+        return out
+    if percent:
+        done = c.percent == 100
+        out.append(f" {c.percent}%", style="green" if done else "dim")
+    if c.key_item_holds:
+        out.append("★", style="bold green")
+    return out
+
+
+def timeline(
+    steps: list[TimelineStage],
+    width: int,
+    completion: dict[Stage, StageCompletion] | None = None,
+) -> Text:
+    """Every stage in order, the current one marked, dates, and each gate's state; with
+    ``completion``, each stage's checklist completion where it matters (the current stage,
+    and from 120 columns the stages reached or answered) and ``★`` where the key item
+    holds."""
     long = width >= 150
+    medium = width >= 116  # a 120-column screen, less the header's padding
+    completion = completion or {}
     out = Text()
     for step in steps:
         if step.gate is not None:
@@ -72,6 +113,10 @@ def timeline(steps: list[TimelineStage], width: int) -> Text:
         if when is not None:
             late = step.actual is None and step.planned is not None and not step.reached
             out.append(f" {when:%m-%d}", style="dim" if not late else "dim italic")
+        c = completion.get(step.stage)
+        if c is not None:
+            shown = step.current or (medium and (step.reached or c.answered > 0))
+            out.append_text(completion_tag(c, percent=shown))
         if step.stage is not Stage.CLOSED:
             out.append(" › ", style="dim")
     return out

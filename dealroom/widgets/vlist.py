@@ -275,7 +275,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     # --- drawing -----------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        # Rows as wide as what shows: a vertical scrollbar takes the last columns.
+        width = max(1, self.size.width - self.scrollbar_size_vertical)
         index = y + round(self.scroll_y)
         if not self._items:
             if y == 0:

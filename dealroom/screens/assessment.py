@@ -1,0 +1,267 @@
+"""The opportunity assessment: four questions, five factors each, scored −2…+2, with each
+question's mark and the overall one. Every scoring is kept: ``h`` shows a factor's."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+
+from dealroom.domain.assessment import (
+    FACTORS,
+    QUESTIONS,
+    SCORE_LABELS,
+    SCORE_MAX,
+    SCORE_MIN,
+    Factor,
+    Mark,
+)
+from dealroom.domain.powermap import format_support
+from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.methods import MethodsScreen
+from dealroom.store.views import DealMethodsView, ScoreView
+from dealroom.textutil import fit, one_line
+from dealroom.widgets.deal_header import MARK_STYLE
+from dealroom.widgets.vlist import Section
+
+MARK_WORDS = {
+    Mark.GOOD: "looks good",
+    Mark.MIXED: "mixed",
+    Mark.BAD: "looks bad",
+    Mark.UNKNOWN: "not scored",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FactorLine:
+    factor: Factor
+    score: ScoreView | None
+    """The current (latest) scoring; None when never scored."""
+    history: int
+    """How many times it has been scored."""
+
+
+def score_style(value: int) -> str:
+    return "bold green" if value > 0 else "bold red" if value < 0 else "yellow"
+
+
+def score_fields(score: ScoreView | None) -> list[FormField]:
+    return [
+        FormField(
+            "score",
+            "Score",
+            str(score.score) if score else "0",
+            kind="choice",
+            required=True,
+            choices=[
+                (f"{format_support(n)} {SCORE_LABELS[n]}", str(n))
+                for n in range(SCORE_MAX, SCORE_MIN - 1, -1)
+            ],
+        ),
+        FormField("note", "Note", score.note if score else "", placeholder="why this score"),
+    ]
+
+
+class AssessmentScreen(MethodsScreen):
+    TITLE = "Assessment"
+    ENTITIES = ("assessment",)
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to the deal room", id="assessment.back"),
+        Binding(
+            "enter,s",
+            "score",
+            "Score",
+            tooltip="Score the factor, with a note",
+            id="assessment.score",
+        ),
+        Binding(
+            "plus,equals_sign",
+            "step(1)",
+            "Score+",
+            key_display="+",
+            tooltip="One up (from unscored: +1)",
+            id="assessment.up",
+        ),
+        Binding(
+            "minus",
+            "step(-1)",
+            "Score−",
+            key_display="-",
+            tooltip="One down (from unscored: −1)",
+            id="assessment.down",
+        ),
+        Binding(
+            "h",
+            "history",
+            "History",
+            tooltip="Every scoring of the factor",
+            id="assessment.history",
+        ),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="assessment.reload"),
+    ]
+
+    def compose_panel(self) -> ComposeResult:
+        yield Static(id="summary", classes="panel")
+
+    def rows(self, m: DealMethodsView) -> list[FactorLine | Section]:
+        current = m.current_scores
+        counts: dict[str, int] = {}
+        for s in m.scores:
+            counts[s.factor] = counts.get(s.factor, 0) + 1
+        summary = {q.question: q for q in m.assessment.questions}
+        out: list[FactorLine | Section] = []
+        for q in QUESTIONS:
+            qs = summary[q]
+            total = f", total {format_support(qs.total)}" if qs.scored else ""
+            out.append(
+                Section(
+                    f"{qs.mark.value}  {q.label} · {MARK_WORDS[qs.mark]} "
+                    f"({qs.scored} of {qs.factors} scored{total})",
+                    q,
+                )
+            )
+            out += [FactorLine(f, current.get(f.key), counts.get(f.key, 0)) for f in q.factors]
+        return out
+
+    def key(self, line: FactorLine) -> Hashable:
+        return ("factor", line.factor.key)
+
+    def changed_key(self, entity: str, entity_id: int | None) -> Hashable | None:
+        if self.m is None:
+            return None
+        for s in self.m.scores:
+            if s.id == entity_id:
+                return ("factor", s.factor)
+        return None
+
+    def show_panel(self) -> None:
+        assert self.m is not None
+        a = self.m.assessment
+        text = Text("Overall ")
+        text.append(a.mark.value, style=MARK_STYLE.get(a.mark.value, ""))
+        text.append(f" {MARK_WORDS[a.mark]} · {a.scored} of {len(FACTORS)} factors scored · ")
+        for i, q in enumerate(a.questions):
+            text.append(" · " if i else "")
+            text.append(f"{q.question.value} ", style="dim")
+            text.append(q.mark.value, style=MARK_STYLE.get(q.mark.value, ""))
+        self.query_one("#summary", Static).update(text)
+
+    def render_row(self, line: FactorLine, width: int) -> Text:
+        s = line.score
+        text = Text("  ")
+        if s is None:
+            text.append(" · ", style="dim")
+        else:
+            text.append(f"{format_support(s.score):>2} ", style=score_style(s.score))
+        label_width = 26
+        text.append(fit(line.factor.label, label_width))
+        who = f"{one_line(s.scored_by)} {s.scored_at:%m-%d}" if s else ""
+        if line.history > 1:
+            who = f"{who} ({line.history}×)"
+        note_width = max(0, width - cell_len(text.plain) - cell_len(who) - 2)
+        text.append(" ")
+        if s is not None and s.note:
+            text.append(fit(one_line(s.note), note_width), style="italic")
+        else:
+            text.append(fit(line.factor.prompt, note_width), style="dim")
+        text.append(" ")
+        text.append(who, style="dim")
+        return text
+
+    def detail(self, line: FactorLine) -> Text | None:
+        text = Text()
+        text.append(line.factor.label, style="bold")
+        text.append(f" — {line.factor.prompt}", style="dim")
+        s = line.score
+        if s is not None:
+            text.append("\n")
+            text.append(
+                f"{format_support(s.score)} {SCORE_LABELS[s.score]}", style=score_style(s.score)
+            )
+            text.append(f" — {s.scored_by}, {s.scored_at:%Y-%m-%d %H:%M}", style="dim")
+            if s.note:
+                text.append("\n")
+                text.append(s.note, style="italic")
+        return text
+
+    # --- scoring --------------------------------------------------------------------------
+
+    def _line(self) -> FactorLine | None:
+        row = self.rows_list.current
+        return row if isinstance(row, FactorLine) else None
+
+    def action_score(self) -> None:
+        line = self._line()
+        if line is None:
+            return
+        code, key = self.code, line.factor.key
+
+        def submit(v: dict[str, Any]) -> Any:
+            return lambda s: s.score_factor(
+                code, key, int(v["score"]), note=v["note"] or "", seen=v["version"]
+            )
+
+        form = FormScreen(
+            f"{line.factor.label}: {line.factor.prompt}",
+            score_fields(line.score),
+            submit,
+            self.today,
+            version=line.score.id if line.score else 0,
+            theirs=score_fields,
+        )
+        self.app.push_screen(form, self.after_form(f"Scored {line.factor.label}"))
+
+    def action_step(self, step: int) -> None:
+        line = self._line()
+        if line is None:
+            return
+        old = line.score.score if line.score else 0
+        new = old + step
+        if not SCORE_MIN <= new <= SCORE_MAX:
+            self.notify(f"{line.factor.label} is already {format_support(old)}.", timeout=3)
+            return
+        code, key = self.code, line.factor.key
+        note = line.score.note if line.score else ""
+
+        def job(seen: int) -> Any:
+            return lambda s: s.score_factor(code, key, new, note=note, seen=seen)
+
+        self.write(
+            job(line.score.id if line.score else 0),
+            f"Scored {line.factor.label} {format_support(new)}",
+            what=f"The score of {line.factor.label}",
+            yours=lambda: format_support(new),
+            theirs=lambda now: f"{format_support(now.score)} ({now.scored_by})",
+            retry=job,
+        )
+
+    def action_history(self) -> None:
+        from dealroom.screens.info import InfoScreen
+
+        line = self._line()
+        if line is None or self.m is None:
+            return
+        scorings = [s for s in self.m.scores if s.factor == line.factor.key]
+        body = Text()
+        if not scorings:
+            body.append("Never scored.", style="dim")
+        for s in reversed(scorings):  # newest first
+            body.append(f"{s.scored_at:%Y-%m-%d %H:%M}  ", style="dim")
+            body.append(f"{format_support(s.score):>2}", style=score_style(s.score))
+            body.append(f"  {s.scored_by}")
+            if s.note:
+                body.append("  ")
+                body.append(one_line(s.note), style="italic")
+            body.append("\n")
+        body.rstrip()
+        self.app.push_screen(InfoScreen(f"History of {line.factor.label}", body))
+
+    def action_reload(self) -> None:
+        self.reload()

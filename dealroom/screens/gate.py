@@ -1,0 +1,132 @@
+"""The gate decision: the sponsor decides with the facts in front of them — the checklist
+of the stage the gate closes, the open high-exposure risks and the handoffs still
+waiting — then records approved, rejected or deferred with a note."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Select, Static
+
+from dealroom.domain import Gate, GateDecision, HandoffState, RiskLevel
+from dealroom.domain.checklist import stage_closed_by
+from dealroom.screens.checklist import ANSWER_STYLE, KEY_MARK, completion_title
+from dealroom.screens.form import FormField, FormScreen
+from dealroom.store.views import DealMethodsView, DealRoomView
+from dealroom.textutil import one_line
+
+
+def gate_fields(gate: Gate | None) -> list[FormField]:
+    return [
+        FormField(
+            "gate",
+            "Gate",
+            gate.value if gate else "",
+            kind="choice",
+            required=True,
+            choices=[(f"{g.value} · {g.meaning}", g.value) for g in Gate],
+        ),
+        FormField(
+            "decision",
+            "Decision",
+            "approved",
+            kind="choice",
+            required=True,
+            choices=[(d.value, d.value) for d in GateDecision],
+        ),
+        FormField("note", "Note", "", placeholder="why, and on what condition"),
+    ]
+
+
+def gate_facts(gate: Gate | None, room: DealRoomView, m: DealMethodsView, now: datetime) -> Text:
+    """What the decision weighs, as text: every piece of user text as data."""
+    text = Text()
+    stage = stage_closed_by(gate) if gate is not None else None
+    if stage is None:
+        text.append("This gate closes no stage: no checklist to weigh.\n", style="dim")
+    else:
+        c = m.completion(stage)
+        text.append(
+            f"Checklist · {completion_title(stage, c, stage is room.deal.stage)}\n", style="bold"
+        )
+        items = m.template.get(stage, [])
+        if not items:
+            text.append("  no items\n", style="dim")
+        for item in items:
+            a = m.answer(stage, item.key)
+            given = a.answer if a else None
+            mark = given.mark if given else "·"
+            text.append(f"  {mark} ", style=ANSWER_STYLE[given] if given else "dim")
+            text.append(KEY_MARK if item.key_item else " ", style="bold yellow")
+            text.append(f" {one_line(item.text)}")
+            if a is not None and a.note:
+                text.append(f" — {one_line(a.note)}", style="italic dim")
+            text.append("\n")
+    risks = [r for r in room.risks if r.is_open and r.level is RiskLevel.HIGH]
+    risks.sort(key=lambda r: (-r.exposure, r.id))
+    text.append(f"Open high-exposure risks ({len(risks)})\n", style="bold")
+    if not risks:
+        text.append("  none\n", style="dim")
+    for r in risks:
+        text.append(f"  {'⇑' if r.escalated else '▲'} {r.exposure:>2} ", style="bold red")
+        text.append(f"{r.role.value} {one_line(r.title)}")
+        if r.owner_name:
+            text.append(f" · {one_line(r.owner_name)}", style="dim")
+        text.append("\n")
+    waiting = [h for h in room.handoffs if h.state is HandoffState.SENT]
+    text.append(f"Handoffs still waiting ({len(waiting)})\n", style="bold")
+    if not waiting:
+        text.append("  none\n", style="dim")
+    for h in waiting:
+        text.append(f"  ⇄ {h.from_role.value}→{h.to_role.value} ", style="yellow")
+        text.append(one_line(h.title))
+        text.append(f" · {h.age_days(now)}d", style="dim")
+        text.append("\n")
+    text.rstrip()
+    return text
+
+
+class GateScreen(FormScreen):
+    """The gate form with its facts above it; picking another gate shows that gate's."""
+
+    def __init__(
+        self,
+        room: DealRoomView,
+        methods: DealMethodsView,
+        today: date,
+        now: datetime,
+        gate: Gate | None,
+    ) -> None:
+        code = room.deal.code
+
+        def submit(v: dict[str, Any]) -> Any:
+            return lambda s: s.record_gate(
+                code, Gate(v["gate"]), GateDecision(v["decision"]), v["note"] or ""
+            )
+
+        super().__init__(f"Gate decision on {code}", gate_fields(gate), submit, today)
+        self.room = room
+        self.methods = methods
+        self.now = now
+        self.gate = gate
+
+    def compose_intro(self) -> ComposeResult:
+        with VerticalScroll(id="gate-facts"):
+            yield Static(gate_facts(self.gate, self.room, self.methods, self.now), id="facts")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#form").add_class("gate")
+
+    @on(Select.Changed, "#f-gate")
+    def _gate_changed(self, event: Select.Changed) -> None:
+        value = event.value
+        self.gate = Gate(value) if isinstance(value, str) and value else None
+        self.query_one("#facts", Static).update(
+            gate_facts(self.gate, self.room, self.methods, self.now)
+        )

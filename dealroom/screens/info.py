@@ -1,0 +1,34 @@
+"""A dialog that shows something and closes on escape: a factor's history, say."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+
+class InfoScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,enter", "close", "Close", id="info.close"),
+    ]
+
+    def __init__(self, title: str, body: Text) -> None:
+        super().__init__()
+        self.info_title = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog info"):
+            yield Label(Content(self.info_title), classes="dialog-title")
+            with VerticalScroll():
+                yield Static(self.body, id="info-body")
+            yield Label("escape closes this", classes="field-hint")
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,382 @@
+"""The power map (权力地图): the customer's people grouped by decision role, support drawn
+as a bar, and the gaps the team should worry about called out above them."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from datetime import date
+from typing import Any, ClassVar
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+
+from dealroom.domain.powermap import (
+    DECISION_ROLES,
+    INFLUENCE_LABELS,
+    SUPPORT_LABELS,
+    SUPPORT_MAX,
+    SUPPORT_MIN,
+    Contact,
+    DecisionRole,
+    GapKind,
+    format_support,
+    parse_support,
+    support_bar,
+)
+from dealroom.screens.confirm import ConfirmScreen
+from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.methods import MethodsScreen
+from dealroom.store.views import ContactView, DealMethodsView, PersonView
+from dealroom.textutil import fit, one_line
+from dealroom.widgets.vlist import Section
+
+KEY_MARK = "★"
+SERIOUS = {GapKind.KEY_DECIDER_NOT_FOR_US, GapKind.NO_KEY_DECIDER, GapKind.NO_COACH}
+
+
+def support_style(value: int) -> str:
+    if value > 0:
+        return "bold green" if value >= 2 else "green"
+    if value < 0:
+        return "bold red" if value <= -2 else "red"
+    return "yellow"
+
+
+def support_text(value: int) -> Text:
+    """The bar, coloured on its filled side, then the signed number: ``  █│    −1``."""
+    bar = support_bar(value)
+    text = Text(bar, style=support_style(value))
+    text.append(f" {format_support(value):>2}", style=support_style(value))
+    return text
+
+
+def sorted_contacts(
+    contacts: Sequence[ContactView],
+) -> list[tuple[DecisionRole, list[ContactView]]]:
+    """By decision role in map order; key deciders first, then by influence and name."""
+    groups: dict[DecisionRole, list[ContactView]] = {}
+    for c in contacts:
+        groups.setdefault(c.role, []).append(c)
+    return [
+        (role, sorted(groups[role], key=lambda c: (not c.key_decider, -c.influence, c.name)))
+        for role in DECISION_ROLES
+        if role in groups
+    ]
+
+
+def contact_fields(
+    c: ContactView | None, people: Sequence[PersonView], competitors: Sequence[str]
+) -> list[FormField]:
+    leans = list(competitors)
+    if c is not None and c.leaning_to and c.leaning_to not in leans:
+        leans.append(c.leaning_to)
+    return [
+        FormField("name", "Name", c.name if c else "", required=True),
+        FormField("title", "Title", c.title if c else "", placeholder="CTO, head of procurement…"),
+        FormField(
+            "role",
+            "Decision role",
+            (c.role if c else DecisionRole.USER).value,
+            kind="choice",
+            required=True,
+            choices=[(f"{r.label} · {r.meaning}", r.value) for r in DECISION_ROLES],
+        ),
+        FormField(
+            "influence",
+            "Influence 1-5",
+            str(c.influence if c else 3),
+            kind="choice",
+            required=True,
+            choices=[(f"{n} {INFLUENCE_LABELS[n]}", str(n)) for n in sorted(INFLUENCE_LABELS)],
+        ),
+        FormField(
+            "key_decider",
+            "Key decider?",
+            "yes" if c and c.key_decider else "no",
+            kind="choice",
+            required=True,
+            choices=[("yes", "yes"), ("no", "no")],
+        ),
+        FormField(
+            "support",
+            "Support −3…+3",
+            str(c.support if c else 0),
+            kind="choice",
+            required=True,
+            choices=[
+                (f"{format_support(n)} {SUPPORT_LABELS[n]}", str(n))
+                for n in range(SUPPORT_MAX, SUPPORT_MIN - 1, -1)
+            ],
+            parse=parse_support,
+        ),
+        FormField(
+            "owner",
+            "Owner on our side",
+            (c.owner if c else None) or "",
+            kind="choice",
+            choices=[(p.name, p.handle) for p in people],
+        ),
+        FormField(
+            "leaning_to",
+            "Leans to (competitor)",
+            (c.leaning_to if c else None) or "",
+            kind="choice",
+            choices=[(name, name) for name in leans],
+            hint="competitors come from the competitors screen (C in the deal room)",
+        ),
+        FormField(
+            "last_contact",
+            "Last contact",
+            c.last_contact.isoformat() if c and c.last_contact else "",
+            kind="date",
+        ),
+        FormField("note", "Note", c.note if c else ""),
+    ]
+
+
+def contact_values(v: dict[str, Any]) -> dict[str, Any]:
+    """The form's values as the store takes them."""
+    return {
+        "name": v["name"],
+        "title": v["title"] or "",
+        "role": DecisionRole(v["role"]),
+        "influence": int(v["influence"]),
+        "key_decider": v["key_decider"] == "yes",
+        "support": int(v["support"]),
+        "owner": v["owner"],
+        "leaning_to": v["leaning_to"],
+        "last_contact": v["last_contact"],
+    }
+
+
+class PowerMapScreen(MethodsScreen):
+    TITLE = "Power map"
+    ENTITIES = ("contact",)
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to the deal room", id="powermap.back"),
+        Binding("a", "add", "Add", tooltip="Add a person to the map", id="powermap.add"),
+        Binding("enter,e", "edit", "Edit", tooltip="Edit the person", id="powermap.edit"),
+        Binding(
+            "plus,equals_sign",
+            "support(1)",
+            "Support+",
+            key_display="+",
+            tooltip="Their support rose by one",
+            id="powermap.support_up",
+        ),
+        Binding(
+            "minus",
+            "support(-1)",
+            "Support−",
+            key_display="-",
+            tooltip="Their support fell by one",
+            id="powermap.support_down",
+        ),
+        Binding(
+            "t",
+            "contacted",
+            "Met today",
+            tooltip="Set the last contact to today",
+            id="powermap.contacted",
+        ),
+        Binding(
+            "d,delete",
+            "delete",
+            "Delete",
+            tooltip="Remove the person (asks first)",
+            id="powermap.delete",
+        ),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="powermap.reload"),
+    ]
+
+    def compose_panel(self) -> ComposeResult:
+        yield Static(id="gaps", classes="panel")
+
+    def rows(self, m: DealMethodsView) -> list[ContactView | Section]:
+        out: list[ContactView | Section] = []
+        for role, people in sorted_contacts(m.contacts):
+            out.append(Section(f"{role.label} ({len(people)}) · {role.meaning}", role))
+            out += people
+        return out
+
+    def key(self, c: ContactView) -> Hashable:
+        return ("contact", c.id)
+
+    def empty_text(self) -> str:
+        return "Nobody mapped yet: a adds the first person of the decision chain."
+
+    def show_panel(self) -> None:
+        assert self.m is not None
+        gaps = self.m.gaps
+        text = Text()
+        if not gaps:
+            text.append(
+                "✓ No gaps: key deciders for us, a coach, every person owned and met.",
+                style="green",
+            )
+        else:
+            text.append(f"Gaps ({len(gaps)})", style="bold")
+            for gap in gaps[:6]:
+                serious = gap.kind in SERIOUS
+                text.append("\n")
+                text.append("▲ " if serious else "△ ", style="bold red" if serious else "yellow")
+                text.append(one_line(gap.message))
+            if len(gaps) > 6:
+                text.append(f"\n… and {len(gaps) - 6} more", style="dim")
+        self.query_one("#gaps", Static).update(text)
+
+    def render_row(self, c: ContactView, width: int) -> Text:
+        text = Text(" ")
+        text.append(KEY_MARK if c.key_decider else " ", style="bold yellow")
+        text.append(" ")
+        text.append_text(support_text(c.support))
+        text.append(f"  {c.influence}", style="bold" if c.influence >= 4 else "")
+        text.append(" ")
+        owner = one_line(c.owner_name or c.owner or "no owner")
+        leans = f"→{one_line(c.leaning_to)}" if c.leaning_to else ""
+        met = self._met(c)
+        tail_width = 14 + 1 + 12 + 1 + 9
+        who_width = max(10, width - cell_len(text.plain) - tail_width - 1)
+        text.append(fit(one_line(c.who), who_width))
+        text.append(" ")
+        text.append(fit(owner, 14), style="dim" if c.owner else "bold red")
+        text.append(" ")
+        text.append(fit(leans, 12), style="magenta")
+        text.append(" ")
+        stale = c.last_contact is None or (self.today - c.last_contact).days > 30
+        text.append(fit(met, 9, right=True), style="yellow" if stale else "dim")
+        return text
+
+    def _met(self, c: ContactView) -> str:
+        if c.last_contact is None:
+            return "never met"
+        days = (self.today - c.last_contact).days
+        return "today" if days == 0 else f"{days}d ago"
+
+    def detail(self, c: ContactView) -> Text | None:
+        text = Text()
+        text.append(one_line(c.who), style="bold")
+        text.append(f" · {c.role.label}")
+        if c.key_decider:
+            text.append(f" · {KEY_MARK} key decider", style="bold yellow")
+        text.append(f" · influence {c.influence} {INFLUENCE_LABELS[c.influence]}")
+        text.append(" · support ")
+        text.append(
+            f"{format_support(c.support)} {SUPPORT_LABELS[c.support]}",
+            style=support_style(c.support),
+        )
+        text.append(f"\nowner {c.owner_name or c.owner or '—'}")
+        text.append(f" · leans to {c.leaning_to or '—'}")
+        text.append(f" · last contact {c.last_contact or 'never'}")
+        if c.note:
+            text.append("\n")
+            text.append(c.note, style="italic")
+        return text
+
+    # --- actions ---------------------------------------------------------------------
+
+    def _contact(self) -> ContactView | None:
+        row = self.rows_list.current
+        return row if isinstance(row, ContactView) else None
+
+    def _competitors(self) -> list[str]:
+        return [c.name for c in self.m.competitors] if self.m else []
+
+    def action_add(self) -> None:
+        code = self.code
+
+        def submit(v: dict[str, Any]) -> Any:
+            contact = Contact(**contact_values(v))
+            return lambda s: s.add_contact(code, contact, note=v["note"] or "")
+
+        form = FormScreen(
+            f"New person on the power map of {code}",
+            contact_fields(None, self.people, self._competitors()),
+            submit,
+            self.today,
+        )
+        self.app.push_screen(form, self.after_form("Added to the power map"))
+
+    def action_edit(self) -> None:
+        c = self._contact()
+        if c is None:
+            return
+        people, competitors = self.people, self._competitors()
+
+        def submit(v: dict[str, Any]) -> Any:
+            return lambda s: s.update_contact(
+                c.id, version=v["version"], note=v["note"] or "", **contact_values(v)
+            )
+
+        form = FormScreen(
+            one_line(c.who),
+            contact_fields(c, people, competitors),
+            submit,
+            self.today,
+            version=c.version,
+            theirs=lambda now: contact_fields(now, people, competitors),
+        )
+        self.app.push_screen(form, self.after_form("Saved"))
+
+    def action_support(self, step: int) -> None:
+        c = self._contact()
+        if c is None:
+            return
+        new = c.support + step
+        if not SUPPORT_MIN <= new <= SUPPORT_MAX:
+            self.notify(f"Support is already {format_support(c.support)}.", timeout=3)
+            return
+
+        def job(version: int) -> Any:
+            return lambda s: s.update_contact(c.id, version=version, support=new)
+
+        verb = "rose" if step > 0 else "fell"
+        self.write(
+            job(c.version),
+            f"Support of {one_line(c.who)} {verb} to {format_support(new)}",
+            what=f"Support of {one_line(c.who)}",
+            yours=lambda: format_support(new),
+            theirs=lambda now: format_support(now.support),
+            retry=job,
+        )
+
+    def action_contacted(self) -> None:
+        c = self._contact()
+        if c is None:
+            return
+        today: date = self.today
+
+        def job(version: int) -> Any:
+            return lambda s: s.update_contact(c.id, version=version, last_contact=today)
+
+        self.write(
+            job(c.version),
+            f"Met {one_line(c.who)} today",
+            what=f"Last contact with {one_line(c.who)}",
+            yours=lambda: today.isoformat(),
+            theirs=lambda now: str(now.last_contact or "never"),
+            retry=job,
+        )
+
+    def action_delete(self) -> None:
+        c = self._contact()
+        if c is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.dr.db(
+                    lambda s: s.delete_contact(c.id, version=c.version),
+                    self.done(f"Removed {one_line(c.who)}"),
+                )
+
+        self.app.push_screen(
+            ConfirmScreen(f"Remove “{one_line(c.who)}” from the power map?", "Remove"), confirmed
+        )
+
+    def action_reload(self) -> None:
+        self.reload()

@@ -1,0 +1,270 @@
+"""The checklist template every deal answers: a team adds, rewords, orders and removes
+items, and marks each stage's key item. Answers are kept against an item's key, so
+rewording an item keeps them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from dealroom.domain import STAGES, Stage
+from dealroom.screens.confirm import ConfirmScreen
+from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.live import LiveScreen
+from dealroom.store.views import ChecklistItemView, FeedItem
+from dealroom.textutil import fit, one_line
+from dealroom.widgets.vlist import Section, VirtualList
+
+if TYPE_CHECKING:
+    from dealroom.app import DealroomApp
+
+KEY_MARK = "★"
+KEY_CHOICES = [("yes: the stage's milestone (one per stage)", "yes"), ("no", "no")]
+
+
+def item_fields(item: ChecklistItemView | None, stage: Stage | None) -> list[FormField]:
+    """The item's wording first (what one types), then, for a new one, its stage."""
+    fields = [
+        FormField(
+            "text",
+            "Item",
+            item.text if item else "",
+            required=True,
+            placeholder="what must hold, as a question the team can answer",
+        )
+    ]
+    if item is None:
+        fields.append(
+            FormField(
+                "stage",
+                "Stage",
+                (stage or Stage.LEAD).value,
+                kind="choice",
+                required=True,
+                choices=[(s.label, s.value) for s in STAGES],
+            )
+        )
+    fields.append(
+        FormField(
+            "key_item",
+            "Key item?",
+            "yes" if item and item.key_item else "no",
+            kind="choice",
+            required=True,
+            choices=KEY_CHOICES,
+            hint="the milestone holds only when the key item is answered yes",
+        )
+    )
+    return fields
+
+
+class TemplateScreen(LiveScreen, Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to the checklist", id="template.back"),
+        Binding("a", "add", "Add", tooltip="Add an item to the stage", id="template.add"),
+        Binding("enter,e", "edit", "Edit", tooltip="Reword the item", id="template.edit"),
+        Binding(
+            "asterisk",
+            "key_item",
+            "Key item",
+            key_display="*",
+            tooltip="Make it the stage's key item, or unmark it",
+            id="template.key_item",
+        ),
+        Binding(
+            "K,shift+up", "move(-1)", "Up", key_display="K", tooltip="Move up", id="template.up"
+        ),
+        Binding(
+            "J,shift+down",
+            "move(1)",
+            "Down",
+            key_display="J",
+            tooltip="Move down",
+            id="template.down",
+        ),
+        Binding(
+            "d,delete",
+            "remove",
+            "Remove",
+            tooltip="Remove the item (asks first)",
+            id="template.remove",
+        ),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="template.reload"),
+    ]
+
+    def __init__(self, stage: Stage | None = None) -> None:
+        super().__init__()
+        self.stage = stage
+        self.template: dict[Stage, list[ChecklistItemView]] = {}
+        self.today = date.today()
+        self._first = True
+        #: The item to put the cursor on once the next load is in (one just added).
+        self._select: int | None = None
+
+    @property
+    def dr(self) -> DealroomApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text("Checklist template · what every deal answers, stage by stage"),
+            id="title",
+            classes="title-bar",
+        )
+        yield VirtualList[ChecklistItemView](
+            self._row, lambda i: i.id, empty="Loading…", id="items"
+        )
+        yield Footer()
+
+    @property
+    def rows_list(self) -> VirtualList[ChecklistItemView]:
+        return self.query_one("#items", VirtualList)
+
+    def on_mount(self) -> None:
+        self.rows_list.focus()
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.dr.db(
+            lambda s: (s.checklist_template(), s.today()),
+            self._loaded,
+            group="template",
+            exclusive=True,
+        )
+
+    def refresh_live(self, feed: Sequence[FeedItem]) -> None:
+        if not feed or any(f.event.entity == "checklist_item" for f in feed):
+            self.action_reload()
+
+    def _loaded(self, result: tuple[dict[Stage, list[ChecklistItemView]], date]) -> None:
+        self.template, self.today = result
+        rows: list[ChecklistItemView | Section] = []
+        for stage in STAGES:
+            items = self.template.get(stage, [])
+            rows.append(Section(f"{stage.label} ({len(items)})", stage))
+            rows += items
+        self.rows_list._empty = "No stages."
+        self.rows_list.set_items(rows, keep=not self._first)
+        if self._first and self.stage is not None:
+            first = self.template.get(self.stage)
+            if first:
+                self.rows_list.select_key(first[0].id)
+        self._first = False
+        if self._select is not None:
+            self.rows_list.select_key(self._select)
+            self._select = None
+
+    def _row(self, item: ChecklistItemView, width: int) -> Text:
+        text = Text(f" {item.position + 1:>2} ", style="dim")
+        text.append(KEY_MARK if item.key_item else " ", style="bold yellow")
+        text.append(" ")
+        text.append(fit(one_line(item.text), max(0, width - 7)))
+        return text
+
+    def _item(self) -> ChecklistItemView | None:
+        return self.rows_list.current
+
+    def _stage_here(self) -> Stage | None:
+        """The stage of the item under the cursor, or of the section above it."""
+        for row in reversed(self.rows_list.items[: self.rows_list.cursor + 1]):
+            if isinstance(row, Section):
+                return row.key  # type: ignore[return-value]
+            return row.stage
+        return self.stage
+
+    def _done(self, message: str) -> Any:
+        def after(_: Any) -> None:
+            self.notify(message, timeout=3, markup=False)
+            self.action_reload()
+
+        return after
+
+    def _after_form(self, message: str) -> Any:
+        def after(result: Any) -> None:
+            if result is not None:
+                if isinstance(result, ChecklistItemView):
+                    self._select = result.id
+                self._done(message)(result)
+
+        return after
+
+    def action_add(self) -> None:
+        def submit(v: dict[str, Any]) -> Any:
+            return lambda s: s.add_checklist_item(
+                Stage(v["stage"]), v["text"], key_item=v["key_item"] == "yes"
+            )
+
+        form = FormScreen(
+            "New checklist item", item_fields(None, self._stage_here()), submit, self.today
+        )
+        self.app.push_screen(form, self._after_form("Item added"))
+
+    def action_edit(self) -> None:
+        item = self._item()
+        if item is None:
+            return
+
+        def submit(v: dict[str, Any]) -> Any:
+            return lambda s: s.update_checklist_item(
+                item.id, version=v["version"], text=v["text"], key_item=v["key_item"] == "yes"
+            )
+
+        form = FormScreen(
+            f"{item.stage.label} checklist item",
+            item_fields(item, item.stage),
+            submit,
+            self.today,
+            version=item.version,
+            theirs=lambda now: item_fields(now, now.stage),
+        )
+        self.app.push_screen(form, self._after_form("Item saved"))
+
+    def action_key_item(self) -> None:
+        item = self._item()
+        if item is None:
+            return
+        mark = not item.key_item
+        self.dr.db(
+            lambda s: s.update_checklist_item(item.id, version=item.version, key_item=mark),
+            self._done(f"Key item of {item.stage.label}" if mark else "No longer the key item"),
+        )
+
+    def action_move(self, offset: int) -> None:
+        item = self._item()
+        if item is None:
+            return
+        self.dr.db(
+            lambda s: s.move_checklist_item(item.id, offset, version=item.version),
+            self._done("Moved " + ("up" if offset < 0 else "down")),
+        )
+
+    def action_remove(self) -> None:
+        item = self._item()
+        if item is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.dr.db(
+                    lambda s: s.retire_checklist_item(item.id, version=item.version),
+                    self._done("Item removed; the answers given to it are kept"),
+                )
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Remove “{one_line(item.text)}” from the {item.stage.label} checklist of "
+                "every deal?",
+                "Remove",
+            ),
+            confirmed,
+        )
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

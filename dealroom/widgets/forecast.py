@@ -1,0 +1,119 @@
+"""The forecast panel of the pipeline: weighted amounts for the next three months and the
+year, by close month, per tier and per person — one block per currency, never added."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from dealroom.domain.forecast import Figures, Forecast, Horizon, Slice
+from dealroom.textutil import one_line, short_money
+
+
+def figure(f: Figures, counts: bool = True) -> Text:
+    """``1.2M (5)``: weighted, with the number of deals; ``—`` for none."""
+    if not f.count:
+        return Text("—", style="dim")
+    text = Text(short_money(f.weighted))
+    if counts:
+        text.append(f" ({f.count})", style="dim")
+    return text
+
+
+def slice_table(title: str, rows: list[tuple[str, Slice]], counts: bool = True) -> Table:
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold")
+    table.add_column(title, no_wrap=True, max_width=22 if counts else 18)
+    for name in ("3 months", "year", "all open") if counts else ("3 mo", "year", "open"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for name, s in rows:
+        table.add_row(
+            Text(one_line(name)),
+            figure(s.next_3_months, counts),
+            figure(s.this_year, counts),
+            figure(s.pipeline, counts),
+        )
+    return table
+
+
+#: People shown per currency; the rest are summed up in one line.
+PEOPLE_MAX = 10
+
+
+def currency_block(
+    f: Forecast, names: Mapping[str, str], others: str = "", *, wide: bool = True
+) -> RenderableType:
+    """One currency: totals, by close month, then per tier beside per person (the tables
+    leave out the deal counts when narrow, to stay side by side)."""
+    head = Text(f"Forecast {f.currency}", style="bold")
+    head.append("  weighted (deals) · next 3 months ")
+    head.append_text(figure(f.total.next_3_months))
+    head.append(" · this year ")
+    head.append_text(figure(f.total.this_year))
+    head.append(" · all open ")
+    head.append_text(figure(f.total.pipeline))
+    if others:
+        head.append(f"  · F: {others}", style="dim")
+    months = Text("by close ", style="dim")
+    for i, b in enumerate(f.buckets):
+        if i:
+            months.append(" · ", style="dim")
+        late = b.horizon is Horizon.OVERDUE and b.figures.count
+        months.append(f"{b.label} ", style="bold red" if late else "")
+        months.append_text(figure(b.figures))
+    tiers = slice_table("Tier", [(t.value, s) for t, s in f.by_tier.items()], wide)
+    ranked = sorted(
+        f.by_person.items(),
+        key=lambda p: (-p[1].next_3_months.weighted, -p[1].this_year.weighted, p[0]),
+    )
+    rows = [(names.get(h, h), s) for h, s in ranked[:PEOPLE_MAX]]
+    if len(ranked) > PEOPLE_MAX:
+        rest = Slice()
+        for _, s in ranked[PEOPLE_MAX:]:
+            rest = Slice(
+                *(
+                    Figures(a.count + b.count, a.amount + b.amount, a.weighted + b.weighted)
+                    for a, b in zip(
+                        (rest.next_3_months, rest.this_year, rest.pipeline),
+                        (s.next_3_months, s.this_year, s.pipeline),
+                        strict=True,
+                    )
+                )
+            )
+        rows.append((f"{len(ranked) - PEOPLE_MAX} more people", rest))
+    people = slice_table("Person (each lead counts)", rows, wide)
+    grid = Table.grid(padding=(0, 4 if wide else 2))
+    grid.add_row(tiers, people)
+    return Group(head, months, grid)
+
+
+class ForecastPanel(VerticalScroll, can_focus=False):
+    """Shown in place of the funnel while ``F`` is on."""
+
+    DEFAULT_CSS = """
+    ForecastPanel { height: auto; max-height: 45%; padding: 0 1; background: $panel; }
+    ForecastPanel > Static { height: auto; }
+    """
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(Text("Forecast · loading…", style="dim"), id="forecast-body")
+
+    def show(
+        self, forecasts: Mapping[str, Forecast], names: Mapping[str, str], currency: int = 0
+    ) -> None:
+        """The ``currency``-th currency's forecast (currencies in code order)."""
+        body = self.query_one("#forecast-body", Static)
+        if not forecasts:
+            body.update(Text("Forecast: no open deals.", style="dim"))
+            return
+        codes = list(forecasts)
+        later = codes[currency + 1 :]
+        others = f"{', '.join(later)} next" if later else "hide"
+        if len(codes) > 1:
+            others = f"currency {currency + 1} of {len(codes)}, {others}"
+        wide = (self.size.width or 120) >= 100
+        body.update(currency_block(forecasts[codes[currency]], names, others, wide=wide))

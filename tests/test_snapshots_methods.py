@@ -1,0 +1,95 @@
+"""Snapshots of the winning-method screens, on the demo data plus a power map, checklist
+answers, a competitor and assessment scores on one deal (``snapshot_app.seed_methods``).
+
+Regenerate with ``pytest tests/test_snapshots_methods.py --snapshot-update`` and look at
+every changed image before committing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from snapshot_app import build_app, open_room, seed_database, seed_methods, settle
+from textual.pilot import Pilot
+
+from dealroom.app import DealroomApp
+from dealroom.screens.assessment import AssessmentScreen
+from dealroom.screens.checklist import ChecklistScreen
+from dealroom.screens.gate import GateScreen
+from dealroom.screens.pipeline import PipelineScreen
+from dealroom.screens.power_map import PowerMapScreen
+from dealroom.widgets.forecast import ForecastPanel
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture(autouse=True)
+def _steady(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DEALROOM_KEYMAP", str(tmp_path / "no-keymap.toml"))
+    monkeypatch.setattr("dealroom.app.SLOW_NOTICE", 3600.0, raising=False)
+
+
+@pytest.fixture(scope="module")
+def methods_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One seeded file for the module: no snapshot test writes to it."""
+    url = seed_database(tmp_path_factory.mktemp("snapshots") / "methods.db")
+    seed_methods(url)
+    return url
+
+
+@pytest.fixture
+def app(methods_db: str) -> DealroomApp:
+    return build_app(methods_db)
+
+
+def in_room(app: DealroomApp, key: str, screen: type) -> Callable[[Pilot[Any]], Any]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_room(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, screen)
+
+    return run_before
+
+
+def test_power_map_120x40(snap_compare: SnapCompare, app: DealroomApp) -> None:
+    assert snap_compare(app, terminal_size=(120, 40), run_before=in_room(app, "P", PowerMapScreen))
+
+
+def test_power_map_80x24(snap_compare: SnapCompare, app: DealroomApp) -> None:
+    assert snap_compare(app, terminal_size=(80, 24), run_before=in_room(app, "P", PowerMapScreen))
+
+
+def test_gate_decision_120x40(snap_compare: SnapCompare, app: DealroomApp) -> None:
+    assert snap_compare(app, terminal_size=(120, 40), run_before=in_room(app, "g", GateScreen))
+
+
+def test_checklist_120x40(snap_compare: SnapCompare, app: DealroomApp) -> None:
+    assert snap_compare(app, terminal_size=(120, 40), run_before=in_room(app, "c", ChecklistScreen))
+
+
+def test_assessment_120x40(snap_compare: SnapCompare, app: DealroomApp) -> None:
+    assert snap_compare(
+        app, terminal_size=(120, 40), run_before=in_room(app, "A", AssessmentScreen)
+    )
+
+
+def test_deal_room_header_with_methods_120x30(snap_compare: SnapCompare, app: DealroomApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_room(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
+
+
+def test_pipeline_forecast_120x40(snap_compare: SnapCompare, app: DealroomApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        assert isinstance(app.screen, PipelineScreen)
+        assert app.screen.query_one(ForecastPanel).display
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
