@@ -1,8 +1,10 @@
 """The floor for ``dealroom export``: the same rows read with ``sqlite3`` and printed.
 
 ``python bench/floor.py DB CODE`` reads one deal, ``python bench/floor.py DB --all`` every
-active deal: the deal with its account, members, timeline, gate decisions, tasks, risks and
-handoffs, plus the people, one query per table, each row printed as it comes. Nothing but
+active deal: the deal with its account, members, timeline, gate decisions, tasks, risks,
+handoffs, checklist answers, power map, competitors, assessment scores, reviews held and
+the support changes in the event log, plus the people and the checklist template, one query
+per table, each row printed as it comes. Nothing but
 the standard library, so it shows what the work costs without any framework.
 """
 
@@ -23,6 +25,14 @@ CHILDREN = {
     "risk": "SELECT r.*, p.handle, p.name FROM risk r LEFT JOIN person p ON p.id = r.owner_id "
     "WHERE r.deal_id IN ({ids})",
     "handoff": "SELECT * FROM handoff WHERE deal_id IN ({ids})",
+    "checklist_answer": "SELECT * FROM checklist_answer WHERE deal_id IN ({ids})",
+    "contact": "SELECT c.*, p.handle, p.name FROM contact c "
+    "LEFT JOIN person p ON p.id = c.owner_id WHERE c.deal_id IN ({ids})",
+    "competitor": "SELECT * FROM competitor WHERE deal_id IN ({ids})",
+    "assessment_score": "SELECT * FROM assessment_score WHERE deal_id IN ({ids}) ORDER BY id",
+    "deal_review": "SELECT * FROM deal_review WHERE deal_id IN ({ids})",
+    "support": "SELECT deal_id, entity_id, at, changes FROM event WHERE entity = 'contact' "
+    "AND changes LIKE '%\"support\"%' AND deal_id IN ({ids}) ORDER BY id",
 }
 
 
@@ -44,6 +54,8 @@ def main(argv: list[str]) -> int:
         for row in conn.execute(sql.format(ids=ids), args):
             print(*row, sep=" | ", file=out)
     for row in conn.execute("SELECT handle, name FROM person ORDER BY name"):
+        print(*row, sep=" | ", file=out)
+    for row in conn.execute("SELECT * FROM checklist_item ORDER BY stage, position"):
         print(*row, sep=" | ", file=out)
     conn.close()
     return 0

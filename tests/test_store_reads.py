@@ -11,6 +11,10 @@ import pytest
 from sqlalchemy import event
 
 from dealroom.domain import Role, Stage
+from dealroom.domain.assessment import FACTORS
+from dealroom.domain.checklist import Answer
+from dealroom.domain.competitors import Competitor
+from dealroom.domain.powermap import Contact
 from dealroom.store import Store
 from dealroom.store.demo import seed_demo
 
@@ -59,7 +63,9 @@ def test_deal_rooms_unknown_code_is_named(demo: Store) -> None:
         demo.deal_rooms(["NOPE"])
 
 
-@pytest.mark.parametrize("read", ["deal_rooms", "pipeline", "deal_room"])
+@pytest.mark.parametrize(
+    "read", ["deal_rooms", "pipeline", "deal_room", "deal_reports", "deals_methods", "forecast"]
+)
 def test_statement_count_does_not_grow_with_items(store: Store, read: str) -> None:
     store.add_person("ana", "Ana Lima")
     store.create_deal("A-1", "Small", "ACME", leads={Role.AR: "ana"})
@@ -67,8 +73,8 @@ def test_statement_count_does_not_grow_with_items(store: Store, read: str) -> No
 
     def run() -> int:
         with counting(store) as statements:
-            if read == "deal_rooms":
-                store.deal_rooms()
+            if read in ("deal_rooms", "deal_reports", "deals_methods", "forecast"):
+                getattr(store, read)()
             elif read == "pipeline":
                 store.pipeline()
             else:
@@ -80,5 +86,20 @@ def test_statement_count_does_not_grow_with_items(store: Store, read: str) -> No
         store.add_task("B-1", Role.SR, f"task {i}", owner="ana")
         store.add_risk("B-1", Role.FR, f"risk {i}", likelihood=5, impact=4)
         store.add_handoff("B-1", Role.AR, Role.SR, f"handoff {i}")
+        contact = store.add_contact("B-1", Contact(f"person {i}", key_decider=True, support=1))
+        store.update_contact(contact.id, support=-1)
+        store.add_competitor("B-1", Competitor(f"rival {i}"))
+        store.score_factor("B-1", FACTORS[i % len(FACTORS)].key, i % 5 - 2)
+    for item in store.checklist_template()[Stage.OPPORTUNITY]:
+        store.answer_checklist("B-1", Stage.OPPORTUNITY, item.key, Answer.PARTLY)
+    store.record_review("B-1")
     store.create_deal("C-1", "Third", "Other", leads={Role.SR: "ana"})
     assert run() == before
+
+
+def test_deal_reports_pair_each_room_with_its_methods(demo: Store) -> None:
+    reports = demo.deal_reports()
+    assert [room for room, _ in reports] == demo.deal_rooms()
+    assert [m for _, m in reports] == demo.deals_methods()
+    codes = [code for code, _ in demo.deal_codes()][:3]
+    assert [m.deal.code for _, m in demo.deal_reports(codes)] == codes

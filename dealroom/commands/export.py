@@ -53,8 +53,8 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
         today = parse_day(args.today, store.today(), "--today") or store.today()
         since = parse_day(args.since, today, "--since")
-        rooms = store.deal_rooms(None if args.all else args.codes)
-        methods = store.deals_methods([r.deal.code for r in rooms], today=today)
+        reports = store.deal_reports(None if args.all else args.codes, today=today)
+        rooms = [room for room, _ in reports]
         forecasts = store.forecast(today=today) if args.all else {}
         events = store.events(since=midnight(since)) if since is not None else []
         names = {p.handle: p.name for p in store.people()}
@@ -64,7 +64,7 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     parts = []
     if args.all:
         parts += [portfolio(rooms, today=today), "\n".join(forecast_section(forecasts, names))]
-    for room, m in zip(rooms, methods, strict=True):
+    for room, m in reports:
         parts.append(
             deal_report(
                 room,

@@ -4,7 +4,7 @@ one short transaction, a version check, and an event in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -33,7 +33,7 @@ from dealroom.domain.rules import RuleError, check_text
 from dealroom.store import method_rows as mr
 from dealroom.store.base import ident, quote_title, unknown_fields
 from dealroom.store.errors import ConflictError, NotFoundError
-from dealroom.store.queries import _D, _M, _P, _T, Queries, deal_rows, task_rows
+from dealroom.store.queries import _D, _M, _P, _T, Queries, deal_rows, rooms, task_rows
 from dealroom.store.tables import (
     AssessmentScore,
     ChecklistAnswer,
@@ -50,9 +50,11 @@ from dealroom.store.views import (
     CompetitorView,
     ContactView,
     DealMethodsView,
+    DealRoomView,
     DealView,
     ReviewView,
     ScoreView,
+    TaskView,
 )
 
 CONTACT_FIELDS = (
@@ -104,16 +106,46 @@ class MethodCommands(Queries):
                 deals = [self._deal_view(s, code) for code in codes]
             return self._methods(s, deals, today)
 
+    def deal_reports(
+        self, codes: Sequence[str] | None = None, *, today: date | None = None
+    ) -> list[tuple[DealRoomView, DealMethodsView]]:
+        """What a status report shows of each deal (the given codes, else every active deal
+        by code): its room and its methods, read in one snapshot and a fixed number of
+        queries whatever the number of deals."""
+        with self._read() as s:
+            if codes is None:
+                where = _D.status.in_(mr.ACTIVE_STATUSES)
+                deals = sorted(deal_rows(s, where), key=lambda d: d.code)
+                ids: Any = select(_D.id).where(where)
+            else:
+                deals = [self._deal_view(s, code) for code in codes]
+                ids = [d.id for d in deals]
+            found = rooms(s, deals, ids)
+            tasks = {r.deal.id: r.tasks for r in found}
+            return list(zip(found, self._methods(s, deals, today, ids, tasks), strict=True))
+
     def _methods(
-        self, s: Session, deals: Sequence[DealView], today: date | None = None
+        self,
+        s: Session,
+        deals: Sequence[DealView],
+        today: date | None = None,
+        ids: Any = None,
+        known_tasks: Mapping[int, list[TaskView]] | None = None,
     ) -> list[DealMethodsView]:
-        ids = [d.id for d in deals]
+        """``ids`` may be a subquery selecting the same deals; ``known_tasks`` the deals'
+        tasks when the caller has read them already."""
+        if ids is None:
+            ids = [d.id for d in deals]
         contacts = mr.grouped(mr.contact_rows(s, mr._CO.deal_id.in_(ids)))
         competitors = mr.grouped(mr.competitor_rows(s, mr._CP.deal_id.in_(ids)))
         reviews = mr.grouped(mr.review_rows(s, mr._RV.deal_id.in_(ids)))
         events = mr.grouped(mr.support_events(s, mr._EV.deal_id.in_(ids)))
         plans = mr.grouped(mr.plan_rows(s, mr._SP.deal_id.in_(ids)))
-        tasks = mr.grouped(task_rows(s, _T.deal_id.in_(ids)))
+        tasks = (
+            known_tasks
+            if known_tasks is not None
+            else mr.grouped(task_rows(s, _T.deal_id.in_(ids)))
+        )
         answers = mr.grouped(mr.answer_rows(s, mr._CA.deal_id.in_(ids)))
         scores = mr.grouped(mr.score_rows(s, mr._AS.deal_id.in_(ids)))
         template = mr.by_stage(mr.template_rows(s))

@@ -28,7 +28,7 @@ from dealroom.domain import (
     rules,
 )
 from dealroom.domain.assessment import summarize
-from dealroom.domain.checklist import ItemAnswer, answers_by_stage, stage_completion
+from dealroom.domain.checklist import Answer, ItemAnswer, answers_by_stage, stage_completion
 from dealroom.store import method_rows as mr
 from dealroom.store.base import StoreBase
 from dealroom.store.errors import NotFoundError
@@ -555,14 +555,30 @@ def rooms(s: Session, deals: Sequence[DealView], ids: Any = None) -> list[DealRo
             groups[row.deal_id].append(row)
         by_deal[name] = groups
     template = [i.as_item() for i in mr.template_rows(s)]
-    answers = mr.grouped(mr.answer_rows(s, mr._CA.deal_id.in_(ids)))
-    scores = mr.grouped(mr.score_rows(s, mr._AS.deal_id.in_(ids)))
+    answers = mr.grouped(
+        list(
+            s.execute(
+                select(mr._CA.deal_id, mr._CA.stage, mr._CA.key, mr._CA.answer).where(
+                    mr._CA.deal_id.in_(ids)
+                )
+            )
+        )
+    )
+    scores = mr.grouped(
+        list(
+            s.execute(
+                select(mr._AS.deal_id, mr._AS.factor, mr._AS.score)
+                .where(mr._AS.deal_id.in_(ids))
+                .order_by(mr._AS.id)
+            )
+        )
+    )
     out = []
     for deal in deals:
         members = by_deal["members"].get(deal.id, [])
         gates = by_deal["gates"].get(deal.id, [])
         given = answers_by_stage(
-            ItemAnswer(a.stage, a.key, a.answer) for a in answers.get(deal.id, [])
+            ItemAnswer(Stage(a.stage), a.key, Answer(a.answer)) for a in answers.get(deal.id, [])
         )
         current = {x.factor: x.score for x in scores.get(deal.id, [])}
         out.append(
