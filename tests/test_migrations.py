@@ -464,3 +464,39 @@ def test_downgrade_to_0001_and_upgrade_again(db_url: str, engine: Engine, clock:
         assert store.task(task.id).status_changed_at == clock.value
     finally:
         store.close()
+
+
+def test_0004_database_gains_the_methods_with_the_default_checklists(
+    db_url: str, engine: Engine
+) -> None:
+    """A team's database from before the methods: the upgrade adds their tables, seeds
+    the checklist template, and the deals already there can use them at once."""
+    from dealroom.domain.checklist import DEFAULT_CHECKLISTS, Answer
+    from dealroom.domain.powermap import Contact
+
+    eng.upgrade(engine, "0001")
+    ids = _fill_0001(engine)
+    eng.upgrade(engine, "0004")
+    assert "contact" not in _table_names(engine)
+
+    with open_store(db_url, actor="ana", today=TODAY) as store:  # upgrades on open
+        assert eng.current_revision(engine) == "0005"
+        assert _table_names(engine) >= {
+            "checklist_item", "checklist_answer", "contact", "competitor",
+            "assessment_score", "deal_review",
+        }  # fmt: skip
+        template = store.checklist_template()
+        assert {s: [i.key for i in items] for s, items in template.items()} == {
+            s: [i.key for i in DEFAULT_CHECKLISTS.get(s, ())] for s in Stage
+        }
+        room = store.deal_room("acme-5g")
+        assert room.deal.id == ids["deal"] and room.marks == "????"
+        assert room.completion[Stage.LEAD].answered == 0
+        item = template[Stage.LEAD][0]
+        store.answer_checklist("ACME-5G", Stage.LEAD, item.key, Answer.YES)
+        store.add_contact("ACME-5G", Contact("Wang Li", "CTO"))
+        m = store.deal_methods("ACME-5G")
+        assert m.completion(Stage.LEAD).yes == 1 and [c.name for c in m.contacts] == ["Wang Li"]
+
+    _downgrade(engine, "0004")
+    assert "contact" not in _table_names(engine) and "checklist_item" not in _table_names(engine)
