@@ -155,7 +155,7 @@ class MethodsScreen(LiveScreen, Screen[None]):
 
     def done(self, message: str) -> Callable[[Any], None]:
         def after(result: Any) -> None:
-            if result is not None or message:
+            if message:
                 self.notify(message, timeout=3, markup=False)
             self.reload()
 
