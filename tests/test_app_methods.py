@@ -130,7 +130,7 @@ async def test_an_answer_given_meanwhile_is_a_conflict_the_person_settles(
         await pilot.press("y")
         await settle(app, pilot)
         dialog = app.screen
-        assert isinstance(dialog, ConflictScreen) and dialog.by == "wei"
+        assert isinstance(dialog, ConflictScreen) and dialog.by == "Wei Zhang"
         assert dialog.pairs is not None and dialog.pairs[0].theirs == "no (wei)"
         await pilot.press("y")  # keep mine
         await settle(app, pilot)

@@ -178,7 +178,7 @@ async def edit_conflict(db: str, choice: str) -> tuple[DealroomApp, str]:
             "Decision chain (Wei's version)",
         )
         assert shown["Note"] == ("", "from the meeting")
-        assert "wei" in dialog.by
+        assert dialog.by == "Wei Zhang"  # by name, as the toasts say it
         await pa.press(choice)
         await ready(ana, pa)
         if choice == "e":

@@ -72,7 +72,7 @@ def test_a_template_edit_over_someone_elses_is_a_conflict(team: Store) -> None:
         wei.update_checklist_item(item.id, version=item.version, text="Heard the pain point")
     with pytest.raises(ConflictError) as caught:
         team.update_checklist_item(item.id, version=item.version, text="Mine")
-    assert caught.value.by == ["wei"]
+    assert (caught.value.by, caught.value.names) == (["wei"], ["Wei Zhang"])
     assert team.checklist_template()[Stage.LEAD][0].text == "Heard the pain point"
 
 
@@ -213,7 +213,7 @@ def test_a_score_given_meanwhile_is_a_conflict(team: Store) -> None:
         wei.score_factor("ACME-5G", "project", -2, seen=first.id)
     with pytest.raises(ConflictError) as caught:
         team.score_factor("ACME-5G", "project", 2, seen=first.id)
-    assert caught.value.by == ["wei"]
+    assert (caught.value.by, caught.value.names) == (["wei"], ["Wei Zhang"])
     assert [s.score for s in team.deal_methods("ACME-5G").scores] == [1, -2]
     with pytest.raises(RuleError):
         team.score_factor("ACME-5G", "project", 3)

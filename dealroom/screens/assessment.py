@@ -225,7 +225,9 @@ class AssessmentScreen(MethodsScreen):
         old = line.score.score if line.score else 0
         new = old + step
         if not SCORE_MIN <= new <= SCORE_MAX:
-            self.notify(f"{line.factor.label} is already {format_support(old)}.", timeout=3)
+            self.notify(
+                f"{line.factor.label} is already {format_support(old)}.", timeout=3, markup=False
+            )
             return
         code, key = self.code, line.factor.key
         note = line.score.note if line.score else ""

@@ -255,11 +255,11 @@ class FormScreen(ModalScreen[Any]):
                 if f.name in now
             ]
         self.app.push_screen(
-            ConflictScreen(self.form_title, exc.by, pairs), lambda c: self._resolved(c, exc)
+            ConflictScreen(self.form_title, exc.names, pairs), lambda c: self._resolved(c, exc)
         )
 
     def _resolved(self, choice: str | None, exc: ConflictError) -> None:
-        who = ", ".join(exc.by) or "someone"
+        who = ", ".join(exc.names) or "someone"
         if choice == "theirs":
             self.notify(f"Kept the version {who} saved; yours is discarded.", markup=False)
             self.dismiss(None)

@@ -212,7 +212,7 @@ class MethodsScreen(LiveScreen, Screen[None]):
             else:
                 self.reload()
 
-        self.app.push_screen(ConflictScreen(what, exc.by, pairs), chosen)
+        self.app.push_screen(ConflictScreen(what, exc.names, pairs), chosen)
 
     def action_back(self) -> None:
         self.app.pop_screen()

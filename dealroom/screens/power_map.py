@@ -328,7 +328,7 @@ class PowerMapScreen(MethodsScreen):
             return
         new = c.support + step
         if not SUPPORT_MIN <= new <= SUPPORT_MAX:
-            self.notify(f"Support is already {format_support(c.support)}.", timeout=3)
+            self.notify(f"Support is already {format_support(c.support)}.", timeout=3, markup=False)
             return
 
         def job(version: int) -> Any:

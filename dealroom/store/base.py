@@ -190,8 +190,25 @@ class StoreBase:
             if actor not in by:
                 by.append(actor)
         raise ConflictError(
-            entity, row.id, expected, row.version, changed, by, current() if current else None
+            entity,
+            row.id,
+            expected,
+            row.version,
+            changed,
+            by,
+            current() if current else None,
+            self._names(s, by),
         )
+
+    def _names(self, s: Session, handles: list[str]) -> list[str]:
+        """People's names for their handles, in the same order (a handle with no person
+        stays as it is)."""
+        found = dict(
+            s.execute(
+                select(col(Person.handle), col(Person.name)).where(col(Person.handle).in_(handles))
+            ).all()
+        )
+        return [found.get(h, h) for h in handles]
 
     def _apply(self, row: Any, changes: Mapping[str, object]) -> dict[str, tuple[object, object]]:
         """Set the fields that differ; return them as ``{field: (old, new)}``."""

@@ -33,8 +33,8 @@ class ConflictError(StoreError):
     """Someone changed the row after the caller read it.
 
     ``changed`` lists the fields changed since ``expected`` (from the event log), ``by``
-    who changed them, and ``current`` holds the row as it is now, so a form can show
-    both versions side by side.
+    who changed them (handles; ``names`` the same people by name), and ``current`` holds
+    the row as it is now, so a form can show both versions side by side.
     """
 
     def __init__(
@@ -46,6 +46,7 @@ class ConflictError(StoreError):
         changed: list[str],
         by: list[str],
         current: object | None,
+        names: list[str] | None = None,
     ) -> None:
         self.entity = entity
         self.entity_id = entity_id
@@ -53,6 +54,8 @@ class ConflictError(StoreError):
         self.actual = actual
         self.changed = changed
         self.by = by
+        #: The same people by name, as the app shows them ("Wei Zhang", not "wei").
+        self.names = names if names is not None else list(by)
         self.current = current
         if actual is None:
             what = f"{entity} #{entity_id} was deleted"

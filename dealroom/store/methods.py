@@ -705,8 +705,9 @@ class MethodCommands(Queries):
             latest = history[-1] if history else None
             if seen is not None and (latest.id if latest else 0) != seen:
                 assert latest is not None
+                by = [latest.scored_by]
                 raise ConflictError(
-                    "score", latest.id, seen, latest.id, ["score"], [latest.scored_by], latest
+                    "score", latest.id, seen, latest.id, ["score"], by, latest, self._names(s, by)
                 )
             if latest is not None and (latest.score, latest.note) == (score, note):
                 return latest
