@@ -243,6 +243,12 @@ class StoreBase:
             )
         return row
 
+    def _owner_id(self, s: Session, handle: str | None) -> int | None:
+        """The person id of an owner's handle; None for no owner."""
+        if handle is None or not handle.strip():
+            return None
+        return self._person_by_handle(s, handle).id
+
 
 def _first_line(exc: Exception) -> str:
     orig = getattr(exc, "orig", None) or exc

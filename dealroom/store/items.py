@@ -50,11 +50,6 @@ class ItemCommands(Queries):
 
     # --- tasks -----------------------------------------------------------------------
 
-    def _owner_id(self, s: Session, handle: str | None) -> int | None:
-        if handle is None or not handle.strip():
-            return None
-        return self._person_by_handle(s, handle).id
-
     def add_task(
         self,
         code: str,
