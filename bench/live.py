@@ -123,13 +123,13 @@ def main(argv: list[str]) -> int:
     from dealroom.store import open_store
 
     store = open_store(argv[0], actor=f"{ACTOR}-writer")
-    rows = sorted(store.pipeline(), key=SORTS[0][1])
+    rows = sorted(store.reads.pipeline(), key=SORTS[0][1])
     if not rows:
         raise SystemExit(f"no active deal in {argv[0]} to write to")
     code = rows[0].deal.code
     print("ready", code, flush=True)
     for line in sys.stdin:
-        store.add_task(code, Role.AR, line.strip(), due=LONG_AGO)
+        store.items.add_task(code, Role.AR, line.strip(), due=LONG_AGO)
         print(time.monotonic(), flush=True)
     store.close()
     return 0

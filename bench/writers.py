@@ -38,7 +38,7 @@ class Plan:
 def _init(barrier: Any) -> None:
     global _barrier
     _barrier = barrier
-    import dealroom.store.commands  # noqa: F401  (loaded before the clock starts)
+    import dealroom.store.store  # noqa: F401  (loaded before the clock starts)
 
 
 def write_one(store: Any, plan: Plan, i: int, moves: int) -> None:
@@ -47,13 +47,13 @@ def write_one(store: Any, plan: Plan, i: int, moves: int) -> None:
     title = f"{plan.tag}-w{plan.worker}-{i}"
     kind = MIX[i % len(MIX)]
     if kind == "task":
-        store.add_task(plan.code, Role.AR, title)
+        store.items.add_task(plan.code, Role.AR, title)
     elif kind == "risk":
-        store.add_risk(plan.code, Role.SR, title, likelihood=2, impact=3)
+        store.items.add_risk(plan.code, Role.SR, title, likelihood=2, impact=3)
     elif kind == "handoff":
-        store.add_handoff(plan.code, Role.SR, Role.FR, title)
+        store.items.add_handoff(plan.code, Role.SR, Role.FR, title)
     else:
-        store.move_stage(plan.code, "prev" if moves % 2 == 0 else "next")
+        store.deals.move_stage(plan.code, "prev" if moves % 2 == 0 else "next")
 
 
 def worker(plan: Plan) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from dealroom.screens.pipeline import PipelineScreen
 
 if TYPE_CHECKING:
     from dealroom.screens.deal_room import DealRoomScreen
-    from dealroom.store.commands import Store
+    from dealroom.store.store import Store
     from dealroom.store.views import FeedItem, PipelineRow
 
 R = TypeVar("R")
@@ -153,8 +153,8 @@ class DealroomApp(App[None]):
         """For as long as the app runs: ask the database whether anyone committed, and if
         so hand what they did to the UI."""
         try:
-            watcher = store.watcher()
-            last = store.last_event_id()
+            watcher = store.reads.watcher()
+            last = store.reads.last_event_id()
         except Exception as exc:  # the app works without live updates; say so
             self.post_message(self.Changed([], problem=str(exc)))
             return
@@ -163,7 +163,7 @@ class DealroomApp(App[None]):
                 try:
                     if not watcher.changed():
                         continue
-                    feed = store.feed(last)
+                    feed = store.reads.feed(last)
                 except Exception as exc:
                     self.log.warning("watching the database failed", exc)
                     continue

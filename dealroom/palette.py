@@ -25,7 +25,7 @@ class DealCommands(Provider):
         app: DealroomApp = self.app  # type: ignore[assignment]
         self.deals: list[tuple[str, str]] = []
         worker = self.app.run_worker(
-            lambda: app.store.deal_codes() if app.store else [], thread=True
+            lambda: app.store.reads.deal_codes() if app.store else [], thread=True
         )
         try:
             self.deals = await worker.wait()

@@ -14,6 +14,8 @@ import sys
 import time
 import traceback
 
+from dealroom.store.inputs import TaskUpdate
+
 KINDS = ("task", "risk", "handoff", "done", "stage")
 
 
@@ -30,21 +32,27 @@ def write_burst(url: str, worker: int, count: int, ack_path: str) -> None:
             t0 = time.perf_counter()
             try:
                 if kind == "task":
-                    t = store.add_task(code, Role.SR, f"task {worker}-{i}")
+                    t = store.items.add_task(code, Role.SR, f"task {worker}-{i}")
                     tasks.append((t.id, t.version))
                     row_id, version = t.id, t.version
                 elif kind == "risk":
-                    r = store.add_risk(code, Role.FR, f"risk {worker}-{i}", likelihood=2, impact=3)
+                    r = store.items.add_risk(
+                        code, Role.FR, f"risk {worker}-{i}", likelihood=2, impact=3
+                    )
                     row_id, version = r.id, r.version
                 elif kind == "handoff":
-                    h = store.add_handoff(code, Role.SR, Role.FR, f"handoff {worker}-{i}")
+                    h = store.items.add_handoff(code, Role.SR, Role.FR, f"handoff {worker}-{i}")
                     row_id, version = h.id, h.version
                 elif kind == "done":
                     task_id, task_version = tasks.pop(0)
-                    t = store.update_task(task_id, version=task_version, status="done")
+                    t = store.items.update_task(
+                        task_id, TaskUpdate(status="done"), version=task_version
+                    )
                     row_id, version = t.id, t.version
                 else:
-                    d = store.move_stage(code, "next" if (i // len(KINDS)) % 2 == 0 else "prev")
+                    d = store.deals.move_stage(
+                        code, "next" if (i // len(KINDS)) % 2 == 0 else "prev"
+                    )
                     row_id, version = d.id, d.version
             except Exception:
                 ack.write("error " + traceback.format_exc().replace("\n", " | ") + "\n")

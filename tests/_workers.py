@@ -13,6 +13,8 @@ import time
 import traceback
 from typing import Any
 
+from dealroom.store.inputs import DealUpdate
+
 _barrier: Any = None
 
 
@@ -20,7 +22,7 @@ def init(barrier: Any) -> None:
     """Pool initializer: keep the start barrier and load the store before any test."""
     global _barrier
     _barrier = barrier
-    import dealroom.store.commands  # noqa: F401  (import cost outside the timed part)
+    import dealroom.store.store  # noqa: F401  (import cost outside the timed part)
 
 
 def _start() -> None:
@@ -43,8 +45,8 @@ def update_amount_with_version(url: str, code: str, count: int) -> dict[str, Any
         t0 = time.perf_counter()
         while done < count:
             try:
-                d = store.deal(code)
-                store.update_deal(code, version=d.version, amount=d.amount + 1)
+                d = store.reads.deal(code)
+                store.deals.update_deal(code, DealUpdate(amount=d.amount + 1), version=d.version)
             except ConflictError:
                 conflicts += 1
                 if conflicts > 200 * count:  # no progress at all: give up, report it
@@ -84,8 +86,8 @@ def increment_in_write_transaction(url: str, deal_id: int, count: int) -> dict[s
         _start()
         for _ in range(count):
             try:
-                with store._write() as s:
-                    row = s.get(Deal, deal_id)
+                with store.database.write() as tx:
+                    row = tx.session.get(Deal, deal_id)
                     assert row is not None
                     row.amount += 1
                 done += 1
@@ -134,7 +136,7 @@ def add_tasks(url: str, code: str, worker: int, count: int) -> dict[str, Any]:
         _start()
         for i in range(count):
             try:
-                task = store.add_task(code, roles[i % 3], f"task {worker}-{i}")
+                task = store.items.add_task(code, roles[i % 3], f"task {worker}-{i}")
                 ids.append(task.id)
             except Exception as exc:
                 errors.append(_describe(exc))

@@ -96,11 +96,11 @@ def team(store: Store) -> Store:
     """Three people and one deal, ``ACME-5G``, with its AR/SR/FR leads."""
     from dealroom.domain import Role, Tier
 
-    store.add_person("ana", "Ana Lima")
-    store.add_person("wei", "Wei Zhang")
-    store.add_person("li", "李娜")
-    store.add_person("boss", "Sam Sponsor")
-    store.create_deal(
+    store.people.add_person("ana", "Ana Lima")
+    store.people.add_person("wei", "Wei Zhang")
+    store.people.add_person("li", "李娜")
+    store.people.add_person("boss", "Sam Sponsor")
+    store.deals.create_deal(
         "ACME-5G",
         "5G core refresh",
         "ACME Telecom",
@@ -108,5 +108,5 @@ def team(store: Store) -> Store:
         tier=Tier.S,
         leads={Role.AR: "ana", Role.SR: "wei", Role.FR: "li"},
     )
-    store.set_member("ACME-5G", Role.SPONSOR, "boss")
+    store.deals.set_member("ACME-5G", Role.SPONSOR, "boss")
     return store

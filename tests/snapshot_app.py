@@ -53,7 +53,7 @@ def seed_methods(url: str) -> None:
     from dealroom.domain.powermap import Contact, DecisionRole
 
     with open_store(url, actor=ACTOR, now=fixed_now, today=TODAY) as st:
-        st.add_competitor(
+        st.powermap.add_competitor(
             ROOM,
             Competitor(
                 "Huaxin",
@@ -82,21 +82,21 @@ def seed_methods(url: str) -> None:
         ]
         for name, title, role, influence, key, support, owner, leans, days in people:
             met = None if days is None else TODAY - timedelta(days=days)
-            st.add_contact(
+            st.powermap.add_contact(
                 ROOM, Contact(name, title, role, influence, key, support, owner, leans, met)
             )
-        template = st.checklist_template()
+        template = st.methods.checklist_template()
         answers = [Answer.YES, Answer.PARTLY, Answer.YES, Answer.NO]
         for i, item in enumerate(template[Stage.PRE_BID]):
             note = "heard at the steering meeting" if i == 1 else None
-            st.answer_checklist(ROOM, Stage.PRE_BID, item.key, answers[i % 4], note=note)
+            st.checklists.answer_checklist(ROOM, Stage.PRE_BID, item.key, answers[i % 4], note=note)
         for item in template[Stage.BID][:3]:
-            st.answer_checklist(ROOM, Stage.BID, item.key, Answer.YES)
-        st.score_factor(ROOM, "project", 2, note="board priority")
-        st.score_factor(ROOM, "funding", 1)
-        st.score_factor(ROOM, "funding", -1, note="budget cut rumour")
-        st.score_factor(ROOM, "solution_fit", 1)
-        st.score_factor(ROOM, "risk", -2, note="legacy interop")
+            st.checklists.answer_checklist(ROOM, Stage.BID, item.key, Answer.YES)
+        st.methods.score_factor(ROOM, "project", 2, note="board priority")
+        st.methods.score_factor(ROOM, "funding", 1)
+        st.methods.score_factor(ROOM, "funding", -1, note="budget cut rumour")
+        st.methods.score_factor(ROOM, "solution_fit", 1)
+        st.methods.score_factor(ROOM, "risk", -2, note="legacy interop")
 
 
 def build_app(url: str) -> DealroomApp:

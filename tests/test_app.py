@@ -33,8 +33,8 @@ def db(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path}/team.db"
     with open_store(url, actor="ana", now=fixed_now, today=TODAY) as st:
         for handle, name in (("ana", "Ana Lima"), ("wei", "Wei Zhang"), ("li", "李娜")):
-            st.add_person(handle, name)
-        st.create_deal(
+            st.people.add_person(handle, name)
+        st.deals.create_deal(
             "ACME-5G",
             "5G core refresh",
             "ACME Telecom",
@@ -42,13 +42,13 @@ def db(tmp_path: Path) -> str:
             stage=Stage.OPPORTUNITY,
             leads={Role.AR: "ana", Role.SR: "wei", Role.FR: "li"},
         )
-        st.create_deal(
+        st.deals.create_deal(
             "NORD-DC", "Data centre", "Nordlicht", amount=300_000, leads={Role.AR: "wei"}
         )
-        st.add_task(
+        st.items.add_task(
             "ACME-5G", Role.AR, "Map the decision chain", owner="ana", due=TODAY - timedelta(days=2)
         )
-        st.add_handoff("ACME-5G", Role.SR, Role.AR, "Solution and quotation")
+        st.items.add_handoff("ACME-5G", Role.SR, Role.AR, "Solution and quotation")
     return url
 
 
@@ -111,7 +111,7 @@ async def test_opening_another_deal_shows_it_fresh_and_escape_keeps_the_pipeline
     with open_store(db, actor="ana", now=fixed_now, today=TODAY) as st:
         for code in ("ACME-5G", "NORD-DC"):
             for n in range(4):
-                st.add_task(code, Role.SR, f"{code} step {n}", due=TODAY + timedelta(days=n))
+                st.items.add_task(code, Role.SR, f"{code} step {n}", due=TODAY + timedelta(days=n))
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(app, pilot)
@@ -169,7 +169,7 @@ async def test_add_task_with_short_date_saves_it(db: str) -> None:
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, DealRoomScreen)
-    tasks = store(db).deal_room("ACME-5G").tasks_for(Role.SR)
+    tasks = store(db).reads.deal_room("ACME-5G").tasks_for(Role.SR)
     assert [(t.title, t.due, t.owner) for t in tasks] == [
         ("Prepare BoQ v2", date(2026, 11, 26), "wei")
     ]
@@ -189,7 +189,7 @@ async def test_invalid_date_is_named_and_nothing_typed_is_lost(db: str) -> None:
         assert "is not a date" in str(form.query_one("#e-due", Static).render())
         assert form.query_one("#f-title", Input).value == "Call the CFO"
         assert form.query_one("#f-due", Input).value == "someday"
-    assert [t.title for t in store(db).deal_room("ACME-5G").tasks_for(Role.AR)] == [
+    assert [t.title for t in store(db).reads.deal_room("ACME-5G").tasks_for(Role.AR)] == [
         "Map the decision chain"
     ]
 
@@ -202,7 +202,7 @@ async def test_refused_stage_move_says_which_gate_and_changes_nothing(db: str) -
         await settle(app, pilot)
         messages = [n.message for n in app._notifications]
         assert any("ATI" in m and "not approved" in m for m in messages), messages
-    assert store(db).deal("ACME-5G").stage is Stage.OPPORTUNITY
+    assert store(db).reads.deal("ACME-5G").stage is Stage.OPPORTUNITY
 
 
 async def test_gate_decision_then_stage_move(db: str) -> None:
@@ -219,8 +219,8 @@ async def test_gate_decision_then_stage_move(db: str) -> None:
         await pilot.press("greater_than_sign")
         await settle(app, pilot)
     st = store(db)
-    assert st.deal("ACME-5G").stage is Stage.PRE_BID
-    assert st.deal_room("ACME-5G").gate_states == {Gate.ATI: GateDecision.APPROVED}
+    assert st.reads.deal("ACME-5G").stage is Stage.PRE_BID
+    assert st.reads.deal_room("ACME-5G").gate_states == {Gate.ATI: GateDecision.APPROVED}
 
 
 async def test_space_completes_and_reopens_a_task(db: str) -> None:
@@ -229,10 +229,10 @@ async def test_space_completes_and_reopens_a_task(db: str) -> None:
         await open_room(app, pilot, "ACME-5G")
         await pilot.press("space")
         await settle(app, pilot)
-        assert store(db).deal_room("ACME-5G").tasks[0].status is TaskStatus.DONE
+        assert store(db).reads.deal_room("ACME-5G").tasks[0].status is TaskStatus.DONE
         await pilot.press("space")
         await settle(app, pilot)
-        assert store(db).deal_room("ACME-5G").tasks[0].status is TaskStatus.TODO
+        assert store(db).reads.deal_room("ACME-5G").tasks[0].status is TaskStatus.TODO
 
 
 async def test_delete_asks_first(db: str) -> None:
@@ -241,15 +241,15 @@ async def test_delete_asks_first(db: str) -> None:
         await open_room(app, pilot, "ACME-5G")
         await pilot.press("d", "n")
         await settle(app, pilot)
-        assert len(store(db).deal_room("ACME-5G").tasks) == 1
+        assert len(store(db).reads.deal_room("ACME-5G").tasks) == 1
         await pilot.press("d", "y")
         await settle(app, pilot)
-    assert store(db).deal_room("ACME-5G").tasks == []
+    assert store(db).reads.deal_room("ACME-5G").tasks == []
 
 
 async def test_accept_and_reject_handoffs(db: str) -> None:
     st = store(db)
-    second = st.add_handoff("ACME-5G", Role.FR, Role.AR, "Site survey findings")
+    second = st.items.add_handoff("ACME-5G", Role.FR, Role.AR, "Site survey findings")
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
         room = await open_room(app, pilot, "ACME-5G")
@@ -261,7 +261,7 @@ async def test_accept_and_reject_handoffs(db: str) -> None:
         ar.select_key(("HandoffView", second.id))
         await pilot.press("x", *"Photos missing", "ctrl+s")
         await settle(app, pilot)
-    states = {h.title: (h.state, h.reason) for h in store(db).deal_room("ACME-5G").handoffs}
+    states = {h.title: (h.state, h.reason) for h in store(db).reads.deal_room("ACME-5G").handoffs}
     assert states == {
         "Solution and quotation": (HandoffState.ACCEPTED, ""),
         "Site survey findings": (HandoffState.REJECTED, "Photos missing"),
@@ -396,14 +396,14 @@ async def test_edit_deal_status_members_and_neighbours(db: str) -> None:
         await pilot.press("right_square_bracket")
         await settle(app, pilot)
         assert room.room is not None and room.room.deal.code == "NORD-DC"
-    deal = store(db).deal("ACME-5G")
+    deal = store(db).reads.deal("ACME-5G")
     assert (deal.amount, deal.probability_override, deal.status.value, deal.status_reason) == (
         2_500_000,
         35,
         "lost",
         "Budget moved",
     )
-    members = {(m.role.value, m.handle) for m in store(db).deal_room("ACME-5G").members}
+    members = {(m.role.value, m.handle) for m in store(db).reads.deal_room("ACME-5G").members}
     assert ("sponsor", "wei") in members
 
 
@@ -426,8 +426,8 @@ async def test_add_risk_and_handoff_then_send_and_escalate(db: str) -> None:
         await settle(app, pilot)
         fr = room.query_one("#pane-fr", RolePane).list
         st = store(db)
-        risk = st.deal_room("ACME-5G").risks_for(Role.FR)[0]
-        draft = next(h for h in st.deal_room("ACME-5G").handoffs if h.from_role is Role.FR)
+        risk = st.reads.deal_room("ACME-5G").risks_for(Role.FR)[0]
+        draft = next(h for h in st.reads.deal_room("ACME-5G").handoffs if h.from_role is Role.FR)
         assert (risk.title, risk.exposure, draft.state) == (
             "Customs delay",
             20,
@@ -439,7 +439,7 @@ async def test_add_risk_and_handoff_then_send_and_escalate(db: str) -> None:
         fr.select_key(("HandoffView", draft.id))
         await pilot.press("s")
         await settle(app, pilot)
-    room_after = store(db).deal_room("ACME-5G")
+    room_after = store(db).reads.deal_room("ACME-5G")
     assert room_after.risks_for(Role.FR)[0].escalated
     assert next(h for h in room_after.handoffs if h.id == draft.id).state is HandoffState.SENT
 
@@ -455,7 +455,7 @@ async def test_enter_edits_a_task_and_keeps_the_rest(db: str) -> None:
         form.query_one("#f-title", Input).value = "Map the decision chain with the CTO"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-    [task] = store(db).deal_room("ACME-5G").tasks_for(Role.AR)
+    [task] = store(db).reads.deal_room("ACME-5G").tasks_for(Role.AR)
     assert (task.title, task.due, task.owner) == (
         "Map the decision chain with the CTO",
         TODAY - timedelta(days=2),
@@ -521,13 +521,13 @@ async def test_standup_walks_deals_captures_and_saves_minutes(
         await settle(app, pilot)
         minutes = (tmp_path / "out" / "standup-2026-11-23.md").read_text(encoding="utf-8")
     st = store(db)
-    [action] = [t for t in st.deal_room("ACME-5G").tasks_for(Role.SR)]
+    [action] = [t for t in st.reads.deal_room("ACME-5G").tasks_for(Role.SR)]
     assert (action.title, action.owner, action.due) == (
         "Send BoQ v2 to procurement",
         "wei",
         date(2026, 11, 27),
     )
-    record = st.standup(1)
+    record = st.standups.standup(1)
     assert record.deals == ["ACME-5G"] and record.actions == [action.id]
     assert [(n.text, n.author) for n in record.notes] == [("CTO travels until Friday", "ana")]
     assert record.ended_at is not None

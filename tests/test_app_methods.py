@@ -32,7 +32,7 @@ from dealroom.screens.pipeline import PipelineScreen
 from dealroom.screens.power_map import PowerMapScreen
 from dealroom.screens.template import TemplateScreen
 from dealroom.store import open_store
-from dealroom.store.views import ContactView
+from dealroom.store.method_views import ContactView
 from dealroom.widgets.deal_header import DealHeader
 from dealroom.widgets.forecast import ForecastPanel
 from dealroom.widgets.funnel import Funnel
@@ -63,10 +63,10 @@ def row_text(screen: object, item: object) -> str:
 
 async def test_header_shows_the_assessment_marks_and_checklist_completion(db: str) -> None:
     st = store(db)
-    for item in st.checklist_template()[Stage.OPPORTUNITY]:
-        st.answer_checklist("ACME-5G", Stage.OPPORTUNITY, item.key, Answer.YES)
-    st.score_factor("ACME-5G", "project", 2)
-    st.score_factor("ACME-5G", "solution_fit", -2)
+    for item in st.methods.checklist_template()[Stage.OPPORTUNITY]:
+        st.checklists.answer_checklist("ACME-5G", Stage.OPPORTUNITY, item.key, Answer.YES)
+    st.methods.score_factor("ACME-5G", "project", 2)
+    st.methods.score_factor("ACME-5G", "solution_fit", -2)
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         room = await open_room(app, pilot, "ACME-5G")
@@ -106,7 +106,7 @@ async def test_checklist_answers_with_one_key_and_takes_a_note(db: str) -> None:
         assert text.startswith(" ✓ ") and "CTO said so on [red]Monday[/]" in text and "ana" in text
         await pilot.press("k", "k", "k", "u")  # the first one taken back
         await settle(app, pilot)
-    m = store(db).deal_methods("ACME-5G")
+    m = store(db).methods.deal_methods("ACME-5G")
     got = {k: (a.answer, a.note) for (s, k), a in m.answers.items() if s is Stage.OPPORTUNITY}
     assert got == {
         "opp_needs": (Answer.UNANSWERED, ""),
@@ -126,7 +126,7 @@ async def test_an_answer_given_meanwhile_is_a_conflict_the_person_settles(
         await pilot.press("c")
         await settle(app, pilot)
         with open_store(db, actor="wei", today=TODAY) as other:
-            other.answer_checklist("ACME-5G", Stage.OPPORTUNITY, "opp_needs", Answer.NO)
+            other.checklists.answer_checklist("ACME-5G", Stage.OPPORTUNITY, "opp_needs", Answer.NO)
         await pilot.press("y")
         await settle(app, pilot)
         dialog = app.screen
@@ -135,7 +135,7 @@ async def test_an_answer_given_meanwhile_is_a_conflict_the_person_settles(
         await pilot.press("y")  # keep mine
         await settle(app, pilot)
         assert isinstance(app.screen, ChecklistScreen)
-    answer = store(db).deal_methods("ACME-5G").answer(Stage.OPPORTUNITY, "opp_needs")
+    answer = store(db).methods.deal_methods("ACME-5G").answer(Stage.OPPORTUNITY, "opp_needs")
     assert answer is not None and (answer.answer, answer.answered_by) == (Answer.YES, "ana")
 
 
@@ -167,7 +167,7 @@ async def test_the_team_edits_the_checklist_template_in_the_app(db: str) -> None
         form.query_one("#f-text", Input).value = "Procurement rules known and written down"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        opp = store(db).checklist_template()[Stage.OPPORTUNITY]
+        opp = store(db).methods.checklist_template()[Stage.OPPORTUNITY]
         assert [i.text for i in opp][-2:] == [
             "Procurement rules known and written down",
             "The customer has a clear budget and a clear start time",
@@ -177,21 +177,23 @@ async def test_the_team_edits_the_checklist_template_in_the_app(db: str) -> None
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         await settle(app, pilot)
-        assert len(store(db).checklist_template()[Stage.OPPORTUNITY]) == 7
+        assert len(store(db).methods.checklist_template()[Stage.OPPORTUNITY]) == 7
         await pilot.press("d", "y")
         await settle(app, pilot)
-        assert len(store(db).checklist_template()[Stage.OPPORTUNITY]) == 6
+        assert len(store(db).methods.checklist_template()[Stage.OPPORTUNITY]) == 6
         await pilot.press("escape")
         assert isinstance(app.screen, ChecklistScreen)
 
 
 async def test_power_map_groups_by_role_calls_out_gaps_and_steps_support(db: str) -> None:
     st = store(db)
-    st.add_contact(
+    st.powermap.add_contact(
         "ACME-5G",
         Contact("Wang Li", "CTO", DecisionRole.DECISION_MAKER, 5, True, 1, "ana", None, TODAY),
     )
-    st.add_contact("ACME-5G", Contact("[b]Zhou[/b]", "", DecisionRole.APPROVER, 4, False, -1))
+    st.powermap.add_contact(
+        "ACME-5G", Contact("[b]Zhou[/b]", "", DecisionRole.APPROVER, 4, False, -1)
+    )
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_room(app, pilot, "ACME-5G")
@@ -221,7 +223,7 @@ async def test_power_map_groups_by_role_calls_out_gaps_and_steps_support(db: str
         await settle(app, pilot)
         assert app.screen is screen
         assert "no coach" not in shown(screen.query_one("#gaps", Static))
-    m = store(db).deal_methods("ACME-5G")
+    m = store(db).methods.deal_methods("ACME-5G")
     by_name = {c.name: c for c in m.contacts}
     assert by_name["Wang Li"].support == -1
     coach = by_name["Liu Yang"]
@@ -238,7 +240,7 @@ async def test_power_map_groups_by_role_calls_out_gaps_and_steps_support(db: str
 
 
 async def test_power_map_edits_and_deletes_with_a_confirm(db: str) -> None:
-    store(db).add_contact("ACME-5G", Contact("Wang Li", "CTO", DecisionRole.EVALUATOR))
+    store(db).powermap.add_contact("ACME-5G", Contact("Wang Li", "CTO", DecisionRole.EVALUATOR))
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_room(app, pilot, "ACME-5G")
@@ -251,13 +253,13 @@ async def test_power_map_edits_and_deletes_with_a_confirm(db: str) -> None:
         form.query_one("#f-influence", Select).value = "5"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        [c] = store(db).deal_methods("ACME-5G").contacts
+        [c] = store(db).methods.deal_methods("ACME-5G").contacts
         assert (c.key_decider, c.influence) == (True, 5)
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(app, pilot)
-    assert store(db).deal_methods("ACME-5G").contacts == []
+    assert store(db).methods.deal_methods("ACME-5G").contacts == []
 
 
 async def test_competitors_are_added_edited_and_removed(db: str) -> None:
@@ -282,7 +284,7 @@ async def test_competitors_are_added_edited_and_removed(db: str) -> None:
         form.query_one("#f-allies", Input).value = "NetCo"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        [c] = store(db).deal_methods("ACME-5G").competitors
+        [c] = store(db).methods.deal_methods("ACME-5G").competitors
         assert (c.name, c.strengths, c.allies, c.differentiator) == (
             "Huaxin",
             "price",
@@ -292,7 +294,7 @@ async def test_competitors_are_added_edited_and_removed(db: str) -> None:
         assert "Allies: NetCo" in shown(screen.query_one("#detail", Static))
         await pilot.press("d", "y")
         await settle(app, pilot)
-    assert store(db).deal_methods("ACME-5G").competitors == []
+    assert store(db).methods.deal_methods("ACME-5G").competitors == []
 
 
 async def test_assessment_scores_the_factor_under_the_cursor_and_shows_its_history(
@@ -324,16 +326,16 @@ async def test_assessment_scores_the_factor_under_the_cursor_and_shows_its_histo
         lines = info.body.plain.splitlines()
         assert len(lines) == 4 and "−2  ana  no sponsor" in lines[0] and "+1  ana" in lines[-1]
         await pilot.press("escape")
-    m = store(db).deal_methods("ACME-5G")
+    m = store(db).methods.deal_methods("ACME-5G")
     assert [s.score for s in m.scores] == [1, 2, 1, -2]
     assert m.assessment.marks == "−???"
 
 
 async def test_gate_decision_shows_the_checklist_risks_and_handoffs_it_weighs(db: str) -> None:
     st = store(db)
-    st.answer_checklist("ACME-5G", Stage.OPPORTUNITY, "opp_budget_and_start", Answer.YES)
-    st.add_risk("ACME-5G", Role.SR, "Interop with the legacy core", likelihood=5, impact=4)
-    st.add_risk(
+    st.checklists.answer_checklist("ACME-5G", Stage.OPPORTUNITY, "opp_budget_and_start", Answer.YES)
+    st.items.add_risk("ACME-5G", Role.SR, "Interop with the legacy core", likelihood=5, impact=4)
+    st.items.add_risk(
         "ACME-5G", Role.SR, "Closed worry", likelihood=5, impact=5, status=RiskStatus.CLOSED
     )
     app = make_app(db)
@@ -356,14 +358,14 @@ async def test_gate_decision_shows_the_checklist_risks_and_handoffs_it_weighs(db
         screen.query_one("#f-note", Input).value = "wait for the budget letter"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-    assert store(db).deal_room("ACME-5G").gate_states == {Gate.ATI: GateDecision.DEFERRED}
+    assert store(db).reads.deal_room("ACME-5G").gate_states == {Gate.ATI: GateDecision.DEFERRED}
 
 
 async def test_review_saves_the_agenda_and_records_the_meeting(
     db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DEALROOM_EXPORT_DIR", str(tmp_path))
-    store(db).add_competitor("ACME-5G", Competitor("Huaxin *bold*"))
+    store(db).powermap.add_competitor("ACME-5G", Competitor("Huaxin *bold*"))
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_room(app, pilot, "ACME-5G")
@@ -375,7 +377,7 @@ async def test_review_saves_the_agenda_and_records_the_meeting(
         await settle(app, pilot)
     text = (tmp_path / "ACME-5G-review-2026-11-23.md").read_text(encoding="utf-8")
     assert text.startswith("# Deal review — ") and "Huaxin \\*bold\\*" in text
-    [review] = store(db).deal_methods("ACME-5G").reviews
+    [review] = store(db).methods.deal_methods("ACME-5G").reviews
     assert (review.held_on, review.held_by, review.note) == (
         TODAY,
         "ana",
@@ -395,12 +397,12 @@ async def test_review_not_recorded_when_the_person_says_not_yet(
         await pilot.press("escape")
         await settle(app, pilot)
     assert (tmp_path / "ACME-5G-review-2026-11-23.md").exists()
-    assert store(db).deal_methods("ACME-5G").reviews == []
+    assert store(db).methods.deal_methods("ACME-5G").reviews == []
 
 
 async def test_forecast_panel_takes_the_funnels_place_and_cycles_currencies(db: str) -> None:
     st = store(db)
-    st.create_deal(
+    st.deals.create_deal(
         "EURO-1",
         "Euro deal",
         "Nordlicht",
@@ -458,7 +460,7 @@ async def test_power_map_follows_others_changes(db: str) -> None:
         screen = app.screen
         assert isinstance(screen, PowerMapScreen)
         with open_store(db, actor="wei", today=TODAY) as other:
-            other.add_contact("ACME-5G", Contact("Sun Mei", "CFO", DecisionRole.APPROVER))
+            other.powermap.add_contact("ACME-5G", Contact("Sun Mei", "CFO", DecisionRole.APPROVER))
         started = time.monotonic()
         while not any(isinstance(i, ContactView) for i in screen.rows_list.items):
             assert time.monotonic() - started < 3, "the other's contact did not show"

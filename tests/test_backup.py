@@ -31,7 +31,7 @@ with open_store(url, actor="writer") as store:
     n = 0
     while not stop.exists():
         n += 1
-        store.add_task("ACME-5G", Role.SR, f"bg {n}")
+        store.items.add_task("ACME-5G", Role.SR, f"bg {n}")
         print(n, flush=True)
 """
 
@@ -40,8 +40,8 @@ with open_store(url, actor="writer") as store:
 def db(sqlite_url: str) -> Path:
     """A database with one deal, ACME-5G, and a task."""
     with open_store(sqlite_url, actor="ana") as store:
-        store.create_deal("ACME-5G", "5G core refresh", "ACME Telecom")
-        store.add_task("ACME-5G", Role.AR, "Confirm budget")
+        store.deals.create_deal("ACME-5G", "5G core refresh", "ACME Telecom")
+        store.items.add_task("ACME-5G", Role.AR, "Confirm budget")
     return Path(sqlite_url.removeprefix("sqlite:///"))
 
 
@@ -114,7 +114,9 @@ def test_backups_while_another_process_keeps_writing(
         assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     wait_for_writes(writer, 15)  # the writer was never stopped by the backups
     with open_store(str(tmp_path / "copy-2.db"), actor="t") as restored:
-        assert [t.title for t in restored.deal_room("ACME-5G").tasks][:1] == ["Confirm budget"]
+        assert [t.title for t in restored.reads.deal_room("ACME-5G").tasks][:1] == [
+            "Confirm budget"
+        ]
 
 
 def test_an_existing_file_is_kept_unless_force(

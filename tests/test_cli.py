@@ -128,11 +128,11 @@ def test_errors_are_one_line_and_exit_nonzero(
 
 def test_refused_write_changes_nothing(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "deal", "add", "X-1", "--name", "n", "--account", "A")
-    before = open_store(str(db), actor="t").events()
+    before = open_store(str(db), actor="t").reads.events()
     assert run(capsys, "deal", "add", "X-2", "--name", "n", "--account", "B", "--ar", "ghost")[0]
     after = open_store(str(db), actor="t")
-    assert after.events() == before
-    assert [a.name for a in after.accounts()] == ["A"]  # account B rolled back with the deal
+    assert after.reads.events() == before
+    assert [a.name for a in after.reads.accounts()] == ["A"]  # account B rolled back with the deal
 
 
 def test_unreachable_database_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -207,7 +207,7 @@ def test_command_line_paths_do_not_load_textual(db: Path) -> None:
         "import sys; from dealroom.cli import main; "
         "main(['demo', '--deals', '3']); main(['list']); "
         "from dealroom.store import open_store; "
-        "main(['show', open_store(None, actor='t').deal_codes()[0][0]]); "
+        "main(['show', open_store(None, actor='t').reads.deal_codes()[0][0]]); "
         "assert not [m for m in sys.modules if m.split('.')[0] == 'textual'], 'textual loaded'"
     )
     result = subprocess.run(

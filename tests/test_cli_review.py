@@ -13,6 +13,7 @@ from dealroom.domain import Role, TaskStatus
 from dealroom.domain.competitors import Competitor
 from dealroom.domain.powermap import Contact, DecisionRole
 from dealroom.store import Store
+from dealroom.store.database import Database
 
 
 def run(url: str, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -24,12 +25,12 @@ def run(url: str, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, 
 @pytest.fixture
 def blocked(team: Store, clock: Clock) -> Store:
     """ACME-5G with a task blocked ten days ago, a key decider and a competitor."""
-    task = team.add_task("ACME-5G", Role.SR, "Reference visit | [b]Shanghai[/b]", owner="wei")
-    team.set_task_status(task.id, TaskStatus.BLOCKED)
-    team.add_contact(
+    task = team.items.add_task("ACME-5G", Role.SR, "Reference visit | [b]Shanghai[/b]", owner="wei")
+    team.items.set_task_status(task.id, TaskStatus.BLOCKED)
+    team.powermap.add_contact(
         "ACME-5G", Contact("Wang Li", "CTO", DecisionRole.DECISION_MAKER, 5, key_decider=True)
     )
-    team.add_competitor("ACME-5G", Competitor("Rival Co", weaknesses="no local team"))
+    team.powermap.add_competitor("ACME-5G", Competitor("Rival Co", weaknesses="no local team"))
     clock.advance(days=10)
     return team
 
@@ -37,7 +38,7 @@ def blocked(team: Store, clock: Clock) -> Store:
 def test_the_agenda_is_markdown_drawn_from_the_deal(
     blocked: Store, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(Store, "today", lambda self: TODAY + timedelta(days=10))
+    monkeypatch.setattr(Database, "today", lambda self: TODAY + timedelta(days=10))
     code, out, err = run(blocked.url, capsys, "review", "acme-5g")
     assert code == 0, err
     assert out.startswith("# Deal review — ACME-5G 5G core refresh")
@@ -49,13 +50,13 @@ def test_the_agenda_is_markdown_drawn_from_the_deal(
 def test_due_lists_the_reasons_and_held_clears_them(
     blocked: Store, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(Store, "today", lambda self: TODAY + timedelta(days=10))
+    monkeypatch.setattr(Database, "today", lambda self: TODAY + timedelta(days=10))
     code, out, _ = run(blocked.url, capsys, "review", "--due")
     assert code == 0 and out.startswith("ACME-5G: Competitor move:") and "Obstacle: " in out
     code, out, _ = run(blocked.url, capsys, "review", "ACME-5G", "--held", "--note", "new plan")
     assert (code, out) == (0, "recorded the review of ACME-5G held on 2026-12-03\n")
     assert run(blocked.url, capsys, "review", "--due")[1] == "no deal needs a review\n"
-    assert blocked.events(code="ACME-5G")[-1].summary == "held a deal review on 2026-12-03"
+    assert blocked.reads.events(code="ACME-5G")[-1].summary == "held a deal review on 2026-12-03"
 
 
 @pytest.mark.parametrize(
@@ -73,4 +74,4 @@ def test_wrong_use_is_refused_and_records_nothing(
 ) -> None:
     code, _, err = run(team.url, capsys, *argv)
     assert code == EXIT_REFUSED and err.startswith("dealroom: error:")
-    assert team.deal_methods("ACME-5G").reviews == []
+    assert team.methods.deal_methods("ACME-5G").reviews == []

@@ -21,6 +21,7 @@ from dealroom.cli import EXIT_CONFLICT, EXIT_REFUSED, EXIT_UNAVAILABLE, EXIT_USA
 from dealroom.commands import items
 from dealroom.domain import GateDecision, HandoffState, RiskStatus, Role, Stage, TaskStatus
 from dealroom.store import Store
+from dealroom.store.inputs import TaskUpdate
 
 Run = Callable[..., tuple[int, str, str]]
 sh = shlex.split
@@ -49,7 +50,7 @@ def test_task_add_prints_the_id_show_prints_and_logs_who(run: Run, team: Store) 
     new_task = "task add acme-5g --role sr --title 'BoQ v2' --owner wei --due 2026-11-27"
     code, out, err = run(*sh(new_task), "--note", "from the bot")
     assert code == 0, err
-    [task] = team.deal_room("ACME-5G").tasks
+    [task] = team.reads.deal_room("ACME-5G").tasks
     assert out == f'added SR task #{task.id} "BoQ v2" to ACME-5G, owner Wei Zhang, due 2026-11-27\n'
     assert (task.owner, str(task.due), task.note, task.stage) == (
         "wei",
@@ -57,7 +58,7 @@ def test_task_add_prints_the_id_show_prints_and_logs_who(run: Run, team: Store) 
         "from the bot",
         Stage.LEAD,
     )
-    assert team.events(code="ACME-5G")[-1].actor == "wei"
+    assert team.reads.events(code="ACME-5G")[-1].actor == "wei"
     assert f"#{task.id} BoQ v2" in run("show", "ACME-5G")[1]
 
 
@@ -67,7 +68,7 @@ def test_json_output_is_one_object_with_the_item(run: Run, team: Store) -> None:
     )
     assert code == 0
     body = one_json(out)
-    [risk] = team.deal_room("ACME-5G").risks
+    [risk] = team.reads.deal_room("ACME-5G").risks
     assert body["ok"] is True and body["changed"] is True
     assert (body["action"], body["entity"], body["deal"], body["id"]) == (
         "add",
@@ -83,28 +84,28 @@ def test_json_output_is_one_object_with_the_item(run: Run, team: Store) -> None:
 @pytest.mark.parametrize("verb", list(items.TASK_VERBS))
 def test_task_status_verbs_set_the_status_once(run: Run, team: Store, verb: str) -> None:
     start = TaskStatus.DOING if verb == "reopen" else TaskStatus.TODO
-    task = team.add_task("ACME-5G", Role.SR, "Price it", status=start)
+    task = team.items.add_task("ACME-5G", Role.SR, "Price it", status=start)
     code, out, _ = run("task", verb, "ACME-5G", str(task.id))
     want = items.TASK_VERBS[verb]
     assert code == 0 and out.startswith(f'marked SR task #{task.id} "Price it"')
-    assert team.task(task.id).status is want
-    logged = team.last_event_id()
+    assert team.reads.task(task.id).status is want
+    logged = team.reads.last_event_id()
     code, out, _ = run("task", verb, "ACME-5G", str(task.id), "--json")
     assert code == 0 and one_json(out)["changed"] is False
     assert f"already {want}" in one_json(out)["message"]
-    assert team.last_event_id() == logged  # repeating it (cron) writes nothing
+    assert team.reads.last_event_id() == logged  # repeating it (cron) writes nothing
 
 
 def test_risk_escalate_then_close(run: Run, team: Store) -> None:
-    risk = team.add_risk("ACME-5G", Role.AR, "Budget cut", likelihood=5, impact=4)
+    risk = team.items.add_risk("ACME-5G", Role.AR, "Budget cut", likelihood=5, impact=4)
     code, out, _ = run("risk", "escalate", "ACME-5G", str(risk.id))
     assert code == 0 and "to the sponsor" in out
-    assert team.risk(risk.id).escalated
+    assert team.reads.risk(risk.id).escalated
     assert (
         one_json(run("risk", "escalate", "ACME-5G", str(risk.id), "--json")[1])["changed"] is False
     )
     assert run("risk", "close", "ACME-5G", str(risk.id))[0] == 0
-    assert team.risk(risk.id).status is RiskStatus.CLOSED
+    assert team.reads.risk(risk.id).status is RiskStatus.CLOSED
 
 
 def test_handoff_round_trip(run: Run, team: Store) -> None:
@@ -112,13 +113,13 @@ def test_handoff_round_trip(run: Run, team: Store) -> None:
     code, out, _ = run(*sh(new_handoff), "--due", "2026-12-01", "--json")
     assert code == 0
     hid = one_json(out)["id"]
-    assert team.handoff(hid).state is HandoffState.SENT
+    assert team.reads.handoff(hid).state is HandoffState.SENT
     code, out, _ = run("handoff", "reject", "ACME-5G", str(hid), "--reason", "no site list")
     assert code == 0 and out.rstrip().endswith(": no site list")
-    assert team.handoff(hid).reason == "no site list"
+    assert team.reads.handoff(hid).reason == "no site list"
     assert run("handoff", "send", "ACME-5G", str(hid))[0] == 0  # sent again
     assert run("handoff", "accept", "ACME-5G", str(hid))[0] == 0
-    assert team.handoff(hid).state is HandoffState.ACCEPTED
+    assert team.reads.handoff(hid).state is HandoffState.ACCEPTED
     code, _, err = run("handoff", "withdraw", "ACME-5G", str(hid))
     assert code == EXIT_REFUSED and "cannot withdraw a handoff that is accepted" in err
 
@@ -128,21 +129,21 @@ def test_handoff_draft_then_send_it_by_id(run: Run, team: Store) -> None:
         *sh("handoff draft ACME-5G --from AR --to SR --title 'Decision criteria' --json")
     )
     hid = one_json(out)["id"]
-    assert code == 0 and team.handoff(hid).state is HandoffState.DRAFTED
+    assert code == 0 and team.reads.handoff(hid).state is HandoffState.DRAFTED
     assert run("handoff", "send", "ACME-5G", str(hid))[0] == 0
-    assert team.handoff(hid).state is HandoffState.SENT
+    assert team.reads.handoff(hid).state is HandoffState.SENT
 
 
 def test_stage_needs_its_gate_then_moves(run: Run, team: Store) -> None:
-    team.move_stage("ACME-5G", Stage.OPPORTUNITY)
+    team.deals.move_stage("ACME-5G", Stage.OPPORTUNITY)
     code, out, err = run("stage", "ACME-5G", "next", "--json")
     assert code == EXIT_REFUSED
     assert "gate ATI (Approve To Initiate) is not approved yet" in err
     assert one_json(out) == {"ok": False, "error": err.strip()[17:], "kind": "refused"}
-    assert team.deal("ACME-5G").stage is Stage.OPPORTUNITY
+    assert team.reads.deal("ACME-5G").stage is Stage.OPPORTUNITY
     code, out, _ = run("gate", "ACME-5G", "ati", "APPROVE", "--note", "board said yes")
     assert code == 0 and out == "approved ATI (Approve To Initiate) for ACME-5G: board said yes\n"
-    [gate] = team.deal_room("ACME-5G").gates
+    [gate] = team.reads.deal_room("ACME-5G").gates
     assert (gate.decision, gate.decided_by, gate.note) == (
         GateDecision.APPROVED,
         "wei",
@@ -150,7 +151,7 @@ def test_stage_needs_its_gate_then_moves(run: Run, team: Store) -> None:
     )
     code, out, _ = run("stage", "ACME-5G", "next", "--json")
     assert code == 0 and one_json(out)["item"]["probability"] == 30
-    assert team.deal("ACME-5G").stage is Stage.PRE_BID
+    assert team.reads.deal("ACME-5G").stage is Stage.PRE_BID
     assert run("stage", "ACME-5G", "bid")[0] == EXIT_REFUSED  # ATB not approved
     code, out, _ = run("stage", "ACME-5G", "prev")
     assert code == 0 and out.startswith("moved back ACME-5G from Pre-bid shaping to Opportunity")
@@ -158,8 +159,8 @@ def test_stage_needs_its_gate_then_moves(run: Run, team: Store) -> None:
 
 @pytest.fixture
 def other_deal_task(team: Store) -> int:
-    team.create_deal("BETA-1", "Other deal", "Beta Corp")
-    return team.add_task("BETA-1", Role.SR, "Not yours").id
+    team.deals.create_deal("BETA-1", "Other deal", "Beta Corp")
+    return team.items.add_task("BETA-1", Role.SR, "Not yours").id
 
 
 NEW_TASK = ["task", "add", "ACME-5G", "--role", "SR", "--title", "x"]
@@ -195,12 +196,12 @@ def test_refusals_are_one_line_change_nothing_and_say_their_kind(
     message: str,
 ) -> None:
     argv = [a.replace("{other}", str(other_deal_task)) for a in argv]
-    before = team.last_event_id()
+    before = team.reads.last_event_id()
     code, out, err = run(*argv, "--json")
     assert code == status
     assert err.startswith("dealroom: error: ") and err.count("\n") == 1 and message in err
     assert one_json(out) == {"ok": False, "error": err[17:].rstrip("\n"), "kind": kind}
-    assert team.last_event_id() == before
+    assert team.reads.last_event_id() == before
 
 
 @pytest.mark.parametrize(
@@ -222,12 +223,12 @@ def test_an_item_changed_meanwhile_is_a_conflict(
     run: Run, team: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Someone edits the task between the command's read and its write: exit 3, no write."""
-    task = team.add_task("ACME-5G", Role.SR, "BoQ v2")
+    task = team.items.add_task("ACME-5G", Role.SR, "BoQ v2")
     real = items.item_on_deal
 
     def read_then_ana_edits(*args: Any) -> tuple[Any, str]:
         found = real(*args)
-        team.update_task(task.id, title="BoQ v3")
+        team.items.update_task(task.id, TaskUpdate(title="BoQ v3"))
         return found
 
     monkeypatch.setattr(items, "item_on_deal", read_then_ana_edits)
@@ -235,7 +236,7 @@ def test_an_item_changed_meanwhile_is_a_conflict(
     assert code == EXIT_CONFLICT
     assert one_json(out)["kind"] == "conflict"
     assert "was changed (title) by ana" in err
-    assert team.task(task.id).status is TaskStatus.TODO
+    assert team.reads.task(task.id).status is TaskStatus.TODO
 
 
 def test_a_write_that_loses_a_race_is_a_conflict(
@@ -245,22 +246,24 @@ def test_a_write_that_loses_a_race_is_a_conflict(
     version guard catches it): exit 3, nothing written."""
     from sqlalchemy import text
 
-    from dealroom.store.base import StoreBase
+    from dealroom.store.tx import Tx
 
-    task = team.add_task("ACME-5G", Role.SR, "BoQ v2")
-    real = StoreBase._check_version
+    task = team.items.add_task("ACME-5G", Role.SR, "BoQ v2")
+    real = Tx.check_version
 
-    def racing(self: StoreBase, s: Any, entity: str, row: Any, *rest: Any) -> None:
-        s.execute(text("UPDATE task SET version = version + 1 WHERE id = :id"), {"id": row.id})
-        real(self, s, entity, row, *rest)
+    def racing(self: Tx, kind: Any, row: Any, expected: int | None) -> None:
+        self.session.execute(
+            text("UPDATE task SET version = version + 1 WHERE id = :id"), {"id": row.id}
+        )
+        real(self, kind, row, expected)
 
-    monkeypatch.setattr(StoreBase, "_check_version", racing)
+    monkeypatch.setattr(Tx, "check_version", racing)
     code, out, err = run("task", "done", "ACME-5G", str(task.id), "--json")
     assert code == EXIT_CONFLICT, err
     assert one_json(out)["kind"] == "conflict"
     assert "at the same moment" in err
     monkeypatch.undo()
-    after = team.task(task.id)
+    after = team.reads.task(task.id)
     assert (after.status, after.version) == (TaskStatus.TODO, task.version)
 
 
@@ -274,7 +277,7 @@ def test_a_database_you_may_not_write_is_exit_4(
     code, out, err = run("task", "add", "ACME-5G", "--role", "SR", "--title", "x", "--json")
     assert code == EXIT_UNAVAILABLE and one_json(out)["kind"] == "unavailable"
     assert "you may not write the database" in err
-    assert team.deal_room("ACME-5G").tasks == []
+    assert team.reads.deal_room("ACME-5G").tasks == []
 
 
 def test_user_text_is_printed_literally_on_one_line(run: Run) -> None:
@@ -321,6 +324,6 @@ def test_write_commands_do_not_load_textual(team: Store, db_url: str) -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    room = team.deal_room("ACME-5G")
+    room = team.reads.deal_room("ACME-5G")
     assert (len(room.tasks), len(room.risks), len(room.handoffs)) == (1, 1, 1)
     assert room.deal.stage is Stage.OPPORTUNITY

@@ -50,8 +50,8 @@ def run_all(pool: ProcessPoolExecutor, fn: Callable[..., dict[str, Any]], *args:
 @pytest.fixture
 def deal_store(sqlite_url: str) -> Iterator[Store]:
     store = open_store(sqlite_url, actor="ana")
-    store.add_person("ana", "Ana Lima")
-    store.create_deal("ACME-5G", "5G core refresh", "ACME Telecom", amount=START_AMOUNT)
+    store.people.add_person("ana", "Ana Lima")
+    store.deals.create_deal("ACME-5G", "5G core refresh", "ACME Telecom", amount=START_AMOUNT)
     try:
         yield store
     finally:
@@ -73,15 +73,15 @@ def _no_errors(results: list[dict[str, Any]]) -> list[str]:
 def test_read_modify_write_through_the_api_loses_nothing(
     pool: ProcessPoolExecutor, sqlite_url: str, deal_store: Store
 ) -> None:
-    before = deal_store.deal("ACME-5G")
+    before = deal_store.reads.deal("ACME-5G")
     results = run_all(pool, _workers.update_amount_with_version, *[(sqlite_url, "ACME-5G", M)] * N)
     assert _no_errors(results) == []  # no "database is locked", nothing but conflicts
     assert [r["done"] for r in results] == [M] * N
 
-    after = deal_store.deal("ACME-5G")
+    after = deal_store.reads.deal("ACME-5G")
     assert after.amount == before.amount + N * M
     assert after.version == before.version + N * M
-    updates = [e for e in deal_store.events(code="ACME-5G") if e.action == "update"]
+    updates = [e for e in deal_store.reads.events(code="ACME-5G") if e.action == "update"]
     assert len(updates) == N * M
     assert [e.entity_version for e in updates] == list(range(before.version + 1, after.version + 1))
     assert [e.changes["amount"] for e in updates] == [
@@ -93,13 +93,13 @@ def test_read_modify_write_through_the_api_loses_nothing(
 def test_one_write_transaction_serialises_read_modify_write(
     pool: ProcessPoolExecutor, sqlite_url: str, deal_store: Store
 ) -> None:
-    before = deal_store.deal("ACME-5G")
+    before = deal_store.reads.deal("ACME-5G")
     results = run_all(
         pool, _workers.increment_in_write_transaction, *[(sqlite_url, before.id, M)] * N
     )
     assert _no_errors(results) == []
     assert sum(r["done"] for r in results) == N * M
-    after = deal_store.deal("ACME-5G")
+    after = deal_store.reads.deal("ACME-5G")
     assert after.amount == before.amount + N * M
     assert after.version == before.version + N * M  # version_id_col counted every write
 
@@ -110,7 +110,7 @@ def test_control_plain_sqlite3_deferred_transactions_race(
     """Why the above matters: without BEGIN IMMEDIATE the same loop loses updates (or,
     had the read been inside the transaction, fails with "database is locked")."""
     path = str(sqlite_path(sqlite_url))
-    deal_id = deal_store.deal("ACME-5G").id
+    deal_id = deal_store.reads.deal("ACME-5G").id
     results = run_all(pool, _workers.increment_with_plain_sqlite3, *[(path, deal_id, M)] * N)
     committed = sum(r["done"] for r in results)
     errors = _no_errors(results)
@@ -127,11 +127,13 @@ def test_concurrent_inserts_are_all_kept(
     ids = [i for r in results for i in r["ids"]]
     assert len(ids) == len(set(ids)) == N * M
 
-    room = deal_store.deal_room("ACME-5G")
+    room = deal_store.reads.deal_room("ACME-5G")
     assert sorted(t.id for t in room.tasks) == sorted(ids)
     assert {t.title for t in room.tasks} == {f"task {w}-{i}" for w in range(N) for i in range(M)}
     creates = [
-        e for e in deal_store.events(code="ACME-5G") if e.entity == "task" and e.action == "create"
+        e
+        for e in deal_store.reads.events(code="ACME-5G")
+        if e.entity == "task" and e.action == "create"
     ]
     assert len(creates) == N * M
     assert sorted(e.entity_id for e in creates) == sorted(ids)

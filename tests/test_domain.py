@@ -487,7 +487,7 @@ def _loads_in_fresh_python(code: str) -> subprocess.CompletedProcess[str]:
 
 def test_domain_and_store_do_not_load_textual() -> None:
     done = _loads_in_fresh_python(
-        "import dealroom.domain, dealroom.store.commands, sys; "
+        "import dealroom.domain, dealroom.store.store, sys; "
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')); "
         "assert 'sqlalchemy' in sys.modules, 'the store should have loaded'; "
         "assert not bad, bad"

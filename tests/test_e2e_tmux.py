@@ -66,9 +66,9 @@ class Terminal:
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "team.db"
     with open_store(str(path), actor="ana") as st:
-        st.add_person("ana", "Ana Lima")
-        st.add_person("wei", "Wei Zhang")
-        st.create_deal(
+        st.people.add_person("ana", "Ana Lima")
+        st.people.add_person("wei", "Wei Zhang")
+        st.deals.create_deal(
             "ACME-5G",
             "5G core refresh",
             "ACME Telecom",
@@ -107,7 +107,7 @@ def test_the_real_app_in_tmux(terminal: tuple[Terminal, Path], db: Path) -> None
     term.keys("Agree the PoC scope", "Tab", "Tab", "+2d", "C-s")
     term.wait_for("Task added", "Tasks (1 open)", "Agree the PoC scope")
     with open_store(str(db), actor="ana") as st:
-        (task,) = st.deal_room("ACME-5G").tasks
+        (task,) = st.reads.deal_room("ACME-5G").tasks
         assert (task.title, task.due) == ("Agree the PoC scope", st.today() + timedelta(days=2))
 
     script = subprocess.run(
@@ -135,7 +135,7 @@ def test_editing_keys_typed_ahead_apply_in_order(terminal: tuple[Terminal, Path]
     """`end`, text, `backspace`, `home` and more text in one burst edit the title where
     the keys say, not over the text selected on focus."""
     with open_store(str(db), actor="ana") as st:
-        st.add_task("ACME-5G", Role.AR, "Map the decision chain", owner="ana")
+        st.items.add_task("ACME-5G", Role.AR, "Map the decision chain", owner="ana")
     term, _ = terminal
     term.wait_for("ACME-5G")
     term.keys("Enter")
@@ -145,7 +145,7 @@ def test_editing_keys_typed_ahead_apply_in_order(terminal: tuple[Terminal, Path]
     term.keys("End", " nowX", "BSpace", "Home", "Now: ", "C-s")
     term.wait_for("Saved", "Now: Map the decision chain now")  # the toast: the form is closed
     with open_store(str(db), actor="ana") as st:
-        (task,) = st.deal_room("ACME-5G").tasks
+        (task,) = st.reads.deal_room("ACME-5G").tasks
         assert task.title == "Now: Map the decision chain now"
 
 

@@ -18,6 +18,7 @@ from dealroom.domain.competitors import Competitor
 from dealroom.domain.powermap import Contact, DecisionRole
 from dealroom.export.markdown import md
 from dealroom.store import open_store
+from dealroom.store.inputs import ContactUpdate
 
 TODAY = date(2026, 11, 23)
 GOLDEN = Path(__file__).parent / "golden"
@@ -56,10 +57,10 @@ def fixed_data(url: str) -> None:
     """Two deals with items in every role, a gate history and a week of changes."""
     clock = Clock()
     with open_store(url, actor="ana", now=clock, today=TODAY - timedelta(days=7)) as st:
-        st.add_person("ana", "Ana Lima")
-        st.add_person("wei", "Wei Zhang 张伟")
-        st.add_person("li", "李娜")
-        st.create_deal(
+        st.people.add_person("ana", "Ana Lima")
+        st.people.add_person("wei", "Wei Zhang 张伟")
+        st.people.add_person("li", "李娜")
+        st.deals.create_deal(
             "ACME-5G",
             "5G core refresh",
             "ACME Telecom",
@@ -68,7 +69,7 @@ def fixed_data(url: str) -> None:
             stage=Stage.OPPORTUNITY,
             leads={Role.AR: "ana", Role.SR: "wei", Role.FR: "li"},
         )
-        st.create_deal(
+        st.deals.create_deal(
             "NORD-DC",
             "Data centre",
             "Nordlicht",
@@ -76,11 +77,11 @@ def fixed_data(url: str) -> None:
             currency="EUR",
             leads={Role.AR: "wei"},
         )
-        st.add_task(
+        st.items.add_task(
             "ACME-5G", Role.AR, "Map the decision chain", owner="ana", due=date(2026, 11, 20)
         )
-        st.add_task("ACME-5G", Role.SR, "Prepare BoQ v2", owner="wei", due=date(2026, 11, 30))
-        st.add_risk(
+        st.items.add_task("ACME-5G", Role.SR, "Prepare BoQ v2", owner="wei", due=date(2026, 11, 30))
+        st.items.add_risk(
             "ACME-5G",
             Role.FR,
             "Customs delay on optics",
@@ -89,29 +90,31 @@ def fixed_data(url: str) -> None:
             mitigation="Pre-stage in the warehouse",
             owner="li",
         )
-        st.add_handoff("ACME-5G", Role.SR, Role.FR, "BoQ v2 and delivery assumptions")
+        st.items.add_handoff("ACME-5G", Role.SR, Role.FR, "BoQ v2 and delivery assumptions")
     with open_store(url, actor="wei", now=clock, today=TODAY) as st:
-        st.record_gate("ACME-5G", Gate.ATI, GateDecision.APPROVED, "Clear budget")
-        st.move_stage("ACME-5G", "next")
-        done = st.add_task("ACME-5G", Role.AR, "Confirm budget", owner="ana", due=TODAY)
-        st.set_task_status(done.id, "done")  # type: ignore[arg-type]
-        cto = st.add_contact(
+        st.deals.record_gate("ACME-5G", Gate.ATI, GateDecision.APPROVED, "Clear budget")
+        st.deals.move_stage("ACME-5G", "next")
+        done = st.items.add_task("ACME-5G", Role.AR, "Confirm budget", owner="ana", due=TODAY)
+        st.items.set_task_status(done.id, "done")  # type: ignore[arg-type]
+        cto = st.powermap.add_contact(
             "ACME-5G",
             Contact("Wang Li", "CTO", DecisionRole.DECISION_MAKER, 5, key_decider=True,
                     support=1, owner="ana", last_contact=date(2026, 11, 18)),
         )  # fmt: skip
-        st.update_contact(cto.id, support=-1)
-        st.add_contact("ACME-5G", Contact("Zhou Min", "IT manager", DecisionRole.COACH, 2))
-        st.add_competitor(
+        st.powermap.update_contact(cto.id, ContactUpdate(support=-1))
+        st.powermap.add_contact("ACME-5G", Contact("Zhou Min", "IT manager", DecisionRole.COACH, 2))
+        st.powermap.add_competitor(
             "ACME-5G",
             Competitor("Rival Co", "Incumbent since 2019", "Price", "No local team", "",
                        "Delivery in six weeks"),
         )  # fmt: skip
-        st.score_factor("ACME-5G", "solution_fit", 2, note="Meets every must-have")
-        st.score_factor("ACME-5G", "finances", -1)
-        pre = st.checklist_template()[Stage.PRE_BID]
-        st.answer_checklist("ACME-5G", Stage.PRE_BID, pre[0].key, Answer.YES, note="Two held")
-        st.answer_checklist("ACME-5G", Stage.PRE_BID, pre[1].key, Answer.PARTLY)
+        st.methods.score_factor("ACME-5G", "solution_fit", 2, note="Meets every must-have")
+        st.methods.score_factor("ACME-5G", "finances", -1)
+        pre = st.methods.checklist_template()[Stage.PRE_BID]
+        st.checklists.answer_checklist(
+            "ACME-5G", Stage.PRE_BID, pre[0].key, Answer.YES, note="Two held"
+        )
+        st.checklists.answer_checklist("ACME-5G", Stage.PRE_BID, pre[1].key, Answer.PARTLY)
 
 
 @pytest.fixture
@@ -248,22 +251,22 @@ def hostile_deal(url: str, texts: list[str]) -> None:
     from dealroom.domain.powermap import Contact, DecisionRole
 
     with open_store(url, actor="ana", today=TODAY) as st:
-        st.add_person("ana", texts[0])
-        st.create_deal("H-1", texts[0], f"ACME {texts[4]}", leads={Role.AR: "ana"})
+        st.people.add_person("ana", texts[0])
+        st.deals.create_deal("H-1", texts[0], f"ACME {texts[4]}", leads={Role.AR: "ana"})
         for i, title in enumerate(texts):
-            st.add_task("H-1", Role.AR, title, owner="ana")
-            st.add_risk("H-1", Role.SR, title, mitigation=title)
-            st.add_handoff("H-1", Role.AR, Role.FR, title if i % 2 else f"{title} #{i}")
-            st.add_contact(
+            st.items.add_task("H-1", Role.AR, title, owner="ana")
+            st.items.add_risk("H-1", Role.SR, title, mitigation=title)
+            st.items.add_handoff("H-1", Role.AR, Role.FR, title if i % 2 else f"{title} #{i}")
+            st.powermap.add_contact(
                 "H-1",
                 Contact(f"{title} {i}", title[:100], DecisionRole.COACH, key_decider=True,
                         owner="ana", leaning_to=title[:100]),
             )  # fmt: skip
-            st.add_competitor("H-1", Competitor(f"{title} {i}", *([title] * 5)))
-        items = st.checklist_template()[Stage.LEAD]
+            st.powermap.add_competitor("H-1", Competitor(f"{title} {i}", *([title] * 5)))
+        items = st.methods.checklist_template()[Stage.LEAD]
         for item, title in zip(items, texts, strict=False):
-            st.answer_checklist("H-1", Stage.LEAD, item.key, Answer.PARTLY, note=title)
-        st.score_factor("H-1", "project", 1, note=texts[10])
+            st.checklists.answer_checklist("H-1", Stage.LEAD, item.key, Answer.PARTLY, note=title)
+        st.methods.score_factor("H-1", "project", 1, note=texts[10])
 
 
 def structure(text: str) -> list[str]:

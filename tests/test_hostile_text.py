@@ -93,12 +93,12 @@ def shown(text: str, limit: int = 20) -> str:
 def seed_hostile(path: Path) -> str:
     url = f"sqlite:///{path}"
     with open_store(url, actor=ACTOR, now=fixed_now, today=TODAY) as st:
-        st.add_person(ACTOR, "Ana Lima")
+        st.people.add_person(ACTOR, "Ana Lima")
         for kind, text in HOSTILE.items():
             person = f"p-{kind.lower()}"
-            st.add_person(person, text[:NAME_MAX])
+            st.people.add_person(person, text[:NAME_MAX])
             code = f"HOST-{kind}"
-            st.create_deal(
+            st.deals.create_deal(
                 code,
                 text,
                 text[:NAME_MAX],
@@ -107,19 +107,27 @@ def seed_hostile(path: Path) -> str:
                 leads={Role.AR: person, Role.SR: ACTOR, Role.FR: person},
             )
             overdue, soon = TODAY - timedelta(days=2), TODAY + timedelta(days=1)
-            st.add_task(code, Role.AR, text, owner=person, due=overdue, note=text)
-            st.add_task(code, Role.SR, text, owner=ACTOR, due=soon, note=text)
-            st.add_task(code, Role.FR, text, owner=person, status=TaskStatus.BLOCKED, note=text)
-            st.add_risk(code, Role.AR, text, likelihood=4, impact=4, mitigation=text, owner=person)
-            st.add_risk(code, Role.SR, text, likelihood=2, impact=3, mitigation=text, owner=ACTOR)
-            st.add_handoff(code, Role.AR, Role.SR, text, note=text)  # sent: waits on ana (SR)
-            rejected = st.add_handoff(code, Role.SR, Role.FR, text, note=text)
-            st.reject_handoff(rejected.id, text)
-            st.add_handoff(code, Role.FR, Role.AR, text, note=text, send=False)
-            st.record_gate(code, Gate.ATI, GateDecision.APPROVED, text)
+            st.items.add_task(code, Role.AR, text, owner=person, due=overdue, note=text)
+            st.items.add_task(code, Role.SR, text, owner=ACTOR, due=soon, note=text)
+            st.items.add_task(
+                code, Role.FR, text, owner=person, status=TaskStatus.BLOCKED, note=text
+            )
+            st.items.add_risk(
+                code, Role.AR, text, likelihood=4, impact=4, mitigation=text, owner=person
+            )
+            st.items.add_risk(
+                code, Role.SR, text, likelihood=2, impact=3, mitigation=text, owner=ACTOR
+            )
+            st.items.add_handoff(code, Role.AR, Role.SR, text, note=text)  # sent: waits on ana (SR)
+            rejected = st.items.add_handoff(code, Role.SR, Role.FR, text, note=text)
+            st.items.reject_handoff(rejected.id, text)
+            st.items.add_handoff(code, Role.FR, Role.AR, text, note=text, send=False)
+            st.deals.record_gate(code, Gate.ATI, GateDecision.APPROVED, text)
             lost = f"LOST-{kind}"
-            st.create_deal(lost, text, text[:NAME_MAX], amount=50_000, leads={Role.AR: person})
-            st.set_status(lost, DealStatus.LOST, text)
+            st.deals.create_deal(
+                lost, text, text[:NAME_MAX], amount=50_000, leads={Role.AR: person}
+            )
+            st.deals.set_status(lost, DealStatus.LOST, text)
     return url
 
 
@@ -138,14 +146,14 @@ def _no_user_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def test_the_data_is_hostile(hostile_db: str) -> None:
     with open_store(hostile_db, actor=ACTOR, now=fixed_now, today=TODAY) as st:
         for kind, text in HOSTILE.items():
-            room = st.deal_room(f"HOST-{kind}")
+            room = st.reads.deal_room(f"HOST-{kind}")
             assert room.deal.name == text and room.deal.account == text[:NAME_MAX]
             assert {t.title for t in room.tasks} == {t.note for t in room.tasks} == {text}
             assert {r.title for r in room.risks} == {r.mitigation for r in room.risks} == {text}
             assert {h.title for h in room.handoffs} == {h.note for h in room.handoffs} == {text}
             assert {h.reason for h in room.handoffs} == {"", text}
             assert room.leads[Role.AR].name == text[:NAME_MAX]
-            assert st.deal(f"LOST-{kind}").status_reason == text
+            assert st.reads.deal(f"LOST-{kind}").status_reason == text
 
 
 # --- reading the screen -----------------------------------------------------------------

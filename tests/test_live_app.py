@@ -20,6 +20,7 @@ from dealroom.screens.deal_room import DealRoomScreen
 from dealroom.screens.form import FormScreen
 from dealroom.screens.pipeline import PipelineScreen
 from dealroom.store import open_store
+from dealroom.store.inputs import DealUpdate, TaskUpdate
 from dealroom.widgets.vlist import VirtualList
 
 TODAY = date(2026, 11, 23)
@@ -38,8 +39,8 @@ def db(db_url: str) -> str:
     url = db_url
     with open_store(url, actor="ana", today=TODAY) as st:
         for handle, name in (("ana", "Ana Lima"), ("wei", "Wei Zhang"), ("li", "李娜")):
-            st.add_person(handle, name)
-        st.create_deal(
+            st.people.add_person(handle, name)
+        st.deals.create_deal(
             "ACME-5G",
             "5G core refresh",
             "ACME Telecom",
@@ -47,9 +48,9 @@ def db(db_url: str) -> str:
             stage=Stage.OPPORTUNITY,
             leads={Role.AR: "ana", Role.SR: "wei", Role.FR: "li"},
         )
-        st.create_deal("NORD-DC", "Data centre", "Nordlicht", leads={Role.AR: "wei"})
+        st.deals.create_deal("NORD-DC", "Data centre", "Nordlicht", leads={Role.AR: "wei"})
         for title in ("Map the decision chain", "Budget owner", "Thank-you note"):
-            st.add_task("ACME-5G", Role.AR, title, owner="ana")
+            st.items.add_task("ACME-5G", Role.AR, title, owner="ana")
     return url
 
 
@@ -120,8 +121,8 @@ async def test_the_pipeline_follows_a_script_and_a_handoff_to_me_says_so(db: str
         await pa.press("down")
         assert deals.current is not None and deals.current.deal.code == "NORD-DC"
         with open_store(db, actor="wei", today=TODAY) as script:
-            script.add_handoff("ACME-5G", Role.SR, Role.AR, "Solution and BoQ")
-            script.update_deal("NORD-DC", amount=450_000)
+            script.items.add_handoff("ACME-5G", Role.SR, Role.AR, "Solution and BoQ")
+            script.deals.update_deal("NORD-DC", DealUpdate(amount=450_000))
         await until(pa, lambda: {"ACME-5G", "NORD-DC"} <= deals.flashed)
         assert any(r.deal.amount == 450_000 for r in pipeline.rows)
         assert deals.current is not None and deals.current.deal.code == "NORD-DC"
@@ -142,7 +143,7 @@ async def test_a_form_being_typed_is_left_alone_by_a_refresh(db: str) -> None:
         assert isinstance(form, FormScreen)
         await pa.press(*"Half-typed")
         with open_store(db, actor="wei", today=TODAY) as script:
-            script.add_task("ACME-5G", Role.AR, "From a script")
+            script.items.add_task("ACME-5G", Role.AR, "From a script")
         room = ana.screen_stack[-2]
         assert isinstance(room, DealRoomScreen)
         ar = room.query_one("#pane-ar").query_one(VirtualList)
@@ -166,7 +167,9 @@ async def edit_conflict(db: str, choice: str) -> tuple[DealroomApp, str]:
         assert isinstance(form, FormScreen)
         form.query_one("#f-title", Input).value = "Map the decision chain, with the CIO"
         with open_store(db, actor="wei", today=TODAY) as other:
-            other.update_task(1, title="Decision chain (Wei's version)", note="from the meeting")
+            other.items.update_task(
+                1, TaskUpdate(title="Decision chain (Wei's version)", note="from the meeting")
+            )
         await pa.press("ctrl+s")
         await ready(ana, pa)
         dialog = ana.screen
@@ -190,7 +193,7 @@ async def edit_conflict(db: str, choice: str) -> tuple[DealroomApp, str]:
             await ready(ana, pa)
         assert not isinstance(ana.screen, (FormScreen, ConflictScreen))
     with open_store(db, actor="ana", today=TODAY) as st:
-        return ana, st.task(1).title
+        return ana, st.reads.task(1).title
 
 
 async def test_a_conflicting_save_keeps_theirs_on_request(db: str) -> None:
@@ -217,7 +220,7 @@ async def test_an_item_deleted_meanwhile_offers_no_overwrite(db: str) -> None:
         await pa.press("enter")
         await pa.pause()
         with open_store(db, actor="wei", today=TODAY) as other:
-            other.delete_task(1)
+            other.items.delete_task(1)
         await pa.press("ctrl+s")
         await ready(ana, pa)
         dialog = ana.screen

@@ -36,29 +36,29 @@ def seen(watcher: Watcher, within: float = 2.0) -> bool:
 
 
 def test_the_watcher_sees_a_commit_by_another_connection(team: Store, other: Store) -> None:
-    watcher = team.watcher()
+    watcher = team.reads.watcher()
     try:
         assert not watcher.changed()
-        other.add_task("ACME-5G", Role.SR, "BoQ v2")
+        other.items.add_task("ACME-5G", Role.SR, "BoQ v2")
         assert seen(watcher)
         time.sleep(0.2)
         assert not watcher.changed()  # told once
-        team.deal_room("ACME-5G")  # reads are not changes
+        team.reads.deal_room("ACME-5G")  # reads are not changes
         assert not watcher.changed()
-        other.add_risk("ACME-5G", Role.SR, "Spec leans to the rival", likelihood=3, impact=3)
-        other.add_task("ACME-5G", Role.SR, "Price it")
+        other.items.add_risk("ACME-5G", Role.SR, "Spec leans to the rival", likelihood=3, impact=3)
+        other.items.add_task("ACME-5G", Role.SR, "Price it")
         assert seen(watcher)
     finally:
         watcher.close()
 
 
 def test_the_feed_names_who_did_what_in_which_role(team: Store, other: Store) -> None:
-    start = team.last_event_id()
-    task = other.add_task("ACME-5G", Role.SR, "BoQ v2")
-    other.add_handoff("ACME-5G", Role.SR, Role.AR, "Customer needs, answered")
-    other.add_handoff("ACME-5G", Role.SR, Role.FR, "BoQ for delivery")
-    team.add_task("ACME-5G", Role.AR, "My own")
-    feed = team.feed(start)
+    start = team.reads.last_event_id()
+    task = other.items.add_task("ACME-5G", Role.SR, "BoQ v2")
+    other.items.add_handoff("ACME-5G", Role.SR, Role.AR, "Customer needs, answered")
+    other.items.add_handoff("ACME-5G", Role.SR, Role.FR, "BoQ for delivery")
+    team.items.add_task("ACME-5G", Role.AR, "My own")
+    feed = team.reads.feed(start)
     assert [f.event.summary for f in feed] == [
         "added SR task 'BoQ v2'",
         "sent handoff 'Customer needs, answered' SR → AR",
@@ -69,23 +69,23 @@ def test_the_feed_names_who_did_what_in_which_role(team: Store, other: Store) ->
     # Ana is the AR: the handoff to AR is hers, the one to FR is not, her own is no news
     assert [f.handoff_for_me for f in feed] == [None, Role.AR, None, None]
     assert feed[3].by == "Ana Lima (AR)"
-    assert team.feed(feed[-1].event.id) == []
-    assert [f.event.id for f in team.feed(start, limit=2)] == [e.event.id for e in feed[:2]]
+    assert team.reads.feed(feed[-1].event.id) == []
+    assert [f.event.id for f in team.reads.feed(start, limit=2)] == [e.event.id for e in feed[:2]]
 
 
 def test_someone_on_no_role_is_named_alone(team: Store, db_url: str, clock: Clock) -> None:
-    team.add_person("kim", "Kim Park")
+    team.people.add_person("kim", "Kim Park")
     kim = open_store(db_url, actor="kim", now=clock, today=TODAY)
     try:
-        start = team.last_event_id()
-        kim.add_task("ACME-5G", Role.FR, "Check the customs plan")
-        team.record_gate("ACME-5G", Gate.ATI, GateDecision.APPROVED)
-        kim_item, gate = team.feed(start)
+        start = team.reads.last_event_id()
+        kim.items.add_task("ACME-5G", Role.FR, "Check the customs plan")
+        team.deals.record_gate("ACME-5G", Gate.ATI, GateDecision.APPROVED)
+        kim_item, gate = team.reads.feed(start)
         assert kim_item.by == "Kim Park" and kim_item.actor_roles == ()
         assert gate.by == "Ana Lima (AR)"
         boss = open_store(db_url, actor="boss", now=clock, today=TODAY)
-        boss.add_task("ACME-5G", Role.FR, "Customs plan signed off")
+        boss.items.add_task("ACME-5G", Role.FR, "Customs plan signed off")
         boss.close()
-        assert team.feed(gate.event.id)[0].by == "Sam Sponsor (sponsor)"
+        assert team.reads.feed(gate.event.id)[0].by == "Sam Sponsor (sponsor)"
     finally:
         kim.close()

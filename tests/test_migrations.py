@@ -35,6 +35,7 @@ from dealroom.domain import (
 from dealroom.store import engine as eng
 from dealroom.store import open_store
 from dealroom.store.errors import SchemaError
+from dealroom.store.inputs import TaskUpdate
 from dealroom.store.tables import metadata
 
 ALL_TABLES = {
@@ -223,17 +224,17 @@ def test_0001_data_is_kept_and_backfilled_by_the_upgrade(db_url: str, engine: En
         assert "status_changed_at" in _columns(engine, "task")
         assert "escalated_at" in _columns(engine, "risk")
 
-        assert [(p.handle, p.name, p.email, p.version) for p in store.people()] == [
+        assert [(p.handle, p.name, p.email, p.version) for p in store.reads.people()] == [
             ("ana", "Ana Lima", "ana@x.test", 1),
             ("wei", "Wei Zhang", "", 3),
             ("li", "李娜", "li@x.test", 1),
         ]
-        assert [(a.name, a.tier, a.version) for a in store.accounts()] == [
+        assert [(a.name, a.tier, a.version) for a in store.reads.accounts()] == [
             ("ACME Telecom", Tier.S, 2),
             ("Globex", Tier.B, 1),
         ]
 
-        room = store.deal_room("acme-5g")
+        room = store.reads.deal_room("acme-5g")
         d = room.deal
         assert (d.id, d.code, d.name, d.account, d.tier) == (
             ids["deal"], "ACME-5G", "5G core refresh", "ACME Telecom", Tier.S,
@@ -307,7 +308,7 @@ def test_0001_data_is_kept_and_backfilled_by_the_upgrade(db_url: str, engine: En
             ids["handoff_accepted"], HandoffState.ACCEPTED, "clear", _at(6, 16),
         )  # fmt: skip
 
-        rows = {r.deal.code: r for r in store.pipeline(include_closed=True, today=TODAY)}
+        rows = {r.deal.code: r for r in store.reads.pipeline(include_closed=True, today=TODAY)}
         assert set(rows) == {"ACME-5G", "GLOBEX-DC"}
         acme = rows["ACME-5G"]
         assert acme.leads == {Role.AR: "Ana Lima", Role.SR: "Wei Zhang", Role.FR: "李娜"}
@@ -321,9 +322,9 @@ def test_0001_data_is_kept_and_backfilled_by_the_upgrade(db_url: str, engine: En
             Stage.PRE_BID, DealStatus.LOST, "price", 40,
         )  # fmt: skip
         assert rows["GLOBEX-DC"].pending_gate is None  # closed deals wait for no gate
-        assert [r.deal.code for r in store.pipeline(today=TODAY)] == ["ACME-5G"]
+        assert [r.deal.code for r in store.reads.pipeline(today=TODAY)] == ["ACME-5G"]
 
-        events = store.events()
+        events = store.reads.events()
         assert [
             (e.at, e.actor, e.deal_code, e.entity, e.entity_id, e.entity_version, e.action)
             for e in events
@@ -334,15 +335,15 @@ def test_0001_data_is_kept_and_backfilled_by_the_upgrade(db_url: str, engine: En
         ]
         assert events[1].changes == {"amount": [None, 1_200_000], "stage": [None, "lead"]}
         assert events[2].summary == "marked task 'Site survey' blocked"
-        assert [e.entity for e in store.events(code="ACME-5G")] == ["deal", "task"]
+        assert [e.entity for e in store.reads.events(code="ACME-5G")] == ["deal", "task"]
 
         # the upgraded database takes writes: ids, versions and the new column all work
-        task = store.add_task("ACME-5G", Role.AR, "Call the CFO")
+        task = store.items.add_task("ACME-5G", Role.AR, "Call the CFO")
         assert task.id not in (ids["task_blocked"], ids["task_done"])
-        changed = store.set_task_status(ids["task_blocked"], TaskStatus.DOING, version=3)
+        changed = store.items.set_task_status(ids["task_blocked"], TaskStatus.DOING, version=3)
         assert changed.version == 4
         assert changed.status_changed_at == changed.updated_at > _at(18, 14, 5)
-        assert store.events()[-1].action == "status"
+        assert store.reads.events()[-1].action == "status"
     finally:
         store.close()
 
@@ -433,10 +434,10 @@ def test_old_schema_without_auto_upgrade_names_dealroom_upgrade(
 def test_downgrade_to_0001_and_upgrade_again(db_url: str, engine: Engine, clock: Any) -> None:
     store = open_store(db_url, actor="ana", now=clock, today=TODAY)
     try:
-        store.add_person("li", "李娜")
-        store.create_deal("ACME-5G", "5G core refresh", "ACME Telecom", amount=10)
-        task = store.add_task("ACME-5G", Role.FR, "Site survey", owner="li")
-        risk = store.add_risk("ACME-5G", Role.AR, "Budget freeze", escalated=True)
+        store.people.add_person("li", "李娜")
+        store.deals.create_deal("ACME-5G", "5G core refresh", "ACME Telecom", amount=10)
+        task = store.items.add_task("ACME-5G", Role.FR, "Site survey", owner="li")
+        risk = store.items.add_risk("ACME-5G", Role.AR, "Budget freeze", escalated=True)
     finally:
         store.close()
 
@@ -451,17 +452,17 @@ def test_downgrade_to_0001_and_upgrade_again(db_url: str, engine: Engine, clock:
     store = open_store(db_url, actor="ana", now=clock, today=TODAY)
     try:
         assert eng.current_revision(engine) == eng.HEAD_REVISION
-        again = store.task(task.id)
+        again = store.reads.task(task.id)
         assert (again.title, again.owner, again.version) == ("Site survey", "li", task.version)
         assert again.status_changed_at == again.updated_at == task.updated_at
-        r = store.risk(risk.id)
+        r = store.reads.risk(risk.id)
         assert r.escalated and r.escalated_at == r.updated_at == risk.escalated_at
-        assert [e.summary.endswith(".") for e in store.events()] == [True] * 5
+        assert [e.summary.endswith(".") for e in store.reads.events()] == [True] * 5
         with pytest.raises(sa.exc.DBAPIError, match="append-only"):
             with engine.begin() as conn:
                 conn.execute(sa.text("DELETE FROM event"))
-        store.update_task(task.id, version=task.version, status=TaskStatus.DONE)
-        assert store.task(task.id).status_changed_at == clock.value
+        store.items.update_task(task.id, TaskUpdate(status=TaskStatus.DONE), version=task.version)
+        assert store.reads.task(task.id).status_changed_at == clock.value
     finally:
         store.close()
 
@@ -485,17 +486,17 @@ def test_0004_database_gains_the_methods_with_the_default_checklists(
             "checklist_item", "checklist_answer", "contact", "competitor",
             "assessment_score", "deal_review",
         }  # fmt: skip
-        template = store.checklist_template()
+        template = store.methods.checklist_template()
         assert {s: [i.key for i in items] for s, items in template.items()} == {
             s: [i.key for i in DEFAULT_CHECKLISTS.get(s, ())] for s in Stage
         }
-        room = store.deal_room("acme-5g")
+        room = store.reads.deal_room("acme-5g")
         assert room.deal.id == ids["deal"] and room.marks == "????"
         assert room.completion[Stage.LEAD].answered == 0
         item = template[Stage.LEAD][0]
-        store.answer_checklist("ACME-5G", Stage.LEAD, item.key, Answer.YES)
-        store.add_contact("ACME-5G", Contact("Wang Li", "CTO"))
-        m = store.deal_methods("ACME-5G")
+        store.checklists.answer_checklist("ACME-5G", Stage.LEAD, item.key, Answer.YES)
+        store.powermap.add_contact("ACME-5G", Contact("Wang Li", "CTO"))
+        m = store.methods.deal_methods("ACME-5G")
         assert m.completion(Stage.LEAD).yes == 1 and [c.name for c in m.contacts] == ["Wang Li"]
 
     _downgrade(engine, "0004")

@@ -77,7 +77,7 @@ def test_sqlite_gives_the_wal_files_the_database_files_mode_whatever_the_umask(
     old = os.umask(0o077)
     try:
         with open_store(str(db), actor="ana") as store:
-            store.add_person("ana", "Ana Lima")  # a write, with the connection kept open
+            store.people.add_person("ana", "Ana Lima")  # a write, with the connection kept open
             for side in (Path(f"{db}-wal"), Path(f"{db}-shm")):
                 assert (mode(side), side.stat().st_gid) == (0o660, os.getgid()), side
     finally:
@@ -91,13 +91,13 @@ def test_init_again_keeps_the_data_and_shares_an_older_database(
     folder.mkdir(mode=0o755)
     db = folder / "dealroom.db"
     with open_store(str(db), actor="ana") as store:
-        store.create_deal("ACME-5G", "5G core refresh", "ACME Telecom")
+        store.deals.create_deal("ACME-5G", "5G core refresh", "ACME Telecom")
     db.chmod(0o644)  # as made before the team shared it
     for _ in range(2):
         assert run(capsys, "init", "--shared", str(folder), "--group", my_group())[0] == 0
         assert (mode(folder), mode(db)) == (0o2770, 0o660)
     with open_store(str(db), actor="ana") as store:
-        assert [c for c, _ in store.deal_codes()] == ["ACME-5G"]
+        assert [c for c, _ in store.reads.deal_codes()] == ["ACME-5G"]
 
 
 def test_an_unknown_group_is_refused_before_anything_is_made(
@@ -313,7 +313,7 @@ def _add_task(members: Members, user: str, db: Path, title: str) -> tuple[int, s
 
 def _task_titles(db: Path) -> list[str]:
     with open_store(str(db), actor="root") as store:
-        return [t.title for t in store.deal_room("T-1").tasks if t.role.value == "SR"]
+        return [t.title for t in store.reads.deal_room("T-1").tasks if t.role.value == "SR"]
 
 
 def test_members_write_one_after_another(members: Members, shared_db: Path) -> None:
@@ -328,7 +328,7 @@ def test_members_write_one_after_another(members: Members, shared_db: Path) -> N
             written.append(title)
     assert sorted(_task_titles(shared_db)) == sorted(written)
     with open_store(str(shared_db), actor="root") as store:
-        actors = [e.actor for e in store.events(code="T-1") if e.entity == "task"]
+        actors = [e.actor for e in store.reads.events(code="T-1") if e.entity == "task"]
     assert actors[-4:] == [*members.users, *members.users]
 
 

@@ -104,7 +104,7 @@ def test_snapshot_data_is_fixed(demo_db: str) -> None:
     from dealroom.store import open_store
 
     with open_store(demo_db, actor="ana", now=fixed_now, today=TODAY) as store:
-        room = store.deal_room(ROOM)
+        room = store.reads.deal_room(ROOM)
         assert room.deal.status.value == "open"
         for role in TRIANGLE:  # the deal room snapshots show items in every pane
             assert room.tasks_for(role) and room.risks_for(role) and room.handoffs_for(role)

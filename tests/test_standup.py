@@ -13,19 +13,20 @@ from dealroom.cli import main
 from dealroom.domain import Gate, GateDecision, Role, TaskStatus
 from dealroom.export.digest import deal_digest_markdown, digest, minutes_markdown, walk
 from dealroom.store import Store, open_store
+from dealroom.store.inputs import ContactUpdate
 
 
 def test_standup_record_with_notes_and_actions(team: Store, clock: Clock) -> None:
-    first_since = team.default_since()
+    first_since = team.standups.default_since()
     assert first_since == clock() - timedelta(hours=24)  # no standup yet: the last day
-    su = team.start_standup()
-    team.cover(su.id, "acme-5g")
-    note = team.add_note(su.id, "CTO is travelling until Friday", "ACME-5G")
-    task = team.add_action(
+    su = team.standups.start_standup()
+    team.standups.cover(su.id, "acme-5g")
+    note = team.standups.add_note(su.id, "CTO is travelling until Friday", "ACME-5G")
+    task = team.standups.add_action(
         su.id, "ACME-5G", Role.SR, "Send BoQ v2", owner="wei", due=TODAY + timedelta(days=2)
     )
     clock.advance(minutes=12)
-    ended = team.end_standup(su.id)
+    ended = team.standups.end_standup(su.id)
     assert ended.deals == ["ACME-5G"]
     assert ended.actions == [task.id]
     assert [(n.text, n.author, n.deal_code) for n in ended.notes] == [
@@ -33,10 +34,10 @@ def test_standup_record_with_notes_and_actions(team: Store, clock: Clock) -> Non
     ]
     assert note.id == ended.notes[0].id
     assert ended.ended_at is not None and ended.ended_at > ended.started_at
-    assert team.task(task.id).owner == "wei"
+    assert team.reads.task(task.id).owner == "wei"
     # the next standup looks at what came after this one ended
-    assert team.default_since() == ended.ended_at
-    kinds = [(e.entity, e.action) for e in team.events(after_id=0)][-4:]
+    assert team.standups.default_since() == ended.ended_at
+    kinds = [(e.entity, e.action) for e in team.reads.events(after_id=0)][-4:]
     assert kinds == [
         ("standup", "start"),
         ("note", "create"),
@@ -46,28 +47,28 @@ def test_standup_record_with_notes_and_actions(team: Store, clock: Clock) -> Non
 
 
 def test_a_refused_action_changes_nothing(team: Store) -> None:
-    su = team.start_standup()
-    before = team.last_event_id()
+    su = team.standups.start_standup()
+    before = team.reads.last_event_id()
     with pytest.raises(Exception, match="no person 'ghost'"):
-        team.add_action(su.id, "ACME-5G", Role.SR, "x", owner="ghost")
-    assert team.standup(su.id).actions == []
-    assert team.last_event_id() == before
-    assert team.deal_room("ACME-5G").tasks == []
+        team.standups.add_action(su.id, "ACME-5G", Role.SR, "x", owner="ghost")
+    assert team.standups.standup(su.id).actions == []
+    assert team.reads.last_event_id() == before
+    assert team.reads.deal_room("ACME-5G").tasks == []
 
 
 def test_digest_sorts_events_by_role_and_finds_what_matters(team: Store, clock: Clock) -> None:
     clock.advance(hours=1)
     since = clock()
-    overdue = team.add_task(
+    overdue = team.items.add_task(
         "ACME-5G", Role.AR, "Map the decision chain", owner="ana", due=TODAY - timedelta(days=1)
     )
-    team.add_task("ACME-5G", Role.AR, "Later", due=TODAY + timedelta(days=9))
-    blocked = team.add_task("ACME-5G", Role.SR, "Price it", status=TaskStatus.BLOCKED)
-    h = team.add_handoff("ACME-5G", Role.SR, Role.FR, "BoQ v2")
-    team.add_risk("ACME-5G", Role.FR, "Customs", likelihood=5, impact=4)
-    team.record_gate("ACME-5G", Gate.ATI, GateDecision.APPROVED)
-    room = team.deal_room("ACME-5G")
-    d = digest(room, team.events(code="ACME-5G", since=since), TODAY)
+    team.items.add_task("ACME-5G", Role.AR, "Later", due=TODAY + timedelta(days=9))
+    blocked = team.items.add_task("ACME-5G", Role.SR, "Price it", status=TaskStatus.BLOCKED)
+    h = team.items.add_handoff("ACME-5G", Role.SR, Role.FR, "BoQ v2")
+    team.items.add_risk("ACME-5G", Role.FR, "Customs", likelihood=5, impact=4)
+    team.deals.record_gate("ACME-5G", Gate.ATI, GateDecision.APPROVED)
+    room = team.reads.deal_room("ACME-5G")
+    d = digest(room, team.reads.events(code="ACME-5G", since=since), TODAY)
     ar, sr, fr = d.roles
     assert [t.id for t in ar.due] == [overdue.id]
     assert [t.id for t in sr.blocked] == [blocked.id]
@@ -81,13 +82,15 @@ def test_digest_sorts_events_by_role_and_finds_what_matters(team: Store, clock: 
 def test_the_standup_hears_a_support_change(team: Store, clock: Clock) -> None:
     from dealroom.domain.powermap import Contact, DecisionRole
 
-    cto = team.add_contact(
+    cto = team.powermap.add_contact(
         "ACME-5G", Contact("Wang Li", "CTO", DecisionRole.DECISION_MAKER, 5, support=1)
     )
     clock.advance(hours=1)
     since = clock()
-    team.update_contact(cto.id, support=-1)
-    d = digest(team.deal_room("ACME-5G"), team.events(code="ACME-5G", since=since), TODAY)
+    team.powermap.update_contact(cto.id, ContactUpdate(support=-1))
+    d = digest(
+        team.reads.deal_room("ACME-5G"), team.reads.events(code="ACME-5G", since=since), TODAY
+    )
     assert [e.summary for e in d.deal_changes] == ["support of Wang Li (CTO) fell from +1 to −1"]
     assert "support of Wang Li (CTO) fell from +1 to −1" in "\n".join(
         deal_digest_markdown(d, TODAY, {})
@@ -97,29 +100,29 @@ def test_the_standup_hears_a_support_change(team: Store, clock: Clock) -> None:
 def test_a_waiting_handoff_says_how_long_it_has_waited(team: Store, clock: Clock) -> None:
     from dealroom.screens.standup import role_text
 
-    team.add_handoff("ACME-5G", Role.SR, Role.FR, "BoQ v2")
+    team.items.add_handoff("ACME-5G", Role.SR, Role.FR, "BoQ v2")
     later = TODAY + timedelta(days=3)
-    d = digest(team.deal_room("ACME-5G"), [], later)
+    d = digest(team.reads.deal_room("ACME-5G"), [], later)
     fr = d.roles[2]
     assert "waiting: SR → FR BoQ v2 (3d)" in role_text(fr, later, {}).plain
     assert "- waiting: SR → FR BoQ v2 (3d)" in "\n".join(deal_digest_markdown(d, later, {}))
 
 
 def test_walk_puts_the_most_urgent_deal_first(team: Store) -> None:
-    team.create_deal("CALM-1", "Quiet deal", "Calm Co")
-    team.add_task("ACME-5G", Role.AR, "Late", due=TODAY - timedelta(days=3))
-    order = [d.code for d in walk(team.deal_rooms(), [], TODAY)]
+    team.deals.create_deal("CALM-1", "Quiet deal", "Calm Co")
+    team.items.add_task("ACME-5G", Role.AR, "Late", due=TODAY - timedelta(days=3))
+    order = [d.code for d in walk(team.reads.deal_rooms(), [], TODAY)]
     assert order == ["ACME-5G", "CALM-1"]
 
 
 def test_minutes_parse_and_list_actions_and_notes(team: Store) -> None:
-    su = team.start_standup()
-    team.add_note(su.id, "Watch the *budget* | [link](x)")
-    task = team.add_action(su.id, "ACME-5G", Role.FR, "Book the customs broker")
-    ended = team.end_standup(su.id)
-    digests = walk(team.deal_rooms(), team.events(since=ended.since), TODAY)
+    su = team.standups.start_standup()
+    team.standups.add_note(su.id, "Watch the *budget* | [link](x)")
+    task = team.standups.add_action(su.id, "ACME-5G", Role.FR, "Book the customs broker")
+    ended = team.standups.end_standup(su.id)
+    digests = walk(team.reads.deal_rooms(), team.reads.events(since=ended.since), TODAY)
     text = minutes_markdown(
-        ended, digests, [team.task(task.id)], today=TODAY, names={"ana": "Ana Lima"}
+        ended, digests, [team.reads.task(task.id)], today=TODAY, names={"ana": "Ana Lima"}
     )
     assert "- actions created: 1" in text
     assert "- [ ] ACME\\-5G FR: Book the customs broker" in text.replace("ACME-5G", "ACME\\-5G")
@@ -133,9 +136,9 @@ def test_standup_command_prints_the_digest(
 ) -> None:
     db = tmp_path / "t.db"
     with open_store(str(db), actor="ana", today=TODAY) as st:
-        st.add_person("ana", "Ana Lima")
-        st.create_deal("ACME-5G", "5G", "ACME", leads={Role.AR: "ana"})
-        st.add_task("ACME-5G", Role.AR, "Late one", owner="ana", due=date(2026, 11, 20))
+        st.people.add_person("ana", "Ana Lima")
+        st.deals.create_deal("ACME-5G", "5G", "ACME", leads={Role.AR: "ana"})
+        st.items.add_task("ACME-5G", Role.AR, "Late one", owner="ana", due=date(2026, 11, 20))
     monkeypatch.setenv("DEALROOM_DB", str(db))
     monkeypatch.setenv("DEALROOM_USER", "ana")
     assert main(["standup", "--today", "2026-11-23", "--since", "2026-11-01"]) == 0

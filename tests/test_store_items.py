@@ -28,6 +28,7 @@ from dealroom.domain import (
     Tier,
 )
 from dealroom.store import ConflictError, NotFoundError, Store, StoreError, open_store
+from dealroom.store.inputs import DealUpdate, HandoffUpdate, RiskUpdate, TaskUpdate
 
 CODE = "ACME-5G"
 
@@ -45,10 +46,10 @@ def wei(team: Store, clock: Clock) -> Iterator[Store]:
 def snapshot(store: Store) -> tuple[object, ...]:
     """Everything a refused write must leave as it was."""
     return (
-        store.last_event_id(),
-        store.people(),
-        store.accounts(),
-        [store.deal_room(code) for code, _ in store.deal_codes()],
+        store.reads.last_event_id(),
+        store.reads.people(),
+        store.reads.accounts(),
+        [store.reads.deal_room(code) for code, _ in store.reads.deal_codes()],
     )
 
 
@@ -56,7 +57,7 @@ def snapshot(store: Store) -> tuple[object, ...]:
 
 
 def test_add_task_with_owner_due_and_stage(team: Store, clock: Clock) -> None:
-    task = team.add_task(
+    task = team.items.add_task(
         CODE, Role.SR, " draft BoQ ", owner="wei", due=date(2026, 12, 1), note=" v1 "
     )
     assert (task.title, task.role, task.owner, task.owner_name) == (
@@ -72,14 +73,14 @@ def test_add_task_with_owner_due_and_stage(team: Store, clock: Clock) -> None:
         "v1",
     )
     assert task.created_at == task.status_changed_at == clock()
-    assert team.task(task.id) == task
-    assert team.deal_room(CODE).tasks == [task]
+    assert team.reads.task(task.id) == task
+    assert team.reads.deal_room(CODE).tasks == [task]
 
 
 def test_add_task_stage_defaults_to_the_deals_current_stage(team: Store) -> None:
-    team.move_stage(CODE, "next")
-    assert team.add_task(CODE, Role.AR, "qualify").stage is Stage.OPPORTUNITY
-    assert team.add_task(CODE, Role.AR, "plan bid", stage=Stage.BID).stage is Stage.BID
+    team.deals.move_stage(CODE, "next")
+    assert team.items.add_task(CODE, Role.AR, "qualify").stage is Stage.OPPORTUNITY
+    assert team.items.add_task(CODE, Role.AR, "plan bid", stage=Stage.BID).stage is Stage.BID
 
 
 @pytest.mark.parametrize(
@@ -94,28 +95,30 @@ def test_add_task_refuses_bad_role_or_title(
     team: Store, role: Role, title: str, error: str
 ) -> None:
     with pytest.raises(RuleError, match=error):
-        team.add_task(CODE, role, title)
-    assert team.deal_room(CODE).tasks == []
+        team.items.add_task(CODE, role, title)
+    assert team.reads.deal_room(CODE).tasks == []
 
 
 def test_add_task_with_unknown_owner_is_not_found_and_adds_nothing(team: Store) -> None:
     with pytest.raises(NotFoundError, match="no person 'ghost'"):
-        team.add_task(CODE, Role.AR, "call", owner="ghost")
-    assert team.deal_room(CODE).tasks == []
+        team.items.add_task(CODE, Role.AR, "call", owner="ghost")
+    assert team.reads.deal_room(CODE).tasks == []
 
 
 def test_update_task_changes_fields(team: Store, clock: Clock) -> None:
-    task = team.add_task(CODE, Role.AR, "call CTO")
+    task = team.items.add_task(CODE, Role.AR, "call CTO")
     clock.advance(hours=2)
-    after = team.update_task(
+    after = team.items.update_task(
         task.id,
+        TaskUpdate(
+            title="call CFO",
+            owner="li",
+            due=date(2026, 11, 30),
+            stage=Stage.PRE_BID,
+            note=" about budget ",
+            role="FR",
+        ),
         version=task.version,
-        title="call CFO",
-        owner="li",
-        due=date(2026, 11, 30),
-        stage=Stage.PRE_BID,
-        note=" about budget ",
-        role="FR",
     )
     assert (after.title, after.owner, after.due, after.stage, after.note, after.role) == (
         "call CFO",
@@ -128,13 +131,13 @@ def test_update_task_changes_fields(team: Store, clock: Clock) -> None:
     assert after.version == task.version + 1
     assert after.updated_at == clock()
     assert after.status_changed_at == task.status_changed_at  # the status did not change
-    assert team.update_task(task.id, owner=None).owner is None
+    assert team.items.update_task(task.id, TaskUpdate(owner=None)).owner is None
 
 
 def test_set_task_status_stamps_when_the_status_changed(team: Store, clock: Clock) -> None:
-    task = team.add_task(CODE, Role.AR, "call")
+    task = team.items.add_task(CODE, Role.AR, "call")
     clock.advance(days=1)
-    after = team.set_task_status(task.id, TaskStatus.BLOCKED)
+    after = team.items.set_task_status(task.id, TaskStatus.BLOCKED)
     assert (after.status, after.status_changed_at) == (TaskStatus.BLOCKED, clock())
     assert after.status_changed_at != task.status_changed_at
 
@@ -145,35 +148,40 @@ def test_set_task_status_stamps_when_the_status_changed(team: Store, clock: Cloc
         ({"owner": "ghost"}, NotFoundError),
         ({"title": ""}, RuleError),
         ({"role": "sponsor"}, RuleError),
-        ({"deal_id": 2}, RuleError),
         ({"status": "stuck"}, ValueError),
     ],
 )
 def test_update_task_refuses_bad_changes(
     team: Store, changes: dict[str, object], error: type[Exception]
 ) -> None:
-    task = team.add_task(CODE, Role.AR, "call")
+    task = team.items.add_task(CODE, Role.AR, "call")
     with pytest.raises(error):
-        team.update_task(task.id, **changes)
-    assert team.task(task.id) == task
+        team.items.update_task(task.id, TaskUpdate(**changes))
+    assert team.reads.task(task.id) == task
+
+
+def test_a_task_update_has_no_field_for_the_deal_it_is_on() -> None:
+    """A task stays on its deal: the update input has no such field."""
+    with pytest.raises(TypeError, match="deal_id"):
+        TaskUpdate(**{"deal_id": 2})  # type: ignore[arg-type]
 
 
 def test_delete_task(team: Store) -> None:
-    task = team.add_task(CODE, Role.AR, "call")
-    keep = team.add_task(CODE, Role.AR, "write")
-    team.delete_task(task.id, version=task.version)
-    assert team.deal_room(CODE).tasks == [keep]
+    task = team.items.add_task(CODE, Role.AR, "call")
+    keep = team.items.add_task(CODE, Role.AR, "write")
+    team.items.delete_task(task.id, version=task.version)
+    assert team.reads.deal_room(CODE).tasks == [keep]
     with pytest.raises(NotFoundError, match=f"no task #{task.id}"):
-        team.task(task.id)
+        team.reads.task(task.id)
 
 
 @pytest.mark.parametrize(
     "call",
     [
-        lambda st: st.task(999),
-        lambda st: st.update_task(999, title="x"),
-        lambda st: st.set_task_status(999, TaskStatus.DONE),
-        lambda st: st.delete_task(999),
+        lambda st: st.reads.task(999),
+        lambda st: st.items.update_task(999, TaskUpdate(title="x")),
+        lambda st: st.items.set_task_status(999, TaskStatus.DONE),
+        lambda st: st.items.delete_task(999),
     ],
     ids=["read", "update", "status", "delete"],
 )
@@ -186,7 +194,7 @@ def test_unknown_task_id_is_not_found(team: Store, call: Callable[[Store], objec
 
 
 def test_add_risk(team: Store) -> None:
-    risk = team.add_risk(
+    risk = team.items.add_risk(
         CODE,
         Role.FR,
         "late permits",
@@ -203,26 +211,28 @@ def test_add_risk(team: Store) -> None:
         False,
     )
     assert risk.escalated_at is None
-    assert team.risk(risk.id) == risk
+    assert team.reads.risk(risk.id) == risk
 
 
 @pytest.mark.parametrize(("field", "value"), [("likelihood", 0), ("likelihood", 6), ("impact", 0)])
 def test_add_risk_refuses_ratings_outside_one_to_five(team: Store, field: str, value: int) -> None:
     with pytest.raises(RuleError, match=f"{field} must be between 1 and 5"):
-        team.add_risk(CODE, Role.AR, "rival", **{field: value})  # type: ignore[arg-type]
-    assert team.deal_room(CODE).risks == []
+        team.items.add_risk(CODE, Role.AR, "rival", **{field: value})  # type: ignore[arg-type]
+    assert team.reads.deal_room(CODE).risks == []
 
 
 def test_update_risk(team: Store) -> None:
-    risk = team.add_risk(CODE, Role.AR, "rival discount")
-    after = team.update_risk(
+    risk = team.items.add_risk(CODE, Role.AR, "rival discount")
+    after = team.items.update_risk(
         risk.id,
+        RiskUpdate(
+            likelihood=5,
+            impact=2,
+            mitigation="value story",
+            owner="ana",
+            status=RiskStatus.MITIGATING,
+        ),
         version=risk.version,
-        likelihood=5,
-        impact=2,
-        mitigation="value story",
-        owner="ana",
-        status=RiskStatus.MITIGATING,
     )
     assert (after.exposure, after.mitigation, after.owner, after.status) == (
         10,
@@ -232,57 +242,59 @@ def test_update_risk(team: Store) -> None:
     )
     assert after.version == risk.version + 1
     with pytest.raises(RuleError, match="impact must be between 1 and 5"):
-        team.update_risk(risk.id, impact=9)
-    assert team.risk(risk.id) == after
+        team.items.update_risk(risk.id, RiskUpdate(impact=9))
+    assert team.reads.risk(risk.id) == after
 
 
 def test_escalate_and_de_escalate_a_risk(team: Store, clock: Clock) -> None:
-    risk = team.add_risk(CODE, Role.FR, "site access")
+    risk = team.items.add_risk(CODE, Role.FR, "site access")
     clock.advance(hours=1)
-    up = team.escalate_risk(risk.id, version=risk.version)
+    up = team.items.escalate_risk(risk.id, version=risk.version)
     assert (up.escalated, up.escalated_at) == (True, clock())
     with pytest.raises(RuleError, match="already escalated"):
-        team.escalate_risk(risk.id)
-    down = team.escalate_risk(risk.id, False, version=up.version)
+        team.items.escalate_risk(risk.id)
+    down = team.items.escalate_risk(risk.id, False, version=up.version)
     assert (down.escalated, down.escalated_at) == (False, None)
     with pytest.raises(RuleError, match="not escalated"):
-        team.escalate_risk(risk.id, False)
+        team.items.escalate_risk(risk.id, False)
 
 
 def test_closed_risk_cannot_be_escalated_until_reopened(team: Store) -> None:
-    risk = team.add_risk(CODE, Role.FR, "site access", status=RiskStatus.CLOSED)
+    risk = team.items.add_risk(CODE, Role.FR, "site access", status=RiskStatus.CLOSED)
     with pytest.raises(RuleError, match="closed risk cannot be escalated"):
-        team.escalate_risk(risk.id)
-    assert team.risk(risk.id).escalated is False
-    team.update_risk(risk.id, status=RiskStatus.OPEN)
-    assert team.escalate_risk(risk.id).escalated is True
+        team.items.escalate_risk(risk.id)
+    assert team.reads.risk(risk.id).escalated is False
+    team.items.update_risk(risk.id, RiskUpdate(status=RiskStatus.OPEN))
+    assert team.items.escalate_risk(risk.id).escalated is True
 
 
 def test_risks_for_a_role_put_open_escalated_then_exposure_first(team: Store) -> None:
-    add = team.add_risk
+    add = team.items.add_risk
     low = add(CODE, Role.AR, "low", likelihood=2, impact=2)
     closed = add(CODE, Role.AR, "closed", likelihood=5, impact=5, status=RiskStatus.CLOSED)
     high = add(CODE, Role.AR, "high", likelihood=4, impact=4)
     escalated = add(CODE, Role.AR, "escalated", likelihood=1, impact=1, escalated=True)
     tie = add(CODE, Role.AR, "tie", likelihood=2, impact=2)
     add(CODE, Role.SR, "someone else's", likelihood=5, impact=5)
-    ordered = team.deal_room(CODE).risks_for(Role.AR)
+    ordered = team.reads.deal_room(CODE).risks_for(Role.AR)
     assert [r.id for r in ordered] == [escalated.id, high.id, low.id, tie.id, closed.id]
 
 
 def test_delete_risk(team: Store) -> None:
-    risk = team.add_risk(CODE, Role.AR, "rival")
-    team.delete_risk(risk.id)
-    assert team.deal_room(CODE).risks == []
+    risk = team.items.add_risk(CODE, Role.AR, "rival")
+    team.items.delete_risk(risk.id)
+    assert team.reads.deal_room(CODE).risks == []
     with pytest.raises(NotFoundError, match=f"no risk #{risk.id}"):
-        team.escalate_risk(risk.id)
+        team.items.escalate_risk(risk.id)
 
 
 # --- handoffs ------------------------------------------------------------------------------------
 
 
 def test_add_handoff_is_sent_at_once(team: Store, clock: Clock) -> None:
-    handoff = team.add_handoff(CODE, Role.AR, Role.SR, "customer needs", due=date(2026, 12, 2))
+    handoff = team.items.add_handoff(
+        CODE, Role.AR, Role.SR, "customer needs", due=date(2026, 12, 2)
+    )
     assert (handoff.state, handoff.sent_at, handoff.decided_at) == (
         HandoffState.SENT,
         clock(),
@@ -293,76 +305,78 @@ def test_add_handoff_is_sent_at_once(team: Store, clock: Clock) -> None:
         Role.SR,
         date(2026, 12, 2),
     )
-    assert team.handoff(handoff.id) == handoff
+    assert team.reads.handoff(handoff.id) == handoff
 
 
 def test_drafted_handoff_is_sent_later(team: Store, clock: Clock) -> None:
-    draft = team.add_handoff(CODE, Role.SR, Role.FR, "BoQ", send=False)
+    draft = team.items.add_handoff(CODE, Role.SR, Role.FR, "BoQ", send=False)
     assert (draft.state, draft.sent_at) == (HandoffState.DRAFTED, None)
     clock.advance(days=2)
-    sent = team.send_handoff(draft.id, version=draft.version)
+    sent = team.items.send_handoff(draft.id, version=draft.version)
     assert (sent.state, sent.sent_at) == (HandoffState.SENT, clock())
     clock.advance(days=3)
     assert sent.age_days(clock()) == 3
 
 
 def test_accept_handoff(team: Store, clock: Clock) -> None:
-    handoff = team.add_handoff(CODE, Role.SR, Role.AR, "quote")
+    handoff = team.items.add_handoff(CODE, Role.SR, Role.AR, "quote")
     clock.advance(hours=4)
-    accepted = team.accept_handoff(handoff.id)
+    accepted = team.items.accept_handoff(handoff.id)
     assert (accepted.state, accepted.decided_at) == (HandoffState.ACCEPTED, clock())
 
 
 def test_rejected_handoff_keeps_the_reason_until_resent(team: Store) -> None:
-    handoff = team.add_handoff(CODE, Role.FR, Role.AR, "acceptance certificate")
+    handoff = team.items.add_handoff(CODE, Role.FR, Role.AR, "acceptance certificate")
     with pytest.raises(RuleError, match="reason is required"):
-        team.reject_handoff(handoff.id, " ")
-    rejected = team.reject_handoff(handoff.id, " unsigned ")
+        team.items.reject_handoff(handoff.id, " ")
+    rejected = team.items.reject_handoff(handoff.id, " unsigned ")
     assert (rejected.state, rejected.reason) == (HandoffState.REJECTED, "unsigned")
     assert rejected.decided_at is not None
-    resent = team.send_handoff(handoff.id)
+    resent = team.items.send_handoff(handoff.id)
     assert (resent.state, resent.reason, resent.decided_at) == (HandoffState.SENT, "", None)
 
 
 def test_withdraw_a_sent_handoff(team: Store) -> None:
-    handoff = team.add_handoff(CODE, Role.AR, Role.FR, "PO")
-    assert team.withdraw_handoff(handoff.id).state is HandoffState.DRAFTED
+    handoff = team.items.add_handoff(CODE, Role.AR, Role.FR, "PO")
+    assert team.items.withdraw_handoff(handoff.id).state is HandoffState.DRAFTED
 
 
 @pytest.mark.parametrize(
     "move",
     [
-        lambda st, h: st.accept_handoff(h),
-        lambda st, h: st.reject_handoff(h, "no"),
-        lambda st, h: st.withdraw_handoff(h),
+        lambda st, h: st.items.accept_handoff(h),
+        lambda st, h: st.items.reject_handoff(h, "no"),
+        lambda st, h: st.items.withdraw_handoff(h),
     ],
     ids=["accept", "reject", "withdraw"],
 )
 def test_a_drafted_handoff_must_be_sent_first(
     team: Store, move: Callable[[Store, int], object]
 ) -> None:
-    draft = team.add_handoff(CODE, Role.SR, Role.FR, "BoQ", send=False)
+    draft = team.items.add_handoff(CODE, Role.SR, Role.FR, "BoQ", send=False)
     with pytest.raises(RuleError, match="handoff that is drafted"):
         move(team, draft.id)
-    assert team.handoff(draft.id) == draft
+    assert team.reads.handoff(draft.id) == draft
 
 
 def test_update_handoff(team: Store) -> None:
-    handoff = team.add_handoff(CODE, Role.AR, Role.SR, "needs")
-    after = team.update_handoff(
-        handoff.id, version=handoff.version, title="needs v2", note="see wiki", to_role=Role.FR
+    handoff = team.items.add_handoff(CODE, Role.AR, Role.SR, "needs")
+    after = team.items.update_handoff(
+        handoff.id,
+        HandoffUpdate(title="needs v2", note="see wiki", to_role=Role.FR),
+        version=handoff.version,
     )
     assert (after.title, after.note, after.to_role) == ("needs v2", "see wiki", Role.FR)
     assert after.state is HandoffState.SENT
 
 
 def test_an_accepted_handoff_is_final(team: Store) -> None:
-    handoff = team.accept_handoff(team.add_handoff(CODE, Role.AR, Role.SR, "needs").id)
+    handoff = team.items.accept_handoff(team.items.add_handoff(CODE, Role.AR, Role.SR, "needs").id)
     with pytest.raises(RuleError, match="accepted handoff is final"):
-        team.update_handoff(handoff.id, title="changed")
+        team.items.update_handoff(handoff.id, HandoffUpdate(title="changed"))
     with pytest.raises(RuleError, match="cannot send a handoff that is accepted"):
-        team.send_handoff(handoff.id)
-    assert team.handoff(handoff.id) == handoff
+        team.items.send_handoff(handoff.id)
+    assert team.reads.handoff(handoff.id) == handoff
 
 
 @pytest.mark.parametrize(
@@ -372,22 +386,22 @@ def test_add_handoff_refuses_same_or_non_lead_roles(
     team: Store, sender: Role, receiver: Role
 ) -> None:
     with pytest.raises(RuleError):
-        team.add_handoff(CODE, sender, receiver, "x")
-    assert team.deal_room(CODE).handoffs == []
+        team.items.add_handoff(CODE, sender, receiver, "x")
+    assert team.reads.deal_room(CODE).handoffs == []
 
 
 def test_update_handoff_refuses_sending_to_the_same_role(team: Store) -> None:
-    handoff = team.add_handoff(CODE, Role.AR, Role.SR, "needs")
+    handoff = team.items.add_handoff(CODE, Role.AR, Role.SR, "needs")
     with pytest.raises(RuleError, match="another role"):
-        team.update_handoff(handoff.id, to_role=Role.AR)
-    assert team.handoff(handoff.id) == handoff
+        team.items.update_handoff(handoff.id, HandoffUpdate(to_role=Role.AR))
+    assert team.reads.handoff(handoff.id) == handoff
 
 
 def test_delete_handoff(team: Store) -> None:
-    handoff = team.add_handoff(CODE, Role.AR, Role.SR, "needs")
-    team.delete_handoff(handoff.id)
+    handoff = team.items.add_handoff(CODE, Role.AR, Role.SR, "needs")
+    team.items.delete_handoff(handoff.id)
     with pytest.raises(NotFoundError, match=f"no handoff #{handoff.id}"):
-        team.handoff(handoff.id)
+        team.reads.handoff(handoff.id)
 
 
 # --- optimistic locking --------------------------------------------------------------------------
@@ -407,118 +421,120 @@ class Race:
 
 
 def _deal_id(st: Store) -> int:
-    return st.deal(CODE).id
+    return st.reads.deal(CODE).id
 
 
 def _task(st: Store) -> int:
-    return st.add_task(CODE, Role.AR, "call").id
+    return st.items.add_task(CODE, Role.AR, "call").id
 
 
 def _risk(st: Store) -> int:
-    return st.add_risk(CODE, Role.AR, "rival").id
+    return st.items.add_risk(CODE, Role.AR, "rival").id
 
 
 def _handoff(st: Store) -> int:
-    return st.add_handoff(CODE, Role.AR, Role.SR, "needs").id
+    return st.items.add_handoff(CODE, Role.AR, Role.SR, "needs").id
 
 
 RACES = {
     "deal-update": Race(
         "deal",
         _deal_id,
-        lambda st, _: st.deal(CODE),
-        lambda st, _: st.update_deal(CODE, amount=2_000_000),
-        lambda st, _, v: st.update_deal(CODE, name="renamed", version=v),
+        lambda st, _: st.reads.deal(CODE),
+        lambda st, _: st.deals.update_deal(CODE, DealUpdate(amount=2_000_000)),
+        lambda st, _, v: st.deals.update_deal(CODE, DealUpdate(name="renamed"), version=v),
         ["amount"],
     ),
     "deal-move": Race(
         "deal",
         _deal_id,
-        lambda st, _: st.deal(CODE),
-        lambda st, _: st.update_deal(CODE, name="renamed", close_date=date(2027, 1, 1)),
-        lambda st, _, v: st.move_stage(CODE, "next", version=v),
+        lambda st, _: st.reads.deal(CODE),
+        lambda st, _: st.deals.update_deal(
+            CODE, DealUpdate(name="renamed", close_date=date(2027, 1, 1))
+        ),
+        lambda st, _, v: st.deals.move_stage(CODE, "next", version=v),
         ["close_date", "name"],
     ),
     "deal-status": Race(
         "deal",
         _deal_id,
-        lambda st, _: st.deal(CODE),
-        lambda st, _: st.move_stage(CODE, "next"),
-        lambda st, _, v: st.set_status(CODE, DealStatus.DROPPED, "no budget", version=v),
+        lambda st, _: st.reads.deal(CODE),
+        lambda st, _: st.deals.move_stage(CODE, "next"),
+        lambda st, _, v: st.deals.set_status(CODE, DealStatus.DROPPED, "no budget", version=v),
         ["stage"],
     ),
     "task-update": Race(
         "task",
         _task,
-        lambda st, i: st.task(i),
-        lambda st, i: st.update_task(i, title="call CFO"),
-        lambda st, i, v: st.update_task(i, due=date(2026, 12, 1), version=v),
+        lambda st, i: st.reads.task(i),
+        lambda st, i: st.items.update_task(i, TaskUpdate(title="call CFO")),
+        lambda st, i, v: st.items.update_task(i, TaskUpdate(due=date(2026, 12, 1)), version=v),
         ["title"],
     ),
     "task-status": Race(
         "task",
         _task,
-        lambda st, i: st.task(i),
-        lambda st, i: st.update_task(i, owner="wei", status=TaskStatus.DOING),
-        lambda st, i, v: st.set_task_status(i, TaskStatus.DONE, version=v),
+        lambda st, i: st.reads.task(i),
+        lambda st, i: st.items.update_task(i, TaskUpdate(owner="wei", status=TaskStatus.DOING)),
+        lambda st, i, v: st.items.set_task_status(i, TaskStatus.DONE, version=v),
         ["owner", "status"],
     ),
     "task-delete": Race(
         "task",
         _task,
-        lambda st, i: st.task(i),
-        lambda st, i: st.update_task(i, title="call CFO"),
-        lambda st, i, v: st.delete_task(i, version=v),
+        lambda st, i: st.reads.task(i),
+        lambda st, i: st.items.update_task(i, TaskUpdate(title="call CFO")),
+        lambda st, i, v: st.items.delete_task(i, version=v),
         ["title"],
         deletes=True,
     ),
     "risk-update": Race(
         "risk",
         _risk,
-        lambda st, i: st.risk(i),
-        lambda st, i: st.update_risk(i, likelihood=5),
-        lambda st, i, v: st.update_risk(i, mitigation="discount", version=v),
+        lambda st, i: st.reads.risk(i),
+        lambda st, i: st.items.update_risk(i, RiskUpdate(likelihood=5)),
+        lambda st, i, v: st.items.update_risk(i, RiskUpdate(mitigation="discount"), version=v),
         ["likelihood"],
     ),
     "risk-escalate": Race(
         "risk",
         _risk,
-        lambda st, i: st.risk(i),
-        lambda st, i: st.update_risk(i, status=RiskStatus.CLOSED),
-        lambda st, i, v: st.escalate_risk(i, version=v),
+        lambda st, i: st.reads.risk(i),
+        lambda st, i: st.items.update_risk(i, RiskUpdate(status=RiskStatus.CLOSED)),
+        lambda st, i, v: st.items.escalate_risk(i, version=v),
         ["status"],
     ),
     "risk-delete": Race(
         "risk",
         _risk,
-        lambda st, i: st.risk(i),
-        lambda st, i: st.escalate_risk(i),
-        lambda st, i, v: st.delete_risk(i, version=v),
+        lambda st, i: st.reads.risk(i),
+        lambda st, i: st.items.escalate_risk(i),
+        lambda st, i, v: st.items.delete_risk(i, version=v),
         ["escalated"],
         deletes=True,
     ),
     "handoff-update": Race(
         "handoff",
         _handoff,
-        lambda st, i: st.handoff(i),
-        lambda st, i: st.update_handoff(i, title="needs v2"),
-        lambda st, i, v: st.update_handoff(i, note="see wiki", version=v),
+        lambda st, i: st.reads.handoff(i),
+        lambda st, i: st.items.update_handoff(i, HandoffUpdate(title="needs v2")),
+        lambda st, i, v: st.items.update_handoff(i, HandoffUpdate(note="see wiki"), version=v),
         ["title"],
     ),
     "handoff-accept": Race(
         "handoff",
         _handoff,
-        lambda st, i: st.handoff(i),
-        lambda st, i: st.reject_handoff(i, "too thin"),
-        lambda st, i, v: st.accept_handoff(i, version=v),
+        lambda st, i: st.reads.handoff(i),
+        lambda st, i: st.items.reject_handoff(i, "too thin"),
+        lambda st, i, v: st.items.accept_handoff(i, version=v),
         ["state"],
     ),
     "handoff-delete": Race(
         "handoff",
         _handoff,
-        lambda st, i: st.handoff(i),
-        lambda st, i: st.withdraw_handoff(i),
-        lambda st, i, v: st.delete_handoff(i, version=v),
+        lambda st, i: st.reads.handoff(i),
+        lambda st, i: st.items.withdraw_handoff(i),
+        lambda st, i, v: st.items.delete_handoff(i, version=v),
         ["state"],
         deletes=True,
     ),
@@ -570,28 +586,28 @@ def test_conflict_carries_the_current_row(team: Store, wei: Store, name: str) ->
 def test_conflict_names_every_actor_and_field_since_the_read(
     team: Store, wei: Store, clock: Clock
 ) -> None:
-    task = team.add_task(CODE, Role.AR, "call")
-    wei.update_task(task.id, title="call CFO")
+    task = team.items.add_task(CODE, Role.AR, "call")
+    wei.items.update_task(task.id, TaskUpdate(title="call CFO"))
     with open_store(team.url, actor="li", now=clock, today=TODAY) as li:
-        li.update_task(task.id, due=date(2026, 12, 4))
-    wei.set_task_status(task.id, TaskStatus.DOING)
+        li.items.update_task(task.id, TaskUpdate(due=date(2026, 12, 4)))
+    wei.items.set_task_status(task.id, TaskStatus.DOING)
     with pytest.raises(ConflictError) as err:
-        team.update_task(task.id, note="x", version=task.version)
+        team.items.update_task(task.id, TaskUpdate(note="x"), version=task.version)
     assert err.value.changed == ["title", "due", "status"]
     assert err.value.by == ["wei", "li"]
 
 
 def test_a_write_with_the_current_version_succeeds(team: Store, wei: Store) -> None:
-    task = team.add_task(CODE, Role.AR, "call")
-    fresh = wei.update_task(task.id, title="call CFO")
-    assert team.update_task(task.id, note="x", version=fresh.version).note == "x"
+    task = team.items.add_task(CODE, Role.AR, "call")
+    fresh = wei.items.update_task(task.id, TaskUpdate(title="call CFO"))
+    assert team.items.update_task(task.id, TaskUpdate(note="x"), version=fresh.version).note == "x"
 
 
 def test_update_after_someone_deleted_the_row_is_not_found(team: Store, wei: Store) -> None:
-    task = team.add_task(CODE, Role.AR, "call")
-    wei.delete_task(task.id)
+    task = team.items.add_task(CODE, Role.AR, "call")
+    wei.items.delete_task(task.id)
     with pytest.raises(NotFoundError):
-        team.update_task(task.id, title="x", version=task.version)
+        team.items.update_task(task.id, TaskUpdate(title="x"), version=task.version)
 
 
 # --- the event log -------------------------------------------------------------------------------
@@ -600,10 +616,10 @@ def test_update_after_someone_deleted_the_row_is_not_found(team: Store, wei: Sto
 def _ids(st: Store) -> dict[str, int]:
     """A task, a risk and two handoffs (sent, drafted) on ACME-5G."""
     return {
-        "task": st.add_task(CODE, Role.AR, "call CTO").id,
-        "risk": st.add_risk(CODE, Role.AR, "rival", likelihood=3, impact=4).id,
-        "sent": st.add_handoff(CODE, Role.AR, Role.SR, "needs").id,
-        "draft": st.add_handoff(CODE, Role.SR, Role.FR, "BoQ", send=False).id,
+        "task": st.items.add_task(CODE, Role.AR, "call CTO").id,
+        "risk": st.items.add_risk(CODE, Role.AR, "rival", likelihood=3, impact=4).id,
+        "sent": st.items.add_handoff(CODE, Role.AR, Role.SR, "needs").id,
+        "draft": st.items.add_handoff(CODE, Role.SR, Role.FR, "BoQ", send=False).id,
     }
 
 
@@ -612,19 +628,21 @@ def _ids(st: Store) -> dict[str, int]:
 # checked to be set.
 LOGGED: dict[str, tuple[Callable[[Store, dict[str, int]], object], list[tuple[Any, ...]]]] = {
     "add_person": (
-        lambda st, _: st.add_person("zoe", "Zoe Wu"),
+        lambda st, _: st.people.add_person("zoe", "Zoe Wu"),
         [("person", "create", {"name": [None, "Zoe Wu"]}, None)],
     ),
     "add_account": (
-        lambda st, _: st.add_account("Globex", Tier.A),
+        lambda st, _: st.people.add_account("Globex", Tier.A),
         [("account", "create", {"tier": [None, "A"]}, None)],
     ),
     "set_account_tier": (
-        lambda st, _: st.set_account_tier("ACME Telecom", Tier.B),
+        lambda st, _: st.people.set_account_tier("ACME Telecom", Tier.B),
         [("account", "update", {"tier": ["S", "B"]}, None)],
     ),
     "create_deal": (
-        lambda st, _: st.create_deal("GLX-1", "WAN", "Globex", amount=7, leads={Role.AR: "wei"}),
+        lambda st, _: st.deals.create_deal(
+            "GLX-1", "WAN", "Globex", amount=7, leads={Role.AR: "wei"}
+        ),
         [
             ("account", "create", {"tier": [None, "C"]}, None),
             ("deal", "create", {"stage": [None, "lead"], "amount": [None, 7]}, None),
@@ -632,7 +650,7 @@ LOGGED: dict[str, tuple[Callable[[Store, dict[str, int]], object], list[tuple[An
         ],
     ),
     "update_deal": (
-        lambda st, _: st.update_deal(CODE, amount=2_000_000, probability=40),
+        lambda st, _: st.deals.update_deal(CODE, DealUpdate(amount=2_000_000, probability=40)),
         [
             (
                 "deal",
@@ -643,11 +661,11 @@ LOGGED: dict[str, tuple[Callable[[Store, dict[str, int]], object], list[tuple[An
         ],
     ),
     "move_stage": (
-        lambda st, _: st.move_stage(CODE, "next"),
+        lambda st, _: st.deals.move_stage(CODE, "next"),
         [("deal", "stage", {"stage": ["lead", "opportunity"]}, "deal")],
     ),
     "set_status": (
-        lambda st, _: st.set_status(CODE, DealStatus.DROPPED, "no budget"),
+        lambda st, _: st.deals.set_status(CODE, DealStatus.DROPPED, "no budget"),
         [
             (
                 "deal",
@@ -658,87 +676,91 @@ LOGGED: dict[str, tuple[Callable[[Store, dict[str, int]], object], list[tuple[An
         ],
     ),
     "set_member": (
-        lambda st, _: st.set_member(CODE, Role.AR, "boss"),
+        lambda st, _: st.deals.set_member(CODE, Role.AR, "boss"),
         [("member", "set", {"AR": ["ana", "boss"]}, None)],
     ),
     "remove_member": (
-        lambda st, _: st.remove_member(CODE, Role.SPONSOR, "boss"),
+        lambda st, _: st.deals.remove_member(CODE, Role.SPONSOR, "boss"),
         [("member", "remove", {"sponsor": ["boss", None]}, None)],
     ),
     "record_gate": (
-        lambda st, _: st.record_gate(CODE, Gate.ATI, GateDecision.APPROVED),
+        lambda st, _: st.deals.record_gate(CODE, Gate.ATI, GateDecision.APPROVED),
         [("gate", "decide", {"ATI": [None, "approved"]}, None)],
     ),
     "plan_stage": (
-        lambda st, _: st.plan_stage(CODE, Stage.BID, date(2027, 1, 15)),
+        lambda st, _: st.deals.plan_stage(CODE, Stage.BID, date(2027, 1, 15)),
         [("plan", "update", {"planned": [None, "2027-01-15"]}, None)],
     ),
     "add_task": (
-        lambda st, _: st.add_task(CODE, Role.SR, "demo"),
+        lambda st, _: st.items.add_task(CODE, Role.SR, "demo"),
         [("task", "create", {"title": [None, "demo"], "status": [None, "todo"]}, None)],
     ),
     "update_task": (
-        lambda st, ids: st.update_task(ids["task"], title="call CFO", owner="wei"),
+        lambda st, ids: st.items.update_task(
+            ids["task"], TaskUpdate(title="call CFO", owner="wei")
+        ),
         [("task", "update", {"title": ["call CTO", "call CFO"], "owner": [None, "wei"]}, "task")],
     ),
     "set_task_status": (
-        lambda st, ids: st.set_task_status(ids["task"], TaskStatus.DONE),
+        lambda st, ids: st.items.set_task_status(ids["task"], TaskStatus.DONE),
         [("task", "status", {"status": ["todo", "done"]}, "task")],
     ),
     "delete_task": (
-        lambda st, ids: st.delete_task(ids["task"]),
+        lambda st, ids: st.items.delete_task(ids["task"]),
         [("task", "delete", {"title": ["call CTO", None]}, "task")],
     ),
     "add_risk": (
-        lambda st, _: st.add_risk(CODE, Role.FR, "permits", likelihood=2, impact=5),
+        lambda st, _: st.items.add_risk(CODE, Role.FR, "permits", likelihood=2, impact=5),
         [("risk", "create", {"title": [None, "permits"], "exposure": [None, 10]}, None)],
     ),
     "update_risk": (
-        lambda st, ids: st.update_risk(ids["risk"], impact=5, mitigation="discount"),
+        lambda st, ids: st.items.update_risk(
+            ids["risk"], RiskUpdate(impact=5, mitigation="discount")
+        ),
         [("risk", "update", {"impact": [4, 5], "mitigation": ["", "discount"]}, "risk")],
     ),
     "update_risk_status": (
-        lambda st, ids: st.update_risk(ids["risk"], status=RiskStatus.CLOSED),
+        lambda st, ids: st.items.update_risk(ids["risk"], RiskUpdate(status=RiskStatus.CLOSED)),
         [("risk", "status", {"status": ["open", "closed"]}, "risk")],
     ),
     "escalate_risk": (
-        lambda st, ids: st.escalate_risk(ids["risk"]),
+        lambda st, ids: st.items.escalate_risk(ids["risk"]),
         [("risk", "escalated", {"escalated": [False, True]}, "risk")],
     ),
     "delete_risk": (
-        lambda st, ids: st.delete_risk(ids["risk"]),
+        lambda st, ids: st.items.delete_risk(ids["risk"]),
         [("risk", "delete", {"title": ["rival", None]}, "risk")],
     ),
     "add_handoff_sent": (
-        lambda st, _: st.add_handoff(CODE, Role.FR, Role.AR, "certificate"),
+        lambda st, _: st.items.add_handoff(CODE, Role.FR, Role.AR, "certificate"),
         [("handoff", "send", {"state": [None, "sent"], "title": [None, "certificate"]}, None)],
     ),
     "add_handoff_drafted": (
-        lambda st, _: st.add_handoff(CODE, Role.FR, Role.AR, "certificate", send=False),
+        lambda st, _: st.items.add_handoff(CODE, Role.FR, Role.AR, "certificate", send=False),
         [("handoff", "create", {"state": [None, "drafted"], "title": [None, "certificate"]}, None)],
     ),
     "update_handoff": (
-        lambda st, ids: st.update_handoff(ids["sent"], title="needs v2"),
+        lambda st, ids: st.items.update_handoff(ids["sent"], HandoffUpdate(title="needs v2")),
         [("handoff", "update", {"title": ["needs", "needs v2"]}, "sent")],
     ),
     "send_handoff": (
-        lambda st, ids: st.send_handoff(ids["draft"]),
+        lambda st, ids: st.items.send_handoff(ids["draft"]),
         [("handoff", "send", {"state": ["drafted", "sent"]}, "draft")],
     ),
     "accept_handoff": (
-        lambda st, ids: st.accept_handoff(ids["sent"]),
+        lambda st, ids: st.items.accept_handoff(ids["sent"]),
         [("handoff", "accept", {"state": ["sent", "accepted"]}, "sent")],
     ),
     "reject_handoff": (
-        lambda st, ids: st.reject_handoff(ids["sent"], "thin"),
+        lambda st, ids: st.items.reject_handoff(ids["sent"], "thin"),
         [("handoff", "reject", {"state": ["sent", "rejected"]}, "sent")],
     ),
     "withdraw_handoff": (
-        lambda st, ids: st.withdraw_handoff(ids["sent"]),
+        lambda st, ids: st.items.withdraw_handoff(ids["sent"]),
         [("handoff", "withdraw", {"state": ["sent", "drafted"]}, "sent")],
     ),
     "delete_handoff": (
-        lambda st, ids: st.delete_handoff(ids["draft"]),
+        lambda st, ids: st.items.delete_handoff(ids["draft"]),
         [("handoff", "delete", {"title": ["BoQ", None]}, "draft")],
     ),
 }
@@ -749,12 +771,12 @@ NO_DEAL = {"person", "account"}
 @pytest.mark.parametrize("name", list(LOGGED))
 def test_each_command_appends_exactly_its_events(team: Store, clock: Clock, name: str) -> None:
     ids = _ids(team)
-    ids["deal"] = team.deal(CODE).id
+    ids["deal"] = team.reads.deal(CODE).id
     act, expected = LOGGED[name]
-    last = team.last_event_id()
+    last = team.reads.last_event_id()
     clock.advance(minutes=30)
     act(team, ids)
-    new = team.events(after_id=last)
+    new = team.reads.events(after_id=last)
     assert [(e.entity, e.action, e.changes) for e in new] == [exp[:3] for exp in expected]
     for event, (entity, _, _, key) in zip(new, expected, strict=True):
         assert event.actor == "ana"
@@ -763,65 +785,65 @@ def test_each_command_appends_exactly_its_events(team: Store, clock: Clock, name
             assert (event.deal_id, event.deal_code) == (None, None)
         else:
             assert event.deal_code == ("GLX-1" if name == "create_deal" else CODE)
-            assert event.deal_id == team.deal(event.deal_code).id
+            assert event.deal_id == team.reads.deal(event.deal_code).id
         if key is not None:
             assert event.entity_id == ids[key]
         else:
             assert event.entity_id is not None
         assert event.summary
-    assert team.last_event_id() == new[-1].id
+    assert team.reads.last_event_id() == new[-1].id
 
 
 def test_events_record_the_version_they_made(team: Store) -> None:
-    task = team.add_task(CODE, Role.AR, "call")
-    after = team.update_task(task.id, title="call CFO")
-    versions = [e.entity_version for e in team.events() if e.entity == "task"]
+    task = team.items.add_task(CODE, Role.AR, "call")
+    after = team.items.update_task(task.id, TaskUpdate(title="call CFO"))
+    versions = [e.entity_version for e in team.reads.events() if e.entity == "task"]
     assert versions == [task.version, after.version]
 
 
 def test_deal_events_name_the_deal(team: Store) -> None:
-    team.add_task(CODE, Role.AR, "call")
-    event = team.events()[-1]
-    assert (event.deal_id, event.deal_code) == (team.deal(CODE).id, CODE)
+    team.items.add_task(CODE, Role.AR, "call")
+    event = team.reads.events()[-1]
+    assert (event.deal_id, event.deal_code) == (team.reads.deal(CODE).id, CODE)
 
 
 def test_events_filter_by_deal_time_and_id(team: Store, clock: Clock) -> None:
-    team.create_deal("GLX-1", "WAN", "Globex")
+    team.deals.create_deal("GLX-1", "WAN", "Globex")
     clock.advance(hours=2)
     cutoff = clock()
-    task = team.add_task(CODE, Role.AR, "call")
-    team.add_task("GLX-1", Role.AR, "visit")
+    task = team.items.add_task(CODE, Role.AR, "call")
+    team.items.add_task("GLX-1", Role.AR, "visit")
     clock.advance(minutes=1)
-    team.set_task_status(task.id, TaskStatus.DONE)
+    team.items.set_task_status(task.id, TaskStatus.DONE)
 
-    everything = team.events()
+    everything = team.reads.events()
     assert [e.id for e in everything] == sorted(e.id for e in everything)
     assert len({e.id for e in everything}) == len(everything)
 
-    acme = team.events(code="acme-5g")
+    acme = team.reads.events(code="acme-5g")
     assert acme and all(e.deal_code == CODE for e in acme)
     assert {e.id for e in acme} == {e.id for e in everything if e.deal_code == CODE}
 
-    recent = team.events(since=cutoff)
+    recent = team.reads.events(since=cutoff)
     assert [(e.deal_code, e.action) for e in recent] == [
         (CODE, "create"),
         ("GLX-1", "create"),
         (CODE, "status"),
     ]
-    assert [e.action for e in team.events(code=CODE, since=cutoff)] == ["create", "status"]
+    assert [e.action for e in team.reads.events(code=CODE, since=cutoff)] == ["create", "status"]
 
     middle = everything[len(everything) // 2].id
-    assert [e.id for e in team.events(after_id=middle)] == [
+    assert [e.id for e in team.reads.events(after_id=middle)] == [
         e.id for e in everything if e.id > middle
     ]
-    assert team.events(after_id=team.last_event_id()) == []
-    assert [e.id for e in team.events(limit=2)] == [e.id for e in everything[:2]]
-    assert team.last_event_id() == everything[-1].id
+    assert team.reads.events(after_id=team.reads.last_event_id()) == []
+    assert [e.id for e in team.reads.events(limit=2)] == [e.id for e in everything[:2]]
+    assert team.reads.last_event_id() == everything[-1].id
 
 
 def test_last_event_id_is_zero_on_an_empty_database(store: Store) -> None:
-    assert store.last_event_id() == 0
-    assert store.events() == []
+    assert store.reads.last_event_id() == 0
+    assert store.reads.events() == []
 
 
 @pytest.mark.parametrize(
@@ -834,45 +856,47 @@ def test_last_event_id_is_zero_on_an_empty_database(store: Store) -> None:
     ],
 )
 def test_the_event_log_is_append_only(team: Store, statement: str) -> None:
-    before = team.events()
+    before = team.reads.events()
     assert before
     with pytest.raises(sa.exc.DBAPIError, match="append-only"):
         with team.engine.begin() as conn:
             conn.execute(sa.text(statement))
-    assert team.events() == before
+    assert team.reads.events() == before
 
 
 # --- refused writes change nothing ---------------------------------------------------------------
 
 
 REFUSED: dict[str, tuple[Callable[[Store, dict[str, int]], object], type[Exception]]] = {
-    "duplicate person": (lambda st, _: st.add_person("ana", "Ana Again"), RuleError),
-    "duplicate deal": (lambda st, _: st.create_deal("acme-5g", "Again", "X"), RuleError),
+    "duplicate person": (lambda st, _: st.people.add_person("ana", "Ana Again"), RuleError),
+    "duplicate deal": (lambda st, _: st.deals.create_deal("acme-5g", "Again", "X"), RuleError),
     "deal with unknown lead": (
-        lambda st, _: st.create_deal("NEW-1", "x", "New Co", leads={Role.AR: "ghost"}),
+        lambda st, _: st.deals.create_deal("NEW-1", "x", "New Co", leads={Role.AR: "ghost"}),
         NotFoundError,
     ),
-    "negative amount": (lambda st, _: st.update_deal(CODE, amount=-1), RuleError),
-    "unknown deal field": (lambda st, _: st.update_deal(CODE, stage="bid"), RuleError),
-    "gate missing": (lambda st, _: st.move_stage(CODE, Stage.BID), RuleError),
-    "won too early": (lambda st, _: st.set_status(CODE, DealStatus.WON), RuleError),
-    "lost without reason": (lambda st, _: st.set_status(CODE, DealStatus.LOST), RuleError),
+    "negative amount": (lambda st, _: st.deals.update_deal(CODE, DealUpdate(amount=-1)), RuleError),
+    "gate missing": (lambda st, _: st.deals.move_stage(CODE, Stage.BID), RuleError),
+    "won too early": (lambda st, _: st.deals.set_status(CODE, DealStatus.WON), RuleError),
+    "lost without reason": (lambda st, _: st.deals.set_status(CODE, DealStatus.LOST), RuleError),
     "atac too early": (
-        lambda st, _: st.record_gate(CODE, Gate.ATAC, GateDecision.APPROVED),
+        lambda st, _: st.deals.record_gate(CODE, Gate.ATAC, GateDecision.APPROVED),
         RuleError,
     ),
-    "unknown member": (lambda st, _: st.set_member(CODE, Role.EXPERT, "ghost"), NotFoundError),
-    "not a member": (lambda st, _: st.remove_member(CODE, Role.AR, "li"), NotFoundError),
-    "task owner unknown": (
-        lambda st, ids: st.update_task(ids["task"], title="new", owner="ghost"),
+    "unknown member": (
+        lambda st, _: st.deals.set_member(CODE, Role.EXPERT, "ghost"),
         NotFoundError,
     ),
-    "risk rating": (lambda st, _: st.add_risk(CODE, Role.AR, "r", likelihood=6), RuleError),
-    "escalate closed risk": (lambda st, ids: st.escalate_risk(ids["closed_risk"]), RuleError),
-    "accept a draft": (lambda st, ids: st.accept_handoff(ids["draft"]), RuleError),
-    "handoff to self": (lambda st, _: st.add_handoff(CODE, Role.SR, Role.SR, "x"), RuleError),
+    "not a member": (lambda st, _: st.deals.remove_member(CODE, Role.AR, "li"), NotFoundError),
+    "task owner unknown": (
+        lambda st, ids: st.items.update_task(ids["task"], TaskUpdate(title="new", owner="ghost")),
+        NotFoundError,
+    ),
+    "risk rating": (lambda st, _: st.items.add_risk(CODE, Role.AR, "r", likelihood=6), RuleError),
+    "escalate closed risk": (lambda st, ids: st.items.escalate_risk(ids["closed_risk"]), RuleError),
+    "accept a draft": (lambda st, ids: st.items.accept_handoff(ids["draft"]), RuleError),
+    "handoff to self": (lambda st, _: st.items.add_handoff(CODE, Role.SR, Role.SR, "x"), RuleError),
     "stale version": (
-        lambda st, ids: st.update_task(ids["task"], title="new", version=1),
+        lambda st, ids: st.items.update_task(ids["task"], TaskUpdate(title="new"), version=1),
         ConflictError,
     ),
 }
@@ -881,8 +905,8 @@ REFUSED: dict[str, tuple[Callable[[Store, dict[str, int]], object], type[Excepti
 @pytest.mark.parametrize("name", list(REFUSED))
 def test_a_refused_write_leaves_the_database_as_it_was(team: Store, name: str) -> None:
     ids = _ids(team)
-    team.update_task(ids["task"], note="now at version 2")
-    ids["closed_risk"] = team.add_risk(CODE, Role.FR, "gone", status=RiskStatus.CLOSED).id
+    team.items.update_task(ids["task"], TaskUpdate(note="now at version 2"))
+    ids["closed_risk"] = team.items.add_risk(CODE, Role.FR, "gone", status=RiskStatus.CLOSED).id
     act, error = REFUSED[name]
     before = snapshot(team)
     with pytest.raises(error):
@@ -899,7 +923,7 @@ def test_store_errors_are_one_family(team: Store) -> None:
 
 
 def test_account_change_is_logged_by_name(team: Store) -> None:
-    last = team.last_event_id()
-    team.update_deal(CODE, account="ACME Group")
-    deal_event = [e for e in team.events(after_id=last) if e.entity == "deal"][-1]
+    last = team.reads.last_event_id()
+    team.deals.update_deal(CODE, DealUpdate(account="ACME Group"))
+    deal_event = [e for e in team.reads.events(after_id=last) if e.entity == "deal"][-1]
     assert deal_event.changes == {"account": ["ACME Telecom", "ACME Group"]}

@@ -17,6 +17,7 @@ from dealroom.domain.competitors import Competitor
 from dealroom.domain.powermap import Contact
 from dealroom.store import Store
 from dealroom.store.demo import seed_demo
+from dealroom.store.inputs import ContactUpdate
 
 TODAY = date(2026, 11, 23)
 
@@ -43,15 +44,15 @@ def demo(store: Store) -> Store:
 
 
 def test_deal_rooms_match_single_reads(demo: Store) -> None:
-    codes = [code for code, _ in demo.deal_codes()][:5]
-    assert demo.deal_rooms(codes) == [demo.deal_room(code) for code in codes]
+    codes = [code for code, _ in demo.reads.deal_codes()][:5]
+    assert demo.reads.deal_rooms(codes) == [demo.reads.deal_room(code) for code in codes]
 
 
 def test_deal_rooms_of_all_active_deals_in_code_order(demo: Store) -> None:
-    rooms = demo.deal_rooms()
-    active = {r.deal.code for r in demo.pipeline()}
+    rooms = demo.reads.deal_rooms()
+    active = {r.deal.code for r in demo.reads.pipeline()}
     assert [r.deal.code for r in rooms] == sorted(active)
-    every = demo.deal_rooms(include_closed=True)
+    every = demo.reads.deal_rooms(include_closed=True)
     assert len(every) == 12
     assert sum(len(r.tasks) + len(r.risks) + len(r.handoffs) for r in every) > 12 * 10
 
@@ -60,46 +61,50 @@ def test_deal_rooms_unknown_code_is_named(demo: Store) -> None:
     from dealroom.store import NotFoundError
 
     with pytest.raises(NotFoundError, match="NOPE"):
-        demo.deal_rooms(["NOPE"])
+        demo.reads.deal_rooms(["NOPE"])
 
 
 @pytest.mark.parametrize(
     "read", ["deal_rooms", "pipeline", "deal_room", "deal_reports", "deals_methods", "forecast"]
 )
 def test_statement_count_does_not_grow_with_items(store: Store, read: str) -> None:
-    store.add_person("ana", "Ana Lima")
-    store.create_deal("A-1", "Small", "ACME", leads={Role.AR: "ana"})
-    store.create_deal("B-1", "Large", "ACME", stage=Stage.OPPORTUNITY, leads={Role.AR: "ana"})
+    store.people.add_person("ana", "Ana Lima")
+    store.deals.create_deal("A-1", "Small", "ACME", leads={Role.AR: "ana"})
+    store.deals.create_deal("B-1", "Large", "ACME", stage=Stage.OPPORTUNITY, leads={Role.AR: "ana"})
 
     def run() -> int:
         with counting(store) as statements:
-            if read in ("deal_rooms", "deal_reports", "deals_methods", "forecast"):
-                getattr(store, read)()
+            if read == "deal_rooms":
+                store.reads.deal_rooms()
+            elif read in ("deal_reports", "deals_methods", "forecast"):
+                getattr(store.methods, read)()
             elif read == "pipeline":
-                store.pipeline()
+                store.reads.pipeline()
             else:
-                store.deal_room("B-1")
+                store.reads.deal_room("B-1")
         return len(statements)
 
     before = run()
     for i in range(30):
-        store.add_task("B-1", Role.SR, f"task {i}", owner="ana")
-        store.add_risk("B-1", Role.FR, f"risk {i}", likelihood=5, impact=4)
-        store.add_handoff("B-1", Role.AR, Role.SR, f"handoff {i}")
-        contact = store.add_contact("B-1", Contact(f"person {i}", key_decider=True, support=1))
-        store.update_contact(contact.id, support=-1)
-        store.add_competitor("B-1", Competitor(f"rival {i}"))
-        store.score_factor("B-1", FACTORS[i % len(FACTORS)].key, i % 5 - 2)
-    for item in store.checklist_template()[Stage.OPPORTUNITY]:
-        store.answer_checklist("B-1", Stage.OPPORTUNITY, item.key, Answer.PARTLY)
-    store.record_review("B-1")
-    store.create_deal("C-1", "Third", "Other", leads={Role.SR: "ana"})
+        store.items.add_task("B-1", Role.SR, f"task {i}", owner="ana")
+        store.items.add_risk("B-1", Role.FR, f"risk {i}", likelihood=5, impact=4)
+        store.items.add_handoff("B-1", Role.AR, Role.SR, f"handoff {i}")
+        contact = store.powermap.add_contact(
+            "B-1", Contact(f"person {i}", key_decider=True, support=1)
+        )
+        store.powermap.update_contact(contact.id, ContactUpdate(support=-1))
+        store.powermap.add_competitor("B-1", Competitor(f"rival {i}"))
+        store.methods.score_factor("B-1", FACTORS[i % len(FACTORS)].key, i % 5 - 2)
+    for item in store.methods.checklist_template()[Stage.OPPORTUNITY]:
+        store.checklists.answer_checklist("B-1", Stage.OPPORTUNITY, item.key, Answer.PARTLY)
+    store.methods.record_review("B-1")
+    store.deals.create_deal("C-1", "Third", "Other", leads={Role.SR: "ana"})
     assert run() == before
 
 
 def test_deal_reports_pair_each_room_with_its_methods(demo: Store) -> None:
-    reports = demo.deal_reports()
-    assert [room for room, _ in reports] == demo.deal_rooms()
-    assert [m for _, m in reports] == demo.deals_methods()
-    codes = [code for code, _ in demo.deal_codes()][:3]
-    assert [m.deal.code for _, m in demo.deal_reports(codes)] == codes
+    reports = demo.methods.deal_reports()
+    assert [room for room, _ in reports] == demo.reads.deal_rooms()
+    assert [m for _, m in reports] == demo.methods.deals_methods()
+    codes = [code for code, _ in demo.reads.deal_codes()][:3]
+    assert [m.deal.code for _, m in demo.methods.deal_reports(codes)] == codes

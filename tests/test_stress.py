@@ -37,9 +37,9 @@ CRASH_ROUNDS = 12
 def prepare(path: Path, writers: int) -> str:
     url = f"sqlite:///{path}"
     with open_store(url, actor="setup", today=TODAY) as st:
-        st.add_person("setup", "Set Up")
+        st.people.add_person("setup", "Set Up")
         for w in range(writers):
-            st.create_deal(f"W{w}", f"Writer {w}'s deal", "Stress Co")
+            st.deals.create_deal(f"W{w}", f"Writer {w}'s deal", "Stress Co")
     return url
 
 
@@ -165,5 +165,5 @@ def test_writers_killed_mid_burst_leave_a_sound_file_and_every_acknowledged_writ
     conn.close()
     # and the store opens it and goes on writing
     with open_store(url, actor="setup", today=TODAY) as st:
-        st.add_task("W0", Role.AR, "after the crashes")
-        assert any(t.title == "after the crashes" for t in st.deal_room("W0").tasks)
+        st.items.add_task("W0", Role.AR, "after the crashes")
+        assert any(t.title == "after the crashes" for t in st.reads.deal_room("W0").tasks)

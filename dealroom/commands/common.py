@@ -13,7 +13,7 @@ from dealroom.identity import acting_user
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from dealroom.store.commands import Store
+    from dealroom.store.store import Store
 
 
 class CommandError(Exception):

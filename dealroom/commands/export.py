@@ -53,11 +53,11 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
         today = parse_day(args.today, store.today(), "--today") or store.today()
         since = parse_day(args.since, today, "--since")
-        reports = store.deal_reports(None if args.all else args.codes, today=today)
+        reports = store.methods.deal_reports(None if args.all else args.codes, today=today)
         rooms = [room for room, _ in reports]
-        forecasts = store.forecast(today=today) if args.all else {}
-        events = store.events(since=midnight(since)) if since is not None else []
-        names = {p.handle: p.name for p in store.people()}
+        forecasts = store.methods.forecast(today=today) if args.all else {}
+        events = store.reads.events(since=midnight(since)) if since is not None else []
+        names = {p.handle: p.name for p in store.reads.people()}
     by_deal: dict[int | None, list[Any]] = defaultdict(list)
     for e in events:
         by_deal[e.deal_id].append(e)
@@ -103,11 +103,11 @@ def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
         today = parse_day(args.today, store.today(), "--today") or store.today()
         day = parse_day(args.since, today, "--since")
-        since = midnight(day) if day is not None else store.default_since()
-        codes = [r.deal.code for r in store.pipeline(mine=True)] if args.mine else None
-        rooms = store.deal_rooms(codes) if codes is None or codes else []
-        events = store.events(since=since)
-        names = {p.handle: p.name for p in store.people()}
+        since = midnight(day) if day is not None else store.standups.default_since()
+        codes = [r.deal.code for r in store.reads.pipeline(mine=True)] if args.mine else None
+        rooms = store.reads.deal_rooms(codes) if codes is None or codes else []
+        events = store.reads.events(since=since)
+        names = {p.handle: p.name for p in store.reads.people()}
     digests = walk(rooms, events, today)
     write(digest_markdown(digests, since=since, today=today, names=names), args.output)
     return 0

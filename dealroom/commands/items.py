@@ -13,7 +13,7 @@ import argparse
 import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
@@ -21,7 +21,12 @@ from dealroom.commands import COMMANDS
 from dealroom.commands.common import Context, UsageError, console, parse_day
 from dealroom.domain import Gate, GateDecision, RiskStatus, TaskStatus, rules
 from dealroom.store.errors import NotFoundError
+from dealroom.store.inputs import RiskUpdate, TaskUpdate
+from dealroom.store.views import HandoffView, RiskView, TaskView
 from dealroom.textutil import one_line
+
+if TYPE_CHECKING:
+    from dealroom.store import Store
 
 TASK_VERBS = {
     "done": TaskStatus.DONE,
@@ -195,7 +200,7 @@ def cmd_task_add(ctx: Context, args: argparse.Namespace) -> int:
     stage = rules.parse_stage(args.stage) if args.stage else None
     with ctx.open() as store:
         due = parse_day(args.due, store.today(), "--due")
-        task = store.add_task(
+        task = store.items.add_task(
             args.code, role, args.title, owner=args.owner, due=due, stage=stage, note=args.note
         )
     code = _code(args.code)
@@ -209,7 +214,7 @@ def cmd_task_add(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_risk_add(ctx: Context, args: argparse.Namespace) -> int:
     role = rules.parse_lead_role(args.role)
     with ctx.open() as store:
-        risk = store.add_risk(
+        risk = store.items.add_risk(
             args.code,
             role,
             args.title,
@@ -232,8 +237,14 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
         before, code = item_on_deal(store, args.kind, args.item_id, args.code)
         if before.status is status:
             return report(args, _already(args.verb, args.kind, code, before, status))
-        update = getattr(store, f"update_{args.kind}")
-        after = update(before.id, version=before.version, status=status)
+        if args.kind == "task":
+            after: TaskView | RiskView = store.items.update_task(
+                before.id, TaskUpdate(status=status), version=before.version
+            )
+        else:
+            after = store.items.update_risk(
+                before.id, RiskUpdate(status=status), version=before.version
+            )
     return report(
         args,
         Outcome(args.verb, args.kind, code, after, f"marked {_label(after)} on {code} {status}"),
@@ -245,7 +256,7 @@ def cmd_escalate(ctx: Context, args: argparse.Namespace) -> int:
         before, code = item_on_deal(store, "risk", args.item_id, args.code)
         if before.escalated:
             return report(args, _already("escalate", "risk", code, before, "escalated"))
-        after = store.escalate_risk(before.id, version=before.version)
+        after = store.items.escalate_risk(before.id, version=before.version)
     message = f"escalated {_label(after)} on {code} to the sponsor"
     return report(args, Outcome("escalate", "risk", code, after, message))
 
@@ -261,7 +272,7 @@ def cmd_handoff_send(ctx: Context, args: argparse.Namespace) -> int:
             handoff, code = _new_handoff(store, args), _code(args.code)
         else:
             before, code = item_on_deal(store, "handoff", args.item_id, args.code)
-            handoff = store.send_handoff(before.id, version=before.version)
+            handoff = store.items.send_handoff(before.id, version=before.version)
     verb, action = ("drafted", "draft") if args.draft else ("sent", "send")
     return report(
         args, Outcome(action, "handoff", code, handoff, f"{verb} {_label(handoff)} on {code}")
@@ -271,18 +282,22 @@ def cmd_handoff_send(ctx: Context, args: argparse.Namespace) -> int:
 def _new_handoff(store: Any, args: argparse.Namespace) -> Any:
     sender, receiver = rules.parse_lead_role(args.from_role), rules.parse_lead_role(args.to_role)
     due = parse_day(args.due, store.today(), "--due")
-    return store.add_handoff(
+    return store.items.add_handoff(
         args.code, sender, receiver, args.title, note=args.note, due=due, send=not args.draft
     )
 
 
 def cmd_handoff_move(ctx: Context, args: argparse.Namespace) -> int:
     """``handoff accept|reject|withdraw``."""
-    reason = {"reason": args.reason} if args.verb == "reject" else {}
     with ctx.open() as store:
         before, code = item_on_deal(store, "handoff", args.item_id, args.code)
-        move = getattr(store, f"{args.verb}_handoff")
-        after = move(before.id, version=before.version, **reason)
+        items, version = store.items, before.version
+        if args.verb == "reject":
+            after = items.reject_handoff(before.id, args.reason, version=version)
+        elif args.verb == "accept":
+            after = items.accept_handoff(before.id, version=version)
+        else:
+            after = items.withdraw_handoff(before.id, version=version)
     because = f": {one_line(after.reason)}" if after.reason else ""
     message = f"{HANDOFF_PAST[args.verb]} {_label(after)} on {code}{because}"
     return report(args, Outcome(args.verb, "handoff", code, after, message))
@@ -292,8 +307,8 @@ def cmd_stage(ctx: Context, args: argparse.Namespace) -> int:
     target = args.target.strip().lower()
     goal = target if target in ("next", "prev") else rules.parse_stage(target)
     with ctx.open() as store:
-        before = store.deal(args.code)
-        after = store.move_stage(before.code, goal, version=before.version)
+        before = store.reads.deal(args.code)
+        after = store.deals.move_stage(before.code, goal, version=before.version)
     way = "moved" if after.stage.order > before.stage.order else "moved back"
     message = (
         f"{way} {after.code} from {before.stage.label} to {after.stage.label} "
@@ -306,7 +321,7 @@ def cmd_gate(ctx: Context, args: argparse.Namespace) -> int:
     gate = rules.parse_choice(Gate, args.gate, field="gate")
     decision = GATE_VERBS[args.decision]
     with ctx.open() as store:
-        view = store.record_gate(args.code, gate, decision, args.note)
+        view = store.deals.record_gate(args.code, gate, decision, args.note)
     code = _code(args.code)
     note = f": {one_line(view.note)}" if view.note else ""
     message = f"{decision} {gate} ({gate.meaning}) for {code}{note}"
@@ -316,10 +331,17 @@ def cmd_gate(ctx: Context, args: argparse.Namespace) -> int:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def item_on_deal(store: Any, kind: str, item_id: int, code: str) -> tuple[Any, str]:
+def item_on_deal(store: Store, kind: str, item_id: int, code: str) -> tuple[Any, str]:
     """The task, risk or handoff ``item_id``, which must be on deal ``code``; and the code."""
-    deal = store.deal(code)
-    item = getattr(store, kind)(item_id)
+    deal = store.reads.deal(code)
+    reads = store.reads
+    item: TaskView | RiskView | HandoffView = (
+        reads.task(item_id)
+        if kind == "task"
+        else reads.risk(item_id)
+        if kind == "risk"
+        else reads.handoff(item_id)
+    )
     if item.deal_id != deal.id:
         raise NotFoundError(
             f"{kind} #{item_id} is not on {deal.code}: `dealroom show {deal.code}` "

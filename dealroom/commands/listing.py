@@ -51,7 +51,7 @@ def _t(value: str) -> Text:
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     stage = rules.parse_stage(args.stage) if args.stage else None
     with ctx.open() as store:
-        rows = store.pipeline(stage=stage, mine=args.mine, include_closed=args.all)
+        rows = store.reads.pipeline(stage=stage, mine=args.mine, include_closed=args.all)
         today = store.today()
     if args.json:
         print(json.dumps([_row_json(r) for r in rows], ensure_ascii=False, indent=1))
@@ -138,7 +138,7 @@ def _row_json(row: PipelineRow) -> dict[str, Any]:
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
-        room = store.deal_room(args.code)
+        room = store.reads.deal_room(args.code)
         today, now = store.today(), store.now()
     render_room(room, today, now)
     return 0
@@ -223,7 +223,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
         since = parse_day(args.since, store.today(), "--since")
         start = datetime.combine(since, time()).astimezone(UTC) if since else None
-        events = store.events(code=args.code, since=start)
+        events = store.reads.events(code=args.code, since=start)
     if args.limit is not None:
         events = events[-args.limit :] if args.limit > 0 else []
     out = console()

@@ -8,6 +8,7 @@ from typing import Any
 from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context, console, parse_day
 from dealroom.domain import TRIANGLE, Level, Tier, rules
+from dealroom.store.inputs import DealUpdate
 from dealroom.textutil import money, one_line
 
 
@@ -79,7 +80,7 @@ def cmd_deal_add(ctx: Context, args: argparse.Namespace) -> int:
     leads = {role: getattr(args, role.value.lower()) for role in TRIANGLE}
     with ctx.open() as store:
         values = _field_values(store, args)
-        deal = store.create_deal(
+        deal = store.deals.create_deal(
             args.code,
             args.name,
             args.account,
@@ -108,8 +109,8 @@ def cmd_deal_edit(ctx: Context, args: argparse.Namespace) -> int:
                 "nothing to change: give at least one of --name, --account, "
                 "--amount, --currency, --close, --level, --probability"
             )
-        before = store.deal(args.code)
-        after = store.update_deal(args.code, version=before.version, **values)
+        before = store.reads.deal(args.code)
+        after = store.deals.update_deal(args.code, DealUpdate(**values), version=before.version)
     changed = [
         k
         for k in ("name", "account", "amount", "currency", "close_date", "level", "probability")
@@ -122,14 +123,14 @@ def cmd_deal_edit(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_person_add(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
-        person = store.add_person(args.handle, args.name, args.email)
+        person = store.people.add_person(args.handle, args.name, args.email)
     console().print(f"Added {one_line(person.name)} ({person.handle}).", markup=False)
     return 0
 
 
 def cmd_person_list(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
-        people = store.people()
+        people = store.reads.people()
     out = console()
     for p in people:
         out.print(f"{p.handle:<14} {one_line(p.name)}", markup=False)

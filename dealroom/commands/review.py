@@ -40,7 +40,7 @@ def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
         raise CommandError("--on and --note go with --held")
     with ctx.open() as store:
         if args.due:
-            due = store.deals_needing_review()
+            due = store.methods.deals_needing_review()
             lines = [f"{code}: {'; '.join(reasons)}" for code, reasons in due.items()]
             from dealroom.textutil import one_line
 
@@ -48,10 +48,10 @@ def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
             return 0
         if args.held:
             day = parse_day(args.on, store.today(), "--on")
-            held = store.record_review(args.code, held_on=day, note=args.note)
+            held = store.methods.record_review(args.code, held_on=day, note=args.note)
             print(f"recorded the review of {args.code.strip().upper()} held on {held.held_on}")
             return 0
-        agenda = store.review_agenda(args.code)
+        agenda = store.methods.review_agenda(args.code)
     from dealroom.export.markdown import md
 
     write(agenda.to_markdown(md), args.output)

@@ -16,14 +16,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 
 from dealroom.domain import STAGE_INFO, TRIANGLE, GateDecision, Role, rules
-from dealroom.store.views import (
-    DealMethodsView,
-    DealRoomView,
-    EventView,
-    HandoffView,
-    RiskView,
-    TaskView,
-)
+from dealroom.store.method_views import DealMethodsView
+from dealroom.store.views import DealRoomView, EventView, HandoffView, RiskView, TaskView
 from dealroom.textutil import money, visible
 
 # Characters Markdown may read as structure anywhere in a line.

@@ -25,7 +25,7 @@ from dealroom.domain.assessment import (
 from dealroom.domain.powermap import format_support
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.methods import MethodsScreen
-from dealroom.store.views import DealMethodsView, ScoreView
+from dealroom.store.method_views import DealMethodsView, ScoreView
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.deal_header import MARK_STYLE
 from dealroom.widgets.vlist import Section
@@ -204,7 +204,7 @@ class AssessmentScreen(MethodsScreen):
         code, key = self.code, line.factor.key
 
         def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.score_factor(
+            return lambda s: s.methods.score_factor(
                 code, key, int(v["score"]), note=v["note"] or "", seen=v["version"]
             )
 
@@ -233,7 +233,7 @@ class AssessmentScreen(MethodsScreen):
         note = line.score.note if line.score else ""
 
         def job(seen: int) -> Any:
-            return lambda s: s.score_factor(code, key, new, note=note, seen=seen)
+            return lambda s: s.methods.score_factor(code, key, new, note=note, seen=seen)
 
         self.write(
             job(line.score.id if line.score else 0),

@@ -15,7 +15,7 @@ from dealroom.domain import STAGES, Stage
 from dealroom.domain.checklist import Answer, StageCompletion
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.methods import MethodsScreen
-from dealroom.store.views import ChecklistAnswerView, ChecklistItemView, DealMethodsView
+from dealroom.store.method_views import ChecklistAnswerView, ChecklistItemView, DealMethodsView
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.vlist import Section
 
@@ -186,7 +186,9 @@ class ChecklistScreen(MethodsScreen):
         seen = line.answer.version if line.answer else 0
 
         def job(version: int) -> Any:
-            return lambda s: s.answer_checklist(code, stage, key, answer, version=version)
+            return lambda s: s.checklists.answer_checklist(
+                code, stage, key, answer, version=version
+            )
 
         self.write(
             job(seen),
@@ -204,7 +206,7 @@ class ChecklistScreen(MethodsScreen):
         code, stage, key = self.code, line.item.stage, line.item.key
 
         def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.answer_checklist(
+            return lambda s: s.checklists.answer_checklist(
                 code, stage, key, Answer(v["answer"]), note=v["note"] or "", version=v["version"]
             )
 

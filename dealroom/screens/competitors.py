@@ -12,7 +12,8 @@ from dealroom.domain.competitors import Competitor
 from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.methods import MethodsScreen
-from dealroom.store.views import CompetitorView, DealMethodsView
+from dealroom.store.inputs import CompetitorUpdate
+from dealroom.store.method_views import CompetitorView, DealMethodsView
 from dealroom.textutil import fit, one_line
 
 #: (field, label, placeholder), in the order the form and the detail show them.
@@ -109,7 +110,7 @@ class CompetitorsScreen(MethodsScreen):
 
         def submit(v: dict[str, Any]) -> Any:
             competitor = Competitor(**competitor_values(v))
-            return lambda s: s.add_competitor(code, competitor)
+            return lambda s: s.powermap.add_competitor(code, competitor)
 
         form = FormScreen(f"New competitor on {code}", competitor_fields(None), submit, self.today)
         self.app.push_screen(form, self.after_form("Competitor noted"))
@@ -120,7 +121,9 @@ class CompetitorsScreen(MethodsScreen):
             return
 
         def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.update_competitor(c.id, version=v["version"], **competitor_values(v))
+            return lambda s: s.powermap.update_competitor(
+                c.id, CompetitorUpdate(**competitor_values(v)), version=v["version"]
+            )
 
         form = FormScreen(
             f"Competitor {one_line(c.name)}",
@@ -140,7 +143,7 @@ class CompetitorsScreen(MethodsScreen):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.dr.db(
-                    lambda s: s.delete_competitor(c.id, version=c.version),
+                    lambda s: s.powermap.delete_competitor(c.id, version=c.version),
                     self.done(f"Removed {one_line(c.name)}"),
                 )
 

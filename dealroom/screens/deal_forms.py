@@ -17,6 +17,7 @@ from dealroom.domain import (
     rules,
 )
 from dealroom.screens.form import FormField, FormScreen
+from dealroom.store.inputs import DealUpdate, HandoffUpdate, RiskUpdate, TaskUpdate
 from dealroom.store.views import DealView, HandoffView, PersonView, RiskView, TaskView
 
 
@@ -78,7 +79,7 @@ def task_form(
     if task is None:
 
         def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.add_task(
+            return lambda s: s.items.add_task(
                 code,
                 role,
                 v["title"],
@@ -92,15 +93,17 @@ def task_form(
         return FormScreen(f"New {role.value} task on {code}", fields, submit, today)
 
     def update(v: dict[str, Any]) -> Any:
-        return lambda s: s.update_task(
+        return lambda s: s.items.update_task(
             task.id,
+            TaskUpdate(
+                title=v["title"],
+                owner=v["owner"],
+                due=v["due"],
+                status=v["status"],
+                stage=v["stage"],
+                note=v["note"] or "",
+            ),
             version=v["version"],
-            title=v["title"],
-            owner=v["owner"],
-            due=v["due"],
-            status=v["status"],
-            stage=v["stage"],
-            note=v["note"] or "",
         )
 
     return FormScreen(
@@ -178,7 +181,7 @@ def risk_form(
     if risk is None:
 
         def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.add_risk(
+            return lambda s: s.items.add_risk(
                 code,
                 role,
                 v["title"],
@@ -192,15 +195,17 @@ def risk_form(
         return FormScreen(f"New {role.value} risk on {code}", fields, submit, today)
 
     def update(v: dict[str, Any]) -> Any:
-        return lambda s: s.update_risk(
+        return lambda s: s.items.update_risk(
             risk.id,
+            RiskUpdate(
+                title=v["title"],
+                likelihood=v["likelihood"],
+                impact=v["impact"],
+                mitigation=v["mitigation"] or "",
+                owner=v["owner"],
+                status=v["status"],
+            ),
             version=v["version"],
-            title=v["title"],
-            likelihood=v["likelihood"],
-            impact=v["impact"],
-            mitigation=v["mitigation"] or "",
-            owner=v["owner"],
-            status=v["status"],
         )
 
     return FormScreen(
@@ -247,7 +252,7 @@ def handoff_form(
         )
 
         def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.add_handoff(
+            return lambda s: s.items.add_handoff(
                 code,
                 role,
                 Role(v["to_role"]),
@@ -260,13 +265,12 @@ def handoff_form(
         return FormScreen(f"New handoff from {role.value} on {code}", fields, submit, today)
 
     def update(v: dict[str, Any]) -> Any:
-        return lambda s: s.update_handoff(
+        return lambda s: s.items.update_handoff(
             handoff.id,
+            HandoffUpdate(
+                title=v["title"], to_role=v["to_role"], due=v["due"], note=v["note"] or ""
+            ),
             version=v["version"],
-            title=v["title"],
-            to_role=v["to_role"],
-            due=v["due"],
-            note=v["note"] or "",
         )
 
     return FormScreen(
@@ -316,7 +320,9 @@ def deal_fields(deal: DealView) -> list[FormField]:
 
 def deal_form(deal: DealView, today: date) -> FormScreen:
     def submit(v: dict[str, Any]) -> Any:
-        return lambda s: s.update_deal(deal.code, **v)  # v holds the version
+        values = dict(v)
+        version = values.pop("version")
+        return lambda s: s.deals.update_deal(deal.code, DealUpdate(**values), version=version)
 
     return FormScreen(
         f"Deal {deal.code}",
@@ -338,7 +344,7 @@ def status_form(deal: DealView, today: date) -> FormScreen:
     ]
 
     def submit(v: dict[str, Any]) -> Any:
-        return lambda s: s.set_status(
+        return lambda s: s.deals.set_status(
             deal.code, DealStatus(v["status"]), v["reason"] or "", version=deal.version
         )
 
@@ -359,6 +365,6 @@ def member_form(deal: DealView, people: Sequence[PersonView], today: date) -> Fo
     ]
 
     def submit(v: dict[str, Any]) -> Any:
-        return lambda s: s.set_member(deal.code, Role(v["role"]), v["person"])
+        return lambda s: s.deals.set_member(deal.code, Role(v["role"]), v["person"])
 
     return FormScreen(f"Members of {deal.code}", fields, submit, today)

@@ -24,14 +24,8 @@ from dealroom.domain import TRIANGLE, HandoffState, RiskStatus, Role, TaskStatus
 from dealroom.screens import deal_forms as forms
 from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.live import LiveScreen, item_keys, others
-from dealroom.store.views import (
-    DealRoomView,
-    FeedItem,
-    HandoffView,
-    PersonView,
-    RiskView,
-    TaskView,
-)
+from dealroom.store.inputs import RiskUpdate
+from dealroom.store.views import DealRoomView, FeedItem, HandoffView, PersonView, RiskView, TaskView
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.deal_header import DealHeader
 from dealroom.widgets.role_pane import RolePane
@@ -50,7 +44,7 @@ def read_room(code: str) -> Any:
     """The database job that reads deal ``code``'s room (run in a worker)."""
 
     def load(s: Any) -> Loaded:
-        return s.deal_room(code), s.people(), s.today(), s.now()
+        return s.reads.deal_room(code), s.reads.people(), s.today(), s.now()
 
     return load
 
@@ -387,13 +381,15 @@ class DealRoomScreen(LiveScreen, Screen[None]):
         if isinstance(item, TaskView):
             status = TaskStatus.TODO if item.done else TaskStatus.DONE
             self.dr.db(
-                lambda s: s.set_task_status(item.id, status, version=item.version),
+                lambda s: s.items.set_task_status(item.id, status, version=item.version),
                 self._done(f"Task {'reopened' if item.done else 'done'}"),
             )
         elif isinstance(item, RiskView):
             risk = RiskStatus.OPEN if not item.is_open else RiskStatus.CLOSED
             self.dr.db(
-                lambda s: s.update_risk(item.id, version=item.version, status=risk),
+                lambda s: s.items.update_risk(
+                    item.id, RiskUpdate(status=risk), version=item.version
+                ),
                 self._done(f"Risk {risk.value}"),
             )
 
@@ -407,9 +403,9 @@ class DealRoomScreen(LiveScreen, Screen[None]):
             if not yes:
                 return
             job = {
-                "task": lambda s: s.delete_task(item.id, version=item.version),
-                "risk": lambda s: s.delete_risk(item.id, version=item.version),
-                "handoff": lambda s: s.delete_handoff(item.id, version=item.version),
+                "task": lambda s: s.items.delete_task(item.id, version=item.version),
+                "risk": lambda s: s.items.delete_risk(item.id, version=item.version),
+                "handoff": lambda s: s.items.delete_handoff(item.id, version=item.version),
             }[kind]
             self.dr.db(job, self._done(f"Deleted the {kind}"))
 
@@ -427,13 +423,14 @@ class DealRoomScreen(LiveScreen, Screen[None]):
     def action_accept(self) -> None:
         if (h := self._handoff()) is not None:
             self.dr.db(
-                lambda s: s.accept_handoff(h.id, version=h.version), self._done("Handoff accepted")
+                lambda s: s.items.accept_handoff(h.id, version=h.version),
+                self._done("Handoff accepted"),
             )
 
     def action_send(self) -> None:
         if (h := self._handoff()) is not None:
             self.dr.db(
-                lambda s: s.send_handoff(h.id, version=h.version), self._done("Handoff sent")
+                lambda s: s.items.send_handoff(h.id, version=h.version), self._done("Handoff sent")
             )
 
     def action_reject(self) -> None:
@@ -447,7 +444,7 @@ class DealRoomScreen(LiveScreen, Screen[None]):
             return
 
         def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.reject_handoff(h.id, v["reason"], version=h.version)
+            return lambda s: s.items.reject_handoff(h.id, v["reason"], version=h.version)
 
         form = forms.reason_form(f"Reject “{one_line(h.title)}”", "Why", self.today, submit)
         self.app.push_screen(form, self._after_form("Handoff rejected"))
@@ -459,7 +456,7 @@ class DealRoomScreen(LiveScreen, Screen[None]):
             return
         up = not item.escalated
         self.dr.db(
-            lambda s: s.escalate_risk(item.id, up, version=item.version),
+            lambda s: s.items.escalate_risk(item.id, up, version=item.version),
             self._done("Risk escalated to the sponsor" if up else "Escalation taken back"),
         )
 
@@ -471,7 +468,7 @@ class DealRoomScreen(LiveScreen, Screen[None]):
         version = self.room.deal.version
         code = self.code
         self.dr.db(
-            lambda s: s.move_stage(code, direction, version=version),
+            lambda s: s.deals.move_stage(code, direction, version=version),
             lambda d: self._done(f"{d.code} is now in {d.stage.label}")(d),
         )
 
@@ -492,7 +489,7 @@ class DealRoomScreen(LiveScreen, Screen[None]):
                     self._after_form("Gate decision recorded"),
                 )
 
-        self.dr.db(lambda s: s.deal_methods(room.deal.code), show)
+        self.dr.db(lambda s: s.methods.deal_methods(room.deal.code), show)
 
     def action_methods(self, which: str) -> None:
         """The checklist, power map, competitors or assessment of this deal."""
@@ -520,13 +517,15 @@ class DealRoomScreen(LiveScreen, Screen[None]):
         def build(s: Any) -> str:
             from dealroom.export.markdown import md
 
-            return str(s.review_agenda(code).to_markdown(md))
+            return str(s.methods.review_agenda(code).to_markdown(md))
 
         def saved(text: str) -> None:
             save_markdown(self.dr, f"{code}-review-{today.isoformat()}.md", text)
 
             def submit(v: dict[str, Any]) -> Any:
-                return lambda s: s.record_review(code, held_on=v["held_on"], note=v["note"] or "")
+                return lambda s: s.methods.record_review(
+                    code, held_on=v["held_on"], note=v["note"] or ""
+                )
 
             form = FormScreen(
                 f"Record the review of {code} as held? (escape: not yet)",

@@ -26,8 +26,8 @@ from dealroom.widgets.safe_input import SafeInput
 
 if TYPE_CHECKING:
     from dealroom.app import DealroomApp
-    from dealroom.store.commands import Store
     from dealroom.store.errors import ConflictError
+    from dealroom.store.store import Store
 
 Kind = Literal["text", "date", "choice", "int"]
 

@@ -17,7 +17,8 @@ from dealroom.domain import Gate, GateDecision, HandoffState, RiskLevel
 from dealroom.domain.checklist import stage_closed_by
 from dealroom.screens.checklist import ANSWER_STYLE, KEY_MARK, completion_title
 from dealroom.screens.form import FormField, FormScreen
-from dealroom.store.views import DealMethodsView, DealRoomView
+from dealroom.store.method_views import DealMethodsView
+from dealroom.store.views import DealRoomView
 from dealroom.textutil import one_line
 
 
@@ -105,7 +106,7 @@ class GateScreen(FormScreen):
         code = room.deal.code
 
         def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.record_gate(
+            return lambda s: s.deals.record_gate(
                 code, Gate(v["gate"]), GateDecision(v["decision"]), v["note"] or ""
             )
 

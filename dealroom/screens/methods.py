@@ -18,7 +18,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from dealroom.screens.live import LiveScreen, others
-from dealroom.store.views import DealMethodsView, FeedItem, PersonView
+from dealroom.store.method_views import DealMethodsView
+from dealroom.store.views import FeedItem, PersonView
 from dealroom.textutil import one_line
 from dealroom.widgets.vlist import VirtualList
 
@@ -78,7 +79,7 @@ class MethodsScreen(LiveScreen, Screen[None]):
     def reload(self) -> None:
         code = self.code
         self.dr.db(
-            lambda s: (s.deal_methods(code), s.people(), s.today()),
+            lambda s: (s.methods.deal_methods(code), s.reads.people(), s.today()),
             self._loaded,
             group=f"methods-{type(self).__name__}-{code}",
             exclusive=True,

@@ -89,7 +89,7 @@ class MyWorkScreen(LiveScreen, Screen[None]):
 
     def action_reload(self) -> None:
         self.dr.db(
-            lambda s: (s.my_work(), s.today(), s.now()),
+            lambda s: (s.reads.my_work(), s.today(), s.now()),
             self._loaded,
             group="my-work",
             exclusive=True,

@@ -174,7 +174,7 @@ class PipelineScreen(LiveScreen, Screen[None]):
         mine, closed, sort_index, reverse = self.mine, self.closed, self.sort_index, self.reverse
         self.dr.db(
             lambda s: prepare(
-                s.pipeline(mine=mine, include_closed=closed), s.today(), sort_index, reverse
+                s.reads.pipeline(mine=mine, include_closed=closed), s.today(), sort_index, reverse
             ),
             self._loaded,
             group="pipeline",
@@ -211,7 +211,7 @@ class PipelineScreen(LiveScreen, Screen[None]):
 
     def _load_forecast(self) -> None:
         def job(s: Any) -> tuple[Any, dict[str, str]]:
-            return s.forecast(), {p.handle: p.name for p in s.people()}
+            return s.methods.forecast(), {p.handle: p.name for p in s.reads.people()}
 
         def loaded(result: tuple[Any, dict[str, str]]) -> None:
             self._forecasts = result
@@ -353,7 +353,7 @@ class PipelineScreen(LiveScreen, Screen[None]):
         def build(s: Any) -> tuple[str, date]:
             from dealroom.export.markdown import deal_report, portfolio
 
-            rooms, today = s.deal_rooms(codes), s.today()
+            rooms, today = s.reads.deal_rooms(codes), s.today()
             parts = [portfolio(rooms, today=today)]
             parts += [deal_report(room, today=today) for room in rooms]
             return "\n".join(parts), today

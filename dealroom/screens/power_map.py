@@ -29,7 +29,9 @@ from dealroom.domain.powermap import (
 from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.methods import MethodsScreen
-from dealroom.store.views import ContactView, DealMethodsView, PersonView
+from dealroom.store.inputs import ContactUpdate
+from dealroom.store.method_views import ContactView, DealMethodsView
+from dealroom.store.views import PersonView
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.vlist import Section
 
@@ -291,7 +293,7 @@ class PowerMapScreen(MethodsScreen):
 
         def submit(v: dict[str, Any]) -> Any:
             contact = Contact(**contact_values(v))
-            return lambda s: s.add_contact(code, contact, note=v["note"] or "")
+            return lambda s: s.powermap.add_contact(code, contact, note=v["note"] or "")
 
         form = FormScreen(
             f"New person on the power map of {code}",
@@ -308,8 +310,8 @@ class PowerMapScreen(MethodsScreen):
         people, competitors = self.people, self._competitors()
 
         def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.update_contact(
-                c.id, version=v["version"], note=v["note"] or "", **contact_values(v)
+            return lambda s: s.powermap.update_contact(
+                c.id, ContactUpdate(note=v["note"] or "", **contact_values(v)), version=v["version"]
             )
 
         form = FormScreen(
@@ -332,7 +334,9 @@ class PowerMapScreen(MethodsScreen):
             return
 
         def job(version: int) -> Any:
-            return lambda s: s.update_contact(c.id, version=version, support=new)
+            return lambda s: s.powermap.update_contact(
+                c.id, ContactUpdate(support=new), version=version
+            )
 
         verb = "rose" if step > 0 else "fell"
         self.write(
@@ -351,7 +355,9 @@ class PowerMapScreen(MethodsScreen):
         today: date = self.today
 
         def job(version: int) -> Any:
-            return lambda s: s.update_contact(c.id, version=version, last_contact=today)
+            return lambda s: s.powermap.update_contact(
+                c.id, ContactUpdate(last_contact=today), version=version
+            )
 
         self.write(
             job(c.version),
@@ -370,7 +376,7 @@ class PowerMapScreen(MethodsScreen):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.dr.db(
-                    lambda s: s.delete_contact(c.id, version=c.version),
+                    lambda s: s.powermap.delete_contact(c.id, version=c.version),
                     self.done(f"Removed {one_line(c.who)}"),
                 )
 

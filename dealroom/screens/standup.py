@@ -169,10 +169,10 @@ class StandupScreen(LiveScreen, Screen[None]):
         since = self.since
 
         def begin(s: Any) -> tuple[StandupView, list[Any], list[EventView], list[PersonView], date]:
-            record = s.start_standup(since)
-            mine = [r.deal.code for r in s.pipeline(mine=True)]
-            rooms = s.deal_rooms(mine) if mine else s.deal_rooms()
-            return record, rooms, s.events(since=record.since), s.people(), s.today()
+            record = s.standups.start_standup(since)
+            mine = [r.deal.code for r in s.reads.pipeline(mine=True)]
+            rooms = s.reads.deal_rooms(mine) if mine else s.reads.deal_rooms()
+            return record, rooms, s.reads.events(since=record.since), s.reads.people(), s.today()
 
         self.dr.db(begin, self._begun, group="standup")
 
@@ -186,7 +186,7 @@ class StandupScreen(LiveScreen, Screen[None]):
         since = self.record.since
 
         def load(s: Any) -> tuple[list[Any], list[EventView], list[PersonView]]:
-            return s.deal_rooms(codes), s.events(since=since), s.people()
+            return s.reads.deal_rooms(codes), s.reads.events(since=since), s.reads.people()
 
         self.dr.db(load, self._reloaded, group="standup-live", exclusive=True)
 
@@ -247,7 +247,7 @@ class StandupScreen(LiveScreen, Screen[None]):
     def _mark_covered(self, code: str) -> None:
         if self.record is not None and code not in self.record.deals:
             sid = self.record.id
-            self.dr.db(lambda s: s.cover(sid, code), self._recorded, group="standup")
+            self.dr.db(lambda s: s.standups.cover(sid, code), self._recorded, group="standup")
 
     def _recorded(self, record: StandupView) -> None:
         self.record = record
@@ -308,7 +308,7 @@ class StandupScreen(LiveScreen, Screen[None]):
         where = f" on {code}" if code else ""
 
         def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.add_note(sid, v["text"], code)
+            return lambda s: s.standups.add_note(sid, v["text"], code)
 
         form = FormScreen(
             f"Note{where}", [FormField("text", "Note", required=True)], submit, self.today
@@ -349,7 +349,7 @@ class StandupScreen(LiveScreen, Screen[None]):
         def submit(v: dict[str, Any]) -> Any:
             from dealroom.domain import Role
 
-            return lambda s: s.add_action(
+            return lambda s: s.standups.add_action(
                 sid, code, Role(v["role"]), v["title"], owner=v["owner"], due=v["due"]
             )
 
@@ -369,7 +369,7 @@ class StandupScreen(LiveScreen, Screen[None]):
         if self.record is None or self.finished:
             return
         sid = self.record.id
-        self.dr.db(lambda s: s.end_standup(sid), self._finished, group="standup")
+        self.dr.db(lambda s: s.standups.end_standup(sid), self._finished, group="standup")
 
     def _finished(self, record: StandupView) -> None:
         self.record = record

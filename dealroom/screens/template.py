@@ -18,7 +18,9 @@ from dealroom.domain import STAGES, Stage
 from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.live import LiveScreen
-from dealroom.store.views import ChecklistItemView, FeedItem
+from dealroom.store.inputs import ChecklistItemUpdate
+from dealroom.store.method_views import ChecklistItemView
+from dealroom.store.views import FeedItem
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.vlist import Section, VirtualList
 
@@ -133,7 +135,7 @@ class TemplateScreen(LiveScreen, Screen[None]):
 
     def action_reload(self) -> None:
         self.dr.db(
-            lambda s: (s.checklist_template(), s.today()),
+            lambda s: (s.methods.checklist_template(), s.today()),
             self._loaded,
             group="template",
             exclusive=True,
@@ -197,7 +199,7 @@ class TemplateScreen(LiveScreen, Screen[None]):
 
     def action_add(self) -> None:
         def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.add_checklist_item(
+            return lambda s: s.checklists.add_checklist_item(
                 Stage(v["stage"]), v["text"], key_item=v["key_item"] == "yes"
             )
 
@@ -212,8 +214,10 @@ class TemplateScreen(LiveScreen, Screen[None]):
             return
 
         def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.update_checklist_item(
-                item.id, version=v["version"], text=v["text"], key_item=v["key_item"] == "yes"
+            return lambda s: s.checklists.update_checklist_item(
+                item.id,
+                ChecklistItemUpdate(text=v["text"], key_item=v["key_item"] == "yes"),
+                version=v["version"],
             )
 
         form = FormScreen(
@@ -232,7 +236,9 @@ class TemplateScreen(LiveScreen, Screen[None]):
             return
         mark = not item.key_item
         self.dr.db(
-            lambda s: s.update_checklist_item(item.id, version=item.version, key_item=mark),
+            lambda s: s.checklists.update_checklist_item(
+                item.id, ChecklistItemUpdate(key_item=mark), version=item.version
+            ),
             self._done(f"Key item of {item.stage.label}" if mark else "No longer the key item"),
         )
 
@@ -241,7 +247,7 @@ class TemplateScreen(LiveScreen, Screen[None]):
         if item is None:
             return
         self.dr.db(
-            lambda s: s.move_checklist_item(item.id, offset, version=item.version),
+            lambda s: s.checklists.move_checklist_item(item.id, offset, version=item.version),
             self._done("Moved " + ("up" if offset < 0 else "down")),
         )
 
@@ -253,7 +259,7 @@ class TemplateScreen(LiveScreen, Screen[None]):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.dr.db(
-                    lambda s: s.retire_checklist_item(item.id, version=item.version),
+                    lambda s: s.checklists.retire_checklist_item(item.id, version=item.version),
                     self._done("Item removed; the answers given to it are kept"),
                 )
 

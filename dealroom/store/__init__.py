@@ -6,7 +6,7 @@ paint before the database layer has loaded.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from dealroom.store.errors import (
     ConflictError,
@@ -18,7 +18,8 @@ from dealroom.store.errors import (
 )
 
 if TYPE_CHECKING:
-    from dealroom.store.commands import Store
+    from dealroom.store.database import Options
+    from dealroom.store.store import Store
 
 __all__ = [
     "ConflictError",
@@ -32,18 +33,18 @@ __all__ = [
 ]
 
 
-def open_store(db: str | None = None, *, actor: str, **options: object) -> Store:
+def open_store(db: str | None = None, *, actor: str, **options: Unpack[Options]) -> Store:
     """Open (and if needed create or upgrade) the database at ``db``, ``$DEALROOM_DB`` or
     the default file, acting as ``actor``."""
-    from dealroom.store.commands import Store
     from dealroom.store.engine import resolve_url
+    from dealroom.store.store import Store
 
-    return Store(resolve_url(db), actor=actor, **options)  # type: ignore[arg-type]
+    return Store(resolve_url(db), actor=actor, **options)
 
 
 def __getattr__(name: str) -> object:
     if name == "Store":
-        from dealroom.store.commands import Store
+        from dealroom.store.store import Store
 
         return Store
     raise AttributeError(name)

@@ -1,24 +1,41 @@
-"""Stage checklists: the template every deal shares, and each deal's answers. Same rules
-as every other write: one short transaction, a version check, an event in the same
-transaction."""
+"""Stage checklists: the template every deal shares, and each deal's answers. Every write
+goes through the database's one write path."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from dealroom.domain import Stage
 from dealroom.domain.checklist import Answer, check_answer_note, check_item_text, new_item_key
-from dealroom.store import method_rows as mr
-from dealroom.store.base import ident, quote_title
+from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
-from dealroom.store.queries import Queries
+from dealroom.store.inputs import ChecklistItemUpdate
+from dealroom.store.method_rows import ANSWERS, TEMPLATE
+from dealroom.store.method_views import ChecklistAnswerView, ChecklistItemView
+from dealroom.store.rows import by_id
 from dealroom.store.tables import ChecklistAnswer, ChecklistTemplate
-from dealroom.store.views import ChecklistAnswerView, ChecklistItemView
+from dealroom.store.tx import Kind, Logged, Tx, ident, quote_title
+
+ITEM = Kind(
+    "checklist_item",
+    ChecklistTemplate,
+    by_id(TEMPLATE, col(ChecklistTemplate.id), "checklist item"),
+    label="checklist item",
+)
+ANSWER = Kind("checklist", ChecklistAnswer, by_id(ANSWERS, col(ChecklistAnswer.id), "answer"))
 
 
-class ChecklistCommands(Queries):
+def _line(row: ChecklistTemplate) -> str:
+    return f"{row.stage.label} checklist item {quote_title(row.text)}"
+
+
+class Checklists:
     """Writes of the checklist template and of deals' answers."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     # --- the checklist template -----------------------------------------------------------
 
@@ -27,141 +44,87 @@ class ChecklistCommands(Queries):
     ) -> ChecklistItemView:
         """A new line at the end of the stage's checklist."""
         text = check_item_text(text)
-        with self._write() as s:
-            taken = s.execute(select(mr._CI.key).where(mr._CI.stage == stage.value)).scalars()
-            last = s.execute(
-                select(func.max(mr._CI.position)).where(mr._CI.stage == stage.value)
+
+        def build(tx: Tx) -> tuple[ChecklistTemplate, Logged]:
+            here = col(ChecklistTemplate.stage) == stage
+            taken = tx.session.execute(select(col(ChecklistTemplate.key)).where(here)).scalars()
+            last = tx.session.execute(
+                select(func.max(col(ChecklistTemplate.position))).where(here)
             ).scalar()
             row = ChecklistTemplate(
-                stage=stage.value,
+                stage=stage,
                 key=new_item_key(text, list(taken)),
                 text=text,
                 key_item=False,
                 position=(last if last is not None else -1) + 1,
             )
-            s.add(row)
-            s.flush()
             if key_item:
-                self._make_key_item(s, row)
-            self._log(
-                s,
-                entity="checklist_item",
-                entity_id=row.id,
-                action="create",
-                version=row.version,
-                changes={"text": (None, text)},
-                summary=f"added {stage.label} checklist item {quote_title(text)}",
-            )
-            return self._template_item(s, ident(row))
+                tx.session.add(row)
+                tx.session.flush()
+                _make_key_item(tx.session, row)
+            summary = f"added {stage.label} checklist item {quote_title(text)}"
+            return row, Logged("create", summary, {"text": (None, text)})
+
+        return self.database.create(ITEM, build)
 
     def update_checklist_item(
-        self,
-        item_id: int,
-        *,
-        version: int | None = None,
-        text: str | None = None,
-        key_item: bool | None = None,
+        self, item_id: int, update: ChecklistItemUpdate, *, version: int | None = None
     ) -> ChecklistItemView:
-        with self._write() as s:
-            row = self._load(s, ChecklistTemplate, item_id, "checklist item")
-            self._check_version(
-                s, "checklist_item", row, version, lambda: self._template_item(s, item_id)
-            )
-            changes: dict[str, object] = {}
-            if text is not None:
-                changes["text"] = check_item_text(text)
-            if key_item is not None:
-                changes["key_item"] = key_item
-            if key_item:
-                self._make_key_item(s, row)
-            diff = self._apply(row, changes)
-            if diff:
-                s.flush()
-                self._log(
-                    s,
-                    entity="checklist_item",
-                    entity_id=row.id,
-                    action="update",
-                    version=row.version,
-                    changes=diff,
-                    summary=f"edited {Stage(row.stage).label} checklist item "
-                    f"{quote_title(row.text)} ({', '.join(diff)})",
-                )
-            return self._template_item(s, item_id)
+        def change(tx: Tx, row: ChecklistTemplate) -> Logged | None:
+            values: dict[str, object] = {}
+            if isinstance(update.text, str):
+                values["text"] = check_item_text(update.text)
+            if isinstance(update.key_item, bool):
+                values["key_item"] = update.key_item
+            if update.key_item is True:
+                _make_key_item(tx.session, row)
+            diff = tx.apply(row, values)
+            if not diff:
+                return None
+            return Logged("update", f"edited {_line(row)} ({', '.join(diff)})", diff)
+
+        return self.database.update(ITEM, item_id, version, change)
 
     def move_checklist_item(
         self, item_id: int, offset: int, *, version: int | None = None
     ) -> ChecklistItemView:
         """Move a line up (``offset`` < 0) or down the stage's checklist."""
-        with self._write() as s:
-            row = self._load(s, ChecklistTemplate, item_id, "checklist item")
-            self._check_version(
-                s, "checklist_item", row, version, lambda: self._template_item(s, item_id)
-            )
+
+        def change(tx: Tx, row: ChecklistTemplate) -> Logged | None:
             lines = list(
-                s.execute(
+                tx.session.execute(
                     select(ChecklistTemplate)
-                    .where(mr._CI.stage == row.stage, mr._CI.retired.is_(False))
-                    .order_by(mr._CI.position, mr._CI.id)
+                    .where(
+                        col(ChecklistTemplate.stage) == row.stage,
+                        col(ChecklistTemplate.retired).is_(False),
+                    )
+                    .order_by(col(ChecklistTemplate.position), col(ChecklistTemplate.id))
                 ).scalars()
             )
             at = next(i for i, line in enumerate(lines) if line.id == row.id)
             to = max(0, min(len(lines) - 1, at + offset))
-            if to != at:
-                lines.insert(to, lines.pop(at))
-                for position, line in enumerate(lines):
-                    if line.position != position:
-                        line.position = position
-                s.flush()
-                self._log(
-                    s,
-                    entity="checklist_item",
-                    entity_id=row.id,
-                    action="move",
-                    version=row.version,
-                    changes={"position": (at, to)},
-                    summary=f"moved {Stage(row.stage).label} checklist item "
-                    f"{quote_title(row.text)} to place {to + 1}",
-                )
-            return self._template_item(s, item_id)
+            if to == at:
+                return None
+            lines.insert(to, lines.pop(at))
+            for position, line in enumerate(lines):
+                if line.position != position:
+                    line.position = position
+            summary = f"moved {_line(row)} to place {to + 1}"
+            return Logged("move", summary, {"position": (at, to)})
+
+        return self.database.update(ITEM, item_id, version, change)
 
     def retire_checklist_item(self, item_id: int, *, version: int | None = None) -> None:
         """Take a line off the checklist; answers given to it are kept but no longer count."""
-        with self._write() as s:
-            row = self._load(s, ChecklistTemplate, item_id, "checklist item")
-            self._check_version(
-                s, "checklist_item", row, version, lambda: self._template_item(s, item_id)
-            )
+
+        def change(tx: Tx, row: ChecklistTemplate) -> Logged | None:
             if row.retired:
-                return
+                return None
             row.retired = True
             row.key_item = False
-            s.flush()
-            self._log(
-                s,
-                entity="checklist_item",
-                entity_id=row.id,
-                action="delete",
-                version=row.version,
-                changes={"retired": (False, True)},
-                summary=f"removed {Stage(row.stage).label} checklist item {quote_title(row.text)}",
-            )
+            return Logged("delete", f"removed {_line(row)}", {"retired": (False, True)})
 
-    def _make_key_item(self, s: Session, row: ChecklistTemplate) -> None:
-        """``row`` becomes its stage's key item; the one that was loses the mark."""
-        for other in s.execute(
-            select(ChecklistTemplate).where(
-                mr._CI.stage == row.stage, mr._CI.key_item.is_(True), mr._CI.id != row.id
-            )
-        ).scalars():
-            other.key_item = False
-        row.key_item = True
-
-    def _template_item(self, s: Session, item_id: int) -> ChecklistItemView:
-        for item in mr.template_rows(s, include_retired=True):
-            if item.id == item_id:
-                return item
-        raise NotFoundError(f"no checklist item #{item_id}")
+        self.database.update(ITEM, item_id, version, change)
 
     # --- checklist answers -----------------------------------------------------------------
 
@@ -178,63 +141,69 @@ class ChecklistCommands(Queries):
         """Answer one checklist line for a deal. ``version`` is the answer's version when it
         was read (0: there was none), so an answer someone gave meanwhile is a conflict."""
         clean_note = None if note is None else check_answer_note(note)
-        with self._write() as s:
-            deal = self._deal_by_code(s, code)
-            item = s.execute(
+        with self.database.write() as tx:
+            deal = tx.deal(code)
+            item = tx.session.execute(
                 select(ChecklistTemplate).where(
-                    mr._CI.stage == stage.value, mr._CI.key == key, mr._CI.retired.is_(False)
+                    col(ChecklistTemplate.stage) == stage,
+                    col(ChecklistTemplate.key) == key,
+                    col(ChecklistTemplate.retired).is_(False),
                 )
             ).scalar_one_or_none()
             if item is None:
                 raise NotFoundError(f"{stage.label} has no checklist item {key!r}")
-            row = s.execute(
+            row = tx.session.execute(
                 select(ChecklistAnswer)
-                .where(mr._CA.deal_id == deal.id, mr._CA.stage == stage.value, mr._CA.key == key)
+                .where(
+                    col(ChecklistAnswer.deal_id) == deal.id,
+                    col(ChecklistAnswer.stage) == stage,
+                    col(ChecklistAnswer.key) == key,
+                )
                 .with_for_update()
             ).scalar_one_or_none()
-
-            def current() -> ChecklistAnswerView:
-                return mr.answer_rows(s, mr._CA.id == row.id)[0]  # type: ignore[union-attr]
-
-            now = self.now()
             if row is None:
                 row = ChecklistAnswer(
                     deal_id=ident(deal),
-                    stage=stage.value,
+                    stage=stage,
                     key=key,
-                    answer=Answer.UNANSWERED.value,
+                    answer=Answer.UNANSWERED,
                     note="",
-                    answered_by=self.actor,
-                    answered_at=now,
+                    answered_by=self.database.actor,
+                    answered_at=tx.now,
                 )
-                s.add(row)
-                s.flush()
-                old_answer, old_note = None, ""
+                tx.session.add(row)
+                tx.session.flush()
+                old_answer: Answer | None = None
+                old_note = ""
             else:
-                self._check_version(s, "checklist", row, version, current)
+                tx.check_version(ANSWER, row, version)
                 old_answer, old_note = row.answer, row.note
             new_note = row.note if clean_note is None else clean_note
-            if (old_answer, old_note) == (answer.value, new_note):
-                return current()
-            row.answer = answer.value
-            row.note = new_note
-            row.answered_by = self.actor
-            row.answered_at = now
-            s.flush()
-            changes: dict[str, tuple[object, object]] = {}
-            if old_answer != answer.value:
-                changes["answer"] = (old_answer, answer.value)
-            if old_note != new_note:
-                changes["note"] = (old_note, new_note)
-            self._log(
-                s,
-                deal_id=ident(deal),
-                entity="checklist",
-                entity_id=row.id,
-                action="answer",
-                version=row.version,
-                changes=changes,
-                summary=f"answered {stage.label} checklist {quote_title(item.text)}: "
-                f"{answer.label}",
-            )
-            return current()
+            if (old_answer, old_note) != (answer, new_note):
+                row.answer = answer
+                row.note = new_note
+                row.answered_by = self.database.actor
+                row.answered_at = tx.now
+                changes: dict[str, tuple[object, object]] = {}
+                if old_answer != answer:
+                    changes["answer"] = (old_answer, answer)
+                if old_note != new_note:
+                    changes["note"] = (old_note, new_note)
+                summary = (
+                    f"answered {stage.label} checklist {quote_title(item.text)}: {answer.label}"
+                )
+                tx.changed(ANSWER, row, Logged("answer", summary, changes))
+            return ANSWER.view(tx.session, ident(row))
+
+
+def _make_key_item(s: Session, row: ChecklistTemplate) -> None:
+    """``row`` becomes its stage's key item; the one that was loses the mark."""
+    for other in s.execute(
+        select(ChecklistTemplate).where(
+            col(ChecklistTemplate.stage) == row.stage,
+            col(ChecklistTemplate.key_item).is_(True),
+            col(ChecklistTemplate.id) != row.id,
+        )
+    ).scalars():
+        other.key_item = False
+    row.key_item = True

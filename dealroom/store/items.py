@@ -1,12 +1,14 @@
-"""Writes of each role's items: tasks, risks and handoffs (same rules as deal writes)."""
+"""Each role's items: tasks, risks and handoffs. Every write goes through the database's
+one write path (``store.database``); each says only what changes and how the log words
+it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TypedDict, Unpack
 
-from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from dealroom.domain import (
     TRIANGLE,
@@ -18,194 +20,115 @@ from dealroom.domain import (
     rules,
 )
 from dealroom.domain.rules import RuleError
-from dealroom.store.base import ident, quote_title, unknown_fields
-from dealroom.store.queries import (
-    _H,
-    _R,
-    _T,
-    Queries,
-    handoff_rows,
-    risk_rows,
-    task_rows,
-)
-from dealroom.store.tables import (
-    Handoff,
-    Person,
-    Risk,
-    Task,
-)
-from dealroom.store.views import (
-    HandoffView,
-    RiskView,
-    TaskView,
-)
+from dealroom.store.database import Database
+from dealroom.store.inputs import HandoffUpdate, RiskUpdate, TaskUpdate, given
+from dealroom.store.rows import HANDOFFS, RISKS, TASKS, by_id
+from dealroom.store.tables import Handoff, Risk, Task
+from dealroom.store.tx import Diff, Kind, Logged, Tx, ident, quote_title
+from dealroom.store.views import HandoffView, RiskView, TaskView
 
-TASK_FIELDS = ("title", "owner", "due", "status", "stage", "note", "role")
-RISK_FIELDS = ("title", "likelihood", "impact", "mitigation", "owner", "status", "role")
-HANDOFF_FIELDS = ("title", "note", "due", "from_role", "to_role")
+TASK = Kind("task", Task, by_id(TASKS, col(Task.id), "task"))
+RISK = Kind("risk", Risk, by_id(RISKS, col(Risk.id), "risk"))
+HANDOFF = Kind("handoff", Handoff, by_id(HANDOFFS, col(Handoff.id), "handoff"))
+
+_PAST = {"send": "sent", "accept": "accepted", "reject": "rejected", "withdraw": "withdrew"}
 
 
-class ItemCommands(Queries):
+def deleted(entity: str, title: str) -> Logged:
+    return Logged("delete", f"deleted {entity} {quote_title(title)}", {"title": (title, None)})
+
+
+def edited(entity: str, title: str, diff: Diff, changes: Diff, status: object) -> Logged:
+    """A change of status alone is worded as the new status; others list the fields."""
+    if set(diff) == {"status"}:
+        return Logged("status", f"marked {entity} {quote_title(title)} {status}", changes)
+    return Logged("update", f"edited {entity} {quote_title(title)} ({', '.join(diff)})", changes)
+
+
+def readable(tx: Tx, diff: Diff) -> Diff:
+    """Owners in the log by handle, not by row id."""
+    if "owner_id" not in diff:
+        return diff
+    out = {k: v for k, v in diff.items() if k != "owner_id"}
+    old, new = diff["owner_id"]
+    out["owner"] = (tx.handle_of(old), tx.handle_of(new))  # type: ignore[arg-type]
+    return out
+
+
+class TaskDetails(TypedDict, total=False):
+    """What a new task may say besides its deal, role and title (each optional)."""
+
+    owner: str | None
+    due: date | None
+    status: TaskStatus
+    stage: Stage | None
+    note: str
+
+
+class Items:
     """Writes of tasks, risks and handoffs."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     # --- tasks -----------------------------------------------------------------------
 
     def add_task(
-        self,
-        code: str,
-        role: Role,
-        title: str,
-        *,
-        owner: str | None = None,
-        due: date | None = None,
-        status: TaskStatus = TaskStatus.TODO,
-        stage: Stage | None = None,
-        note: str = "",
+        self, code: str, role: Role, title: str, **details: Unpack[TaskDetails]
     ) -> TaskView:
-        with self._write() as s:
-            return self._add_task(
-                s, code, role, title, owner=owner, due=due, status=status, stage=stage, note=note
-            )
+        return self.database.create(
+            TASK, lambda tx: self.task_row(tx, code, role, title, **details)
+        )
 
-    def _add_task(
-        self,
-        s: Session,
-        code: str,
-        role: Role,
-        title: str,
-        *,
-        owner: str | None = None,
-        due: date | None = None,
-        status: TaskStatus = TaskStatus.TODO,
-        stage: Stage | None = None,
-        note: str = "",
-    ) -> TaskView:
-        """``add_task`` inside a transaction the caller holds."""
+    def task_row(
+        self, tx: Tx, code: str, role: Role, title: str, **details: Unpack[TaskDetails]
+    ) -> tuple[Task, Logged]:
+        """A new task, validated, and how the log words it (for a write that adds one)."""
+        owner = details.get("owner")
+        status = details.get("status", TaskStatus.TODO)
+        note = details.get("note", "")
         if role not in TRIANGLE:
             raise RuleError("a task belongs to AR, SR or FR", field="role")
         title = rules.check_text(title, field="title")
-        deal = self._deal_by_code(s, code)
-        now = self.now()
+        deal = tx.deal(code)
         row = Task(
             deal_id=ident(deal),
-            role=role.value,
+            role=role,
             title=title,
-            owner_id=self._owner_id(s, owner),  # type: ignore[arg-type]
-            due=due,
-            status=status.value,
-            stage=(stage or Stage(deal.stage)).value,
+            owner_id=tx.owner_id(owner),
+            due=details.get("due"),
+            status=status,
+            stage=details.get("stage") or deal.stage,
             note=note.strip(),
-            created_at=now,
-            updated_at=now,
-            status_changed_at=now,
+            created_at=tx.now,
+            updated_at=tx.now,
+            status_changed_at=tx.now,
         )
-        s.add(row)
-        s.flush()
-        self._log(
-            s,
-            deal_id=ident(deal),
-            entity="task",
-            entity_id=row.id,
-            action="create",
-            version=row.version,
-            changes={"title": (None, title), "status": (None, status.value)},
-            summary=f"added {role.value} task {quote_title(title)}",
-        )
-        return task_rows(s, _T.id == row.id)[0]
+        changes = {"title": (None, title), "status": (None, status.value)}
+        return row, Logged("create", f"added {role.value} task {quote_title(title)}", changes)
 
-    def update_task(self, task_id: int, *, version: int | None = None, **changes: Any) -> TaskView:
-        unknown_fields(changes, TASK_FIELDS, "task")
-        with self._write() as s:
-            row = self._load(s, Task, task_id, "task")
-            self._check_version(s, "task", row, version, lambda: task_rows(s, _T.id == task_id)[0])
-            values = self._task_values(s, changes)
-            diff = self._apply(row, values)
-            if diff:
-                row.updated_at = self.now()
-                if "status" in diff:
-                    row.status_changed_at = row.updated_at
-                s.flush()
-                action = "status" if set(diff) == {"status"} else "update"
-                what = (
-                    f"marked task {quote_title(row.title)} {row.status}"
-                    if action == "status"
-                    else f"edited task {quote_title(row.title)} ({', '.join(diff)})"
-                )
-                self._log(
-                    s,
-                    deal_id=row.deal_id,
-                    entity="task",
-                    entity_id=row.id,
-                    action=action,
-                    version=row.version,
-                    changes=self._readable(s, diff),
-                    summary=what,
-                )
-            return task_rows(s, _T.id == task_id)[0]
+    def update_task(
+        self, task_id: int, update: TaskUpdate, *, version: int | None = None
+    ) -> TaskView:
+        values = _item_values(given(update), TaskStatus)
 
-    def _task_values(self, s: Session, changes: Mapping[str, Any]) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for key, value in changes.items():
-            if key == "title":
-                values["title"] = rules.check_text(value, field="title")
-            elif key == "owner":
-                values["owner_id"] = self._owner_id(s, value)
-            elif key == "status":
-                values["status"] = rules.parse_choice(TaskStatus, str(value), field="status").value
-            elif key == "stage":
-                values["stage"] = Stage(value).value if value else None
-            elif key == "role":
-                values["role"] = rules.parse_lead_role(str(value)).value
-            elif key == "note":
-                values["note"] = str(value).strip()
-            else:
-                values[key] = value
-        return values
+        def change(tx: Tx, row: Task) -> Logged | None:
+            diff = tx.apply(row, _with_owner(tx, values))
+            if not diff:
+                return None
+            if "status" in diff:
+                row.status_changed_at = tx.now
+            return edited("task", row.title, diff, readable(tx, diff), row.status)
 
-    def _readable(
-        self, s: Session, diff: dict[str, tuple[object, object]]
-    ) -> dict[str, tuple[object, object]]:
-        """Owners in the log by handle, not by row id."""
-        if "owner_id" not in diff:
-            return diff
-        out = {k: v for k, v in diff.items() if k != "owner_id"}
-        handles = []
-        for pid in diff["owner_id"]:
-            person = s.get(Person, pid) if pid is not None else None
-            handles.append(person.handle if person else None)
-        out["owner"] = (handles[0], handles[1])
-        return out
+        return self.database.update(TASK, task_id, version, change)
 
     def set_task_status(
         self, task_id: int, status: TaskStatus, *, version: int | None = None
     ) -> TaskView:
-        return self.update_task(task_id, version=version, status=status)
+        return self.update_task(task_id, TaskUpdate(status=status), version=version)
 
     def delete_task(self, task_id: int, *, version: int | None = None) -> None:
-        self._delete(Task, "task", task_id, version)
-
-    def _delete(self, model: Any, entity: str, row_id: int, version: int | None) -> None:
-        reads: dict[str, tuple[Callable[..., list[Any]], Any]] = {
-            "task": (task_rows, _T),
-            "risk": (risk_rows, _R),
-            "handoff": (handoff_rows, _H),
-        }
-        read, cols = reads[entity]
-        with self._write() as s:
-            row = self._load(s, model, row_id, entity)
-            self._check_version(s, entity, row, version, lambda: read(s, cols.id == row_id)[0])
-            title = row.title
-            s.delete(row)
-            s.flush()
-            self._log(
-                s,
-                deal_id=row.deal_id,
-                entity=entity,
-                entity_id=row_id,
-                action="delete",
-                changes={"title": (title, None)},
-                summary=f"deleted {entity} {quote_title(title)}",
-            )
+        self.database.delete(TASK, task_id, version, lambda row: deleted("task", row.title))
 
     # --- risks -----------------------------------------------------------------------
 
@@ -227,114 +150,62 @@ class ItemCommands(Queries):
         title = rules.check_text(title, field="title")
         rules.check_scale(likelihood, field="likelihood")
         rules.check_scale(impact, field="impact")
-        with self._write() as s:
-            deal = self._deal_by_code(s, code)
-            now = self.now()
+        exposure = likelihood * impact
+
+        def build(tx: Tx) -> tuple[Risk, Logged]:
             row = Risk(
-                deal_id=ident(deal),
-                role=role.value,
+                deal_id=ident(tx.deal(code)),
+                role=role,
                 title=title,
-                likelihood=likelihood,  # type: ignore[arg-type]
+                likelihood=likelihood,
                 impact=impact,
                 mitigation=mitigation.strip(),
-                owner_id=self._owner_id(s, owner),
-                status=status.value,
+                owner_id=tx.owner_id(owner),
+                status=status,
                 escalated=escalated,
-                escalated_at=now if escalated else None,
-                created_at=now,
-                updated_at=now,
+                escalated_at=tx.now if escalated else None,
+                created_at=tx.now,
+                updated_at=tx.now,
             )
-            s.add(row)
-            s.flush()
-            self._log(
-                s,
-                deal_id=ident(deal),
-                entity="risk",
-                entity_id=row.id,
-                action="create",
-                version=row.version,
-                changes={"title": (None, title), "exposure": (None, likelihood * impact)},
-                summary=f"opened {role.value} risk {quote_title(title)} "
-                f"(exposure {likelihood * impact})",
+            summary = f"opened {role.value} risk {quote_title(title)} (exposure {exposure})"
+            return row, Logged(
+                "create", summary, {"title": (None, title), "exposure": (None, exposure)}
             )
-            return risk_rows(s, _R.id == row.id)[0]
 
-    def update_risk(self, risk_id: int, *, version: int | None = None, **changes: Any) -> RiskView:
-        unknown_fields(changes, RISK_FIELDS, "risk")
-        with self._write() as s:
-            row = self._load(s, Risk, risk_id, "risk")
-            self._check_version(s, "risk", row, version, lambda: risk_rows(s, _R.id == risk_id)[0])
-            values: dict[str, Any] = {}
-            for key, value in changes.items():
-                if key in ("likelihood", "impact"):
-                    values[key] = rules.check_scale(int(value), field=key)
-                elif key == "title":
-                    values["title"] = rules.check_text(value, field="title")
-                elif key == "owner":
-                    values["owner_id"] = self._owner_id(s, value)
-                elif key == "status":
-                    values["status"] = rules.parse_choice(
-                        RiskStatus, str(value), field="status"
-                    ).value
-                elif key == "role":
-                    values["role"] = rules.parse_lead_role(str(value)).value
-                else:
-                    values[key] = str(value).strip()
-            diff = self._apply(row, values)
-            if diff:
-                row.updated_at = self.now()
-                s.flush()
-                if set(diff) == {"status"}:
-                    action, what = "status", f"marked risk {quote_title(row.title)} {row.status}"
-                else:
-                    action, what = (
-                        "update",
-                        f"edited risk {quote_title(row.title)} ({', '.join(diff)})",
-                    )
-                self._log(
-                    s,
-                    deal_id=row.deal_id,
-                    entity="risk",
-                    entity_id=row.id,
-                    action=action,
-                    version=row.version,
-                    changes=self._readable(s, diff),
-                    summary=what,
-                )
-            return risk_rows(s, _R.id == risk_id)[0]
+        return self.database.create(RISK, build)
+
+    def update_risk(
+        self, risk_id: int, update: RiskUpdate, *, version: int | None = None
+    ) -> RiskView:
+        values = _item_values(given(update), RiskStatus)
+
+        def change(tx: Tx, row: Risk) -> Logged | None:
+            diff = tx.apply(row, _with_owner(tx, values))
+            return edited("risk", row.title, diff, readable(tx, diff), row.status) if diff else None
+
+        return self.database.update(RISK, risk_id, version, change)
 
     def escalate_risk(
         self, risk_id: int, escalated: bool = True, *, version: int | None = None
     ) -> RiskView:
         """Escalate a risk to the sponsor (or take the escalation back)."""
-        with self._write() as s:
-            row = self._load(s, Risk, risk_id, "risk")
-            self._check_version(s, "risk", row, version, lambda: risk_rows(s, _R.id == risk_id)[0])
+
+        def change(tx: Tx, row: Risk) -> Logged:
             if row.escalated == escalated:
                 state = "already escalated" if escalated else "not escalated"
                 raise RuleError(f"risk {quote_title(row.title)} is {state}")
-            if escalated and row.status == RiskStatus.CLOSED.value:
+            if escalated and row.status is RiskStatus.CLOSED:
                 raise RuleError("a closed risk cannot be escalated: reopen it first")
-            now = self.now()
             row.escalated = escalated
-            row.escalated_at = now if escalated else None
-            row.updated_at = now
-            s.flush()
+            row.escalated_at = tx.now if escalated else None
             verb = "escalated" if escalated else "de-escalated"
-            self._log(
-                s,
-                deal_id=row.deal_id,
-                entity="risk",
-                entity_id=row.id,
-                action=verb[:16],
-                version=row.version,
-                changes={"escalated": (not escalated, escalated)},
-                summary=f"{verb} risk {quote_title(row.title)}",
-            )
-            return risk_rows(s, _R.id == risk_id)[0]
+            changes = {"escalated": (not escalated, escalated)}
+            return Logged(verb[:16], f"{verb} risk {quote_title(row.title)}", changes)
+
+        return self.database.update(RISK, risk_id, version, change)
 
     def delete_risk(self, risk_id: int, *, version: int | None = None) -> None:
-        self._delete(Risk, "risk", risk_id, version)
+        self.database.delete(RISK, risk_id, version, lambda row: deleted("risk", row.title))
 
     # --- handoffs --------------------------------------------------------------------
 
@@ -352,113 +223,74 @@ class ItemCommands(Queries):
         """A handoff from one lead role to another; sent at once unless ``send=False``."""
         rules.check_handoff_roles(from_role, to_role)
         title = rules.check_text(title, field="title")
-        with self._write() as s:
-            deal = self._deal_by_code(s, code)
-            now = self.now()
-            state = HandoffState.SENT if send else HandoffState.DRAFTED
+        state = HandoffState.SENT if send else HandoffState.DRAFTED
+
+        def build(tx: Tx) -> tuple[Handoff, Logged]:
             row = Handoff(
-                deal_id=ident(deal),
-                from_role=from_role.value,
-                to_role=to_role.value,
-                title=title,  # type: ignore[arg-type]
+                deal_id=ident(tx.deal(code)),
+                from_role=from_role,
+                to_role=to_role,
+                title=title,
                 note=note.strip(),
                 due=due,
-                state=state.value,
+                state=state,
                 reason="",
-                sent_at=now if send else None,
-                created_at=now,
-                updated_at=now,
+                sent_at=tx.now if send else None,
+                created_at=tx.now,
+                updated_at=tx.now,
             )
-            s.add(row)
-            s.flush()
             verb = "sent" if send else "drafted"
-            self._log(
-                s,
-                deal_id=ident(deal),
-                entity="handoff",
-                entity_id=row.id,
-                action="send" if send else "create",
-                version=row.version,
-                changes={"state": (None, state.value), "title": (None, title)},
-                summary=f"{verb} handoff {quote_title(title)} {from_role.value} → {to_role.value}",
-            )
-            return handoff_rows(s, _H.id == row.id)[0]
+            summary = f"{verb} handoff {quote_title(title)} {from_role.value} → {to_role.value}"
+            changes = {"state": (None, state.value), "title": (None, title)}
+            return row, Logged("send" if send else "create", summary, changes)
+
+        return self.database.create(HANDOFF, build)
 
     def update_handoff(
-        self, handoff_id: int, *, version: int | None = None, **changes: Any
+        self, handoff_id: int, update: HandoffUpdate, *, version: int | None = None
     ) -> HandoffView:
-        unknown_fields(changes, HANDOFF_FIELDS, "handoff")
-        with self._write() as s:
-            row = self._load(s, Handoff, handoff_id, "handoff")
-            self._check_version(
-                s, "handoff", row, version, lambda: handoff_rows(s, _H.id == handoff_id)[0]
-            )
-            if row.state == HandoffState.ACCEPTED.value:
+        values = given(update)
+        if "title" in values:
+            values["title"] = rules.check_text(str(values["title"]), field="title")
+        for key in ("from_role", "to_role"):
+            if key in values:
+                values[key] = Role(str(values[key]))
+
+        def change(tx: Tx, row: Handoff) -> Logged | None:
+            if row.state is HandoffState.ACCEPTED:
                 raise RuleError("an accepted handoff is final: send a new one instead")
-            values = dict(changes)
-            if "title" in values:
-                values["title"] = rules.check_text(values["title"], field="title")
-            for key in ("from_role", "to_role"):
-                if key in values:
-                    values[key] = Role(values[key]).value
             rules.check_handoff_roles(
-                Role(values.get("from_role", row.from_role)),
-                Role(values.get("to_role", row.to_role)),
+                Role(str(values.get("from_role", row.from_role))),
+                Role(str(values.get("to_role", row.to_role))),
             )
-            diff = self._apply(row, values)
-            if diff:
-                row.updated_at = self.now()
-                s.flush()
-                self._log(
-                    s,
-                    deal_id=row.deal_id,
-                    entity="handoff",
-                    entity_id=row.id,
-                    action="update",
-                    version=row.version,
-                    changes=diff,
-                    summary=f"edited handoff {quote_title(row.title)} ({', '.join(diff)})",
-                )
-            return handoff_rows(s, _H.id == handoff_id)[0]
+            diff = tx.apply(row, values)
+            if not diff:
+                return None
+            summary = f"edited handoff {quote_title(row.title)} ({', '.join(diff)})"
+            return Logged("update", summary, diff)
+
+        return self.database.update(HANDOFF, handoff_id, version, change)
 
     def _move_handoff(
         self, handoff_id: int, action: str, version: int | None, reason: str = ""
     ) -> HandoffView:
-        with self._write() as s:
-            row = self._load(s, Handoff, handoff_id, "handoff")
-            self._check_version(
-                s, "handoff", row, version, lambda: handoff_rows(s, _H.id == handoff_id)[0]
-            )
-            old = HandoffState(row.state)
+        def change(tx: Tx, row: Handoff) -> Logged:
+            old = row.state
             new = rules.handoff_transition(old, action, reason)
-            now = self.now()
-            row.state = new.value
-            row.updated_at = now
+            row.state = new
             if action == "send":
-                row.sent_at, row.decided_at, row.reason = now, None, ""
+                row.sent_at, row.decided_at, row.reason = tx.now, None, ""
             elif action in ("accept", "reject"):
-                row.decided_at = now
+                row.decided_at = tx.now
                 row.reason = reason.strip()
-            s.flush()
-            past = {
-                "send": "sent",
-                "accept": "accepted",
-                "reject": "rejected",
-                "withdraw": "withdrew",
-            }[action]
             because = f": {reason.strip()}" if reason.strip() else ""
-            self._log(
-                s,
-                deal_id=row.deal_id,
-                entity="handoff",
-                entity_id=row.id,
-                action=action,
-                version=row.version,
-                changes={"state": (old.value, new.value)},
-                summary=f"{past} handoff {quote_title(row.title)} "
-                f"{row.from_role} → {row.to_role}{because}",
+            summary = (
+                f"{_PAST[action]} handoff {quote_title(row.title)} "
+                f"{row.from_role.value} → {row.to_role.value}{because}"
             )
-            return handoff_rows(s, _H.id == handoff_id)[0]
+            return Logged(action, summary, {"state": (old.value, new.value)})
+
+        return self.database.update(HANDOFF, handoff_id, version, change)
 
     def send_handoff(self, handoff_id: int, *, version: int | None = None) -> HandoffView:
         return self._move_handoff(handoff_id, "send", version)
@@ -475,4 +307,38 @@ class ItemCommands(Queries):
         return self._move_handoff(handoff_id, "withdraw", version)
 
     def delete_handoff(self, handoff_id: int, *, version: int | None = None) -> None:
-        self._delete(Handoff, "handoff", handoff_id, version)
+        self.database.delete(
+            HANDOFF, handoff_id, version, lambda row: deleted("handoff", row.title)
+        )
+
+
+def _item_values(
+    changes: Mapping[str, object], statuses: type[TaskStatus] | type[RiskStatus]
+) -> dict[str, object]:
+    """A task's or a risk's changes, validated (the owner stays a handle: see
+    :func:`_with_owner`)."""
+    values: dict[str, object] = {}
+    for key, value in changes.items():
+        if key == "title":
+            values["title"] = rules.check_text(str(value), field="title")
+        elif key in ("likelihood", "impact"):
+            values[key] = rules.check_scale(int(str(value)), field=key)
+        elif key == "status":
+            values["status"] = rules.parse_choice(statuses, str(value), field="status")
+        elif key == "stage":
+            values["stage"] = Stage(str(value)) if value else None
+        elif key == "role":
+            values["role"] = rules.parse_lead_role(str(value))
+        elif key in ("note", "mitigation"):
+            values[key] = str(value).strip()
+        else:
+            values[key] = value
+    return values
+
+
+def _with_owner(tx: Tx, values: Mapping[str, object]) -> dict[str, object]:
+    out = dict(values)
+    if "owner" in out:
+        owner = out.pop("owner")
+        out["owner_id"] = tx.owner_id(owner if isinstance(owner, str) else None)
+    return out

@@ -11,42 +11,47 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from dealroom.domain import TRIANGLE, DealStatus, Role, Stage
 from dealroom.domain.assessment import check_factor_key, check_score, check_score_note
 from dealroom.domain.forecast import Forecast, ForecastDeal, forecast
-from dealroom.domain.powermap import (
-    format_support,
-)
+from dealroom.domain.powermap import format_support
 from dealroom.domain.review import DealBrief, ReviewAgenda, review_agenda
 from dealroom.domain.rules import RuleError, check_text
 from dealroom.store import method_rows as mr
-from dealroom.store.base import ident
-from dealroom.store.checklists import ChecklistCommands
+from dealroom.store.database import Database
 from dealroom.store.errors import ConflictError
-from dealroom.store.powermap import PowerMapCommands
-from dealroom.store.queries import _D, _M, _P, _T, deal_rows, rooms, task_rows
+from dealroom.store.method_views import ChecklistItemView, DealMethodsView, ReviewView, ScoreView
+from dealroom.store.rooms import ACTIVE, deal_view, rooms
+from dealroom.store.rows import DEALS, TASKS, by_id, grouped
 from dealroom.store.tables import (
     AssessmentScore,
+    ChecklistAnswer,
+    CompetitorRecord,
+    ContactRecord,
+    Deal,
     DealMember,
     DealReview,
+    Event,
     Person,
+    StagePlan,
+    Task,
 )
-from dealroom.store.views import (
-    ChecklistItemView,
-    DealMethodsView,
-    DealRoomView,
-    DealView,
-    ReviewView,
-    ScoreView,
-    TaskView,
-)
+from dealroom.store.tx import Kind, Logged, Tx, ident
+from dealroom.store.views import DealRoomView, DealView, TaskView
 
 REVIEW_NOTE_MAX = 2_000
 
+SCORE = Kind("assessment", AssessmentScore, by_id(mr.SCORES, col(AssessmentScore.id), "score"))
+REVIEW = Kind("review", DealReview, by_id(mr.REVIEWS, col(DealReview.id), "review"))
 
-class MethodCommands(ChecklistCommands, PowerMapCommands):
-    """Reads and writes of checklists, power maps, competitors, assessments and reviews."""
+
+class Methods:
+    """Reads of the methods that win a deal, and writes of assessments and reviews."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     # --- reads -------------------------------------------------------------------------
 
@@ -54,14 +59,14 @@ class MethodCommands(ChecklistCommands, PowerMapCommands):
         self, *, include_retired: bool = False
     ) -> dict[Stage, list[ChecklistItemView]]:
         """Every stage's checklist lines, in order (retired ones only when asked)."""
-        with self._read() as s:
+        with self.database.read() as s:
             return mr.by_stage(mr.template_rows(s, include_retired=include_retired))
 
     def deal_methods(self, code: str) -> DealMethodsView:
         """One deal's checklists, power map, competitors, assessment and reviews, in a fixed
         number of queries."""
-        with self._read() as s:
-            return self._methods(s, [self._deal_view(s, code)])[0]
+        with self.database.read() as s:
+            return self._methods(s, [deal_view(s, code)])[0]
 
     def deals_methods(
         self, codes: Sequence[str] | None = None, *, today: date | None = None
@@ -69,13 +74,11 @@ class MethodCommands(ChecklistCommands, PowerMapCommands):
         """The same for several deals (the given codes, else every active deal, by code), in
         the same number of queries whatever their number; gaps and triggers as of ``today``
         (default: the store's today)."""
-        with self._read() as s:
+        with self.database.read() as s:
             if codes is None:
-                deals = sorted(
-                    deal_rows(s, _D.status.in_(mr.ACTIVE_STATUSES)), key=lambda d: d.code
-                )
+                deals = sorted(DEALS.rows(s, col(Deal.status).in_(ACTIVE)), key=lambda d: d.code)
             else:
-                deals = [self._deal_view(s, code) for code in codes]
+                deals = [deal_view(s, code) for code in codes]
             return self._methods(s, deals, today)
 
     def deal_reports(
@@ -84,13 +87,13 @@ class MethodCommands(ChecklistCommands, PowerMapCommands):
         """What a status report shows of each deal (the given codes, else every active deal
         by code): its room and its methods, read in one snapshot and a fixed number of
         queries whatever the number of deals."""
-        with self._read() as s:
+        with self.database.read() as s:
             if codes is None:
-                where = _D.status.in_(mr.ACTIVE_STATUSES)
-                deals = sorted(deal_rows(s, where), key=lambda d: d.code)
-                ids: Any = select(_D.id).where(where)
+                where = col(Deal.status).in_(ACTIVE)
+                deals = sorted(DEALS.rows(s, where), key=lambda d: d.code)
+                ids: Any = select(col(Deal.id)).where(where)
             else:
-                deals = [self._deal_view(s, code) for code in codes]
+                deals = [deal_view(s, code) for code in codes]
                 ids = [d.id for d in deals]
             found = rooms(s, deals, ids)
             tasks = {r.deal.id: r.tasks for r in found}
@@ -108,20 +111,20 @@ class MethodCommands(ChecklistCommands, PowerMapCommands):
         tasks when the caller has read them already."""
         if ids is None:
             ids = [d.id for d in deals]
-        contacts = mr.grouped(mr.contact_rows(s, mr._CO.deal_id.in_(ids)))
-        competitors = mr.grouped(mr.competitor_rows(s, mr._CP.deal_id.in_(ids)))
-        reviews = mr.grouped(mr.review_rows(s, mr._RV.deal_id.in_(ids)))
-        events = mr.grouped(mr.support_events(s, mr._EV.deal_id.in_(ids)))
-        plans = mr.grouped(mr.plan_rows(s, mr._SP.deal_id.in_(ids)))
+        contacts = grouped(mr.CONTACTS.rows(s, col(ContactRecord.deal_id).in_(ids)))
+        competitors = grouped(mr.COMPETITORS.rows(s, col(CompetitorRecord.deal_id).in_(ids)))
+        reviews = grouped(mr.REVIEWS.rows(s, col(DealReview.deal_id).in_(ids)))
+        events = grouped(mr.support_events(s, col(Event.deal_id).in_(ids)))
+        plans = grouped(mr.plan_rows(s, col(StagePlan.deal_id).in_(ids)))
         tasks = (
             known_tasks
             if known_tasks is not None
-            else mr.grouped(task_rows(s, _T.deal_id.in_(ids)))
+            else grouped(TASKS.rows(s, col(Task.deal_id).in_(ids)))
         )
-        answers = mr.grouped(mr.answer_rows(s, mr._CA.deal_id.in_(ids)))
-        scores = mr.grouped(mr.score_rows(s, mr._AS.deal_id.in_(ids)))
+        answers = grouped(mr.ANSWERS.rows(s, col(ChecklistAnswer.deal_id).in_(ids)))
+        scores = grouped(mr.SCORES.rows(s, col(AssessmentScore.deal_id).in_(ids)))
         template = mr.by_stage(mr.template_rows(s))
-        today = today or self.today()
+        today = today or self.database.today()
         out = []
         for d in deals:
             people = contacts.get(d.id, [])
@@ -152,8 +155,8 @@ class MethodCommands(ChecklistCommands, PowerMapCommands):
 
     def review_agenda(self, code: str) -> ReviewAgenda:
         """The agenda of a review meeting for the deal, drawn from its data."""
-        with self._read() as s:
-            deal = self._deal_view(s, code)
+        with self.database.read() as s:
+            deal = deal_view(s, code)
             [m] = self._methods(s, [deal])
         stage = deal.stage
         brief = DealBrief(
@@ -170,7 +173,7 @@ class MethodCommands(ChecklistCommands, PowerMapCommands):
         return review_agenda(
             brief,
             m.facts,
-            self.today(),
+            self.database.today(),
             contacts=[c.as_contact() for c in m.contacts],
             competitors=[c.as_competitor() for c in m.competitors],
             scores={f: x.score for f, x in m.current_scores.items()},
@@ -189,15 +192,15 @@ class MethodCommands(ChecklistCommands, PowerMapCommands):
     def forecast(self, *, today: date | None = None) -> dict[str, Forecast]:
         """The weighted pipeline by close month, per person and per tier, per currency, as
         of ``today`` (default: the store's today)."""
-        with self._read() as s:
-            deals = deal_rows(s, _D.status == DealStatus.OPEN.value)
+        with self.database.read() as s:
+            deals = DEALS.rows(s, col(Deal.status) == DealStatus.OPEN.value)
             leads: dict[int, dict[Role, str]] = {}
             for r in s.execute(
-                select(_M.deal_id, _M.role, _P.handle)
-                .join_from(DealMember, Person, _M.person_id == _P.id)
-                .where(_M.role.in_([r.value for r in TRIANGLE]))
+                select(col(DealMember.deal_id), col(DealMember.role), col(Person.handle))
+                .join_from(DealMember, Person, col(DealMember.person_id) == col(Person.id))
+                .where(col(DealMember.role).in_([r.value for r in TRIANGLE]))
             ):
-                leads.setdefault(r.deal_id, {})[Role(r.role)] = r.handle
+                leads.setdefault(r.deal_id, {})[r.role] = r.handle
         return forecast(
             (
                 ForecastDeal(
@@ -212,7 +215,7 @@ class MethodCommands(ChecklistCommands, PowerMapCommands):
                 )
                 for d in deals
             ),
-            today or self.today(),
+            today or self.database.today(),
         )
 
     # --- the assessment ----------------------------------------------------------------------
@@ -232,15 +235,19 @@ class MethodCommands(ChecklistCommands, PowerMapCommands):
         f = check_factor_key(factor)
         check_score(score)
         note = check_score_note(note)
-        with self._write() as s:
-            deal = self._deal_by_code(s, code, lock=True)
-            history = mr.score_rows(s, mr._AS.deal_id == deal.id, mr._AS.factor == f.key)
+        with self.database.write() as tx:
+            deal = tx.deal(code, lock=True)
+            history = mr.SCORES.rows(
+                tx.session,
+                col(AssessmentScore.deal_id) == deal.id,
+                col(AssessmentScore.factor) == f.key,
+            )
             latest = history[-1] if history else None
             if seen is not None and (latest.id if latest else 0) != seen:
                 assert latest is not None
                 by = [latest.scored_by]
                 raise ConflictError(
-                    "score", latest.id, seen, latest.id, ["score"], by, latest, self._names(s, by)
+                    "score", latest.id, seen, latest.id, ["score"], by, latest, tx.names(by)
                 )
             if latest is not None and (latest.score, latest.note) == (score, note):
                 return latest
@@ -249,23 +256,16 @@ class MethodCommands(ChecklistCommands, PowerMapCommands):
                 factor=f.key,
                 score=score,
                 note=note,
-                scored_by=self.actor,
-                scored_at=self.now(),
+                scored_by=self.database.actor,
+                scored_at=tx.now,
             )
-            s.add(row)
-            s.flush()
             old = latest.score if latest else None
-            self._log(
-                s,
-                deal_id=ident(deal),
-                entity="assessment",
-                entity_id=row.id,
-                action="score",
-                changes={"score": (old, score), "factor": (f.key, f.key)},
-                summary=f"scored {f.label} {format_support(score)}"
-                + (f" (was {format_support(old)})" if old is not None else ""),
+            summary = f"scored {f.label} {format_support(score)}" + (
+                f" (was {format_support(old)})" if old is not None else ""
             )
-            return mr.score_rows(s, mr._AS.id == row.id)[0]
+            changes = {"score": (old, score), "factor": (f.key, f.key)}
+            tx.insert(SCORE, row, Logged("score", summary, changes))
+            return SCORE.view(tx.session, ident(row))
 
     # --- reviews -----------------------------------------------------------------------------
 
@@ -273,24 +273,20 @@ class MethodCommands(ChecklistCommands, PowerMapCommands):
         self, code: str, *, held_on: date | None = None, note: str = ""
     ) -> ReviewView:
         """Record that the deal's review meeting was held (today unless ``held_on``)."""
-        day = held_on or self.today()
-        if day > self.today():
+        day = held_on or self.database.today()
+        if day > self.database.today():
             raise RuleError("a review cannot be recorded before it is held", field="held_on")
         note = check_text(note, field="note", required=False, limit=REVIEW_NOTE_MAX)
-        with self._write() as s:
-            deal = self._deal_by_code(s, code)
+
+        def build(tx: Tx) -> tuple[DealReview, Logged]:
             row = DealReview(
-                deal_id=ident(deal), held_on=day, held_by=self.actor, at=self.now(), note=note
+                deal_id=ident(tx.deal(code)),
+                held_on=day,
+                held_by=self.database.actor,
+                at=tx.now,
+                note=note,
             )
-            s.add(row)
-            s.flush()
-            self._log(
-                s,
-                deal_id=ident(deal),
-                entity="review",
-                entity_id=row.id,
-                action="create",
-                changes={"held_on": (None, day)},
-                summary=f"held a deal review on {day.isoformat()}",
-            )
-            return mr.review_rows(s, mr._RV.id == row.id)[0]
+            summary = f"held a deal review on {day.isoformat()}"
+            return row, Logged("create", summary, {"held_on": (None, day)})
+
+        return self.database.create(REVIEW, build)

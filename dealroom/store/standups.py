@@ -14,74 +14,99 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from dealroom.domain import Role, rules
-from dealroom.store.base import ident
+from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
-from dealroom.store.items import ItemCommands
+from dealroom.store.items import TASK, Items
 from dealroom.store.tables import Deal, Standup, StandupNote
+from dealroom.store.tx import Kind, Logged, Tx, ident
 from dealroom.store.views import NoteView, StandupView, TaskView
 
 
-class StandupCommands(ItemCommands):
+def _standup_view(s: Session, standup_id: int) -> StandupView:
+    row = s.get(Standup, standup_id)
+    if row is None:
+        raise NotFoundError(f"no standup #{standup_id}")
+    return StandupView(
+        id=ident(row),
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        run_by=row.run_by,
+        since=row.since,
+        deals=json.loads(row.deals),
+        actions=json.loads(row.actions),
+        notes=_notes(s, standup_id),
+        version=row.version,
+    )
+
+
+def _note_view(s: Session, note_id: int) -> NoteView:
+    note = s.get(StandupNote, note_id)
+    if note is None:
+        raise NotFoundError(f"no note #{note_id}")
+    return next(n for n in _notes(s, note.standup_id) if n.id == note_id)
+
+
+STANDUP = Kind("standup", Standup, _standup_view)
+NOTE = Kind("note", StandupNote, _note_view)
+
+
+def _cover(row: Standup, code: str) -> None:
+    deals = json.loads(row.deals)
+    if code not in deals:
+        row.deals = json.dumps([*deals, code])
+
+
+class Standups:
+    """Standups as records: started, deals covered, notes and actions, ended."""
+
+    def __init__(self, database: Database, items: Items) -> None:
+        self.database = database
+        self.items = items
+
     def default_since(self) -> datetime:
         """When the previous standup ended (or started); else 24 hours ago."""
-        with self._read() as s:
+        with self.database.read() as s:
             last = s.execute(
                 select(Standup).order_by(col(Standup.started_at).desc()).limit(1)
             ).scalar()
             if last is not None:
                 return last.ended_at or last.started_at
-        return self.now() - timedelta(hours=24)
+        return self.database.now() - timedelta(hours=24)
 
     def start_standup(self, since: datetime | None = None) -> StandupView:
         start = since or self.default_since()
-        with self._write() as s:
-            row = Standup(started_at=self.now(), run_by=self.actor, since=start)
-            s.add(row)
-            s.flush()
-            self._log(
-                s,
-                entity="standup",
-                entity_id=row.id,
-                action="start",
-                version=row.version,
-                summary=f"started a standup (since {start:%Y-%m-%d %H:%M})",
-            )
-            return self._standup_view(s, ident(row))
+
+        def build(tx: Tx) -> tuple[Standup, Logged]:
+            row = Standup(started_at=tx.now, run_by=self.database.actor, since=start)
+            return row, Logged("start", f"started a standup (since {start:%Y-%m-%d %H:%M})")
+
+        return self.database.create(STANDUP, build)
 
     def cover(self, standup_id: int, code: str) -> StandupView:
-        """Note that the standup discussed this deal."""
-        with self._write() as s:
-            row = self._load(s, Standup, standup_id, "standup")
-            deal = self._deal_by_code(s, code)
-            deals = json.loads(row.deals)
-            if deal.code not in deals:
-                row.deals = json.dumps([*deals, deal.code])
-            return self._standup_view(s, standup_id)
+        """Note that the standup discussed this deal (kept in the standup's record; not an
+        event of its own)."""
+
+        def change(tx: Tx, row: Standup) -> None:
+            _cover(row, tx.deal(code).code)
+
+        return self.database.update(STANDUP, standup_id, None, change)
 
     def add_note(self, standup_id: int, text: str, code: str | None = None) -> NoteView:
         text = rules.check_text(text, field="note")
-        with self._write() as s:
-            self._load(s, Standup, standup_id, "standup")
-            deal = self._deal_by_code(s, code) if code else None
+
+        def build(tx: Tx) -> tuple[StandupNote, Logged]:
+            tx.load(STANDUP, standup_id)
+            deal = tx.deal(code) if code else None
             note = StandupNote(
                 standup_id=standup_id,
                 deal_id=deal.id if deal else None,
-                author=self.actor,
-                at=self.now(),
+                author=self.database.actor,
+                at=tx.now,
                 text=text,
             )
-            s.add(note)
-            s.flush()
-            self._log(
-                s,
-                deal_id=deal.id if deal else None,
-                entity="note",
-                entity_id=note.id,
-                action="create",
-                changes={"text": (None, text)},
-                summary=f"noted at the standup: {text}",
-            )
-            return next(n for n in self._notes(s, standup_id) if n.id == note.id)
+            return note, Logged("create", f"noted at the standup: {text}", {"text": (None, text)})
+
+        return self.database.create(NOTE, build)
 
     def add_action(
         self,
@@ -94,68 +119,45 @@ class StandupCommands(ItemCommands):
         due: date | None = None,
     ) -> TaskView:
         """A new task for a role, captured at the standup and listed in its minutes."""
-        with self._write() as s:
-            row = self._load(s, Standup, standup_id, "standup")
-            task = self._add_task(s, code, role, title, owner=owner, due=due)
+        with self.database.write() as tx:
+            row = tx.load(STANDUP, standup_id)
+            task = tx.insert(
+                TASK, *self.items.task_row(tx, code, role, title, owner=owner, due=due)
+            )
             row.actions = json.dumps([*json.loads(row.actions), task.id])
-            deals = json.loads(row.deals)
-            if task.deal_id and code.strip().upper() not in deals:
-                row.deals = json.dumps([*deals, code.strip().upper()])
-            return task
+            _cover(row, code.strip().upper())
+            return TASK.view(tx.session, ident(task))
 
     def end_standup(self, standup_id: int) -> StandupView:
-        with self._write() as s:
-            row = self._load(s, Standup, standup_id, "standup")
-            if row.ended_at is None:
-                row.ended_at = self.now()
-                s.flush()
-                covered = len(json.loads(row.deals))
-                self._log(
-                    s,
-                    entity="standup",
-                    entity_id=row.id,
-                    action="end",
-                    version=row.version,
-                    summary=f"ended the standup ({covered} deals)",
-                )
-            return self._standup_view(s, standup_id)
+        def change(tx: Tx, row: Standup) -> Logged | None:
+            if row.ended_at is not None:
+                return None
+            row.ended_at = tx.now
+            return Logged("end", f"ended the standup ({len(json.loads(row.deals))} deals)")
+
+        return self.database.update(STANDUP, standup_id, None, change)
 
     def standup(self, standup_id: int) -> StandupView:
-        with self._read() as s:
-            return self._standup_view(s, standup_id)
+        with self.database.read() as s:
+            return _standup_view(s, standup_id)
 
-    def _standup_view(self, s: Session, standup_id: int) -> StandupView:
-        row = s.get(Standup, standup_id)
-        if row is None:
-            raise NotFoundError(f"no standup #{standup_id}")
-        return StandupView(
-            id=ident(row),
-            started_at=row.started_at,
-            ended_at=row.ended_at,
-            run_by=row.run_by,
-            since=row.since,
-            deals=json.loads(row.deals),
-            actions=json.loads(row.actions),
-            notes=self._notes(s, standup_id),
-            version=row.version,
+
+def _notes(s: Session, standup_id: int) -> list[NoteView]:
+    rows = s.execute(
+        select(StandupNote, col(Deal.code))
+        .join(Deal, col(StandupNote.deal_id) == col(Deal.id), isouter=True)
+        .where(col(StandupNote.standup_id) == standup_id)
+        .order_by(col(StandupNote.id))
+    ).all()
+    return [
+        NoteView(
+            id=ident(n),
+            standup_id=n.standup_id,
+            deal_id=n.deal_id,
+            deal_code=code,
+            author=n.author,
+            at=n.at,
+            text=n.text,
         )
-
-    def _notes(self, s: Session, standup_id: int) -> list[NoteView]:
-        rows = s.execute(
-            select(StandupNote, col(Deal.code))
-            .join(Deal, col(StandupNote.deal_id) == col(Deal.id), isouter=True)
-            .where(col(StandupNote.standup_id) == standup_id)
-            .order_by(col(StandupNote.id))
-        ).all()
-        return [
-            NoteView(
-                id=ident(n),
-                standup_id=n.standup_id,
-                deal_id=n.deal_id,
-                deal_code=code,
-                author=n.author,
-                at=n.at,
-                text=n.text,
-            )
-            for n, code in rows
-        ]
+        for n, code in rows
+    ]

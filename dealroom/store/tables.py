@@ -1,7 +1,7 @@
 """The tables, as SQLModel models.
 
-Enumerated values are stored as short strings (checked by the domain), not as native
-database enums, so a new stage or status is a code change and not a type migration.
+Enumerated values are the domain's enums, stored as short strings (see
+:class:`~dealroom.store.columns.Choice`): a row read back holds members, not strings.
 Every editable row carries ``version``: SQLAlchemy's ``version_id_col`` makes an update
 against a stale version match no row, which the store reports as a conflict.
 """
@@ -9,9 +9,33 @@ against a stale version match no row, which the store reports as a conflict.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from dealroom.domain import (
+    DealStatus,
+    Gate,
+    GateDecision,
+    HandoffState,
+    Level,
+    RiskStatus,
+    Role,
+    Stage,
+    TaskStatus,
+    Tier,
+)
+from dealroom.domain.checklist import Answer
+from dealroom.domain.powermap import DecisionRole
+from dealroom.store.columns import Choice
+
+
+def _choice(enum: type[StrEnum], length: int, *, default: Any = ..., index: bool = False) -> Any:
+    """A field holding one of ``enum``'s members (``default=None``: may be empty)."""
+    column: Column[Any] = Column(Choice(enum, length), nullable=default is None, index=index)
+    return Field(default=default, sa_column=column)
 
 
 def _version() -> Column[int]:
@@ -36,7 +60,7 @@ _account_v = _version()
 class Account(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
-    tier: str = Field(default="C", max_length=1)
+    tier: Tier = _choice(Tier, 1, default=Tier.C)
     version: int = Field(default=1, sa_column=_account_v)
     __mapper_args__ = {"version_id_col": _account_v}
 
@@ -52,10 +76,10 @@ class Deal(SQLModel, table=True):
     amount: int = Field(default=0, description="whole currency units")
     currency: str = Field(default="CNY", max_length=3)
     close_date: date | None = None
-    stage: str = Field(default="lead", max_length=16, index=True)
+    stage: Stage = _choice(Stage, 16, default=Stage.LEAD, index=True)
     probability_override: int | None = None
-    level: str = Field(default="III", max_length=3)
-    status: str = Field(default="open", max_length=8, index=True)
+    level: Level = _choice(Level, 3, default=Level.III)
+    status: DealStatus = _choice(DealStatus, 8, default=DealStatus.OPEN, index=True)
     status_reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime
     updated_at: datetime
@@ -72,7 +96,7 @@ class DealMember(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     deal_id: int = Field(foreign_key="deal.id", index=True)
     person_id: int = Field(foreign_key="person.id", index=True)
-    role: str = Field(max_length=8)
+    role: Role = _choice(Role, 8)
     version: int = Field(default=1, sa_column=_member_v)
     __mapper_args__ = {"version_id_col": _member_v}
 
@@ -87,7 +111,7 @@ class StagePlan(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("deal_id", "stage"),)
     id: int | None = Field(default=None, primary_key=True)
     deal_id: int = Field(foreign_key="deal.id", index=True)
-    stage: str = Field(max_length=16)
+    stage: Stage = _choice(Stage, 16)
     planned: date | None = None
     actual: date | None = None
     version: int = Field(default=1, sa_column=_plan_v)
@@ -100,12 +124,12 @@ _task_v = _version()
 class Task(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     deal_id: int = Field(foreign_key="deal.id", index=True)
-    role: str = Field(max_length=8)
+    role: Role = _choice(Role, 8)
     title: str = Field(sa_column=Column(Text, nullable=False))
     owner_id: int | None = Field(default=None, foreign_key="person.id")
     due: date | None = None
-    status: str = Field(default="todo", max_length=8)
-    stage: str | None = Field(default=None, max_length=16)
+    status: TaskStatus = _choice(TaskStatus, 8, default=TaskStatus.TODO)
+    stage: Stage | None = _choice(Stage, 16, default=None)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime
     updated_at: datetime
@@ -120,13 +144,13 @@ _risk_v = _version()
 class Risk(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     deal_id: int = Field(foreign_key="deal.id", index=True)
-    role: str = Field(max_length=8)
+    role: Role = _choice(Role, 8)
     title: str = Field(sa_column=Column(Text, nullable=False))
     likelihood: int = 3
     impact: int = 3
     mitigation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     owner_id: int | None = Field(default=None, foreign_key="person.id")
-    status: str = Field(default="open", max_length=12)
+    status: RiskStatus = _choice(RiskStatus, 12, default=RiskStatus.OPEN)
     escalated: bool = False
     escalated_at: datetime | None = None
     created_at: datetime
@@ -141,12 +165,12 @@ _handoff_v = _version()
 class Handoff(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     deal_id: int = Field(foreign_key="deal.id", index=True)
-    from_role: str = Field(max_length=8)
-    to_role: str = Field(max_length=8)
+    from_role: Role = _choice(Role, 8)
+    to_role: Role = _choice(Role, 8)
     title: str = Field(sa_column=Column(Text, nullable=False))
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     due: date | None = None
-    state: str = Field(default="drafted", max_length=10)
+    state: HandoffState = _choice(HandoffState, 10, default=HandoffState.DRAFTED)
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     sent_at: datetime | None = None
     decided_at: datetime | None = None
@@ -162,8 +186,8 @@ class GateRecord(SQLModel, table=True):
     __tablename__ = "gate_decision"
     id: int | None = Field(default=None, primary_key=True)
     deal_id: int = Field(foreign_key="deal.id", index=True)
-    gate: str = Field(max_length=8)
-    decision: str = Field(max_length=10)
+    gate: Gate = _choice(Gate, 8)
+    decision: GateDecision = _choice(GateDecision, 10)
     decided_by: str = Field(max_length=64)
     decided_at: datetime
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
@@ -226,7 +250,7 @@ class ChecklistTemplate(SQLModel, table=True):
     __tablename__ = "checklist_item"
     __table_args__ = (UniqueConstraint("stage", "key"),)
     id: int | None = Field(default=None, primary_key=True)
-    stage: str = Field(max_length=16)
+    stage: Stage = _choice(Stage, 16)
     key: str = Field(max_length=40)
     text: str = Field(sa_column=Column(Text, nullable=False))
     key_item: bool = False
@@ -246,9 +270,9 @@ class ChecklistAnswer(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("deal_id", "stage", "key"),)
     id: int | None = Field(default=None, primary_key=True)
     deal_id: int = Field(foreign_key="deal.id", index=True)
-    stage: str = Field(max_length=16)
+    stage: Stage = _choice(Stage, 16)
     key: str = Field(max_length=40)
-    answer: str = Field(default="unanswered", max_length=12)
+    answer: Answer = _choice(Answer, 12, default=Answer.UNANSWERED)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     answered_by: str = Field(max_length=64)
     answered_at: datetime
@@ -267,7 +291,7 @@ class ContactRecord(SQLModel, table=True):
     deal_id: int = Field(foreign_key="deal.id", index=True)
     name: str = Field(max_length=120)
     title: str = Field(default="", max_length=120)
-    decision_role: str = Field(default="user", max_length=16)
+    decision_role: DecisionRole = _choice(DecisionRole, 16, default=DecisionRole.USER)
     influence: int = 3
     key_decider: bool = False
     support: int = 0

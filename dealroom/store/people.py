@@ -1,0 +1,83 @@
+"""The team and the customers: people (the team's members) and accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from dealroom.domain import Tier, rules
+from dealroom.domain.rules import RuleError
+from dealroom.store.database import Database
+from dealroom.store.errors import NotFoundError
+from dealroom.store.rows import ACCOUNTS, PEOPLE, by_id
+from dealroom.store.tables import Account, Person
+from dealroom.store.tx import Kind, Logged, Tx, ident
+from dealroom.store.views import AccountView, PersonView
+
+
+def _account_by_name(s: Session, name: str) -> Account:
+    stmt = select(Account).where(col(Account.name) == name.strip()).with_for_update()
+    row = s.execute(stmt).scalar_one_or_none()
+    if row is None:
+        raise NotFoundError(f"no account {name.strip()!r}")
+    return row
+
+
+PERSON = Kind("person", Person, by_id(PEOPLE, col(Person.id), "person"))
+ACCOUNT = Kind(
+    "account", Account, by_id(ACCOUNTS, col(Account.id), "account"), by_key=_account_by_name
+)
+
+
+class People:
+    """Writes of people and accounts."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def add_person(self, handle: str, name: str, email: str = "") -> PersonView:
+        handle = rules.check_text(handle, field="handle", limit=64)
+        if any(c.isspace() for c in handle):
+            raise RuleError("a handle is one word, such as a login name", field="handle")
+        name = rules.check_text(name, field="name", limit=200)
+
+        def build(tx: Tx) -> tuple[Person, Logged]:
+            taken = select(col(Person.id)).where(col(Person.handle) == handle)
+            if tx.session.execute(taken).first():
+                raise RuleError(f"person {handle!r} already exists", field="handle")
+            row = Person(handle=handle, name=name, email=email.strip())
+            return row, Logged("create", f"added person {name}", {"name": (None, name)})
+
+        return self.database.create(PERSON, build)
+
+    def add_account(self, name: str, tier: Tier = Tier.C) -> AccountView:
+        return self.database.create(ACCOUNT, lambda tx: new_account(tx, name, tier))
+
+    def set_account_tier(self, name: str, tier: Tier, *, version: int | None = None) -> AccountView:
+        def change(tx: Tx, row: Account) -> Logged | None:
+            diff = tx.apply(row, {"tier": tier})
+            return (
+                Logged("update", f"set tier of {row.name} to {tier.value}", diff) if diff else None
+            )
+
+        return self.database.update(ACCOUNT, name, version, change)
+
+
+def new_account(tx: Tx, name: str, tier: Tier) -> tuple[Account, Logged]:
+    name = rules.check_text(name, field="account", limit=200)
+    taken = select(col(Account.id)).where(col(Account.name) == name)
+    if tx.session.execute(taken).first():
+        raise RuleError(f"account {name!r} already exists", field="account")
+    summary = f"added account {name} (tier {tier.value})"
+    return Account(name=name, tier=tier), Logged("create", summary, {"tier": (None, tier.value)})
+
+
+def account_id(tx: Tx, name: str, tier: Tier | None) -> int:
+    """The account of that name, created (tier ``tier`` or C) if there is none."""
+    found = tx.session.execute(
+        select(col(Account.id)).where(col(Account.name) == name.strip())
+    ).scalar()
+    if found is not None:
+        return int(found)
+    return ident(tx.insert(ACCOUNT, *new_account(tx, name, tier or Tier.C)))

@@ -1,0 +1,129 @@
+"""Deal rooms: a deal with everything its room shows, read for any number of deals in
+the same fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from dealroom.domain import STAGES, TRIANGLE, DealStatus, rules
+from dealroom.domain.assessment import summarize
+from dealroom.domain.checklist import ItemAnswer, answers_by_stage, stage_completion
+from dealroom.store.method_rows import template_rows
+from dealroom.store.rows import DEALS, GATES, HANDOFFS, MEMBERS, RISKS, TASKS, grouped
+from dealroom.store.tables import (
+    AssessmentScore,
+    ChecklistAnswer,
+    Deal,
+    DealMember,
+    GateRecord,
+    Handoff,
+    Risk,
+    StagePlan,
+    Task,
+)
+from dealroom.store.tx import deal_by_code
+from dealroom.store.views import DealRoomView, DealView, GateView, TimelineStage
+
+#: Deals that are still worked: open ones, and won ones until they are closed.
+ACTIVE = (DealStatus.OPEN, DealStatus.WON)
+
+
+def deal_view(s: Session, code: str) -> DealView:
+    """The deal with that code (``NotFoundError``, with suggestions, if there is none)."""
+    found = DEALS.rows(s, col(Deal.code) == code.strip().upper())
+    if not found:
+        deal_by_code(s, code)  # raises NotFoundError with suggestions
+    return found[0]
+
+
+def timeline(
+    deal: DealView, plans: Sequence[Any], gates: Sequence[GateView]
+) -> list[TimelineStage]:
+    by_stage = {p.stage: p for p in plans}
+    states = rules.latest_gate_states((g.gate, g.decision) for g in gates)
+    out = []
+    for stage in STAGES:
+        plan = by_stage.get(stage)
+        gate = rules.STAGE_GATE.get(stage)
+        out.append(
+            TimelineStage(
+                stage=stage,
+                planned=plan.planned if plan else None,
+                actual=plan.actual if plan else None,
+                gate=gate,
+                gate_state=states.get(gate) if gate else None,
+                current=stage is deal.stage,
+                reached=stage.order <= deal.stage.order,
+            )
+        )
+    return out
+
+
+def rooms(s: Session, deals: Sequence[DealView], ids: Any = None) -> list[DealRoomView]:
+    """Deal rooms for ``deals``: each child table read once for all of them (``ids`` may
+    be a subquery selecting the same deals, which keeps large sets out of bound values)."""
+    if not deals:
+        return []
+    if ids is None:
+        ids = [d.id for d in deals]
+    members = grouped(MEMBERS.rows(s, col(DealMember.deal_id).in_(ids)))
+    plans = grouped(
+        s.execute(select(StagePlan).where(col(StagePlan.deal_id).in_(ids))).scalars().all()
+    )
+    gates = grouped(GATES.rows(s, col(GateRecord.deal_id).in_(ids)))
+    tasks = grouped(TASKS.rows(s, col(Task.deal_id).in_(ids)))
+    risks = grouped(RISKS.rows(s, col(Risk.deal_id).in_(ids)))
+    handoffs = grouped(HANDOFFS.rows(s, col(Handoff.deal_id).in_(ids)))
+    template = [i.as_item() for i in template_rows(s)]
+    answers = grouped(
+        s.execute(
+            select(
+                col(ChecklistAnswer.deal_id),
+                col(ChecklistAnswer.stage),
+                col(ChecklistAnswer.key),
+                col(ChecklistAnswer.answer),
+            ).where(col(ChecklistAnswer.deal_id).in_(ids))
+        ).all()
+    )
+    scores = grouped(
+        s.execute(
+            select(
+                col(AssessmentScore.deal_id),
+                col(AssessmentScore.factor),
+                col(AssessmentScore.score),
+            )
+            .where(col(AssessmentScore.deal_id).in_(ids))
+            .order_by(col(AssessmentScore.id))
+        ).all()
+    )
+    out = []
+    for deal in deals:
+        on_deal = members.get(deal.id, [])
+        decided = gates.get(deal.id, [])
+        given = answers_by_stage(
+            ItemAnswer(a.stage, a.key, a.answer) for a in answers.get(deal.id, [])
+        )
+        current = {x.factor: x.score for x in scores.get(deal.id, [])}
+        out.append(
+            DealRoomView(
+                deal=deal,
+                members=on_deal,
+                timeline=timeline(deal, plans.get(deal.id, []), decided),
+                gates=decided,
+                tasks=tasks.get(deal.id, []),
+                risks=risks.get(deal.id, []),
+                handoffs=handoffs.get(deal.id, []),
+                leads={m.role: m for m in on_deal if m.role in TRIANGLE},
+                completion={
+                    stage: stage_completion(stage, template, given.get(stage, {}))
+                    for stage in STAGES
+                },
+                marks=summarize(current).marks,
+            )
+        )
+    return out

@@ -1,0 +1,262 @@
+"""The steps of a write, shared by every part of the store: a transaction (:class:`Tx`)
+that loads a row with its version, checks it, applies and stamps the change, flushes, and
+appends the event worded by the caller (:class:`Logged`); and the kinds of row
+(:class:`Kind`) it writes. The transaction itself is opened by ``Database.write``."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Generic, Protocol, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from dealroom.store.errors import ConflictError, NotFoundError
+from dealroom.store.tables import Deal, Event, Person
+
+
+class Row(Protocol):
+    """What the write path needs of a row: an id once flushed."""
+
+    id: int | None
+
+
+M = TypeVar("M", bound=Row)
+V = TypeVar("V")
+
+Diff = dict[str, tuple[object, object]]
+
+
+def jsonable(value: object) -> object:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def ident(row: Row) -> int:
+    """The id of a row that has been flushed (so has one)."""
+    assert row.id is not None
+    return int(row.id)
+
+
+def quote_title(title: str, limit: int = 60) -> str:
+    one_line = " ".join(title.split())
+    return repr(one_line if len(one_line) <= limit else one_line[: limit - 1] + "…")
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """How the event log words one change: its action, its one-line summary and the
+    fields it changed as ``{field: (old, new)}``."""
+
+    action: str
+    summary: str
+    changes: Mapping[str, tuple[object, object]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Kind(Generic[M, V]):
+    """One kind of row the store writes: its table, its name in the event log (and in
+    messages), and how to read it back as a view."""
+
+    entity: str
+    model: type[M]
+    view: Callable[[Session, int], V]
+    label: str = ""
+    #: How to find (and lock) a row by its key, for rows a caller names by key (a deal by
+    #: its code, an account by its name) rather than by id.
+    by_key: Callable[[Session, str], M] | None = None
+
+    @property
+    def called(self) -> str:
+        return self.label or self.entity
+
+    def deal_of(self, row: M) -> int | None:
+        if isinstance(row, Deal):
+            return row.id
+        deal_id = getattr(row, "deal_id", None)
+        return int(deal_id) if deal_id is not None else None
+
+
+class Tx:
+    """One write transaction: the session, the moment it acts at, and the write path's
+    steps."""
+
+    def __init__(self, session: Session, *, actor: str, now: datetime) -> None:
+        self.session = session
+        self.actor = actor
+        self.now = now
+        #: The ids of the events appended, remembered as the store's own once committed.
+        self.events: list[int] = []
+
+    # --- loading, with the version check --------------------------------------------
+
+    def load(self, kind: Kind[M, V], key: int | str, version: int | None = None) -> M:
+        """The row with that id (or key), locked for this transaction (PostgreSQL; SQLite
+        holds the write lock), after checking it is still at ``version`` (None: no
+        check)."""
+        if isinstance(key, str):
+            assert kind.by_key is not None, f"a {kind.entity} has no key"
+            row = kind.by_key(self.session, key)
+        else:
+            found = self.session.get(kind.model, key, with_for_update=True)
+            if found is None:
+                raise NotFoundError(f"no {kind.called} #{key}")
+            row = found
+        self.check_version(kind, row, version)
+        return row
+
+    def check_version(self, kind: Kind[M, V], row: M, expected: int | None) -> None:
+        actual = getattr(row, "version", None)
+        if expected is None or actual == expected:
+            return
+        changed: list[str] = []
+        by: list[str] = []
+        events = self.session.execute(
+            select(col(Event.actor), col(Event.changes))
+            .where(col(Event.entity) == kind.entity, col(Event.entity_id) == row.id)
+            .where(col(Event.entity_version) > expected)
+            .order_by(col(Event.id))
+        ).all()
+        for actor, data in events:
+            for name in json.loads(data):
+                if name not in changed:
+                    changed.append(name)
+            if actor not in by:
+                by.append(actor)
+        raise ConflictError(
+            kind.entity,
+            ident(row),
+            expected,
+            actual,
+            changed,
+            by,
+            kind.view(self.session, ident(row)),
+            self.names(by),
+        )
+
+    # --- the steps of a change -------------------------------------------------------
+
+    def apply(self, row: object, values: Mapping[str, object]) -> Diff:
+        """Set the fields that differ; return them as ``{field: (old, new)}``."""
+        diff: Diff = {}
+        for name, new in values.items():
+            old = getattr(row, name)
+            if old != new:
+                diff[name] = (old, new)
+                setattr(row, name, new)
+        return diff
+
+    def insert(self, kind: Kind[M, V], row: M, logged: Logged) -> M:
+        """Add a new row, flush it (so it has its id) and log it."""
+        self.session.add(row)
+        self.session.flush()
+        self.log(kind, row, logged)
+        return row
+
+    def changed(self, kind: Kind[M, V], row: M, logged: Logged) -> None:
+        """Stamp a changed row, flush it (bumping its version) and log the change."""
+        if hasattr(row, "updated_at"):
+            row.updated_at = self.now  # type: ignore[attr-defined]
+        self.session.flush()
+        self.log(kind, row, logged)
+
+    def remove(self, kind: Kind[M, V], row: M, logged: Logged) -> None:
+        """Delete a row and log it (the event keeps the id; the row has no version left)."""
+        row_id = ident(row)
+        deal_id = kind.deal_of(row)
+        self.session.delete(row)
+        self.session.flush()
+        self.event(kind.entity, row_id, logged, deal_id=deal_id)
+
+    def log(self, kind: Kind[M, V], row: M, logged: Logged) -> None:
+        self.event(
+            kind.entity,
+            ident(row),
+            logged,
+            deal_id=kind.deal_of(row),
+            version=getattr(row, "version", None),
+        )
+
+    def event(
+        self,
+        entity: str,
+        entity_id: int | None,
+        logged: Logged,
+        *,
+        deal_id: int | None = None,
+        version: int | None = None,
+    ) -> None:
+        """Append one event to the log, in this transaction."""
+        data = {k: [jsonable(old), jsonable(new)] for k, (old, new) in logged.changes.items()}
+        row = Event(
+            at=self.now,
+            actor=self.actor,
+            deal_id=deal_id,
+            entity=entity,
+            entity_id=entity_id,
+            entity_version=version,
+            action=logged.action,
+            changes=json.dumps(data, ensure_ascii=False, sort_keys=True),
+            summary=logged.summary,
+        )
+        self.session.add(row)
+        self.session.flush()
+        self.events.append(ident(row))
+
+    # --- looking things up inside the transaction -------------------------------------
+
+    def deal(self, code: str, *, lock: bool = False) -> Deal:
+        return deal_by_code(self.session, code, lock=lock)
+
+    def person(self, handle: str) -> Person:
+        return person_by_handle(self.session, handle)
+
+    def owner_id(self, handle: str | None) -> int | None:
+        """The person id of an owner's handle; None for no owner."""
+        if handle is None or not handle.strip():
+            return None
+        return self.person(handle).id
+
+    def handle_of(self, person_id: int | None) -> str | None:
+        person = self.session.get(Person, person_id) if person_id is not None else None
+        return person.handle if person else None
+
+    def names(self, handles: list[str]) -> list[str]:
+        """People's names for their handles, in the same order (a handle with no person
+        stays as it is)."""
+        found = dict(
+            self.session.execute(
+                select(col(Person.handle), col(Person.name)).where(col(Person.handle).in_(handles))
+            ).all()
+        )
+        return [found.get(h, h) for h in handles]
+
+
+def deal_by_code(s: Session, code: str, *, lock: bool = False) -> Deal:
+    key = code.strip().upper()
+    stmt = select(Deal).where(col(Deal.code) == key)
+    if lock:
+        stmt = stmt.with_for_update()
+    row = s.execute(stmt).scalar_one_or_none()
+    if row is None:
+        codes = s.execute(select(col(Deal.code))).scalars().all()
+        near = difflib.get_close_matches(key, codes, n=3)
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        raise NotFoundError(f"no deal with code {code.strip()!r}{hint}")
+    return row
+
+
+def person_by_handle(s: Session, handle: str) -> Person:
+    row = s.execute(select(Person).where(col(Person.handle) == handle.strip())).scalar_one_or_none()
+    if row is None:
+        raise NotFoundError(f"no person {handle.strip()!r}: add them with `dealroom person add`")
+    return row
