@@ -8,14 +8,14 @@ import random
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from dealroom.demo.data import COMPETITORS, CUSTOMER_PEOPLE, REVIEW_NOTES, SCORE_NOTES
 from dealroom.domain import STAGES, Role, Stage
 from dealroom.domain.assessment import FACTORS
 from dealroom.domain.checklist import DEFAULT_CHECKLISTS
 from dealroom.domain.powermap import DecisionRole, describe_support_change
-from dealroom.store.demo_data import COMPETITORS, CUSTOMER_PEOPLE, REVIEW_NOTES, SCORE_NOTES
 
 if TYPE_CHECKING:
-    from dealroom.store.demo import _Builder
+    from dealroom.demo import _Builder
 
 
 def seed(builder: _Builder, i: int, deal_id: int, stage: Stage, leads: dict[Role, str]) -> None:

@@ -17,22 +17,8 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, text
 
-from dealroom.domain import (
-    STAGE_GATE,
-    STAGES,
-    TRIANGLE,
-    DealStatus,
-    Gate,
-    GateDecision,
-    HandoffState,
-    Level,
-    RiskStatus,
-    Role,
-    Stage,
-    TaskStatus,
-)
-from dealroom.store import demo_methods
-from dealroom.store.demo_data import (
+from dealroom.demo import methods as demo_methods
+from dealroom.demo.data import (
     ACCOUNTS,
     GATE_NOTES,
     HANDOFFS,
@@ -46,6 +32,20 @@ from dealroom.store.demo_data import (
     RISKS,
     SPONSORS,
     TASKS,
+)
+from dealroom.domain import (
+    STAGE_GATE,
+    STAGES,
+    TRIANGLE,
+    DealStatus,
+    Gate,
+    GateDecision,
+    HandoffState,
+    Level,
+    RiskStatus,
+    Role,
+    Stage,
+    TaskStatus,
 )
 from dealroom.store.engine import writer
 from dealroom.store.errors import StoreError
