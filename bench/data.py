@@ -27,7 +27,7 @@ from typing import Any
 from bench.term import clean_env
 
 #: What decides the generated data; any change there invalidates the cache.
-_SHAPING = ("store/demo.py", "store/demo_data.py", "store/tables.py", "store/migrations/versions")
+_SHAPING = ("demo", "store/tables.py", "store/migrations/versions")
 _ACTIVE = ("open", "won")
 #: Files of another fingerprint unused for this long are removed.
 KEEP_SECONDS = 7 * 24 * 3600

@@ -17,8 +17,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from dealroom.app import DealroomApp
+from dealroom.demo import seed_demo
 from dealroom.store import open_store
-from dealroom.store.demo import seed_demo
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -314,8 +314,8 @@ def test_a_refused_stage_move_is_not_a_review_record(team: Store) -> None:
 
 
 def test_demo_data_exercises_every_part(store: Store) -> None:
+    from dealroom.demo import seed_demo
     from dealroom.domain.powermap import GapKind
-    from dealroom.store.demo import seed_demo
 
     seed_demo(store.engine, deals=24, seed=7, today=TODAY, actor="ana", items=20)
     every = store.methods.deals_methods()

@@ -10,13 +10,13 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
+from dealroom.demo import seed_demo
 from dealroom.domain import Role, Stage
 from dealroom.domain.assessment import FACTORS
 from dealroom.domain.checklist import Answer
 from dealroom.domain.competitors import Competitor
 from dealroom.domain.powermap import Contact
 from dealroom.store import Store
-from dealroom.store.demo import seed_demo
 from dealroom.store.inputs import ContactUpdate
 
 TODAY = date(2026, 11, 23)

@@ -48,7 +48,7 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def seed(ctx: Context, *, deals: int, seed_value: int, items: int = 50) -> dict[str, int]:
-    from dealroom.store.demo import seed_demo
+    from dealroom.demo import seed_demo
 
     with ctx.open() as store:
         return seed_demo(
