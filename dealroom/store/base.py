@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -63,6 +64,9 @@ class StoreBase:
         self.writable = eng.check_sqlite_file(path) if path else True
         self.engine = eng.make_engine(url)
         self._writer = eng.writer(self.engine)
+        #: Ids of the events this store appended and committed: its own changes.
+        self._own_events: set[int] = set()
+        self._own_lock = threading.Lock()
         try:
             eng.ensure_schema(self.engine, may_write=self.writable, auto_upgrade=auto_upgrade)
         except DBAPIError as exc:
@@ -118,6 +122,7 @@ class StoreBase:
             with eng.write_turn(self._path), Session(self._writer, expire_on_commit=False) as s:
                 with s.begin():
                     yield s
+                self._remember_own(s)
         except StaleDataError:
             raise WriteRaceError(
                 "someone changed this item at the same moment: reload it and try again"
@@ -142,19 +147,32 @@ class StoreBase:
         changes: Mapping[str, tuple[object, object]] | None = None,
     ) -> None:
         data = {k: [jsonable(old), jsonable(new)] for k, (old, new) in (changes or {}).items()}
-        s.add(
-            Event(
-                at=self.now(),
-                actor=self.actor,
-                deal_id=deal_id,
-                entity=entity,
-                entity_id=entity_id,
-                entity_version=version,
-                action=action,
-                changes=json.dumps(data, ensure_ascii=False, sort_keys=True),
-                summary=summary,
-            )
+        event = Event(
+            at=self.now(),
+            actor=self.actor,
+            deal_id=deal_id,
+            entity=entity,
+            entity_id=entity_id,
+            entity_version=version,
+            action=action,
+            changes=json.dumps(data, ensure_ascii=False, sort_keys=True),
+            summary=summary,
         )
+        s.add(event)
+        s.info.setdefault("events", []).append(event)
+
+    def _remember_own(self, s: Session) -> None:
+        """After a commit: the ids of the events it appended are our own changes. (Taken
+        at commit, not at flush: SQLite gives a rolled-back id to the next insert.)"""
+        ids = {ident(event) for event in s.info.get("events", ())}
+        with self._own_lock:
+            self._own_events |= ids
+
+    def own_event_ids(self) -> frozenset[int]:
+        """The ids of the events this store has committed, so a watcher of the same
+        database can tell its own changes from others'."""
+        with self._own_lock:
+            return frozenset(self._own_events)
 
     # --- loading rows for a write ------------------------------------------------------
 

@@ -1,0 +1,31 @@
+"""A store knows the events it committed itself, so an app can leave its own changes out
+of what it hears from the database."""
+
+from __future__ import annotations
+
+import pytest
+
+from dealroom.domain import Role
+from dealroom.store import ConflictError, Store, open_store
+
+
+def test_own_events_are_the_committed_ones_of_this_store_only(team: Store, db_url: str) -> None:
+    assert team.own_event_ids() >= {e.id for e in team.events()}  # the fixture's writes
+    before = team.own_event_ids()
+    task = team.add_task("ACME-5G", Role.AR, "Ours")
+    mine = team.own_event_ids() - before
+    assert len(mine) == 1 and mine <= {e.id for e in team.events()}
+    with open_store(db_url, actor="wei") as other:
+        other.update_task(task.id, title="Theirs")
+        theirs = other.own_event_ids()
+        assert theirs and not theirs & team.own_event_ids()
+    assert team.last_event_id() not in team.own_event_ids()
+
+
+def test_a_refused_write_adds_no_own_event(team: Store) -> None:
+    task = team.add_task("ACME-5G", Role.AR, "Ours")
+    team.update_task(task.id, title="Changed")
+    before = team.own_event_ids()
+    with pytest.raises(ConflictError):
+        team.update_task(task.id, version=task.version, title="Stale")
+    assert team.own_event_ids() == before
