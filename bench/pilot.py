@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import event
 from textual import constants, events
@@ -32,6 +32,12 @@ from textual.screen import Screen
 
 from bench.context import ACTOR
 from dealroom.app import DealroomApp
+from dealroom.screens.gateway import Failed, Job
+
+if TYPE_CHECKING:
+    from dealroom.store import Store
+
+R = TypeVar("R")
 
 SIZE = (160, 50)
 #: A key's frames are over when none has come for this long.
@@ -40,7 +46,7 @@ _CHARS = {"slash": "/", "enter": "\r", "space": " ", "backspace": None, "escape"
 
 
 @dataclass
-class Job:
+class BenchJob:
     group: str
     started: float
     returned: float
@@ -62,7 +68,7 @@ class BenchApp(DealroomApp):
     def __init__(self, db: str, actor: str = ACTOR) -> None:
         super().__init__(db, actor)
         self.frames: list[float] = []
-        self.jobs: list[Job] = []
+        self.jobs: list[BenchJob] = []
         self._frame = asyncio.Event()
         self._job_done = asyncio.Event()
 
@@ -75,29 +81,36 @@ class BenchApp(DealroomApp):
         self.frames.append(perf_counter())
         self._frame.set()
 
-    def db(
-        self, job: Callable[[Any], Any], done: Callable[[Any], object] | None = None, **options: Any
+    def run_db(
+        self,
+        requester: object,
+        job: Job[R],
+        done: Callable[[R], object] | None = None,
+        *,
+        failed: Failed | None = None,
+        group: str = "db",
+        latest: bool = False,
     ) -> None:
-        record = Job(str(options.get("group", "db")), 0.0, 0.0)
+        record = BenchJob(group, 0.0, 0.0)
 
-        def timed(store: Any) -> Any:
+        def timed(store: Store) -> R:
             record.started = perf_counter()
             result = job(store)
             record.returned = perf_counter()
             return result
 
-        def finished(result: Any) -> None:
+        def finished(result: R) -> None:
             if done is not None:
                 done(result)
             record.done = perf_counter()
             self.jobs.append(record)
             self._job_done.set()
 
-        super().db(timed, finished, **options)
+        super().run_db(requester, timed, finished, failed=failed, group=group, latest=latest)
 
     # --- waiting ------------------------------------------------------------------------
 
-    async def job(self, prefix: str, after: float, timeout: float = 120) -> Job:
+    async def job(self, prefix: str, after: float, timeout: float = 120) -> BenchJob:
         """The first job of a group starting with ``prefix`` that finished after ``after``."""
         async with asyncio.timeout(timeout):
             while True:
@@ -150,7 +163,7 @@ class StatementCounter:
             self.count += 1
 
 
-async def started(app: BenchApp) -> tuple[Job, float]:
+async def started(app: BenchApp) -> tuple[BenchJob, float]:
     """Wait for the pipeline's first load and paint: the load, and when it was painted."""
     job = await app.job("pipeline", 0.0)
     return job, await app.painted(job.done)
@@ -180,7 +193,7 @@ async def open_room(db: str, code: str, runs: int) -> dict[str, Any]:
         for _ in range(runs + 1):
             before, start = counter.count, perf_counter()
             app.post_message(events.Key("enter", "\r"))
-            await app.job("room-", start)
+            await app.job("room", start)
             times.append(await app.painted(start) - start)
             statements.append(counter.count - before)
             await app.press("escape")

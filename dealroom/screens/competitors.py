@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -11,6 +11,8 @@ from textual.binding import Binding, BindingType
 from dealroom.domain.competitors import Competitor
 from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
 from dealroom.screens.methods import MethodsScreen
 from dealroom.store.views import CompetitorView, DealMethodsView
 from dealroom.textutil import fit, one_line
@@ -39,8 +41,8 @@ def competitor_fields(c: CompetitorView | None) -> list[FormField]:
     ]
 
 
-def competitor_values(v: dict[str, Any]) -> dict[str, str]:
-    return {name: v[name] or "" for name, _, _ in FIELDS}
+def competitor_values(v: FormValues) -> dict[str, str]:
+    return {name: v.text(name) for name, _, _ in FIELDS}
 
 
 class CompetitorsScreen(MethodsScreen):
@@ -107,9 +109,9 @@ class CompetitorsScreen(MethodsScreen):
     def action_add(self) -> None:
         code = self.code
 
-        def submit(v: dict[str, Any]) -> Any:
+        def submit(v: FormValues) -> Job[CompetitorView]:
             competitor = Competitor(**competitor_values(v))
-            return lambda s: s.add_competitor(code, competitor)
+            return lambda store: store.add_competitor(code, competitor)
 
         form = FormScreen(f"New competitor on {code}", competitor_fields(None), submit, self.today)
         self.app.push_screen(form, self.after_form("Competitor noted"))
@@ -119,8 +121,9 @@ class CompetitorsScreen(MethodsScreen):
         if c is None:
             return
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.update_competitor(c.id, version=v["version"], **competitor_values(v))
+        def submit(v: FormValues) -> Job[CompetitorView]:
+            values = competitor_values(v)
+            return lambda store: store.update_competitor(c.id, version=v.version, **values)
 
         form = FormScreen(
             f"Competitor {one_line(c.name)}",
@@ -139,8 +142,9 @@ class CompetitorsScreen(MethodsScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.dr.db(
-                    lambda s: s.delete_competitor(c.id, version=c.version),
+                self.app.run_db(
+                    self,
+                    lambda store: store.delete_competitor(c.id, version=c.version),
                     self.done(f"Removed {one_line(c.name)}"),
                 )
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from dealroom.domain import (
     STAGES,
@@ -16,8 +16,13 @@ from dealroom.domain import (
     TaskStatus,
     rules,
 )
-from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.form import FormField, FormScreen, Submit
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
 from dealroom.store.views import DealView, HandoffView, PersonView, RiskView, TaskView
+
+if TYPE_CHECKING:
+    from dealroom.store import Store
 
 
 def _people(people: Sequence[PersonView]) -> list[tuple[str, str]]:
@@ -73,34 +78,35 @@ def task_form(
     today: date,
     task: TaskView | None = None,
     owner: str | None = None,
-) -> FormScreen:
+) -> FormScreen[TaskView]:
     fields = task_fields(task, people, owner)
     if task is None:
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.add_task(
+        def submit(v: FormValues) -> Job[TaskView]:
+            stage = v.choice("stage")
+            return lambda store: store.add_task(
                 code,
                 role,
-                v["title"],
-                owner=v["owner"],
-                due=v["due"],
-                status=TaskStatus(v["status"]),
-                stage=v["stage"] and rules.parse_stage(v["stage"]),
-                note=v["note"] or "",
+                v.text("title"),
+                owner=v.choice("owner"),
+                due=v.date("due"),
+                status=TaskStatus(v.text("status")),
+                stage=rules.parse_stage(stage) if stage else None,
+                note=v.text("note"),
             )
 
         return FormScreen(f"New {role.value} task on {code}", fields, submit, today)
 
-    def update(v: dict[str, Any]) -> Any:
-        return lambda s: s.update_task(
+    def update(v: FormValues) -> Job[TaskView]:
+        return lambda store: store.update_task(
             task.id,
-            version=v["version"],
-            title=v["title"],
-            owner=v["owner"],
-            due=v["due"],
-            status=v["status"],
-            stage=v["stage"],
-            note=v["note"] or "",
+            version=v.version,
+            title=v.text("title"),
+            owner=v.choice("owner"),
+            due=v.date("due"),
+            status=v.choice("status"),
+            stage=v.choice("stage"),
+            note=v.text("note"),
         )
 
     return FormScreen(
@@ -113,7 +119,7 @@ def task_form(
     )
 
 
-def _scale(name: str) -> Any:
+def _scale(name: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text.strip())
@@ -125,6 +131,13 @@ def _scale(name: str) -> Any:
 
 
 RuleError = rules.RuleError
+
+
+def _required_int(v: FormValues, name: str) -> int:
+    value = v.int(name)
+    if value is None:
+        raise RuleError(f"{name} is required", field=name)
+    return value
 
 
 def risk_fields(
@@ -173,34 +186,35 @@ def risk_form(
     today: date,
     risk: RiskView | None = None,
     owner: str | None = None,
-) -> FormScreen:
+) -> FormScreen[RiskView]:
     fields = risk_fields(risk, people, owner)
     if risk is None:
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.add_risk(
+        def submit(v: FormValues) -> Job[RiskView]:
+            likelihood, impact = _required_int(v, "likelihood"), _required_int(v, "impact")
+            return lambda store: store.add_risk(
                 code,
                 role,
-                v["title"],
-                likelihood=v["likelihood"],
-                impact=v["impact"],
-                mitigation=v["mitigation"] or "",
-                owner=v["owner"],
-                status=RiskStatus(v["status"]),
+                v.text("title"),
+                likelihood=likelihood,
+                impact=impact,
+                mitigation=v.text("mitigation"),
+                owner=v.choice("owner"),
+                status=RiskStatus(v.text("status")),
             )
 
         return FormScreen(f"New {role.value} risk on {code}", fields, submit, today)
 
-    def update(v: dict[str, Any]) -> Any:
-        return lambda s: s.update_risk(
+    def update(v: FormValues) -> Job[RiskView]:
+        return lambda store: store.update_risk(
             risk.id,
-            version=v["version"],
-            title=v["title"],
-            likelihood=v["likelihood"],
-            impact=v["impact"],
-            mitigation=v["mitigation"] or "",
-            owner=v["owner"],
-            status=v["status"],
+            version=v.version,
+            title=v.text("title"),
+            likelihood=v.int("likelihood"),
+            impact=v.int("impact"),
+            mitigation=v.text("mitigation"),
+            owner=v.choice("owner"),
+            status=v.choice("status"),
         )
 
     return FormScreen(
@@ -232,7 +246,7 @@ def handoff_fields(handoff: HandoffView | None, role: Role) -> list[FormField]:
 
 def handoff_form(
     code: str, role: Role, today: date, handoff: HandoffView | None = None
-) -> FormScreen:
+) -> FormScreen[HandoffView]:
     fields = handoff_fields(handoff, role)
     if handoff is None:
         fields.append(
@@ -246,27 +260,27 @@ def handoff_form(
             )
         )
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.add_handoff(
+        def submit(v: FormValues) -> Job[HandoffView]:
+            return lambda store: store.add_handoff(
                 code,
                 role,
-                Role(v["to_role"]),
-                v["title"],
-                note=v["note"] or "",
-                due=v["due"],
-                send=v["send"] == "yes",
+                Role(v.text("to_role")),
+                v.text("title"),
+                note=v.text("note"),
+                due=v.date("due"),
+                send=v.choice("send") == "yes",
             )
 
         return FormScreen(f"New handoff from {role.value} on {code}", fields, submit, today)
 
-    def update(v: dict[str, Any]) -> Any:
-        return lambda s: s.update_handoff(
+    def update(v: FormValues) -> Job[HandoffView]:
+        return lambda store: store.update_handoff(
             handoff.id,
-            version=v["version"],
-            title=v["title"],
-            to_role=v["to_role"],
-            due=v["due"],
-            note=v["note"] or "",
+            version=v.version,
+            title=v.text("title"),
+            to_role=v.choice("to_role"),
+            due=v.date("due"),
+            note=v.text("note"),
         )
 
     return FormScreen(
@@ -279,7 +293,9 @@ def handoff_form(
     )
 
 
-def reason_form(title: str, label: str, today: date, submit: Any) -> FormScreen:
+def reason_form(
+    title: str, label: str, today: date, submit: Submit[HandoffView]
+) -> FormScreen[HandoffView]:
     return FormScreen(title, [FormField("reason", label, required=True)], submit, today)
 
 
@@ -314,9 +330,19 @@ def deal_fields(deal: DealView) -> list[FormField]:
     ]
 
 
-def deal_form(deal: DealView, today: date) -> FormScreen:
-    def submit(v: dict[str, Any]) -> Any:
-        return lambda s: s.update_deal(deal.code, **v)  # v holds the version
+def deal_form(deal: DealView, today: date) -> FormScreen[DealView]:
+    def submit(v: FormValues) -> Job[DealView]:
+        return lambda store: store.update_deal(
+            deal.code,
+            version=v.version,
+            name=v.text("name"),
+            account=v.text("account"),
+            amount=v.int("amount"),
+            currency=v.text("currency"),
+            close_date=v.date("close_date"),
+            level=v.text("level"),
+            probability=v.int("probability"),
+        )
 
     return FormScreen(
         f"Deal {deal.code}",
@@ -328,7 +354,7 @@ def deal_form(deal: DealView, today: date) -> FormScreen:
     )
 
 
-def status_form(deal: DealView, today: date) -> FormScreen:
+def status_form(deal: DealView, today: date) -> FormScreen[DealView]:
     choices = [(st.value, st.value) for st in DealStatus if st is not deal.status]
     fields = [
         FormField(
@@ -337,15 +363,15 @@ def status_form(deal: DealView, today: date) -> FormScreen:
         FormField("reason", "Reason (needed for lost and dropped)", ""),
     ]
 
-    def submit(v: dict[str, Any]) -> Any:
-        return lambda s: s.set_status(
-            deal.code, DealStatus(v["status"]), v["reason"] or "", version=deal.version
+    def submit(v: FormValues) -> Job[DealView]:
+        return lambda store: store.set_status(
+            deal.code, DealStatus(v.text("status")), v.text("reason"), version=deal.version
         )
 
     return FormScreen(f"Status of {deal.code} (now {deal.status.value})", fields, submit, today)
 
 
-def member_form(deal: DealView, people: Sequence[PersonView], today: date) -> FormScreen:
+def member_form(deal: DealView, people: Sequence[PersonView], today: date) -> FormScreen[Role]:
     fields = [
         FormField(
             "role",
@@ -358,7 +384,13 @@ def member_form(deal: DealView, people: Sequence[PersonView], today: date) -> Fo
         FormField("person", "Person", "", kind="choice", required=True, choices=_people(people)),
     ]
 
-    def submit(v: dict[str, Any]) -> Any:
-        return lambda s: s.set_member(deal.code, Role(v["role"]), v["person"])
+    def submit(v: FormValues) -> Job[Role]:
+        role, person = Role(v.text("role")), v.text("person")
+
+        def job(store: Store) -> Role:
+            store.set_member(deal.code, role, person)
+            return role  # the role given a person: the form closes with it
+
+        return job
 
     return FormScreen(f"Members of {deal.code}", fields, submit, today)

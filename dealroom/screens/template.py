@@ -4,26 +4,24 @@ rewording an item keeps them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from dealroom.domain import STAGES, Stage
 from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
 from dealroom.screens.live import LiveScreen
 from dealroom.store.views import ChecklistItemView, FeedItem
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.vlist import Section, VirtualList
-
-if TYPE_CHECKING:
-    from dealroom.app import DealroomApp
 
 KEY_MARK = "★"
 KEY_CHOICES = [("yes: the stage's milestone (one per stage)", "yes"), ("no", "no")]
@@ -65,7 +63,7 @@ def item_fields(item: ChecklistItemView | None, stage: Stage | None) -> list[For
     return fields
 
 
-class TemplateScreen(LiveScreen, Screen[None]):
+class TemplateScreen(LiveScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the checklist", id="template.back"),
         Binding("a", "add", "Add", tooltip="Add an item to the stage", id="template.add"),
@@ -108,10 +106,6 @@ class TemplateScreen(LiveScreen, Screen[None]):
         #: The item to put the cursor on once the next load is in (one just added).
         self._select: int | None = None
 
-    @property
-    def dr(self) -> DealroomApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Static(
             Text("Checklist template · what every deal answers, stage by stage"),
@@ -132,11 +126,12 @@ class TemplateScreen(LiveScreen, Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        self.dr.db(
-            lambda s: (s.checklist_template(), s.today()),
+        self.app.run_db(
+            self,
+            lambda store: (store.checklist_template(), store.today()),
             self._loaded,
             group="template",
-            exclusive=True,
+            latest=True,
         )
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
@@ -179,15 +174,15 @@ class TemplateScreen(LiveScreen, Screen[None]):
             return row.stage
         return self.stage
 
-    def _done(self, message: str) -> Any:
-        def after(_: Any) -> None:
+    def _done(self, message: str) -> Callable[[object], None]:
+        def after(_: object) -> None:
             self.notify(message, timeout=3, markup=False)
             self.action_reload()
 
         return after
 
-    def _after_form(self, message: str) -> Any:
-        def after(result: Any) -> None:
+    def _after_form(self, message: str) -> Callable[[ChecklistItemView | None], None]:
+        def after(result: ChecklistItemView | None) -> None:
             if result is not None:
                 if isinstance(result, ChecklistItemView):
                     self._select = result.id
@@ -196,10 +191,9 @@ class TemplateScreen(LiveScreen, Screen[None]):
         return after
 
     def action_add(self) -> None:
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.add_checklist_item(
-                Stage(v["stage"]), v["text"], key_item=v["key_item"] == "yes"
-            )
+        def submit(v: FormValues) -> Job[ChecklistItemView]:
+            stage, key_item = Stage(v.text("stage")), v.choice("key_item") == "yes"
+            return lambda store: store.add_checklist_item(stage, v.text("text"), key_item=key_item)
 
         form = FormScreen(
             "New checklist item", item_fields(None, self._stage_here()), submit, self.today
@@ -211,9 +205,10 @@ class TemplateScreen(LiveScreen, Screen[None]):
         if item is None:
             return
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.update_checklist_item(
-                item.id, version=v["version"], text=v["text"], key_item=v["key_item"] == "yes"
+        def submit(v: FormValues) -> Job[ChecklistItemView]:
+            key_item = v.choice("key_item") == "yes"
+            return lambda store: store.update_checklist_item(
+                item.id, version=v.version, text=v.text("text"), key_item=key_item
             )
 
         form = FormScreen(
@@ -231,8 +226,9 @@ class TemplateScreen(LiveScreen, Screen[None]):
         if item is None:
             return
         mark = not item.key_item
-        self.dr.db(
-            lambda s: s.update_checklist_item(item.id, version=item.version, key_item=mark),
+        self.app.run_db(
+            self,
+            lambda store: store.update_checklist_item(item.id, version=item.version, key_item=mark),
             self._done(f"Key item of {item.stage.label}" if mark else "No longer the key item"),
         )
 
@@ -240,8 +236,9 @@ class TemplateScreen(LiveScreen, Screen[None]):
         item = self._item()
         if item is None:
             return
-        self.dr.db(
-            lambda s: s.move_checklist_item(item.id, offset, version=item.version),
+        self.app.run_db(
+            self,
+            lambda store: store.move_checklist_item(item.id, offset, version=item.version),
             self._done("Moved " + ("up" if offset < 0 else "down")),
         )
 
@@ -252,8 +249,9 @@ class TemplateScreen(LiveScreen, Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.dr.db(
-                    lambda s: s.retire_checklist_item(item.id, version=item.version),
+                self.app.run_db(
+                    self,
+                    lambda store: store.retire_checklist_item(item.id, version=item.version),
                     self._done("Item removed; the answers given to it are kept"),
                 )
 
