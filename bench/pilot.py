@@ -31,8 +31,8 @@ from textual import constants, events
 from textual.screen import Screen
 
 from bench.context import ACTOR
-from dealroom.app import DealroomApp
-from dealroom.screens.gateway import Failed, Job
+from dealroom.app import SLOW_NOTICE, DealroomApp
+from dealroom.screens.gateway import Gateway, Job
 
 if TYPE_CHECKING:
     from dealroom.store import Store
@@ -60,38 +60,21 @@ def _app_css() -> list[str | Path]:
     return [here / p for p in (paths if isinstance(paths, list) else [paths] if paths else [])]
 
 
-class BenchApp(DealroomApp):
-    """The app with a stopwatch: when each frame was rendered and each database job ran."""
+class TimedGateway(Gateway):
+    """The gateway with a stopwatch: when each job started, returned and was handled."""
 
-    CSS_PATH = _app_css()  # type: ignore[assignment]
+    def __init__(self, app: BenchApp, **options: Any) -> None:
+        super().__init__(app, **options)
+        self._bench = app
 
-    def __init__(self, db: str, actor: str = ACTOR) -> None:
-        super().__init__(db, actor)
-        self.frames: list[float] = []
-        self.jobs: list[BenchJob] = []
-        self._frame = asyncio.Event()
-        self._job_done = asyncio.Event()
-
-    def _display(self, screen: Screen[Any], renderable: Any) -> None:
-        super()._display(screen, renderable)
-        if renderable is None or self._batch_count:
-            return
-        if self.is_headless and hasattr(renderable, "render_segments"):
-            renderable.render_segments(self.console)  # what a real terminal driver would send
-        self.frames.append(perf_counter())
-        self._frame.set()
-
-    def run_db(
+    def run(
         self,
         requester: object,
         job: Job[R],
         done: Callable[[R], object] | None = None,
-        *,
-        failed: Failed | None = None,
-        group: str = "db",
-        latest: bool = False,
+        **options: Any,
     ) -> None:
-        record = BenchJob(group, 0.0, 0.0)
+        record = BenchJob(str(options.get("group", "db")), 0.0, 0.0)
 
         def timed(store: Store) -> R:
             record.started = perf_counter()
@@ -103,10 +86,36 @@ class BenchApp(DealroomApp):
             if done is not None:
                 done(result)
             record.done = perf_counter()
-            self.jobs.append(record)
-            self._job_done.set()
+            self._bench.job_done(record)
 
-        super().run_db(requester, timed, finished, failed=failed, group=group, latest=latest)
+        super().run(requester, timed, finished, **options)
+
+
+class BenchApp(DealroomApp):
+    """The app with a stopwatch: when each frame was rendered and each database job ran."""
+
+    CSS_PATH = _app_css()  # type: ignore[assignment]
+
+    def __init__(self, db: str, actor: str = ACTOR) -> None:
+        super().__init__(db, actor)
+        self.frames: list[float] = []
+        self.jobs: list[BenchJob] = []
+        self._frame = asyncio.Event()
+        self._job_done = asyncio.Event()
+        self.gateway = TimedGateway(self, slow_notice=SLOW_NOTICE, wrote=self.wrote)
+
+    def job_done(self, record: BenchJob) -> None:
+        self.jobs.append(record)
+        self._job_done.set()
+
+    def _display(self, screen: Screen[Any], renderable: Any) -> None:
+        super()._display(screen, renderable)
+        if renderable is None or self._batch_count:
+            return
+        if self.is_headless and hasattr(renderable, "render_segments"):
+            renderable.render_segments(self.console)  # what a real terminal driver would send
+        self.frames.append(perf_counter())
+        self._frame.set()
 
     # --- waiting ------------------------------------------------------------------------
 

@@ -284,7 +284,7 @@ class DealroomApp(RoomApp):
                 room.show_deal(contents, codes)
                 self.push_screen(room)
 
-        self.run_db(room, read_room(code), loaded, group="room", latest=True)
+        self.gateway.run(room, read_room(code), loaded, group="room", latest=True)
 
     def _pipeline_order(self) -> list[str]:
         """The deals as the pipeline shows them now (it is always at the bottom)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 import test_app
 from test_app import TODAY, fixed_now, make_app, open_room, settle
+from test_live_app import until
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -37,13 +37,6 @@ def _quiet(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DEALROOM_KEYMAP", str(tmp_path / "no-keymap.toml"))
 
 
-async def until(pilot: Pilot[None], check: Callable[[], bool], within: float = 10.0) -> None:
-    started = time.monotonic()
-    while not check():
-        assert time.monotonic() - started < within, "not in time"
-        await pilot.pause(0.02)
-
-
 def opened(app: DealroomApp) -> Store:
     assert app.store is not None
     return app.store
@@ -60,6 +53,14 @@ class Gate:
         self.held = held
         self.release = threading.Event()
         self.passed = threading.Event()
+
+    async def open(self, app: DealroomApp, pilot: Pilot[None]) -> None:
+        """Let the held call through, and wait until all it set off is done."""
+        self.release.set()
+        assert await asyncio.to_thread(self.passed.wait, 20)
+        await settle(app, pilot)
+        await pilot.pause(0.2)
+        await settle(app, pilot)
 
     def wrap(self, store: Store, name: str) -> None:
         original = getattr(store, name)
@@ -104,12 +105,8 @@ async def test_an_older_pipeline_load_that_answers_late_is_never_shown(db: str) 
         gate.wrap(opened(app), "pipeline")
         await pilot.press("u")  # my deals: held back
         await pilot.press("c")  # my deals with the lost ones: answers first
-        await until(pilot, lambda: codes(deals) == ["ACME-5G", "LOST-1"])
-        gate.release.set()
-        assert await asyncio.to_thread(gate.passed.wait, 20)
-        await settle(app, pilot)
-        await pilot.pause(0.2)
-        await settle(app, pilot)
+        await until(pilot, lambda: codes(deals) == ["ACME-5G", "LOST-1"], within=10)
+        await gate.open(app, pilot)
         assert codes(deals) == ["ACME-5G", "LOST-1"]  # not the older ["ACME-5G"]
         assert pipeline.shown_codes() == ["ACME-5G", "LOST-1"]
 
@@ -132,12 +129,10 @@ async def test_the_deal_room_shows_the_last_neighbour_asked_for(db: str) -> None
         gate.wrap(opened(app), "deal_room")
         await pilot.press("right_square_bracket")  # ZED-1: held back
         await pilot.press("right_square_bracket")  # NORD-DC: answers first
-        await until(pilot, lambda: room.room is not None and room.room.deal.code == "NORD-DC")
-        gate.release.set()
-        assert await asyncio.to_thread(gate.passed.wait, 20)
-        await settle(app, pilot)
-        await pilot.pause(0.2)
-        await settle(app, pilot)
+        await until(
+            pilot, lambda: room.room is not None and room.room.deal.code == "NORD-DC", within=10
+        )
+        await gate.open(app, pilot)
         assert room.room is not None and room.room.deal.code == "NORD-DC"
         assert room.code == "NORD-DC"
 
@@ -197,11 +192,7 @@ async def test_a_change_whose_screen_was_left_meanwhile_shows_on_the_screen_belo
         await pilot.pause()
         assert app.screen is room
         reads = counted(store, "deal_room")
-        gate.release.set()
-        assert await asyncio.to_thread(gate.passed.wait, 20)
-        await settle(app, pilot)
-        await pilot.pause(0.2)
-        await settle(app, pilot)
+        await gate.open(app, pilot)
         assert reads == [("ACME-5G",)]
     with open_store(db, actor="ana", today=TODAY) as st:
         answers = st.deal_methods("ACME-5G").answers.values()
@@ -227,7 +218,9 @@ async def test_others_changes_still_come_and_ours_are_left_out_of_the_feed(db: s
             other.add_task("ACME-5G", Role.AR, "Theirs")
             theirs = other.last_event_id()
         ar = room._pane(Role.AR).list
-        await until(pilot, lambda: "Theirs" in [getattr(i, "title", "") for i in ar.items])
+        await until(
+            pilot, lambda: "Theirs" in [getattr(i, "title", "") for i in ar.items], within=10
+        )
         ours = opened(app).own_event_ids()
         delivered = {i for ids in seen for i in ids}
         assert ours and theirs not in ours
@@ -246,7 +239,9 @@ async def test_a_slow_answer_says_the_database_is_busy(
         gate.wrap(opened(app), "pipeline")
         await pilot.press("u")
         busy = "Waiting for the database"
-        await until(pilot, lambda: any(busy in str(n.message) for n in app._notifications))
+        await until(
+            pilot, lambda: any(busy in str(n.message) for n in app._notifications), within=10
+        )
         gate.release.set()
         await settle(app, pilot)
 

@@ -265,6 +265,3 @@ class AssessmentScreen(MethodsScreen):
             body.append("\n")
         body.rstrip()
         self.app.push_screen(InfoScreen(f"History of {line.factor.label}", body))
-
-    def action_reload(self) -> None:
-        self.reload()

@@ -227,6 +227,3 @@ class ChecklistScreen(MethodsScreen):
         line = self._line()
         stage = line.item.stage if line else (self.m.deal.stage if self.m else None)
         self.app.push_screen(TemplateScreen(stage))
-
-    def action_reload(self) -> None:
-        self.reload()

@@ -142,7 +142,7 @@ class CompetitorsScreen(MethodsScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.app.run_db(
+                self.app.gateway.run(
                     self,
                     lambda store: store.delete_competitor(c.id, version=c.version),
                     self.done(f"Removed {one_line(c.name)}"),
@@ -151,6 +151,3 @@ class CompetitorsScreen(MethodsScreen):
         self.app.push_screen(
             ConfirmScreen(f"Remove competitor “{one_line(c.name)}”?", "Remove"), confirmed
         )
-
-    def action_reload(self) -> None:
-        self.reload()

@@ -230,7 +230,7 @@ class DealRoomScreen(ItemActions, DealActions):
     def reload(self) -> None:
         """Read the room again; only the last read asked for is shown (a deal opened
         meanwhile, or ``]`` pressed twice, drops the reads begun before)."""
-        self.app.run_db(self, read_room(self.code), self._loaded, group="room", latest=True)
+        self.app.gateway.run(self, read_room(self.code), self._loaded, group="room", latest=True)
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         """Reload when the news touches this deal or the people (names, members)."""

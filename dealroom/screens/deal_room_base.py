@@ -1,9 +1,9 @@
 """What a deal room holds, how it is read, and what its actions share: the item under the
-cursor, the focused role's lead, and "say so, then re-read" once a change is in."""
+cursor and the focused role's lead."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -58,9 +58,6 @@ class DealRoomBase(LiveScreen):
         #: Items someone else changed, to mark once the reload is in.
         self._changed: set[Hashable] = set()
 
-    def reload(self) -> None:
-        raise NotImplementedError
-
     def _pane(self, role: Role | None = None) -> RolePane:
         return self.query_one(f"#pane-{(role or self.role).value.lower()}", RolePane)
 
@@ -70,21 +67,3 @@ class DealRoomBase(LiveScreen):
     def _lead(self) -> str | None:
         lead = self.room.leads.get(self.role) if self.room else None
         return lead.handle if lead else None
-
-    def _done(self, message: str) -> Callable[[object], None]:
-        """After a change: say so and re-read the room."""
-
-        def after(_: object) -> None:
-            self.notify(message, timeout=3, markup=False)
-            self.reload()
-
-        return after
-
-    def _after_form(self, message: str) -> Callable[[object | None], None]:
-        """After a form: if it saved, say so and re-read the room."""
-
-        def after(result: object | None) -> None:
-            if result is not None:
-                self._done(message)(result)
-
-        return after

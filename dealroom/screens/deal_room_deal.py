@@ -26,9 +26,9 @@ class DealActions(DealRoomBase):
         code = self.code
 
         def moved(deal: DealView) -> None:
-            self._done(f"{deal.code} is now in {deal.stage.label}")(deal)
+            self.done(f"{deal.code} is now in {deal.stage.label}")(deal)
 
-        self.app.run_db(
+        self.app.gateway.run(
             self, lambda store: store.move_stage(code, direction, version=version), moved
         )
 
@@ -46,10 +46,10 @@ class DealActions(DealRoomBase):
             if self.app.screen is self:
                 self.app.push_screen(
                     GateScreen(room, methods, today, now, gate),
-                    self._after_form("Gate decision recorded"),
+                    self.after_form("Gate decision recorded"),
                 )
 
-        self.app.run_db(self, lambda store: store.deal_methods(room.deal.code), show)
+        self.app.gateway.run(self, lambda store: store.deal_methods(room.deal.code), show)
 
     def action_methods(self, which: str) -> None:
         """The checklist, power map, competitors or assessment of this deal."""
@@ -96,9 +96,9 @@ class DealActions(DealRoomBase):
                 submit,
                 today,
             )
-            self.app.push_screen(form, self._after_form("Review recorded"))
+            self.app.push_screen(form, self.after_form("Review recorded"))
 
-        self.app.run_db(self, build, saved, group="export")
+        self.app.gateway.run(self, build, saved, group="export")
 
     def action_export(self) -> None:
         if self.room is None:
@@ -112,18 +112,18 @@ class DealActions(DealRoomBase):
     def action_edit_deal(self) -> None:
         if self.room is not None:
             self.app.push_screen(
-                forms.deal_form(self.room.deal, self.today), self._after_form("Deal saved")
+                forms.deal_form(self.room.deal, self.today), self.after_form("Deal saved")
             )
 
     def action_status(self) -> None:
         if self.room is not None:
             self.app.push_screen(
-                forms.status_form(self.room.deal, self.today), self._after_form("Status changed")
+                forms.status_form(self.room.deal, self.today), self.after_form("Status changed")
             )
 
     def action_members(self) -> None:
         if self.room is not None:
             self.app.push_screen(
                 forms.member_form(self.room.deal, self.people, self.today),
-                self._after_form("Members changed"),
+                self.after_form("Members changed"),
             )

@@ -4,6 +4,9 @@ escalate). Its keys are bound in :mod:`dealroom.screens.deal_room`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from dealroom.domain import HandoffState, RiskStatus, TaskStatus
 from dealroom.screens import deal_forms as forms
 from dealroom.screens.confirm import ConfirmScreen
@@ -13,47 +16,50 @@ from dealroom.screens.gateway import Job
 from dealroom.store.views import HandoffView, RiskView, TaskView
 from dealroom.textutil import one_line
 
+if TYPE_CHECKING:
+    from dealroom.store import Store
+
 
 class ItemActions(DealRoomBase):
     def action_add_task(self) -> None:
         form = forms.task_form(self.code, self.role, self.people, self.today, owner=self._lead())
-        self.app.push_screen(form, self._after_form("Task added"))
+        self.app.push_screen(form, self.after_form("Task added"))
 
     def action_add_risk(self) -> None:
         form = forms.risk_form(self.code, self.role, self.people, self.today, owner=self._lead())
-        self.app.push_screen(form, self._after_form("Risk added"))
+        self.app.push_screen(form, self.after_form("Risk added"))
 
     def action_add_handoff(self) -> None:
         form = forms.handoff_form(self.code, self.role, self.today)
-        self.app.push_screen(form, self._after_form("Handoff saved"))
+        self.app.push_screen(form, self.after_form("Handoff saved"))
 
     def action_edit(self) -> None:
         item = self.current()
         if isinstance(item, TaskView):
             task = forms.task_form(self.code, item.role, self.people, self.today, task=item)
-            self.app.push_screen(task, self._after_form("Saved"))
+            self.app.push_screen(task, self.after_form("Saved"))
         elif isinstance(item, RiskView):
             risk = forms.risk_form(self.code, item.role, self.people, self.today, risk=item)
-            self.app.push_screen(risk, self._after_form("Saved"))
+            self.app.push_screen(risk, self.after_form("Saved"))
         elif isinstance(item, HandoffView):
             handoff = forms.handoff_form(self.code, item.from_role, self.today, handoff=item)
-            self.app.push_screen(handoff, self._after_form("Saved"))
+            self.app.push_screen(handoff, self.after_form("Saved"))
 
     def action_toggle_done(self) -> None:
         item = self.current()
         if isinstance(item, TaskView):
             status = TaskStatus.TODO if item.done else TaskStatus.DONE
-            self.app.run_db(
+            self.app.gateway.run(
                 self,
                 lambda store: store.set_task_status(item.id, status, version=item.version),
-                self._done(f"Task {'reopened' if item.done else 'done'}"),
+                self.done(f"Task {'reopened' if item.done else 'done'}"),
             )
         elif isinstance(item, RiskView):
             risk = RiskStatus.OPEN if not item.is_open else RiskStatus.CLOSED
-            self.app.run_db(
+            self.app.gateway.run(
                 self,
                 lambda store: store.update_risk(item.id, version=item.version, status=risk),
-                self._done(f"Risk {risk.value}"),
+                self.done(f"Risk {risk.value}"),
             )
 
     def action_delete(self) -> None:
@@ -70,7 +76,7 @@ class ItemActions(DealRoomBase):
                 "risk": lambda store: store.delete_risk(item.id, version=item.version),
                 "handoff": lambda store: store.delete_handoff(item.id, version=item.version),
             }
-            self.app.run_db(self, jobs[kind], self._done(f"Deleted the {kind}"))
+            self.app.gateway.run(self, jobs[kind], self.done(f"Deleted the {kind}"))
 
         self.app.push_screen(
             ConfirmScreen(f"Delete {kind} “{one_line(item.title)}”?", "Delete"), confirmed
@@ -83,21 +89,19 @@ class ItemActions(DealRoomBase):
         self.notify("Put the cursor on a handoff first.", timeout=3)
         return None
 
-    def action_accept(self) -> None:
+    def _move_handoff(self, move: Callable[[Store, HandoffView], HandoffView], said: str) -> None:
         if (h := self._handoff()) is not None:
-            self.app.run_db(
-                self,
-                lambda store: store.accept_handoff(h.id, version=h.version),
-                self._done("Handoff accepted"),
-            )
+            self.app.gateway.run(self, lambda store: move(store, h), self.done(said))
+
+    def action_accept(self) -> None:
+        self._move_handoff(
+            lambda store, h: store.accept_handoff(h.id, version=h.version), "Handoff accepted"
+        )
 
     def action_send(self) -> None:
-        if (h := self._handoff()) is not None:
-            self.app.run_db(
-                self,
-                lambda store: store.send_handoff(h.id, version=h.version),
-                self._done("Handoff sent"),
-            )
+        self._move_handoff(
+            lambda store, h: store.send_handoff(h.id, version=h.version), "Handoff sent"
+        )
 
     def action_reject(self) -> None:
         h = self._handoff()
@@ -113,7 +117,7 @@ class ItemActions(DealRoomBase):
             return lambda store: store.reject_handoff(h.id, v.text("reason"), version=h.version)
 
         form = forms.reason_form(f"Reject “{one_line(h.title)}”", "Why", self.today, submit)
-        self.app.push_screen(form, self._after_form("Handoff rejected"))
+        self.app.push_screen(form, self.after_form("Handoff rejected"))
 
     def action_escalate(self) -> None:
         item = self.current()
@@ -121,8 +125,8 @@ class ItemActions(DealRoomBase):
             self.notify("Put the cursor on a risk first.", timeout=3)
             return
         up = not item.escalated
-        self.app.run_db(
+        self.app.gateway.run(
             self,
             lambda store: store.escalate_risk(item.id, up, version=item.version),
-            self._done("Risk escalated to the sponsor" if up else "Escalation taken back"),
+            self.done("Risk escalated to the sponsor" if up else "Escalation taken back"),
         )

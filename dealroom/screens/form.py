@@ -219,7 +219,7 @@ class FormScreen(ModalScreen[T]):
             self.set_error(exc.field, str(exc))
             return
         self.saving = True
-        self.app.run_db(self, job, self._saved, failed=self._failed)
+        self.app.gateway.run(self, job, self._saved, failed=self._failed)
 
     def _saved(self, result: T) -> None:
         self.saving = False

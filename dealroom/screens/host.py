@@ -1,5 +1,5 @@
-"""The app as its screens know it: who acts, the settings, the database gateway, and how
-to open a deal.
+"""The app as its screens know it: who acts, the settings, the database gateway, today,
+and how to open a deal.
 
 A screen declares ``app = getters.app(RoomApp)`` and so reaches these, typed, without
 importing the app module (which imports the screens). ``dealroom.app.DealroomApp`` is the
@@ -8,16 +8,13 @@ one RoomApp that runs; it opens the store and follows others' changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from typing import TypeVar
 
 from textual.app import App
 
-from dealroom.screens.gateway import Failed, Gateway, Job, JobAnswered
+from dealroom.screens.gateway import Gateway, JobAnswered
 from dealroom.settings import Settings
-
-R = TypeVar("R")
 
 
 class RoomApp(App[None]):
@@ -30,23 +27,9 @@ class RoomApp(App[None]):
         #: Who acts: every change is recorded under this handle.
         self.actor = actor
         self.settings = settings
+        #: The database: ``gateway.run(requester, job, done)`` runs ``job(store)`` in a
+        #: worker and hands its result to ``done`` on the UI thread.
         self.gateway = Gateway(self, slow_notice=slow_notice, wrote=self.wrote)
-
-    def run_db(
-        self,
-        requester: object,
-        job: Job[R],
-        done: Callable[[R], object] | None = None,
-        *,
-        failed: Failed | None = None,
-        group: str = "db",
-        latest: bool = False,
-    ) -> None:
-        """Run the database job ``job(store)`` for ``requester`` (a screen, mostly) in a
-        worker, and hand its result to ``done`` on the UI thread (see
-        :meth:`Gateway.run`: with ``latest``, only the newest job of the requester and
-        group delivers)."""
-        self.gateway.run(requester, job, done, failed=failed, group=group, latest=latest)
 
     def on_job_answered(self, message: JobAnswered) -> None:
         self.gateway.answered(message)

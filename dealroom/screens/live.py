@@ -9,7 +9,7 @@ over a screen is a screen of its own: what is typed there is never touched.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from textual import getters
@@ -62,6 +62,32 @@ class LiveScreen(Screen[None]):
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         raise NotImplementedError
+
+    def reload(self) -> None:
+        """Read what the screen shows again."""
+        raise NotImplementedError
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def done(self, message: str) -> Callable[[object], None]:
+        """After a change of ours: say so (if there is something to say) and re-read."""
+
+        def after(_: object) -> None:
+            if message:
+                self.notify(message, timeout=3, markup=False)
+            self.reload()
+
+        return after
+
+    def after_form(self, message: str) -> Callable[[object | None], None]:
+        """After a form: if it saved, say so and re-read."""
+
+        def after(result: object | None) -> None:
+            if result is not None:
+                self.done(message)(result)
+
+        return after
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         if self.stale:

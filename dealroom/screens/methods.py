@@ -89,7 +89,9 @@ class MethodsScreen(LiveScreen):
     # --- data -------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.app.run_db(self, read_methods(self.code), self._loaded, group="methods", latest=True)
+        self.app.gateway.run(
+            self, read_methods(self.code), self._loaded, group="methods", latest=True
+        )
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         """Reload when the news touches this deal, or what all deals share (the checklist
@@ -160,25 +162,6 @@ class MethodsScreen(LiveScreen):
 
     # --- writing ------------------------------------------------------------------------
 
-    def done(self, message: str) -> Callable[[object], None]:
-        """After a change: say so (if there is something to say) and re-read."""
-
-        def after(result: object) -> None:
-            if message:
-                self.notify(message, timeout=3, markup=False)
-            self.reload()
-
-        return after
-
-    def after_form(self, message: str) -> Callable[[object | None], None]:
-        """After a form: if it saved, say so and re-read."""
-
-        def after(result: object | None) -> None:
-            if result is not None:
-                self.done(message)(result)
-
-        return after
-
     def write(
         self,
         job: Job[T],
@@ -201,7 +184,7 @@ class MethodsScreen(LiveScreen):
                 self.notify(str(exc), title="Not done", severity="error", markup=False)
                 self.reload()
 
-        self.app.run_db(self, job, self.done(message), failed=failed)
+        self.app.gateway.run(self, job, self.done(message), failed=failed)
 
     def _conflict(
         self,
@@ -220,7 +203,7 @@ class MethodsScreen(LiveScreen):
 
         def chosen(choice: str | None) -> None:
             if choice == "yours" and retry is not None and exc.actual is not None:
-                self.app.run_db(self, retry(exc.actual), self.done(message))
+                self.app.gateway.run(self, retry(exc.actual), self.done(message))
             else:
                 self.reload()
 

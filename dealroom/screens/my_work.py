@@ -77,10 +77,10 @@ class MyWorkScreen(LiveScreen):
 
     def on_mount(self) -> None:
         self.query_one("#work").focus()
-        self.action_reload()
+        self.reload()
 
-    def action_reload(self) -> None:
-        self.app.run_db(
+    def reload(self) -> None:
+        self.app.gateway.run(
             self,
             lambda store: (store.my_work(), store.today(), store.now()),
             self._loaded,
@@ -94,7 +94,7 @@ class MyWorkScreen(LiveScreen):
             for f in others(feed, self.app.actor)
             if f.event.entity in ITEM_KIND
         }
-        self.action_reload()
+        self.reload()
 
     def _loaded(self, result: tuple[MyWorkView, date, datetime]) -> None:
         self.work, self.today, self.now = result

@@ -170,13 +170,13 @@ class PipelineScreen(LiveScreen):
         self.query_one(ForecastPanel).display = False
         self._title()
         self.query_one("#deals").focus()
-        self.action_reload()
+        self.reload()
 
     # --- data -----------------------------------------------------------------------------
 
-    def action_reload(self) -> None:
+    def reload(self) -> None:
         mine, closed, sort_index, reverse = self.mine, self.closed, self.sort_index, self.reverse
-        self.app.run_db(
+        self.app.gateway.run(
             self,
             lambda store: prepare(
                 store.pipeline(mine=mine, include_closed=closed),
@@ -193,7 +193,7 @@ class PipelineScreen(LiveScreen):
         self._changed |= {
             f.event.deal_code for f in others(feed, self.app.actor) if f.event.deal_code
         }
-        self.action_reload()
+        self.reload()
         if self.forecast is not None:
             self._load_forecast()
 
@@ -225,7 +225,7 @@ class PipelineScreen(LiveScreen):
             self._forecasts = result
             self._show_forecast()
 
-        self.app.run_db(self, job, loaded, group="forecast", latest=True)
+        self.app.gateway.run(self, job, loaded, group="forecast", latest=True)
 
     def _loaded(self, result: PreparedPipeline) -> None:
         self.rows, self.today = result.rows, result.today
@@ -346,11 +346,11 @@ class PipelineScreen(LiveScreen):
 
     def action_mine(self) -> None:
         self.mine = not self.mine
-        self.action_reload()
+        self.reload()
 
     def action_closed(self) -> None:
         self.closed = not self.closed
-        self.action_reload()
+        self.reload()
 
     def action_standup(self) -> None:
         from dealroom.screens.standup import StandupScreen
@@ -377,7 +377,7 @@ class PipelineScreen(LiveScreen):
             text, today = result
             save_markdown(self.app, f"pipeline-{today.isoformat()}.md", text)
 
-        self.app.run_db(self, build, save, group="export")
+        self.app.gateway.run(self, build, save, group="export")
 
     def action_my_work(self) -> None:
         from dealroom.screens.my_work import MyWorkScreen

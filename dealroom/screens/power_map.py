@@ -373,7 +373,7 @@ class PowerMapScreen(MethodsScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.app.run_db(
+                self.app.gateway.run(
                     self,
                     lambda store: store.delete_contact(c.id, version=c.version),
                     self.done(f"Removed {one_line(c.who)}"),
@@ -382,6 +382,3 @@ class PowerMapScreen(MethodsScreen):
         self.app.push_screen(
             ConfirmScreen(f"Remove “{one_line(c.who)}” from the power map?", "Remove"), confirmed
         )
-
-    def action_reload(self) -> None:
-        self.reload()

@@ -136,7 +136,7 @@ class StandupScreen(LiveScreen):
             events = store.events(since=record.since)
             return Begun(record, rooms, events, store.people(), store.today())
 
-        self.app.run_db(self, begin, self._begun, group="standup")
+        self.app.gateway.run(self, begin, self._begun, group="standup")
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         """Others' changes to the deals being walked: re-read them, keep the walk's order
@@ -150,7 +150,7 @@ class StandupScreen(LiveScreen):
         def load(store: Store) -> Reread:
             return Reread(store.deal_rooms(codes), store.events(since=since), store.people())
 
-        self.app.run_db(self, load, self._reloaded, group="standup-live", latest=True)
+        self.app.gateway.run(self, load, self._reloaded, group="standup-live", latest=True)
 
     def _reloaded(self, result: Reread) -> None:
         rooms, events, self.people = result
@@ -197,7 +197,7 @@ class StandupScreen(LiveScreen):
     def _mark_covered(self, code: str) -> None:
         if self.record is not None and code not in self.record.deals:
             sid = self.record.id
-            self.app.run_db(
+            self.app.gateway.run(
                 self, lambda store: store.cover(sid, code), self._recorded, group="standup"
             )
 
@@ -319,7 +319,9 @@ class StandupScreen(LiveScreen):
         if self.record is None or self.finished:
             return
         sid = self.record.id
-        self.app.run_db(self, lambda store: store.end_standup(sid), self._finished, group="standup")
+        self.app.gateway.run(
+            self, lambda store: store.end_standup(sid), self._finished, group="standup"
+        )
 
     def _finished(self, record: StandupView) -> None:
         self.record = record

@@ -123,10 +123,10 @@ class TemplateScreen(LiveScreen):
 
     def on_mount(self) -> None:
         self.rows_list.focus()
-        self.action_reload()
+        self.reload()
 
-    def action_reload(self) -> None:
-        self.app.run_db(
+    def reload(self) -> None:
+        self.app.gateway.run(
             self,
             lambda store: (store.checklist_template(), store.today()),
             self._loaded,
@@ -136,7 +136,7 @@ class TemplateScreen(LiveScreen):
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         if not feed or any(f.event.entity == "checklist_item" for f in feed):
-            self.action_reload()
+            self.reload()
 
     def _loaded(self, result: tuple[dict[Stage, list[ChecklistItemView]], date]) -> None:
         self.template, self.today = result
@@ -174,19 +174,13 @@ class TemplateScreen(LiveScreen):
             return row.stage
         return self.stage
 
-    def _done(self, message: str) -> Callable[[object], None]:
-        def after(_: object) -> None:
-            self.notify(message, timeout=3, markup=False)
-            self.action_reload()
-
-        return after
-
     def _after_form(self, message: str) -> Callable[[ChecklistItemView | None], None]:
+        """After a form: put the cursor on the item saved, say so and re-read."""
+
         def after(result: ChecklistItemView | None) -> None:
             if result is not None:
-                if isinstance(result, ChecklistItemView):
-                    self._select = result.id
-                self._done(message)(result)
+                self._select = result.id
+            self.after_form(message)(result)
 
         return after
 
@@ -226,20 +220,20 @@ class TemplateScreen(LiveScreen):
         if item is None:
             return
         mark = not item.key_item
-        self.app.run_db(
+        self.app.gateway.run(
             self,
             lambda store: store.update_checklist_item(item.id, version=item.version, key_item=mark),
-            self._done(f"Key item of {item.stage.label}" if mark else "No longer the key item"),
+            self.done(f"Key item of {item.stage.label}" if mark else "No longer the key item"),
         )
 
     def action_move(self, offset: int) -> None:
         item = self._item()
         if item is None:
             return
-        self.app.run_db(
+        self.app.gateway.run(
             self,
             lambda store: store.move_checklist_item(item.id, offset, version=item.version),
-            self._done("Moved " + ("up" if offset < 0 else "down")),
+            self.done("Moved " + ("up" if offset < 0 else "down")),
         )
 
     def action_remove(self) -> None:
@@ -249,10 +243,10 @@ class TemplateScreen(LiveScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.app.run_db(
+                self.app.gateway.run(
                     self,
                     lambda store: store.retire_checklist_item(item.id, version=item.version),
-                    self._done("Item removed; the answers given to it are kept"),
+                    self.done("Item removed; the answers given to it are kept"),
                 )
 
         self.app.push_screen(
