@@ -122,7 +122,8 @@ class Gateway:
         )
 
     async def read(self, job: Job[R]) -> R:
-        """``job(store)``'s result, awaited: for a caller that can wait (the palette)."""
+        """``job(store)``'s result, awaited: for a caller that can wait (the palette).
+        Raises StoreError while the store is not open (yet)."""
         worker = self._app.run_worker(
             lambda: self._call(job), thread=True, group="read", exit_on_error=False
         )
@@ -203,7 +204,7 @@ class Gateway:
     def _call(self, job: Job[R]) -> R:
         from dealroom.store import StoreError
 
-        self._ready.wait()
-        if self.store is None:
+        store = self.store
+        if store is None:
             raise StoreError("the database is not open")
-        return job(self.store)
+        return job(store)
