@@ -24,14 +24,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import event
 from textual import constants, events
 from textual.screen import Screen
 
 from bench.context import ACTOR
-from dealroom.app import DealroomApp
+from dealroom.app import SLOW_NOTICE, DealroomApp
+from dealroom.screens.gateway import Gateway, Job
+
+if TYPE_CHECKING:
+    from dealroom.store import Store
+
+R = TypeVar("R")
 
 SIZE = (160, 50)
 #: A key's frames are over when none has come for this long.
@@ -40,7 +46,7 @@ _CHARS = {"slash": "/", "enter": "\r", "space": " ", "backspace": None, "escape"
 
 
 @dataclass
-class Job:
+class BenchJob:
     group: str
     started: float
     returned: float
@@ -54,6 +60,37 @@ def _app_css() -> list[str | Path]:
     return [here / p for p in (paths if isinstance(paths, list) else [paths] if paths else [])]
 
 
+class TimedGateway(Gateway):
+    """The gateway with a stopwatch: when each job started, returned and was handled."""
+
+    def __init__(self, app: BenchApp, **options: Any) -> None:
+        super().__init__(app, **options)
+        self._bench = app
+
+    def run(
+        self,
+        requester: object,
+        job: Job[R],
+        done: Callable[[R], object] | None = None,
+        **options: Any,
+    ) -> None:
+        record = BenchJob(str(options.get("group", "db")), 0.0, 0.0)
+
+        def timed(store: Store) -> R:
+            record.started = perf_counter()
+            result = job(store)
+            record.returned = perf_counter()
+            return result
+
+        def finished(result: R) -> None:
+            if done is not None:
+                done(result)
+            record.done = perf_counter()
+            self._bench.job_done(record)
+
+        super().run(requester, timed, finished, **options)
+
+
 class BenchApp(DealroomApp):
     """The app with a stopwatch: when each frame was rendered and each database job ran."""
 
@@ -62,9 +99,14 @@ class BenchApp(DealroomApp):
     def __init__(self, db: str, actor: str = ACTOR) -> None:
         super().__init__(db, actor)
         self.frames: list[float] = []
-        self.jobs: list[Job] = []
+        self.jobs: list[BenchJob] = []
         self._frame = asyncio.Event()
         self._job_done = asyncio.Event()
+        self.gateway = TimedGateway(self, slow_notice=SLOW_NOTICE, wrote=self.wrote)
+
+    def job_done(self, record: BenchJob) -> None:
+        self.jobs.append(record)
+        self._job_done.set()
 
     def _display(self, screen: Screen[Any], renderable: Any) -> None:
         super()._display(screen, renderable)
@@ -75,29 +117,9 @@ class BenchApp(DealroomApp):
         self.frames.append(perf_counter())
         self._frame.set()
 
-    def db(
-        self, job: Callable[[Any], Any], done: Callable[[Any], object] | None = None, **options: Any
-    ) -> None:
-        record = Job(str(options.get("group", "db")), 0.0, 0.0)
-
-        def timed(store: Any) -> Any:
-            record.started = perf_counter()
-            result = job(store)
-            record.returned = perf_counter()
-            return result
-
-        def finished(result: Any) -> None:
-            if done is not None:
-                done(result)
-            record.done = perf_counter()
-            self.jobs.append(record)
-            self._job_done.set()
-
-        super().db(timed, finished, **options)
-
     # --- waiting ------------------------------------------------------------------------
 
-    async def job(self, prefix: str, after: float, timeout: float = 120) -> Job:
+    async def job(self, prefix: str, after: float, timeout: float = 120) -> BenchJob:
         """The first job of a group starting with ``prefix`` that finished after ``after``."""
         async with asyncio.timeout(timeout):
             while True:
@@ -150,7 +172,7 @@ class StatementCounter:
             self.count += 1
 
 
-async def started(app: BenchApp) -> tuple[Job, float]:
+async def started(app: BenchApp) -> tuple[BenchJob, float]:
     """Wait for the pipeline's first load and paint: the load, and when it was painted."""
     job = await app.job("pipeline", 0.0)
     return job, await app.painted(job.done)
@@ -180,7 +202,7 @@ async def open_room(db: str, code: str, runs: int) -> dict[str, Any]:
         for _ in range(runs + 1):
             before, start = counter.count, perf_counter()
             app.post_message(events.Key("enter", "\r"))
-            await app.job("room-", start)
+            await app.job("room", start)
             times.append(await app.painted(start) - start)
             statements.append(counter.count - before)
             await app.press("escape")

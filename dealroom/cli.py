@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -93,10 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     from dealroom.commands.common import CommandError, Context
     from dealroom.domain import RuleError
+    from dealroom.settings import Settings
     from dealroom.store.errors import StoreError
 
     try:
-        ctx = Context.from_args(args)
+        ctx = Context.from_args(args, Settings.from_env(os.environ))
         if args.command is None:
             return _run_app(ctx)
         result: int = args.handler(ctx, args)
@@ -163,7 +165,7 @@ def _run_app(ctx: object) -> int:
             "the deal room app is not part of this build yet; the commands work: "
             "`dealroom list`, `dealroom show CODE`, `dealroom --help`"
         )
-    return run_app(ctx.db, ctx.actor)
+    return run_app(ctx.db, ctx.actor, ctx.settings)
 
 
 if __name__ == "__main__":  # pragma: no cover

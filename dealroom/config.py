@@ -12,15 +12,15 @@ Every binding's id is listed by `?` in the app.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 
 
-def keymap_path() -> Path:
-    override = os.environ.get("DEALROOM_KEYMAP")
-    if override:
-        return Path(override).expanduser()
+def keymap_path(override: Path | None = None) -> Path:
+    """``override`` (``DEALROOM_KEYMAP``, see :mod:`dealroom.settings`), else the file in
+    the user config folder."""
+    if override is not None:
+        return override
     from platformdirs import user_config_path
 
     return user_config_path("dealroom", appauthor=False) / "keymap.toml"

@@ -1,4 +1,5 @@
-"""Who is acting: ``--as``, else ``DEALROOM_USER``, else the OS login name."""
+"""Who is acting: ``--as``, else ``DEALROOM_USER`` (see :mod:`dealroom.settings`), else the
+OS login name."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import getpass
 import os
 
 
-def acting_user(explicit: str | None = None) -> str:
-    for candidate in (explicit, os.environ.get("DEALROOM_USER")):
+def acting_user(explicit: str | None = None, configured: str | None = None) -> str:
+    for candidate in (explicit, configured):
         if candidate and candidate.strip():
             return candidate.strip()
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -12,29 +12,29 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import Screen
 
+from dealroom.screens.host import RoomApp
 from dealroom.textutil import one_line
 
-if TYPE_CHECKING:
-    from dealroom.app import DealroomApp
 
-
-class DealCommands(Provider):
+class DealPalette(Provider):
     """Every deal, by code and name; loaded once per palette opening, in a worker."""
 
+    @property
+    def room_app(self) -> RoomApp:
+        """The app, as a RoomApp (a Provider's ``app`` is typed as any App)."""
+        app = self.app
+        assert isinstance(app, RoomApp)
+        return app
+
     async def startup(self) -> None:
-        app: DealroomApp = self.app  # type: ignore[assignment]
         self.deals: list[tuple[str, str]] = []
-        worker = self.app.run_worker(
-            lambda: app.store.reads.deal_codes() if app.store else [], thread=True
-        )
         try:
-            self.deals = await worker.wait()
+            self.deals = await self.room_app.gateway.read(lambda store: store.reads.deal_codes())
         except Exception:  # the palette still offers the screen's own actions
             self.deals = []
 
     def _open(self, code: str) -> None:
-        app: DealroomApp = self.app  # type: ignore[assignment]
-        app.open_deal(code)
+        self.room_app.open_deal(code)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

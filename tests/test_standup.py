@@ -98,7 +98,7 @@ def test_the_standup_hears_a_support_change(team: Store, clock: Clock) -> None:
 
 
 def test_a_waiting_handoff_says_how_long_it_has_waited(team: Store, clock: Clock) -> None:
-    from dealroom.screens.standup import role_text
+    from dealroom.screens.standup_text import role_text
 
     team.items.add_handoff("ACME-5G", Role.SR, Role.FR, "BoQ v2")
     later = TODAY + timedelta(days=3)

@@ -7,7 +7,6 @@ two cells.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,8 +26,9 @@ class Column:
     max_width: int = 0
 
 
-def use_color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+def use_color(no_color: bool) -> bool:
+    """Colour on a terminal, unless ``NO_COLOR`` is set (``Settings.no_color``)."""
+    return sys.stdout.isatty() and not no_color
 
 
 def layout(columns: Sequence[Column], rows: Sequence[Sequence[str]], total: int) -> list[int]:
@@ -54,9 +54,11 @@ def render(
     rows: Sequence[Sequence[str]],
     styles: Sequence[Sequence[str]] | None = None,
     total: int = 200,
+    *,
+    color: bool = False,
 ) -> str:
-    """The table as text; ``styles`` holds an ANSI prefix per cell (used only on a tty)."""
-    color = use_color()
+    """The table as text; ``styles`` holds an ANSI prefix per cell (used only with
+    ``color``, see :func:`use_color`)."""
     widths = layout(columns, rows, total)
     head = "  ".join(fit(c.title, w, c.right) for c, w in zip(columns, widths, strict=True))
     lines = [f"{BOLD}{head.rstrip()}{RESET}" if color else head.rstrip()]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from dealroom.identity import acting_user
+from dealroom.settings import Settings
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,17 +30,21 @@ class Context:
     db: str | None
     actor: str
     demo: bool = False
+    settings: Settings = field(default_factory=Settings)
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace) -> Context:
+    def from_args(cls, args: argparse.Namespace, settings: Settings) -> Context:
+        """``--db`` else ``DEALROOM_DB`` (resolved here, so the store need not look), and
+        ``--as`` else ``DEALROOM_USER``."""
         if args.demo and args.db:
             raise CommandError("--demo uses its own database: leave out --db")
-        db = args.db
+        db = args.db or settings.db
         if args.demo:
             from dealroom.store.engine import demo_db_path
 
             db = str(demo_db_path())
-        return cls(db=db, actor=acting_user(args.actor), demo=args.demo)
+        actor = acting_user(args.actor, settings.user)
+        return cls(db=db, actor=actor, demo=args.demo, settings=settings)
 
     def open(self) -> Store:
         from dealroom.store import open_store

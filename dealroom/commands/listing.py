@@ -11,7 +11,7 @@ from typing import Any
 from rich.text import Text
 
 from dealroom.commands import COMMANDS
-from dealroom.commands.columns import RED, YELLOW, Column, render
+from dealroom.commands.columns import RED, YELLOW, Column, render, use_color
 from dealroom.commands.common import Context, console, parse_day
 from dealroom.domain import STAGE_INFO, TRIANGLE, GateDecision, Stage, rules
 from dealroom.store.views import DealRoomView, PipelineRow
@@ -61,7 +61,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
         print(f"No deals {what}." + ("" if args.mine else " Try `dealroom demo`."))
         return 0
     width = shutil.get_terminal_size((200, 24)).columns if sys.stdout.isatty() else 200
-    print(pipeline_table(rows, today, width))
+    print(pipeline_table(rows, today, width, color=use_color(ctx.settings.no_color)))
     totals: dict[str, list[int]] = {}
     for r in rows:
         pair = totals.setdefault(r.deal.currency, [0, 0])
@@ -74,7 +74,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def pipeline_table(rows: list[PipelineRow], today: Any, width: int) -> str:
+def pipeline_table(rows: list[PipelineRow], today: Any, width: int, *, color: bool = False) -> str:
     """The pipeline as aligned text; narrow terminals keep the columns a standup needs."""
     wide, medium = width >= 150, width >= 110
     columns = [Column("Code"), Column("Name", flexible=True, max_width=36)]
@@ -110,7 +110,7 @@ def pipeline_table(rows: list[PipelineRow], today: Any, width: int) -> str:
         style[-1] = YELLOW if row.flags else ""
         body.append(cells)
         styles.append(style)
-    return render(columns, body, styles, total=width)
+    return render(columns, body, styles, total=width, color=color)
 
 
 def _row_json(row: PipelineRow) -> dict[str, Any]:

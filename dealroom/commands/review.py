@@ -52,7 +52,7 @@ def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
             print(f"recorded the review of {args.code.strip().upper()} held on {held.held_on}")
             return 0
         agenda = store.methods.review_agenda(args.code)
-    from dealroom.export.markdown import md
+    from dealroom.export.escape import md
 
     write(agenda.to_markdown(md), args.output)
     return 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from dealroom.domain import TRIANGLE, HandoffState, Role, TaskStatus
-from dealroom.export.markdown import md
+from dealroom.export.escape import md
 from dealroom.store.views import (
     DealRoomView,
     EventView,

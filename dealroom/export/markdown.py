@@ -1,9 +1,5 @@
-"""Status reports as GitHub-flavoured Markdown that user text cannot break.
-
-Every piece of user text goes through :func:`md`: control characters become visible
-placeholders, line breaks become spaces (a table row stays one row), and the characters
-that Markdown would read as structure are backslash-escaped, so ``# x``, ``*x*``, ``[x](y)``,
-``<script>``, ``a|b`` and a leading ``-`` or ``1.`` stay literal text.
+"""Status reports as GitHub-flavoured Markdown that user text cannot break: every piece
+of user text goes through :func:`~dealroom.export.escape.md`.
 
 Output depends only on the data, ``today`` and ``since``: rows are in a stable order and
 times are in UTC, so two days' reports can be diffed.
@@ -11,40 +7,15 @@ times are in UTC, so two days' reports can be diffed.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from dealroom.domain import STAGE_INFO, TRIANGLE, GateDecision, Role, rules
+from dealroom.export.escape import md, table
+from dealroom.export.methods import methods_sections
 from dealroom.store.method_views import DealMethodsView
 from dealroom.store.views import DealRoomView, EventView, HandoffView, RiskView, TaskView
-from dealroom.textutil import money, visible
-
-# Characters Markdown may read as structure anywhere in a line.
-_INLINE = re.compile(r"([\\`*_\[\]<>#|~&!])")
-_INLINE_CHARS = frozenset("\\`*_[]<>#|~&!")
-# At the start of a block: list markers, headings, quotes, thematic breaks, numbered lists.
-_LEADING = re.compile(r"^(\s*)(\d*)([-+=>.)])")
-_LEADING_MARKS = "-+=>.)"
-
-
-def md(text: str) -> str:
-    """User text as literal Markdown inline text on one line."""
-    one = " ".join(visible(text).split())
-    # Most cells need no escape: test before substituting (an export has 100,000 cells).
-    escaped = one if _INLINE_CHARS.isdisjoint(one) else _INLINE.sub(r"\\\1", one)
-    first = escaped[:1]
-    if not (first.isdecimal() or first.isspace() or (first and first in _LEADING_MARKS)):
-        return escaped
-    return _LEADING.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}", escaped)
-
-
-def table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> list[str]:
-    """A GFM table; cells must already be escaped. ``align`` is one of l/r per column."""
-    marks = [("---:" if (align[i : i + 1] == "r") else "---") for i in range(len(header))]
-    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
-    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
-    return lines
+from dealroom.textutil import money
 
 
 def _day(d: date | None) -> str:
@@ -113,8 +84,6 @@ def deal_report(
     for role in TRIANGLE:
         out += _role_section(room, role, today, h + "#")
     if methods is not None:
-        from dealroom.export.methods import methods_sections
-
         out += methods_sections(methods, h + "#", names)
     if since is not None:
         out += [f"{h}# Changes since {since.isoformat()}", ""]

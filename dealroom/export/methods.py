@@ -11,7 +11,7 @@ from dealroom.domain import STAGES
 from dealroom.domain.assessment import FACTORS
 from dealroom.domain.forecast import Figures, Forecast, Horizon, Slice
 from dealroom.domain.powermap import format_support
-from dealroom.export.markdown import md, table
+from dealroom.export.escape import md, table
 from dealroom.store.method_views import DealMethodsView
 from dealroom.textutil import money
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -24,6 +24,8 @@ from dealroom.domain.assessment import (
 )
 from dealroom.domain.powermap import format_support
 from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
 from dealroom.screens.methods import MethodsScreen
 from dealroom.store.method_views import DealMethodsView, ScoreView
 from dealroom.textutil import fit, one_line
@@ -203,9 +205,10 @@ class AssessmentScreen(MethodsScreen):
             return
         code, key = self.code, line.factor.key
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.methods.score_factor(
-                code, key, int(v["score"]), note=v["note"] or "", seen=v["version"]
+        def submit(v: FormValues) -> Job[ScoreView]:
+            score, note = int(v.text("score")), v.text("note")
+            return lambda store: store.methods.score_factor(
+                code, key, score, note=note, seen=v.version
             )
 
         form = FormScreen(
@@ -232,8 +235,8 @@ class AssessmentScreen(MethodsScreen):
         code, key = self.code, line.factor.key
         note = line.score.note if line.score else ""
 
-        def job(seen: int) -> Any:
-            return lambda s: s.methods.score_factor(code, key, new, note=note, seen=seen)
+        def job(seen: int) -> Job[ScoreView]:
+            return lambda store: store.methods.score_factor(code, key, new, note=note, seen=seen)
 
         self.write(
             job(line.score.id if line.score else 0),
@@ -264,6 +267,3 @@ class AssessmentScreen(MethodsScreen):
             body.append("\n")
         body.rstrip()
         self.app.push_screen(InfoScreen(f"History of {line.factor.label}", body))
-
-    def action_reload(self) -> None:
-        self.reload()

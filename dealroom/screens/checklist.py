@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -14,6 +14,8 @@ from textual.binding import Binding, BindingType
 from dealroom.domain import STAGES, Stage
 from dealroom.domain.checklist import Answer, StageCompletion
 from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
 from dealroom.screens.methods import MethodsScreen
 from dealroom.store.method_views import ChecklistAnswerView, ChecklistItemView, DealMethodsView
 from dealroom.textutil import fit, one_line
@@ -185,8 +187,8 @@ class ChecklistScreen(MethodsScreen):
         code, stage, key = self.code, line.item.stage, line.item.key
         seen = line.answer.version if line.answer else 0
 
-        def job(version: int) -> Any:
-            return lambda s: s.checklists.answer_checklist(
+        def job(version: int) -> Job[ChecklistAnswerView]:
+            return lambda store: store.checklists.answer_checklist(
                 code, stage, key, answer, version=version
             )
 
@@ -205,9 +207,10 @@ class ChecklistScreen(MethodsScreen):
             return
         code, stage, key = self.code, line.item.stage, line.item.key
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.checklists.answer_checklist(
-                code, stage, key, Answer(v["answer"]), note=v["note"] or "", version=v["version"]
+        def submit(v: FormValues) -> Job[ChecklistAnswerView]:
+            answer, note = Answer(v.text("answer")), v.text("note")
+            return lambda store: store.checklists.answer_checklist(
+                code, stage, key, answer, note=note, version=v.version
             )
 
         form = FormScreen(
@@ -226,6 +229,3 @@ class ChecklistScreen(MethodsScreen):
         line = self._line()
         stage = line.item.stage if line else (self.m.deal.stage if self.m else None)
         self.app.push_screen(TemplateScreen(stage))
-
-    def action_reload(self) -> None:
-        self.reload()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -11,6 +11,8 @@ from textual.binding import Binding, BindingType
 from dealroom.domain.competitors import Competitor
 from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
 from dealroom.screens.methods import MethodsScreen
 from dealroom.store.inputs import CompetitorUpdate
 from dealroom.store.method_views import CompetitorView, DealMethodsView
@@ -40,8 +42,8 @@ def competitor_fields(c: CompetitorView | None) -> list[FormField]:
     ]
 
 
-def competitor_values(v: dict[str, Any]) -> dict[str, str]:
-    return {name: v[name] or "" for name, _, _ in FIELDS}
+def competitor_values(v: FormValues) -> dict[str, str]:
+    return {name: v.text(name) for name, _, _ in FIELDS}
 
 
 class CompetitorsScreen(MethodsScreen):
@@ -108,9 +110,9 @@ class CompetitorsScreen(MethodsScreen):
     def action_add(self) -> None:
         code = self.code
 
-        def submit(v: dict[str, Any]) -> Any:
+        def submit(v: FormValues) -> Job[CompetitorView]:
             competitor = Competitor(**competitor_values(v))
-            return lambda s: s.powermap.add_competitor(code, competitor)
+            return lambda store: store.powermap.add_competitor(code, competitor)
 
         form = FormScreen(f"New competitor on {code}", competitor_fields(None), submit, self.today)
         self.app.push_screen(form, self.after_form("Competitor noted"))
@@ -120,9 +122,10 @@ class CompetitorsScreen(MethodsScreen):
         if c is None:
             return
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.powermap.update_competitor(
-                c.id, CompetitorUpdate(**competitor_values(v)), version=v["version"]
+        def submit(v: FormValues) -> Job[CompetitorView]:
+            values = competitor_values(v)
+            return lambda store: store.powermap.update_competitor(
+                c.id, CompetitorUpdate(**values), version=v.version
             )
 
         form = FormScreen(
@@ -142,14 +145,12 @@ class CompetitorsScreen(MethodsScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.dr.db(
-                    lambda s: s.powermap.delete_competitor(c.id, version=c.version),
+                self.app.gateway.run(
+                    self,
+                    lambda store: store.powermap.delete_competitor(c.id, version=c.version),
                     self.done(f"Removed {one_line(c.name)}"),
                 )
 
         self.app.push_screen(
             ConfirmScreen(f"Remove competitor “{one_line(c.name)}”?", "Remove"), confirmed
         )
-
-    def action_reload(self) -> None:
-        self.reload()

@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from dealroom.domain import (
     STAGES,
     TRIANGLE,
-    DealStatus,
-    Level,
     RiskStatus,
     Role,
     TaskStatus,
     rules,
 )
-from dealroom.screens.form import FormField, FormScreen
-from dealroom.store.inputs import DealUpdate, HandoffUpdate, RiskUpdate, TaskUpdate
-from dealroom.store.views import DealView, HandoffView, PersonView, RiskView, TaskView
+from dealroom.screens.form import FormField, FormScreen, Submit
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
+from dealroom.store.inputs import HandoffUpdate, RiskUpdate, TaskUpdate
+from dealroom.store.views import HandoffView, PersonView, RiskView, TaskView
+
+if TYPE_CHECKING:
+    pass
 
 
-def _people(people: Sequence[PersonView]) -> list[tuple[str, str]]:
+def people_choices(people: Sequence[PersonView]) -> list[tuple[str, str]]:
     return [(p.name, p.handle) for p in people]
 
 
-def _day(d: date | None) -> str:
+def day_text(d: date | None) -> str:
     return d.isoformat() if d else ""
 
 
@@ -45,9 +48,9 @@ def task_fields(
             "Owner",
             (task.owner if task else owner) or "",
             kind="choice",
-            choices=_people(people),
+            choices=people_choices(people),
         ),
-        FormField("due", "Due", _day(task.due) if task else "", kind="date"),
+        FormField("due", "Due", day_text(task.due) if task else "", kind="date"),
         FormField(
             "status",
             "Status",
@@ -74,36 +77,37 @@ def task_form(
     today: date,
     task: TaskView | None = None,
     owner: str | None = None,
-) -> FormScreen:
+) -> FormScreen[TaskView]:
     fields = task_fields(task, people, owner)
     if task is None:
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.items.add_task(
+        def submit(v: FormValues) -> Job[TaskView]:
+            stage = v.choice("stage")
+            return lambda store: store.items.add_task(
                 code,
                 role,
-                v["title"],
-                owner=v["owner"],
-                due=v["due"],
-                status=TaskStatus(v["status"]),
-                stage=v["stage"] and rules.parse_stage(v["stage"]),
-                note=v["note"] or "",
+                v.text("title"),
+                owner=v.choice("owner"),
+                due=v.date("due"),
+                status=TaskStatus(v.text("status")),
+                stage=rules.parse_stage(stage) if stage else None,
+                note=v.text("note"),
             )
 
         return FormScreen(f"New {role.value} task on {code}", fields, submit, today)
 
-    def update(v: dict[str, Any]) -> Any:
-        return lambda s: s.items.update_task(
+    def update(v: FormValues) -> Job[TaskView]:
+        return lambda store: store.items.update_task(
             task.id,
             TaskUpdate(
-                title=v["title"],
-                owner=v["owner"],
-                due=v["due"],
-                status=v["status"],
-                stage=v["stage"],
-                note=v["note"] or "",
+                title=v.text("title"),
+                owner=v.choice("owner"),
+                due=v.date("due"),
+                status=TaskStatus(v.text("status")),
+                stage=rules.parse_stage(v.text("stage")) if v.text("stage") else None,
+                note=v.text("note"),
             ),
-            version=v["version"],
+            version=v.version,
         )
 
     return FormScreen(
@@ -116,7 +120,7 @@ def task_form(
     )
 
 
-def _scale(name: str) -> Any:
+def _scale(name: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text.strip())
@@ -128,6 +132,13 @@ def _scale(name: str) -> Any:
 
 
 RuleError = rules.RuleError
+
+
+def required_int(v: FormValues, name: str) -> int:
+    value = v.int(name)
+    if value is None:
+        raise RuleError(f"{name} is required", field=name)
+    return value
 
 
 def risk_fields(
@@ -156,7 +167,7 @@ def risk_fields(
             "Owner",
             (risk.owner if risk else owner) or "",
             kind="choice",
-            choices=_people(people),
+            choices=people_choices(people),
         ),
         FormField(
             "status",
@@ -176,36 +187,37 @@ def risk_form(
     today: date,
     risk: RiskView | None = None,
     owner: str | None = None,
-) -> FormScreen:
+) -> FormScreen[RiskView]:
     fields = risk_fields(risk, people, owner)
     if risk is None:
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.items.add_risk(
+        def submit(v: FormValues) -> Job[RiskView]:
+            likelihood, impact = required_int(v, "likelihood"), required_int(v, "impact")
+            return lambda store: store.items.add_risk(
                 code,
                 role,
-                v["title"],
-                likelihood=v["likelihood"],
-                impact=v["impact"],
-                mitigation=v["mitigation"] or "",
-                owner=v["owner"],
-                status=RiskStatus(v["status"]),
+                v.text("title"),
+                likelihood=likelihood,
+                impact=impact,
+                mitigation=v.text("mitigation"),
+                owner=v.choice("owner"),
+                status=RiskStatus(v.text("status")),
             )
 
         return FormScreen(f"New {role.value} risk on {code}", fields, submit, today)
 
-    def update(v: dict[str, Any]) -> Any:
-        return lambda s: s.items.update_risk(
+    def update(v: FormValues) -> Job[RiskView]:
+        return lambda store: store.items.update_risk(
             risk.id,
             RiskUpdate(
-                title=v["title"],
-                likelihood=v["likelihood"],
-                impact=v["impact"],
-                mitigation=v["mitigation"] or "",
-                owner=v["owner"],
-                status=v["status"],
+                title=v.text("title"),
+                likelihood=required_int(v, "likelihood"),
+                impact=required_int(v, "impact"),
+                mitigation=v.text("mitigation"),
+                owner=v.choice("owner"),
+                status=RiskStatus(v.text("status")),
             ),
-            version=v["version"],
+            version=v.version,
         )
 
     return FormScreen(
@@ -230,14 +242,14 @@ def handoff_fields(handoff: HandoffView | None, role: Role) -> list[FormField]:
             choices=[(r.value, r.value) for r in TRIANGLE],
             required=True,
         ),
-        FormField("due", "Due", _day(handoff.due) if handoff else "", kind="date"),
+        FormField("due", "Due", day_text(handoff.due) if handoff else "", kind="date"),
         FormField("note", "Note", handoff.note if handoff else ""),
     ]
 
 
 def handoff_form(
     code: str, role: Role, today: date, handoff: HandoffView | None = None
-) -> FormScreen:
+) -> FormScreen[HandoffView]:
     fields = handoff_fields(handoff, role)
     if handoff is None:
         fields.append(
@@ -251,26 +263,29 @@ def handoff_form(
             )
         )
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.items.add_handoff(
+        def submit(v: FormValues) -> Job[HandoffView]:
+            return lambda store: store.items.add_handoff(
                 code,
                 role,
-                Role(v["to_role"]),
-                v["title"],
-                note=v["note"] or "",
-                due=v["due"],
-                send=v["send"] == "yes",
+                Role(v.text("to_role")),
+                v.text("title"),
+                note=v.text("note"),
+                due=v.date("due"),
+                send=v.choice("send") == "yes",
             )
 
         return FormScreen(f"New handoff from {role.value} on {code}", fields, submit, today)
 
-    def update(v: dict[str, Any]) -> Any:
-        return lambda s: s.items.update_handoff(
+    def update(v: FormValues) -> Job[HandoffView]:
+        return lambda store: store.items.update_handoff(
             handoff.id,
             HandoffUpdate(
-                title=v["title"], to_role=v["to_role"], due=v["due"], note=v["note"] or ""
+                title=v.text("title"),
+                to_role=Role(v.text("to_role")),
+                due=v.date("due"),
+                note=v.text("note"),
             ),
-            version=v["version"],
+            version=v.version,
         )
 
     return FormScreen(
@@ -283,88 +298,7 @@ def handoff_form(
     )
 
 
-def reason_form(title: str, label: str, today: date, submit: Any) -> FormScreen:
+def reason_form(
+    title: str, label: str, today: date, submit: Submit[HandoffView]
+) -> FormScreen[HandoffView]:
     return FormScreen(title, [FormField("reason", label, required=True)], submit, today)
-
-
-def deal_fields(deal: DealView) -> list[FormField]:
-    return [
-        FormField("name", "Name", deal.name, required=True),
-        FormField("account", "Account", deal.account, required=True),
-        FormField(
-            "amount",
-            "Amount",
-            str(deal.amount),
-            required=True,
-            parse=rules.parse_amount,
-            hint="whole units: 1200000, 1.2m, 300k",
-        ),
-        FormField("currency", "Currency", deal.currency, required=True, parse=rules.check_currency),
-        FormField("close_date", "Expected close", _day(deal.close_date), kind="date"),
-        FormField(
-            "level",
-            "Project level",
-            deal.level.value,
-            kind="choice",
-            required=True,
-            choices=[(lv.value, lv.value) for lv in Level],
-        ),
-        FormField(
-            "probability",
-            "Probability % (empty: stage default)",
-            "" if deal.probability_override is None else str(deal.probability_override),
-            parse=rules.parse_probability,
-        ),
-    ]
-
-
-def deal_form(deal: DealView, today: date) -> FormScreen:
-    def submit(v: dict[str, Any]) -> Any:
-        values = dict(v)
-        version = values.pop("version")
-        return lambda s: s.deals.update_deal(deal.code, DealUpdate(**values), version=version)
-
-    return FormScreen(
-        f"Deal {deal.code}",
-        deal_fields(deal),
-        submit,
-        today,
-        version=deal.version,
-        theirs=deal_fields,
-    )
-
-
-def status_form(deal: DealView, today: date) -> FormScreen:
-    choices = [(st.value, st.value) for st in DealStatus if st is not deal.status]
-    fields = [
-        FormField(
-            "status", "Mark the deal", choices[0][1], kind="choice", choices=choices, required=True
-        ),
-        FormField("reason", "Reason (needed for lost and dropped)", ""),
-    ]
-
-    def submit(v: dict[str, Any]) -> Any:
-        return lambda s: s.deals.set_status(
-            deal.code, DealStatus(v["status"]), v["reason"] or "", version=deal.version
-        )
-
-    return FormScreen(f"Status of {deal.code} (now {deal.status.value})", fields, submit, today)
-
-
-def member_form(deal: DealView, people: Sequence[PersonView], today: date) -> FormScreen:
-    fields = [
-        FormField(
-            "role",
-            "Role",
-            "AR",
-            kind="choice",
-            required=True,
-            choices=[(f"{r.value} · {r.long_name}", r.value) for r in Role],
-        ),
-        FormField("person", "Person", "", kind="choice", required=True, choices=_people(people)),
-    ]
-
-    def submit(v: dict[str, Any]) -> Any:
-        return lambda s: s.deals.set_member(deal.code, Role(v["role"]), v["person"])
-
-    return FormScreen(f"Members of {deal.code}", fields, submit, today)

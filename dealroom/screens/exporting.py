@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from dealroom.app import DealroomApp
+from dealroom.screens.host import RoomApp
 
 
-def export_dir() -> Path:
-    """``DEALROOM_EXPORT_DIR``, else the current folder if writable, else the data folder."""
-    configured = os.environ.get("DEALROOM_EXPORT_DIR")
-    if configured:
-        return Path(configured).expanduser()
+def export_dir(configured: Path | None) -> Path:
+    """``configured`` (``DEALROOM_EXPORT_DIR``), else the current folder if writable, else
+    the data folder."""
+    if configured is not None:
+        return configured
     here = Path.cwd()
     if os.access(here, os.W_OK):
         return here
@@ -24,12 +22,12 @@ def export_dir() -> Path:
     return user_data_path("dealroom", appauthor=False) / "exports"
 
 
-def save_markdown(app: DealroomApp, filename: str, text: str) -> None:
+def save_markdown(app: RoomApp, filename: str, text: str) -> None:
     """Write ``text`` to ``filename`` in the export folder and copy it to the clipboard."""
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename)
 
     def write() -> None:
-        folder = export_dir()
+        folder = export_dir(app.settings.export_dir)
         path = folder / safe
         try:
             folder.mkdir(parents=True, exist_ok=True)

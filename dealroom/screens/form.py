@@ -8,11 +8,11 @@ what a short form (``+3d``, ``fri``, ``dec 1``) resolved to as you type.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar, cast
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -21,15 +21,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from dealroom.domain import RuleError, describe, parse_date
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
+from dealroom.screens.host import RoomApp
 from dealroom.textutil import one_line
 from dealroom.widgets.safe_input import SafeInput
 
 if TYPE_CHECKING:
-    from dealroom.app import DealroomApp
     from dealroom.store.errors import ConflictError
-    from dealroom.store.store import Store
 
 Kind = Literal["text", "date", "choice", "int"]
+
+#: What a save returns: the row as the store wrote it (a TaskView, say).
+T = TypeVar("T")
 
 
 @dataclass
@@ -41,16 +45,19 @@ class FormField:
     choices: Sequence[tuple[str, str]] = ()
     required: bool = False
     hint: str = ""
-    parse: Callable[[str], Any] | None = None
+    parse: Callable[[str], object] | None = None
     placeholder: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
-Submit = Callable[[dict[str, Any]], Callable[["Store"], Any]]
+#: What saving a form does: the database job its values make.
+Submit = Callable[[FormValues], Job[T]]
 
 
-class FormScreen(ModalScreen[Any]):
-    """Fields in a column; ``ctrl+s`` (or enter on the last field) saves, escape cancels."""
+class FormScreen(ModalScreen[T]):
+    """Fields in a column; ``ctrl+s`` (or enter on the last field) saves, escape cancels.
+    It closes with the saved row, or None when cancelled."""
+
+    app = getters.app(RoomApp)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -65,14 +72,14 @@ class FormScreen(ModalScreen[Any]):
         self,
         title: str,
         fields: Sequence[FormField],
-        submit: Submit,
+        submit: Submit[T],
         today: date,
         *,
         version: int | None = None,
-        theirs: Callable[[Any], Sequence[FormField]] | None = None,
+        theirs: Callable[[T], Sequence[FormField]] | None = None,
     ) -> None:
         """An edit form passes the ``version`` it was opened on (handed to ``submit`` as
-        ``values["version"]``) and ``theirs``, which lays out a newer row as fields, so a
+        ``values.version``) and ``theirs``, which lays out a newer row as fields, so a
         conflicting save can show both versions."""
         super().__init__()
         self.form_title = title
@@ -82,10 +89,6 @@ class FormScreen(ModalScreen[Any]):
         self.saving = False
         self.version = version
         self.theirs = theirs
-
-    @property
-    def dr(self) -> DealroomApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form", classes="dialog"):
@@ -134,7 +137,7 @@ class FormScreen(ModalScreen[Any]):
         assert isinstance(widget, Input)
         return widget.value
 
-    def _parse(self, f: FormField) -> Any:
+    def _parse(self, f: FormField) -> object:
         text = self.raw(f.name)
         if not text.strip():
             if f.required:
@@ -200,7 +203,7 @@ class FormScreen(ModalScreen[Any]):
         if self.saving:
             return
         self.clear_errors()
-        values: dict[str, Any] = {}
+        values: dict[str, object] = {}
         ok = True
         for f in self.fields:
             try:
@@ -210,17 +213,15 @@ class FormScreen(ModalScreen[Any]):
                 ok = False
         if not ok:
             return
-        if self.version is not None:
-            values["version"] = self.version
         try:
-            job = self.submit(values)
+            job = self.submit(FormValues(values, self.version))
         except RuleError as exc:
             self.set_error(exc.field, str(exc))
             return
         self.saving = True
-        self.dr.db(job, self._saved, failed=self._failed)
+        self.app.gateway.run(self, job, self._saved, failed=self._failed)
 
-    def _saved(self, result: Any) -> None:
+    def _saved(self, result: T) -> None:
         self.saving = False
         self.dismiss(result)
 
@@ -248,7 +249,8 @@ class FormScreen(ModalScreen[Any]):
 
         pairs = None
         if exc.current is not None and self.theirs is not None:
-            now = {f.name: f.value for f in self.theirs(exc.current)}
+            # The store's conflict holds the row as it is now: what the save returns.
+            now = {f.name: f.value for f in self.theirs(cast(T, exc.current))}
             pairs = [
                 FieldPair(f.label, self.shown(f, self.raw(f.name)), self.shown(f, now[f.name]))
                 for f in self.fields

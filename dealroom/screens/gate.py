@@ -5,7 +5,6 @@ waiting — then records approved, rejected or deferred with a note."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -17,8 +16,10 @@ from dealroom.domain import Gate, GateDecision, HandoffState, RiskLevel
 from dealroom.domain.checklist import stage_closed_by
 from dealroom.screens.checklist import ANSWER_STYLE, KEY_MARK, completion_title
 from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
 from dealroom.store.method_views import DealMethodsView
-from dealroom.store.views import DealRoomView
+from dealroom.store.views import DealRoomView, GateView
 from dealroom.textutil import one_line
 
 
@@ -92,7 +93,7 @@ def gate_facts(gate: Gate | None, room: DealRoomView, m: DealMethodsView, now: d
     return text
 
 
-class GateScreen(FormScreen):
+class GateScreen(FormScreen[GateView]):
     """The gate form with its facts above it; picking another gate shows that gate's."""
 
     def __init__(
@@ -105,10 +106,9 @@ class GateScreen(FormScreen):
     ) -> None:
         code = room.deal.code
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.deals.record_gate(
-                code, Gate(v["gate"]), GateDecision(v["decision"]), v["note"] or ""
-            )
+        def submit(v: FormValues) -> Job[GateView]:
+            chosen, decision = Gate(v.text("gate")), GateDecision(v.text("decision"))
+            return lambda store: store.deals.record_gate(code, chosen, decision, v.text("note"))
 
         super().__init__(f"Gate decision on {code}", gate_fields(gate), submit, today)
         self.room = room

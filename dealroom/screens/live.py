@@ -9,10 +9,15 @@ over a screen is a screen of its own: what is typed there is never touched.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
 
+from textual import getters
+from textual.app import App
 from textual.events import ScreenResume
+from textual.screen import ModalScreen, Screen
 
+from dealroom.screens.host import RoomApp
 from dealroom.store.views import FeedItem
 
 #: A changed item's key in the deal room's lists (see ``widgets.role_pane.item_key``).
@@ -33,9 +38,20 @@ def item_keys(feed: Sequence[FeedItem], code: str) -> set[Hashable]:
     }
 
 
-class LiveScreen:
-    """Mixed into a Screen: ``refresh_live(feed)`` re-reads what the screen shows."""
+def visible_screens(app: App[Any]) -> list[Screen[Any]]:
+    """The top screen and, under a dialog, the screens it lets show through."""
+    out: list[Screen[Any]] = []
+    for screen in reversed(app.screen_stack):
+        out.append(screen)
+        if not isinstance(screen, ModalScreen):
+            break
+    return out
 
+
+class LiveScreen(Screen[None]):
+    """A screen of the database: ``refresh_live(feed)`` re-reads what it shows."""
+
+    app = getters.app(RoomApp)
     stale: bool = False
 
     def live_changed(self, feed: Sequence[FeedItem], visible: bool) -> None:
@@ -46,6 +62,32 @@ class LiveScreen:
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         raise NotImplementedError
+
+    def reload(self) -> None:
+        """Read what the screen shows again."""
+        raise NotImplementedError
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def done(self, message: str) -> Callable[[object], None]:
+        """After a change of ours: say so (if there is something to say) and re-read."""
+
+        def after(_: object) -> None:
+            if message:
+                self.notify(message, timeout=3, markup=False)
+            self.reload()
+
+        return after
+
+    def after_form(self, message: str) -> Callable[[object | None], None]:
+        """After a form: if it saved, say so and re-read."""
+
+        def after(result: object | None) -> None:
+            if result is not None:
+                self.done(message)(result)
+
+        return after
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         if self.stale:

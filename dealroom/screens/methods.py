@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from dealroom.screens.gateway import Job
 from dealroom.screens.live import LiveScreen, others
 from dealroom.store.method_views import DealMethodsView
 from dealroom.store.views import FeedItem, PersonView
@@ -24,14 +24,33 @@ from dealroom.textutil import one_line
 from dealroom.widgets.vlist import VirtualList
 
 if TYPE_CHECKING:
-    from dealroom.app import DealroomApp
+    from dealroom.store import Store
     from dealroom.store.errors import ConflictError
 
-#: What a methods screen shows: the deal's methods, the people, and today.
-Loaded = tuple[DealMethodsView, list[PersonView], date]
+#: What a one-key change returns: the row as the store wrote it.
+T = TypeVar("T")
 
 
-class MethodsScreen(LiveScreen, Screen[None]):
+class MethodsContents(NamedTuple):
+    """What a methods screen shows: the deal's methods, the people, and today."""
+
+    methods: DealMethodsView
+    people: list[PersonView]
+    today: date
+
+
+def read_methods(code: str) -> Job[MethodsContents]:
+    """The database job that reads deal ``code``'s methods (run in a worker)."""
+
+    def read(store: Store) -> MethodsContents:
+        return MethodsContents(
+            store.methods.deal_methods(code), store.reads.people(), store.today()
+        )
+
+    return read
+
+
+class MethodsScreen(LiveScreen):
     """A title bar, an optional panel, a list, a detail line and the footer."""
 
     #: What the title bar calls the screen ("Checklist", "Power map", …).
@@ -48,10 +67,6 @@ class MethodsScreen(LiveScreen, Screen[None]):
         #: (entity, id) of what others changed, to mark once the reload is in.
         self._changed: set[tuple[str, int | None]] = set()
         self._shown = False
-
-    @property
-    def dr(self) -> DealroomApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -77,12 +92,8 @@ class MethodsScreen(LiveScreen, Screen[None]):
     # --- data -------------------------------------------------------------------------
 
     def reload(self) -> None:
-        code = self.code
-        self.dr.db(
-            lambda s: (s.methods.deal_methods(code), s.reads.people(), s.today()),
-            self._loaded,
-            group=f"methods-{type(self).__name__}-{code}",
-            exclusive=True,
+        self.app.gateway.run(
+            self, read_methods(self.code), self._loaded, group="methods", latest=True
         )
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
@@ -92,12 +103,12 @@ class MethodsScreen(LiveScreen, Screen[None]):
             return
         self._changed |= {
             (f.event.entity, f.event.entity_id)
-            for f in others(feed, self.dr.actor)
+            for f in others(feed, self.app.actor)
             if f.event.deal_code == self.code and f.event.entity in self.ENTITIES
         }
         self.reload()
 
-    def _loaded(self, result: Loaded) -> None:
+    def _loaded(self, result: MethodsContents) -> None:
         self.m, self.people, self.today = result
         d = self.m.deal
         title = Text(f"{self.TITLE} · ")
@@ -154,31 +165,15 @@ class MethodsScreen(LiveScreen, Screen[None]):
 
     # --- writing ------------------------------------------------------------------------
 
-    def done(self, message: str) -> Callable[[Any], None]:
-        def after(result: Any) -> None:
-            if message:
-                self.notify(message, timeout=3, markup=False)
-            self.reload()
-
-        return after
-
-    def after_form(self, message: str) -> Callable[[Any], None]:
-        def after(result: Any) -> None:
-            if result is not None:
-                self.notify(message, timeout=3, markup=False)
-                self.reload()
-
-        return after
-
     def write(
         self,
-        job: Callable[[Any], Any],
+        job: Job[T],
         message: str,
         *,
         what: str,
         yours: Callable[[], str],
-        theirs: Callable[[Any], str],
-        retry: Callable[[int], Callable[[Any], Any]] | None = None,
+        theirs: Callable[[T], str],
+        retry: Callable[[int], Job[T]] | None = None,
     ) -> None:
         """Run a one-key change (an answer, a support step). If someone changed the item
         first, the conflict dialog shows both: keep theirs (reload), or keep yours
@@ -192,24 +187,26 @@ class MethodsScreen(LiveScreen, Screen[None]):
                 self.notify(str(exc), title="Not done", severity="error", markup=False)
                 self.reload()
 
-        self.dr.db(job, self.done(message), failed=failed)
+        self.app.gateway.run(self, job, self.done(message), failed=failed)
 
     def _conflict(
         self,
         exc: ConflictError,
         what: str,
         yours: str,
-        theirs: Callable[[Any], str],
-        retry: Callable[[int], Callable[[Any], Any]] | None,
+        theirs: Callable[[T], str],
+        retry: Callable[[int], Job[T]] | None,
         message: str,
     ) -> None:
         from dealroom.screens.conflict import ConflictScreen, FieldPair
 
-        pairs = [FieldPair(what, yours, theirs(exc.current) if exc.current else "")]
+        # The store's conflict holds the row as it is now: what the write returns.
+        now = theirs(cast(T, exc.current)) if exc.current else ""
+        pairs = [FieldPair(what, yours, now)]
 
         def chosen(choice: str | None) -> None:
             if choice == "yours" and retry is not None and exc.actual is not None:
-                self.dr.db(retry(exc.actual), self.done(message))
+                self.app.gateway.run(self, retry(exc.actual), self.done(message))
             else:
                 self.reload()
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from dealroom.screens.live import ITEM_KIND, LiveScreen, others
@@ -19,9 +18,6 @@ from dealroom.store.views import FeedItem, HandoffView, MyWorkView, RiskView, Ta
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.rows import handoff_row, risk_row, task_row
 from dealroom.widgets.vlist import Section, VirtualList
-
-if TYPE_CHECKING:
-    from dealroom.app import DealroomApp
 
 Item = TaskView | RiskView | HandoffView
 
@@ -60,7 +56,7 @@ def grouped(work: MyWorkView, today: date) -> list[Item | Section]:
     return out
 
 
-class MyWorkScreen(LiveScreen, Screen[None]):
+class MyWorkScreen(LiveScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="work.back"),
         Binding("enter", "open", "Open deal", tooltip="Open the item's deal room", id="work.open"),
@@ -74,34 +70,31 @@ class MyWorkScreen(LiveScreen, Screen[None]):
         self.now = datetime.now().astimezone()
         self._changed: set[Hashable] = set()
 
-    @property
-    def dr(self) -> DealroomApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"My work · {self.dr.actor}"), id="title", classes="title-bar")
+        yield Static(Text(f"My work · {self.app.actor}"), id="title", classes="title-bar")
         yield VirtualList[Item](self._row_text, self._key, empty="Loading…", id="work")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#work").focus()
-        self.action_reload()
+        self.reload()
 
-    def action_reload(self) -> None:
-        self.dr.db(
-            lambda s: (s.reads.my_work(), s.today(), s.now()),
+    def reload(self) -> None:
+        self.app.gateway.run(
+            self,
+            lambda store: (store.reads.my_work(), store.today(), store.now()),
             self._loaded,
             group="my-work",
-            exclusive=True,
+            latest=True,
         )
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         self._changed |= {
             (ITEM_KIND[f.event.entity], f.event.entity_id)
-            for f in others(feed, self.dr.actor)
+            for f in others(feed, self.app.actor)
             if f.event.entity in ITEM_KIND
         }
-        self.action_reload()
+        self.reload()
 
     def _loaded(self, result: tuple[MyWorkView, date, datetime]) -> None:
         self.work, self.today, self.now = result
@@ -135,7 +128,7 @@ class MyWorkScreen(LiveScreen, Screen[None]):
     def action_open(self) -> None:
         item = self.query_one("#work", VirtualList).current
         if item is not None and self.work is not None:
-            self.dr.open_deal(self.work.deals[item.deal_id][0])
+            self.app.open_deal(self.work.deals[item.deal_id][0])
 
     @on(VirtualList.Selected)
     def _selected(self, event: VirtualList.Selected) -> None:

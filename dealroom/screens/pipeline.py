@@ -13,10 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from dealroom.domain import Stage, rules
+from dealroom.domain.forecast import Forecast
 from dealroom.screens.live import LiveScreen, others
 from dealroom.store.views import FeedItem, PipelineRow
 from dealroom.textutil import one_line
@@ -27,7 +27,7 @@ from dealroom.widgets.safe_input import SafeInput
 from dealroom.widgets.vlist import VirtualList
 
 if TYPE_CHECKING:
-    from dealroom.app import DealroomApp
+    from dealroom.store import Store
 
 SORTS: list[tuple[str, Callable[[PipelineRow], Any]]] = [
     ("stage", lambda r: (-r.deal.stage.order, r.deal.close_date or date.max, r.deal.code)),
@@ -61,7 +61,7 @@ def ordered(
 
 
 @dataclass(frozen=True)
-class Loaded:
+class PreparedPipeline:
     """A pipeline load, prepared in its worker: at 10,000 deals sorting, the filter's
     haystacks and the funnel take ~100 ms that the UI thread would otherwise spend."""
 
@@ -72,12 +72,16 @@ class Loaded:
     funnel: dict[Stage, tuple[int, int]]
 
 
-def prepare(rows: list[PipelineRow], today: date, sort_index: int, reverse: bool) -> Loaded:
+def prepare(
+    rows: list[PipelineRow], today: date, sort_index: int, reverse: bool
+) -> PreparedPipeline:
     funnel = rules.funnel((r.deal.stage, r.deal.weighted) for r in rows)
-    return Loaded(rows, today, (sort_index, reverse), ordered(rows, sort_index, reverse), funnel)
+    return PreparedPipeline(
+        rows, today, (sort_index, reverse), ordered(rows, sort_index, reverse), funnel
+    )
 
 
-class PipelineScreen(LiveScreen, Screen[None]):
+class PipelineScreen(LiveScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Open the deal room", id="pipeline.open"),
         Binding(
@@ -131,8 +135,11 @@ class PipelineScreen(LiveScreen, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[PipelineRow] = []
+        self.today = date.today()
         #: The rows in the current sort order, each with what the filter looks in.
         self._ordered: list[tuple[PipelineRow, str]] = []
+        #: The rows shown: sorted and filtered.
+        self._shown: list[PipelineRow] = []
         self.sort_index = 0
         self.reverse = False
         self.mine = False
@@ -142,13 +149,9 @@ class PipelineScreen(LiveScreen, Screen[None]):
         self.loaded = False
         #: Which currency's forecast shows (None: the funnel shows instead).
         self.forecast: int | None = None
-        self._forecasts: tuple[Any, dict[str, str]] | None = None
+        self._forecasts: tuple[dict[str, Forecast], dict[str, str]] | None = None
         #: Deals someone else changed, to mark once the reload is in.
         self._changed: set[Hashable] = set()
-
-    @property
-    def dr(self) -> DealroomApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static(id="title", classes="title-bar")
@@ -162,30 +165,35 @@ class PipelineScreen(LiveScreen, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.today = self.app.today()
         self.query_one("#filter", Input).display = False
         self.query_one(ForecastPanel).display = False
         self._title()
         self.query_one("#deals").focus()
-        self.action_reload()
+        self.reload()
 
     # --- data -----------------------------------------------------------------------------
 
-    def action_reload(self) -> None:
+    def reload(self) -> None:
         mine, closed, sort_index, reverse = self.mine, self.closed, self.sort_index, self.reverse
-        self.dr.db(
-            lambda s: prepare(
-                s.reads.pipeline(mine=mine, include_closed=closed), s.today(), sort_index, reverse
+        self.app.gateway.run(
+            self,
+            lambda store: prepare(
+                store.reads.pipeline(mine=mine, include_closed=closed),
+                store.today(),
+                sort_index,
+                reverse,
             ),
             self._loaded,
             group="pipeline",
-            exclusive=True,
+            latest=True,
         )
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         self._changed |= {
-            f.event.deal_code for f in others(feed, self.dr.actor) if f.event.deal_code
+            f.event.deal_code for f in others(feed, self.app.actor) if f.event.deal_code
         }
-        self.action_reload()
+        self.reload()
         if self.forecast is not None:
             self._load_forecast()
 
@@ -210,16 +218,16 @@ class PipelineScreen(LiveScreen, Screen[None]):
         self.query_one(ForecastPanel).show(forecasts, names, self.forecast)
 
     def _load_forecast(self) -> None:
-        def job(s: Any) -> tuple[Any, dict[str, str]]:
-            return s.methods.forecast(), {p.handle: p.name for p in s.reads.people()}
+        def job(store: Store) -> tuple[dict[str, Forecast], dict[str, str]]:
+            return store.methods.forecast(), {p.handle: p.name for p in store.reads.people()}
 
-        def loaded(result: tuple[Any, dict[str, str]]) -> None:
+        def loaded(result: tuple[dict[str, Forecast], dict[str, str]]) -> None:
             self._forecasts = result
             self._show_forecast()
 
-        self.dr.db(job, loaded, group="forecast", exclusive=True)
+        self.app.gateway.run(self, job, loaded, group="forecast", latest=True)
 
-    def _loaded(self, result: Loaded) -> None:
+    def _loaded(self, result: PreparedPipeline) -> None:
         self.rows, self.today = result.rows, result.today
         if result.sort == (self.sort_index, self.reverse):
             self._ordered = result.ordered
@@ -252,12 +260,17 @@ class PipelineScreen(LiveScreen, Screen[None]):
             )
         vlist.set_items(rows)
         self.call_after_refresh(self._sync_header)
-        self.dr.deal_order = rows
+        self._shown = rows
         self._title(len(rows))
+
+    def shown_codes(self) -> list[str]:
+        """The codes of the deals shown, in their order: ``[`` and ``]`` in a deal room
+        opened from here step through them."""
+        return [row.deal.code for row in self._shown]
 
     def _title(self, shown: int | None = None) -> None:
         name = SORTS[self.sort_index][0] + (" ↑" if self.reverse else "")
-        parts = [f"Pipeline · {self.dr.actor}"]
+        parts = [f"Pipeline · {self.app.actor}"]
         if shown is not None:
             parts.append(f"{shown} of {len(self.rows)} deals")
         parts.append(f"sorted by {name}")
@@ -271,7 +284,7 @@ class PipelineScreen(LiveScreen, Screen[None]):
         self.query_one("#title", Static).update(Text(" · ".join(parts)), layout=False)
 
     def _row_text(self, row: PipelineRow, width: int) -> list[Segment]:
-        return pipeline_row(row, PipelineLayout(width), getattr(self, "today", date.today()))
+        return pipeline_row(row, PipelineLayout(width), self.today)
 
     def on_resize(self, event: Resize) -> None:
         self.call_after_refresh(self._sync_header)
@@ -288,11 +301,11 @@ class PipelineScreen(LiveScreen, Screen[None]):
     def action_open(self) -> None:
         row = self.query_one("#deals", VirtualList).current
         if row is not None:
-            self.dr.open_deal(row.deal.code)
+            self.app.open_deal(row.deal.code, order=self.shown_codes())
 
     @on(VirtualList.Selected, "#deals")
     def _selected(self, event: VirtualList.Selected) -> None:
-        self.dr.open_deal(event.item.deal.code)
+        self.app.open_deal(event.item.deal.code, order=self.shown_codes())
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -333,11 +346,11 @@ class PipelineScreen(LiveScreen, Screen[None]):
 
     def action_mine(self) -> None:
         self.mine = not self.mine
-        self.action_reload()
+        self.reload()
 
     def action_closed(self) -> None:
         self.closed = not self.closed
-        self.action_reload()
+        self.reload()
 
     def action_standup(self) -> None:
         from dealroom.screens.standup import StandupScreen
@@ -345,15 +358,15 @@ class PipelineScreen(LiveScreen, Screen[None]):
         self.app.push_screen(StandupScreen())
 
     def action_export(self) -> None:
-        codes = [r.deal.code for r in self.dr.deal_order]
+        codes = self.shown_codes()
         if not codes:
             self.notify("No deals shown to export.", timeout=3)
             return
 
-        def build(s: Any) -> tuple[str, date]:
+        def build(store: Store) -> tuple[str, date]:
             from dealroom.export.markdown import deal_report, portfolio
 
-            rooms, today = s.reads.deal_rooms(codes), s.today()
+            rooms, today = store.reads.deal_rooms(codes), store.today()
             parts = [portfolio(rooms, today=today)]
             parts += [deal_report(room, today=today) for room in rooms]
             return "\n".join(parts), today
@@ -362,9 +375,9 @@ class PipelineScreen(LiveScreen, Screen[None]):
             from dealroom.screens.exporting import save_markdown
 
             text, today = result
-            save_markdown(self.dr, f"pipeline-{today.isoformat()}.md", text)
+            save_markdown(self.app, f"pipeline-{today.isoformat()}.md", text)
 
-        self.dr.db(build, save, group="export")
+        self.app.gateway.run(self, build, save, group="export")
 
     def action_my_work(self) -> None:
         from dealroom.screens.my_work import MyWorkScreen

@@ -4,8 +4,9 @@ as a bar, and the gaps the team should worry about called out above them."""
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import asdict
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -28,6 +29,8 @@ from dealroom.domain.powermap import (
 )
 from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
 from dealroom.screens.methods import MethodsScreen
 from dealroom.store.inputs import ContactUpdate
 from dealroom.store.method_views import ContactView, DealMethodsView
@@ -139,19 +142,19 @@ def contact_fields(
     ]
 
 
-def contact_values(v: dict[str, Any]) -> dict[str, Any]:
+def contact_from(v: FormValues) -> Contact:
     """The form's values as the store takes them."""
-    return {
-        "name": v["name"],
-        "title": v["title"] or "",
-        "role": DecisionRole(v["role"]),
-        "influence": int(v["influence"]),
-        "key_decider": v["key_decider"] == "yes",
-        "support": int(v["support"]),
-        "owner": v["owner"],
-        "leaning_to": v["leaning_to"],
-        "last_contact": v["last_contact"],
-    }
+    return Contact(
+        name=v.text("name"),
+        title=v.text("title"),
+        role=DecisionRole(v.text("role")),
+        influence=int(v.text("influence")),
+        key_decider=v.choice("key_decider") == "yes",
+        support=v.int("support") or 0,
+        owner=v.choice("owner"),
+        leaning_to=v.choice("leaning_to"),
+        last_contact=v.date("last_contact"),
+    )
 
 
 class PowerMapScreen(MethodsScreen):
@@ -291,9 +294,9 @@ class PowerMapScreen(MethodsScreen):
     def action_add(self) -> None:
         code = self.code
 
-        def submit(v: dict[str, Any]) -> Any:
-            contact = Contact(**contact_values(v))
-            return lambda s: s.powermap.add_contact(code, contact, note=v["note"] or "")
+        def submit(v: FormValues) -> Job[ContactView]:
+            contact = contact_from(v)
+            return lambda store: store.powermap.add_contact(code, contact, note=v.text("note"))
 
         form = FormScreen(
             f"New person on the power map of {code}",
@@ -309,9 +312,10 @@ class PowerMapScreen(MethodsScreen):
             return
         people, competitors = self.people, self._competitors()
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.powermap.update_contact(
-                c.id, ContactUpdate(note=v["note"] or "", **contact_values(v)), version=v["version"]
+        def submit(v: FormValues) -> Job[ContactView]:
+            fields = asdict(contact_from(v))
+            return lambda store: store.powermap.update_contact(
+                c.id, ContactUpdate(note=v.text("note"), **fields), version=v.version
             )
 
         form = FormScreen(
@@ -333,8 +337,8 @@ class PowerMapScreen(MethodsScreen):
             self.notify(f"Support is already {format_support(c.support)}.", timeout=3, markup=False)
             return
 
-        def job(version: int) -> Any:
-            return lambda s: s.powermap.update_contact(
+        def job(version: int) -> Job[ContactView]:
+            return lambda store: store.powermap.update_contact(
                 c.id, ContactUpdate(support=new), version=version
             )
 
@@ -354,8 +358,8 @@ class PowerMapScreen(MethodsScreen):
             return
         today: date = self.today
 
-        def job(version: int) -> Any:
-            return lambda s: s.powermap.update_contact(
+        def job(version: int) -> Job[ContactView]:
+            return lambda store: store.powermap.update_contact(
                 c.id, ContactUpdate(last_contact=today), version=version
             )
 
@@ -375,14 +379,12 @@ class PowerMapScreen(MethodsScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.dr.db(
-                    lambda s: s.powermap.delete_contact(c.id, version=c.version),
+                self.app.gateway.run(
+                    self,
+                    lambda store: store.powermap.delete_contact(c.id, version=c.version),
                     self.done(f"Removed {one_line(c.who)}"),
                 )
 
         self.app.push_screen(
             ConfirmScreen(f"Remove “{one_line(c.who)}” from the power map?", "Remove"), confirmed
         )
-
-    def action_reload(self) -> None:
-        self.reload()

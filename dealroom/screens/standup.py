@@ -3,96 +3,59 @@ the last standup, capture notes and actions, and end with a summary and the minu
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
-from dealroom.domain import TRIANGLE
-from dealroom.export.digest import DealDigest, RoleDigest, minutes_markdown, waiting_days, walk
+from dealroom.domain import TRIANGLE, Role
+from dealroom.export.digest import DealDigest, minutes_markdown, walk
 from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
 from dealroom.screens.live import LiveScreen, others
-from dealroom.store.views import EventView, FeedItem, PersonView, StandupView, TaskView
-from dealroom.textutil import one_line
+from dealroom.screens.standup_text import deal_text, person_text
+from dealroom.settings import SPEAKER_SECONDS
+from dealroom.store.views import (
+    DealRoomView,
+    EventView,
+    FeedItem,
+    NoteView,
+    PersonView,
+    StandupView,
+    TaskView,
+)
 
 if TYPE_CHECKING:
-    from dealroom.app import DealroomApp
+    from dealroom.store import Store
 
 
-def speaker_seconds() -> int:
-    """Each speaker's time: ``DEALROOM_SPEAKER_MINUTES`` (default 2)."""
-    try:
-        return max(10, int(float(os.environ.get("DEALROOM_SPEAKER_MINUTES", "2")) * 60))
-    except ValueError:
-        return 120
+class Begun(NamedTuple):
+    """A standup just started: its record, the deals to walk, what happened since the
+    last one, the people, and today."""
+
+    record: StandupView
+    rooms: list[DealRoomView]
+    events: list[EventView]
+    people: list[PersonView]
+    today: date
 
 
-def role_text(r: RoleDigest, today: date, names: dict[str, str], who: str = "") -> Text:
-    out = Text()
-    out.append(f"{r.role.value} · {one_line(r.lead or 'no lead')}{who}\n", style="bold underline")
-    lines = 0
-    for e in r.changes:
-        out.append("  ~ ", style="cyan")
-        out.append(f"{one_line(names.get(e.actor, e.actor))}: {one_line(e.summary)}\n")
-        lines += 1
-    for t in r.due:
-        late = t.due is not None and t.due < today
-        out.append("  ! " if late else "  • ", style="bold red" if late else "yellow")
-        out.append(
-            f"{'overdue' if late else 'due today'}: {one_line(t.title)} "
-            f"({one_line(t.owner_name or 'no owner')}, {t.due})\n"
-        )
-        lines += 1
-    for t in r.blocked:
-        out.append("  # ", style="bold yellow")
-        out.append(f"blocked: {one_line(t.title)} ({one_line(t.owner_name or 'no owner')})\n")
-        lines += 1
-    for h in r.waiting:
-        out.append("  ⇄ ", style="cyan")
-        out.append(
-            f"waiting: {h.from_role.value} → {h.to_role.value} {one_line(h.title)} "
-            f"({waiting_days(h, today)}d)\n"
-        )
-        lines += 1
-    for k in r.top_risks:
-        out.append("  ⇑ " if k.escalated else "  ▲ ", style="bold red" if k.exposure >= 15 else "")
-        out.append(f"risk {k.exposure}: {one_line(k.title)}\n")
-        lines += 1
-    if not lines:
-        out.append("  nothing to report\n", style="dim")
-    return out
+class Reread(NamedTuple):
+    """The walked deals read again after others changed them."""
+
+    rooms: list[DealRoomView]
+    events: list[EventView]
+    people: list[PersonView]
 
 
-def deal_text(d: DealDigest, today: date, names: dict[str, str]) -> Text:
-    deal = d.room.deal
-    out = Text()
-    out.append(f"{one_line(deal.code)}  {one_line(deal.name)}\n", style="bold")
-    out.append(
-        f"{one_line(deal.account)} · {deal.stage.label} · {deal.probability}% · "
-        f"close {deal.close_date or '—'}\n\n",
-        style="dim",
-    )
-    if d.deal_changes:
-        out.append("Deal\n", style="bold underline")
-        for e in d.deal_changes:
-            out.append("  ~ ", style="cyan")
-            out.append(f"{one_line(names.get(e.actor, e.actor))}: {one_line(e.summary)}\n")
-        out.append("\n")
-    for r in d.roles:
-        out.append_text(role_text(r, today, names))
-        out.append("\n")
-    return out
-
-
-class StandupScreen(LiveScreen, Screen[None]):
+class StandupScreen(LiveScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,space", "step(1)", "Next", id="standup.next"),
         Binding("p", "step(-1)", "Previous", id="standup.previous"),
@@ -150,11 +113,8 @@ class StandupScreen(LiveScreen, Screen[None]):
         self.finished = False
         self.actions: list[TaskView] = []
         self.step_started = time.monotonic()
-        self.limit = speaker_seconds()
-
-    @property
-    def dr(self) -> DealroomApp:
-        return self.app  # type: ignore[return-value]
+        #: Each speaker's time in seconds (``DEALROOM_SPEAKER_MINUTES``).
+        self.limit = SPEAKER_SECONDS
 
     def compose(self) -> ComposeResult:
         yield Static("Standup · starting…", id="title", classes="title-bar")
@@ -164,33 +124,37 @@ class StandupScreen(LiveScreen, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.limit = self.app.settings.speaker_seconds
         self.query_one("#summary", Markdown).display = False
         self.set_interval(1, self._tick)
         since = self.since
 
-        def begin(s: Any) -> tuple[StandupView, list[Any], list[EventView], list[PersonView], date]:
-            record = s.standups.start_standup(since)
-            mine = [r.deal.code for r in s.reads.pipeline(mine=True)]
-            rooms = s.reads.deal_rooms(mine) if mine else s.reads.deal_rooms()
-            return record, rooms, s.reads.events(since=record.since), s.reads.people(), s.today()
+        def begin(store: Store) -> Begun:
+            record = store.standups.start_standup(since)
+            mine = [r.deal.code for r in store.reads.pipeline(mine=True)]
+            rooms = store.reads.deal_rooms(mine) if mine else store.reads.deal_rooms()
+            events = store.reads.events(since=record.since)
+            return Begun(record, rooms, events, store.reads.people(), store.today())
 
-        self.dr.db(begin, self._begun, group="standup")
+        self.app.gateway.run(self, begin, self._begun, group="standup")
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         """Others' changes to the deals being walked: re-read them, keep the walk's order
         and place, and leave the speaker's timer running."""
         codes = [d.code for d in self.digests]
-        news = others(feed, self.dr.actor)
+        news = others(feed, self.app.actor)
         if self.record is None or (feed and not any(f.event.deal_code in codes for f in news)):
             return
         since = self.record.since
 
-        def load(s: Any) -> tuple[list[Any], list[EventView], list[PersonView]]:
-            return s.reads.deal_rooms(codes), s.reads.events(since=since), s.reads.people()
+        def load(store: Store) -> Reread:
+            return Reread(
+                store.reads.deal_rooms(codes), store.reads.events(since=since), store.reads.people()
+            )
 
-        self.dr.db(load, self._reloaded, group="standup-live", exclusive=True)
+        self.app.gateway.run(self, load, self._reloaded, group="standup-live", latest=True)
 
-    def _reloaded(self, result: tuple[list[Any], list[EventView], list[PersonView]]) -> None:
+    def _reloaded(self, result: Reread) -> None:
         rooms, events, self.people = result
         self.names = {p.handle: p.name for p in self.people}
         fresh = {d.code: d for d in walk(rooms, events, self.today)}
@@ -198,9 +162,7 @@ class StandupScreen(LiveScreen, Screen[None]):
         if not self.finished:
             self._show(new_step=False)
 
-    def _begun(
-        self, result: tuple[StandupView, list[Any], list[EventView], list[PersonView], date]
-    ) -> None:
+    def _begun(self, result: Begun) -> None:
         self.record, rooms, events, self.people, self.today = result
         self.names = {p.handle: p.name for p in self.people}
         self.digests = walk(rooms, events, self.today)
@@ -209,7 +171,8 @@ class StandupScreen(LiveScreen, Screen[None]):
 
     # --- walking --------------------------------------------------------------------------
 
-    def _steps(self) -> list[Any]:
+    def _steps(self) -> list[DealDigest] | list[str]:
+        """The deals to walk, or the people (the roles' leads) by name."""
         if not self.by_person:
             return self.digests
         return sorted({r.lead for d in self.digests for r in d.roles if r.lead}, key=str.casefold)
@@ -227,27 +190,18 @@ class StandupScreen(LiveScreen, Screen[None]):
             step.update(deal_text(current, self.today, self.names))
             self._mark_covered(current.code)
         else:
-            step.update(self._person_text(current))
+            step.update(person_text(current, self.digests, self.today, self.names))
         if new_step:
             self.step_started = time.monotonic()
             self.query_one("#standup-body").scroll_home(animate=False)
         self._title()
 
-    def _person_text(self, name: str) -> Text:
-        out = Text()
-        out.append(f"{one_line(name)}\n\n", style="bold")
-        for d in self.digests:
-            for r in d.roles:
-                if r.lead == name:
-                    out.append(f"{one_line(d.code)} ", style="bold")
-                    out.append_text(role_text(r, self.today, self.names))
-                    out.append("\n")
-        return out
-
     def _mark_covered(self, code: str) -> None:
         if self.record is not None and code not in self.record.deals:
             sid = self.record.id
-            self.dr.db(lambda s: s.standups.cover(sid, code), self._recorded, group="standup")
+            self.app.gateway.run(
+                self, lambda store: store.standups.cover(sid, code), self._recorded, group="standup"
+            )
 
     def _recorded(self, record: StandupView) -> None:
         self.record = record
@@ -276,9 +230,8 @@ class StandupScreen(LiveScreen, Screen[None]):
             self._title()
 
     def current_deal(self) -> DealDigest | None:
-        steps = self._steps()
-        if steps and not self.by_person and not self.finished:
-            return steps[min(self.index, len(steps) - 1)]
+        if self.digests and not self.by_person and not self.finished:
+            return self.digests[min(self.index, len(self.digests) - 1)]
         return None
 
     def action_step(self, delta: int) -> None:
@@ -295,7 +248,7 @@ class StandupScreen(LiveScreen, Screen[None]):
     def action_open(self) -> None:
         d = self.current_deal()
         if d is not None:
-            self.dr.open_deal(d.code)
+            self.app.open_deal(d.code)
 
     # --- capture --------------------------------------------------------------------------
 
@@ -307,8 +260,8 @@ class StandupScreen(LiveScreen, Screen[None]):
         code = d.code if d else None
         where = f" on {code}" if code else ""
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.standups.add_note(sid, v["text"], code)
+        def submit(v: FormValues) -> Job[NoteView]:
+            return lambda store: store.standups.add_note(sid, v.text("text"), code)
 
         form = FormScreen(
             f"Note{where}", [FormField("text", "Note", required=True)], submit, self.today
@@ -339,18 +292,17 @@ class StandupScreen(LiveScreen, Screen[None]):
             FormField(
                 "owner",
                 "Owner",
-                self.dr.actor if self.dr.actor in self.names else "",
+                self.app.actor if self.app.actor in self.names else "",
                 kind="choice",
                 choices=[(p.name, p.handle) for p in self.people],
             ),
             FormField("due", "Due", "", kind="date"),
         ]
 
-        def submit(v: dict[str, Any]) -> Any:
-            from dealroom.domain import Role
-
-            return lambda s: s.standups.add_action(
-                sid, code, Role(v["role"]), v["title"], owner=v["owner"], due=v["due"]
+        def submit(v: FormValues) -> Job[TaskView]:
+            role = Role(v.text("role"))
+            return lambda store: store.standups.add_action(
+                sid, code, role, v.text("title"), owner=v.choice("owner"), due=v.date("due")
             )
 
         def added(task: TaskView | None) -> None:
@@ -369,7 +321,9 @@ class StandupScreen(LiveScreen, Screen[None]):
         if self.record is None or self.finished:
             return
         sid = self.record.id
-        self.dr.db(lambda s: s.standups.end_standup(sid), self._finished, group="standup")
+        self.app.gateway.run(
+            self, lambda store: store.standups.end_standup(sid), self._finished, group="standup"
+        )
 
     def _finished(self, record: StandupView) -> None:
         self.record = record
@@ -391,7 +345,7 @@ class StandupScreen(LiveScreen, Screen[None]):
             return
         from dealroom.screens.exporting import save_markdown
 
-        save_markdown(self.dr, f"standup-{self.today.isoformat()}.md", self.minutes())
+        save_markdown(self.app, f"standup-{self.today.isoformat()}.md", self.minutes())
 
     def action_leave(self) -> None:
         if self.finished or self.record is None:

@@ -4,28 +4,26 @@ rewording an item keeps them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from dealroom.domain import STAGES, Stage
 from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
 from dealroom.screens.live import LiveScreen
 from dealroom.store.inputs import ChecklistItemUpdate
 from dealroom.store.method_views import ChecklistItemView
 from dealroom.store.views import FeedItem
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.vlist import Section, VirtualList
-
-if TYPE_CHECKING:
-    from dealroom.app import DealroomApp
 
 KEY_MARK = "★"
 KEY_CHOICES = [("yes: the stage's milestone (one per stage)", "yes"), ("no", "no")]
@@ -67,7 +65,7 @@ def item_fields(item: ChecklistItemView | None, stage: Stage | None) -> list[For
     return fields
 
 
-class TemplateScreen(LiveScreen, Screen[None]):
+class TemplateScreen(LiveScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the checklist", id="template.back"),
         Binding("a", "add", "Add", tooltip="Add an item to the stage", id="template.add"),
@@ -110,10 +108,6 @@ class TemplateScreen(LiveScreen, Screen[None]):
         #: The item to put the cursor on once the next load is in (one just added).
         self._select: int | None = None
 
-    @property
-    def dr(self) -> DealroomApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Static(
             Text("Checklist template · what every deal answers, stage by stage"),
@@ -131,19 +125,20 @@ class TemplateScreen(LiveScreen, Screen[None]):
 
     def on_mount(self) -> None:
         self.rows_list.focus()
-        self.action_reload()
+        self.reload()
 
-    def action_reload(self) -> None:
-        self.dr.db(
-            lambda s: (s.methods.checklist_template(), s.today()),
+    def reload(self) -> None:
+        self.app.gateway.run(
+            self,
+            lambda store: (store.methods.checklist_template(), store.today()),
             self._loaded,
             group="template",
-            exclusive=True,
+            latest=True,
         )
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         if not feed or any(f.event.entity == "checklist_item" for f in feed):
-            self.action_reload()
+            self.reload()
 
     def _loaded(self, result: tuple[dict[Stage, list[ChecklistItemView]], date]) -> None:
         self.template, self.today = result
@@ -181,26 +176,21 @@ class TemplateScreen(LiveScreen, Screen[None]):
             return row.stage
         return self.stage
 
-    def _done(self, message: str) -> Any:
-        def after(_: Any) -> None:
-            self.notify(message, timeout=3, markup=False)
-            self.action_reload()
+    def _after_form(self, message: str) -> Callable[[ChecklistItemView | None], None]:
+        """After a form: put the cursor on the item saved, say so and re-read."""
 
-        return after
-
-    def _after_form(self, message: str) -> Any:
-        def after(result: Any) -> None:
+        def after(result: ChecklistItemView | None) -> None:
             if result is not None:
-                if isinstance(result, ChecklistItemView):
-                    self._select = result.id
-                self._done(message)(result)
+                self._select = result.id
+            self.after_form(message)(result)
 
         return after
 
     def action_add(self) -> None:
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.checklists.add_checklist_item(
-                Stage(v["stage"]), v["text"], key_item=v["key_item"] == "yes"
+        def submit(v: FormValues) -> Job[ChecklistItemView]:
+            stage, key_item = Stage(v.text("stage")), v.choice("key_item") == "yes"
+            return lambda store: store.checklists.add_checklist_item(
+                stage, v.text("text"), key_item=key_item
             )
 
         form = FormScreen(
@@ -213,11 +203,12 @@ class TemplateScreen(LiveScreen, Screen[None]):
         if item is None:
             return
 
-        def submit(v: dict[str, Any]) -> Any:
-            return lambda s: s.checklists.update_checklist_item(
+        def submit(v: FormValues) -> Job[ChecklistItemView]:
+            key_item = v.choice("key_item") == "yes"
+            return lambda store: store.checklists.update_checklist_item(
                 item.id,
-                ChecklistItemUpdate(text=v["text"], key_item=v["key_item"] == "yes"),
-                version=v["version"],
+                ChecklistItemUpdate(text=v.text("text"), key_item=key_item),
+                version=v.version,
             )
 
         form = FormScreen(
@@ -235,20 +226,24 @@ class TemplateScreen(LiveScreen, Screen[None]):
         if item is None:
             return
         mark = not item.key_item
-        self.dr.db(
-            lambda s: s.checklists.update_checklist_item(
+        self.app.gateway.run(
+            self,
+            lambda store: store.checklists.update_checklist_item(
                 item.id, ChecklistItemUpdate(key_item=mark), version=item.version
             ),
-            self._done(f"Key item of {item.stage.label}" if mark else "No longer the key item"),
+            self.done(f"Key item of {item.stage.label}" if mark else "No longer the key item"),
         )
 
     def action_move(self, offset: int) -> None:
         item = self._item()
         if item is None:
             return
-        self.dr.db(
-            lambda s: s.checklists.move_checklist_item(item.id, offset, version=item.version),
-            self._done("Moved " + ("up" if offset < 0 else "down")),
+        self.app.gateway.run(
+            self,
+            lambda store: store.checklists.move_checklist_item(
+                item.id, offset, version=item.version
+            ),
+            self.done("Moved " + ("up" if offset < 0 else "down")),
         )
 
     def action_remove(self) -> None:
@@ -258,9 +253,12 @@ class TemplateScreen(LiveScreen, Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.dr.db(
-                    lambda s: s.checklists.retire_checklist_item(item.id, version=item.version),
-                    self._done("Item removed; the answers given to it are kept"),
+                self.app.gateway.run(
+                    self,
+                    lambda store: store.checklists.retire_checklist_item(
+                        item.id, version=item.version
+                    ),
+                    self.done("Item removed; the answers given to it are kept"),
                 )
 
         self.app.push_screen(

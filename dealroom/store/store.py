@@ -71,6 +71,11 @@ class Store:
     def read_only_reason(self) -> str:
         return self.database.read_only_reason()
 
+    def own_event_ids(self) -> frozenset[int]:
+        """The ids of the events this store wrote and committed (a running app leaves them
+        out of what others did)."""
+        return self.database.own_event_ids()
+
     def close(self) -> None:
         self.database.close()
 

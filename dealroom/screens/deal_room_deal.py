@@ -1,0 +1,130 @@
+"""The deal room's deal actions: the stage and its gate, the winning methods' screens, the
+review agenda and the Markdown report, and the deal's fields, status and members. Their
+keys are bound in :mod:`dealroom.screens.deal_room`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dealroom.screens import deal_edit_forms as forms
+from dealroom.screens.deal_room_base import DealRoomBase
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
+from dealroom.store.method_views import DealMethodsView
+from dealroom.store.views import DealView
+
+if TYPE_CHECKING:
+    from dealroom.screens.methods import MethodsScreen
+    from dealroom.store import Store
+    from dealroom.store.method_views import ReviewView
+
+
+class DealActions(DealRoomBase):
+    def action_stage(self, direction: str) -> None:
+        if self.room is None:
+            return
+        version = self.room.deal.version
+        code = self.code
+
+        def moved(deal: DealView) -> None:
+            self.done(f"{deal.code} is now in {deal.stage.label}")(deal)
+
+        self.app.gateway.run(
+            self, lambda store: store.deals.move_stage(code, direction, version=version), moved
+        )
+
+    def action_gate(self) -> None:
+        """The gate form with what it weighs: read the stage checklists first."""
+        if self.room is None:
+            return
+        from dealroom.domain import rules
+        from dealroom.screens.gate import GateScreen
+
+        room, today, now = self.room, self.today, self.now
+        gate = rules.pending_gate(room.deal.stage, room.gate_states)
+
+        def show(methods: DealMethodsView) -> None:
+            if self.app.screen is self:
+                self.app.push_screen(
+                    GateScreen(room, methods, today, now, gate),
+                    self.after_form("Gate decision recorded"),
+                )
+
+        self.app.gateway.run(self, lambda store: store.methods.deal_methods(room.deal.code), show)
+
+    def action_methods(self, which: str) -> None:
+        """The checklist, power map, competitors or assessment of this deal."""
+        from dealroom.screens.assessment import AssessmentScreen
+        from dealroom.screens.checklist import ChecklistScreen
+        from dealroom.screens.competitors import CompetitorsScreen
+        from dealroom.screens.power_map import PowerMapScreen
+
+        screens: dict[str, type[MethodsScreen]] = {
+            "checklist": ChecklistScreen,
+            "power_map": PowerMapScreen,
+            "competitors": CompetitorsScreen,
+            "assessment": AssessmentScreen,
+        }
+        self.app.push_screen(screens[which](self.code))
+
+    def action_review(self) -> None:
+        """Save the review agenda as Markdown (and copy it), then offer to record that the
+        review meeting was held."""
+        from dealroom.screens.exporting import save_markdown
+        from dealroom.screens.form import FormField, FormScreen
+
+        code, today = self.code, self.today
+
+        def build(store: Store) -> str:
+            from dealroom.export.escape import md
+
+            return str(store.methods.review_agenda(code).to_markdown(md))
+
+        def saved(text: str) -> None:
+            save_markdown(self.app, f"{code}-review-{today.isoformat()}.md", text)
+
+            def submit(v: FormValues) -> Job[ReviewView]:
+                return lambda store: store.methods.record_review(
+                    code, held_on=v.date("held_on"), note=v.text("note")
+                )
+
+            form = FormScreen(
+                f"Record the review of {code} as held? (escape: not yet)",
+                [
+                    FormField("held_on", "Held on", today.isoformat(), kind="date", required=True),
+                    FormField("note", "Note", "", placeholder="what was decided"),
+                ],
+                submit,
+                today,
+            )
+            self.app.push_screen(form, self.after_form("Review recorded"))
+
+        self.app.gateway.run(self, build, saved, group="export")
+
+    def action_export(self) -> None:
+        if self.room is None:
+            return
+        from dealroom.export.markdown import deal_report
+        from dealroom.screens.exporting import save_markdown
+
+        text = deal_report(self.room, today=self.today)
+        save_markdown(self.app, f"{self.room.deal.code}-{self.today.isoformat()}.md", text)
+
+    def action_edit_deal(self) -> None:
+        if self.room is not None:
+            self.app.push_screen(
+                forms.deal_form(self.room.deal, self.today), self.after_form("Deal saved")
+            )
+
+    def action_status(self) -> None:
+        if self.room is not None:
+            self.app.push_screen(
+                forms.status_form(self.room.deal, self.today), self.after_form("Status changed")
+            )
+
+    def action_members(self) -> None:
+        if self.room is not None:
+            self.app.push_screen(
+                forms.member_form(self.room.deal, self.people, self.today),
+                self.after_form("Members changed"),
+            )

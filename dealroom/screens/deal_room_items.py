@@ -1,0 +1,137 @@
+"""The deal room's item actions: new tasks, risks and handoffs for the focused role, and
+what one key does to the item under the cursor (edit, done, delete, accept, send, reject,
+escalate). Its keys are bound in :mod:`dealroom.screens.deal_room`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from dealroom.domain import HandoffState, RiskStatus, TaskStatus
+from dealroom.screens import deal_forms as forms
+from dealroom.screens.confirm import ConfirmScreen
+from dealroom.screens.deal_room_base import DealRoomBase
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
+from dealroom.store.inputs import RiskUpdate
+from dealroom.store.views import HandoffView, RiskView, TaskView
+from dealroom.textutil import one_line
+
+if TYPE_CHECKING:
+    from dealroom.store import Store
+
+
+class ItemActions(DealRoomBase):
+    def action_add_task(self) -> None:
+        form = forms.task_form(self.code, self.role, self.people, self.today, owner=self._lead())
+        self.app.push_screen(form, self.after_form("Task added"))
+
+    def action_add_risk(self) -> None:
+        form = forms.risk_form(self.code, self.role, self.people, self.today, owner=self._lead())
+        self.app.push_screen(form, self.after_form("Risk added"))
+
+    def action_add_handoff(self) -> None:
+        form = forms.handoff_form(self.code, self.role, self.today)
+        self.app.push_screen(form, self.after_form("Handoff saved"))
+
+    def action_edit(self) -> None:
+        item = self.current()
+        if isinstance(item, TaskView):
+            task = forms.task_form(self.code, item.role, self.people, self.today, task=item)
+            self.app.push_screen(task, self.after_form("Saved"))
+        elif isinstance(item, RiskView):
+            risk = forms.risk_form(self.code, item.role, self.people, self.today, risk=item)
+            self.app.push_screen(risk, self.after_form("Saved"))
+        elif isinstance(item, HandoffView):
+            handoff = forms.handoff_form(self.code, item.from_role, self.today, handoff=item)
+            self.app.push_screen(handoff, self.after_form("Saved"))
+
+    def action_toggle_done(self) -> None:
+        item = self.current()
+        if isinstance(item, TaskView):
+            status = TaskStatus.TODO if item.done else TaskStatus.DONE
+            self.app.gateway.run(
+                self,
+                lambda store: store.items.set_task_status(item.id, status, version=item.version),
+                self.done(f"Task {'reopened' if item.done else 'done'}"),
+            )
+        elif isinstance(item, RiskView):
+            risk = RiskStatus.OPEN if not item.is_open else RiskStatus.CLOSED
+            self.app.gateway.run(
+                self,
+                lambda store: store.items.update_risk(
+                    item.id, RiskUpdate(status=risk), version=item.version
+                ),
+                self.done(f"Risk {risk.value}"),
+            )
+
+    def action_delete(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        kind = type(item).__name__.removesuffix("View").lower()
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            jobs: dict[str, Job[None]] = {
+                "task": lambda store: store.items.delete_task(item.id, version=item.version),
+                "risk": lambda store: store.items.delete_risk(item.id, version=item.version),
+                "handoff": lambda store: store.items.delete_handoff(item.id, version=item.version),
+            }
+            self.app.gateway.run(self, jobs[kind], self.done(f"Deleted the {kind}"))
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete {kind} “{one_line(item.title)}”?", "Delete"), confirmed
+        )
+
+    def _handoff(self) -> HandoffView | None:
+        item = self.current()
+        if isinstance(item, HandoffView):
+            return item
+        self.notify("Put the cursor on a handoff first.", timeout=3)
+        return None
+
+    def _move_handoff(self, move: Callable[[Store, HandoffView], HandoffView], said: str) -> None:
+        if (h := self._handoff()) is not None:
+            self.app.gateway.run(self, lambda store: move(store, h), self.done(said))
+
+    def action_accept(self) -> None:
+        self._move_handoff(
+            lambda store, h: store.items.accept_handoff(h.id, version=h.version), "Handoff accepted"
+        )
+
+    def action_send(self) -> None:
+        self._move_handoff(
+            lambda store, h: store.items.send_handoff(h.id, version=h.version), "Handoff sent"
+        )
+
+    def action_reject(self) -> None:
+        h = self._handoff()
+        if h is None:
+            return
+        if h.state is not HandoffState.SENT:
+            self.notify(
+                f"Only a sent handoff can be rejected; this one is {h.state.value}.", markup=False
+            )
+            return
+
+        def submit(v: FormValues) -> Job[HandoffView]:
+            return lambda store: store.items.reject_handoff(
+                h.id, v.text("reason"), version=h.version
+            )
+
+        form = forms.reason_form(f"Reject “{one_line(h.title)}”", "Why", self.today, submit)
+        self.app.push_screen(form, self.after_form("Handoff rejected"))
+
+    def action_escalate(self) -> None:
+        item = self.current()
+        if not isinstance(item, RiskView):
+            self.notify("Put the cursor on a risk first.", timeout=3)
+            return
+        up = not item.escalated
+        self.app.gateway.run(
+            self,
+            lambda store: store.items.escalate_risk(item.id, up, version=item.version),
+            self.done("Risk escalated to the sponsor" if up else "Escalation taken back"),
+        )

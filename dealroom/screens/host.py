@@ -1,0 +1,47 @@
+"""The app as its screens know it: who acts, the settings, the database gateway, today,
+and how to open a deal.
+
+A screen declares ``app = getters.app(RoomApp)`` and so reaches these, typed, without
+importing the app module (which imports the screens). ``dealroom.app.DealroomApp`` is the
+one RoomApp that runs; it opens the store and follows others' changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from textual.app import App
+
+from dealroom.screens.gateway import Gateway, JobAnswered
+from dealroom.settings import Settings
+
+
+class RoomApp(App[None]):
+    """What every screen may ask of its app. Subclasses open the store (handing it to
+    ``gateway.opened``) and say how a deal is opened."""
+
+    def __init__(self, actor: str, settings: Settings, *, slow_notice: float) -> None:
+        """``slow_notice``: seconds without an answer before the database is said busy."""
+        super().__init__()
+        #: Who acts: every change is recorded under this handle.
+        self.actor = actor
+        self.settings = settings
+        #: The database: ``gateway.run(requester, job, done)`` runs ``job(store)`` in a
+        #: worker and hands its result to ``done`` on the UI thread.
+        self.gateway = Gateway(self, slow_notice=slow_notice, wrote=self.wrote)
+
+    def on_job_answered(self, message: JobAnswered) -> None:
+        self.gateway.answered(message)
+
+    def wrote(self, requester: object) -> None:
+        """A job of ``requester`` changed the database: the other screens may show it."""
+
+    def open_deal(self, code: str, *, order: Sequence[str] | None = None) -> None:
+        """Show deal ``code``'s room; ``[`` and ``]`` there step through ``order`` (the
+        codes in the order the opener shows them; None: the pipeline's)."""
+        raise NotImplementedError
+
+    def today(self) -> date:
+        """The acting person's calendar day, until the store says otherwise."""
+        return date.today()
