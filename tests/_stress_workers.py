@@ -2,7 +2,9 @@
 
 Each writer owns one deal (``W<n>``), so its stage moves need no gates of others, and
 writes a cycle of: add a task, add a risk, send a handoff, mark one of its tasks done,
-move its deal's stage (Lead ↔ Opportunity). After each write returns (committed), it
+move its deal's stage (Lead ↔ Opportunity: forward from Lead, back from Opportunity, so
+a writer started again after one was killed between the two goes on from where the deal
+is). After each write returns (committed), it
 appends one line to its acknowledgement file: ``kind id version latency_ms``. A writer
 killed mid-burst leaves in that file exactly what it was told was saved.
 """
@@ -18,11 +20,12 @@ KINDS = ("task", "risk", "handoff", "done", "stage")
 
 
 def write_burst(url: str, worker: int, count: int, ack_path: str) -> None:
-    from dealroom.domain import Role
+    from dealroom.domain import Role, Stage
     from dealroom.store import open_store
 
     store = open_store(url, actor=f"writer{worker}")
     code = f"W{worker}"
+    stage = store.deal(code).stage
     tasks: list[tuple[int, int]] = []  # (id, version) of this writer's open tasks
     with open(ack_path, "a", encoding="utf-8", buffering=1) as ack:
         for i in range(count):
@@ -44,8 +47,8 @@ def write_burst(url: str, worker: int, count: int, ack_path: str) -> None:
                     t = store.update_task(task_id, version=task_version, status="done")
                     row_id, version = t.id, t.version
                 else:
-                    d = store.move_stage(code, "next" if (i // len(KINDS)) % 2 == 0 else "prev")
-                    row_id, version = d.id, d.version
+                    d = store.move_stage(code, "next" if stage is Stage.LEAD else "prev")
+                    row_id, version, stage = d.id, d.version, d.stage
             except Exception:
                 ack.write("error " + traceback.format_exc().replace("\n", " | ") + "\n")
                 continue

@@ -11,12 +11,13 @@ import os
 import sqlite3
 import time
 import traceback
+from multiprocessing.synchronize import Barrier
 from typing import Any
 
-_barrier: Any = None
+_barrier: Barrier | None = None
 
 
-def init(barrier: Any) -> None:
+def init(barrier: Barrier) -> None:
     """Pool initializer: keep the start barrier and load the store before any test."""
     global _barrier
     _barrier = barrier
@@ -24,6 +25,7 @@ def init(barrier: Any) -> None:
 
 
 def _start() -> None:
+    assert _barrier is not None, "the pool's initializer sets the barrier"
     _barrier.wait(timeout=60)
 
 

@@ -7,8 +7,10 @@ Every test runs on SQLite and, when ``DEALROOM_TEST_PG_URL`` is set, on PostgreS
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import TODAY, Clock
@@ -169,11 +171,11 @@ def test_create_deal_may_start_as_an_opportunity(store: Store) -> None:
     ],
 )
 def test_create_deal_refuses_bad_values_and_creates_nothing(
-    team: Store, code: str, options: dict[str, object], field: str
+    team: Store, code: str, options: dict[str, Any], field: str
 ) -> None:
     before = (team.deal_codes(), team.accounts(), team.last_event_id())
     with pytest.raises(RuleError) as err:
-        team.create_deal(code, "Another", "New Account", **options)  # type: ignore[arg-type]
+        team.create_deal(code, "Another", "New Account", **options)
     assert err.value.field == field
     assert (team.deal_codes(), team.accounts(), team.last_event_id()) == before
 
@@ -253,9 +255,7 @@ def test_stage_change_keeps_the_probability_override(team: Store) -> None:
         ({"status": "won"}, "cannot change status of a deal"),
     ],
 )
-def test_update_deal_refuses_bad_changes(
-    team: Store, changes: dict[str, object], error: str
-) -> None:
+def test_update_deal_refuses_bad_changes(team: Store, changes: dict[str, Any], error: str) -> None:
     before = team.deal(CODE)
     with pytest.raises(RuleError, match=error):
         team.update_deal(CODE, **changes)
@@ -525,9 +525,11 @@ def test_plan_and_actual_dates_live_side_by_side(team: Store) -> None:
     ],
     ids=["deal", "deal_room", "update", "move", "status", "gate", "task", "events"],
 )
-def test_unknown_deal_code_suggests_a_close_one(team: Store, call: object) -> None:
+def test_unknown_deal_code_suggests_a_close_one(
+    team: Store, call: Callable[[Store], object]
+) -> None:
     with pytest.raises(NotFoundError) as err:
-        call(team)  # type: ignore[operator]
+        call(team)
     assert "ACME-5H" in str(err.value).upper()
     assert "did you mean ACME-5G" in str(err.value)
 

@@ -150,7 +150,7 @@ def test_set_task_status_stamps_when_the_status_changed(team: Store, clock: Cloc
     ],
 )
 def test_update_task_refuses_bad_changes(
-    team: Store, changes: dict[str, object], error: type[Exception]
+    team: Store, changes: dict[str, Any], error: type[Exception]
 ) -> None:
     task = team.add_task(CODE, Role.AR, "call")
     with pytest.raises(error):
@@ -208,8 +208,9 @@ def test_add_risk(team: Store) -> None:
 
 @pytest.mark.parametrize(("field", "value"), [("likelihood", 0), ("likelihood", 6), ("impact", 0)])
 def test_add_risk_refuses_ratings_outside_one_to_five(team: Store, field: str, value: int) -> None:
+    rating: dict[str, Any] = {field: value}
     with pytest.raises(RuleError, match=f"{field} must be between 1 and 5"):
-        team.add_risk(CODE, Role.AR, "rival", **{field: value})  # type: ignore[arg-type]
+        team.add_risk(CODE, Role.AR, "rival", **rating)
     assert team.deal_room(CODE).risks == []
 
 
