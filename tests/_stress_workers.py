@@ -1,12 +1,15 @@
 """A writer process for tests/test_stress.py: mixed writes through the public store API.
 
+(The tests fork writers from a server that has imported this module; by hand:
+``python tests/_stress_workers.py URL WORKER COUNT ACK``.)
+
 Each writer owns one deal (``W<n>``), so its stage moves need no gates of others, and
 writes a cycle of: add a task, add a risk, send a handoff, mark one of its tasks done,
 move its deal's stage (Lead ↔ Opportunity: forward from Lead, back from Opportunity, so
-a writer started again after one was killed between the two goes on from where the deal
-is). After each write returns (committed), it
-appends one line to its acknowledgement file: ``kind id version latency_ms``. A writer
-killed mid-burst leaves in that file exactly what it was told was saved.
+a writer started after one was killed between the two goes on from where the deal is).
+After each write returns (committed), it appends one line to its acknowledgement file:
+``kind id version latency_ms``. A writer killed mid-burst leaves in that file exactly
+what it was told was saved.
 """
 
 from __future__ import annotations

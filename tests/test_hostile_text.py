@@ -414,20 +414,10 @@ async def test_edit_forms_show_hostile_text_literally(hostile_db: str) -> None:
     takes ~1 s to open here, so only these. (ESC: an xfail below.)"""
     app = make_app(hostile_db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        order = pipeline_order(app)  # the HOST deals, by code
-        await pilot.press("enter")
-        await settle(pilot)
-        forms = 0
-        for code in order:
-            kind = code.split("-", 1)[1]
-            room = loaded_room(app, code)
-            if kind == "CLICK":
-                forms += await check_forms(pilot, room, kind, (TaskView, RiskView, HandoffView))
-            elif kind == "LONG":
-                forms += await check_forms(pilot, room, kind, (TaskView,))
-            await pilot.press("right_square_bracket")
-            await settle(pilot)
+        room = await open_room(pilot, "HOST-CLICK")  # (every room: the test above)
+        forms = await check_forms(pilot, room, "CLICK", (TaskView, RiskView, HandoffView))
+        room = await open_room(pilot, "HOST-LONG")
+        forms += await check_forms(pilot, room, "LONG", (TaskView,))
         assert forms == 3 + 1
 
 

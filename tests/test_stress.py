@@ -13,16 +13,17 @@ come from ``python -m bench``. Nothing here asserts on time.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections import Counter
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+import _stress_workers
 import pytest
 from conftest import TODAY
 
@@ -31,7 +32,11 @@ from dealroom.store import open_store
 
 pytestmark = pytest.mark.slow
 
-WORKER = Path(__file__).with_name("_stress_workers.py")
+#: Writers are OS processes of their own, each with its own connections, forked from a
+#: server that imported the store once: a new interpreter per writer spent most of a crash
+#: round importing it again.
+FORKS = multiprocessing.get_context("forkserver")
+FORKS.set_forkserver_preload(["_stress_workers", "dealroom.store.commands"])
 PROCESSES = 8
 WRITES = int(os.environ.get("DEALROOM_STRESS_WRITES", "200"))
 CRASH_ROUNDS = 12
@@ -48,12 +53,13 @@ def prepare(path: Path, writers: int) -> str:
     return url
 
 
-def spawn(url: str, worker: int, count: int, ack: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, str(WORKER), url, str(worker), str(count), str(ack)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+def spawn(url: str, worker: int, count: int, ack: Path) -> BaseProcess:
+    """A writer process (what it prints goes to the test's standard error)."""
+    proc = FORKS.Process(
+        target=_stress_workers.write_burst, args=(url, worker, count, str(ack)), daemon=True
     )
+    proc.start()
+    return proc
 
 
 def read_acks(ack: Path) -> tuple[list[tuple[str, int, int, float]], list[str]]:
@@ -73,15 +79,6 @@ def read_acks(ack: Path) -> tuple[list[tuple[str, int, int, float]], list[str]]:
 def acknowledged(ack: Path) -> int:
     """How many writes the writer appending to ``ack`` has been told are saved."""
     return len(read_acks(ack)[0])
-
-
-def errors_of(proc: subprocess.Popen[bytes]) -> str:
-    """What a writer said on standard error (once it has ended), its stream closed."""
-    assert proc.stderr is not None
-    if proc.poll() is None:
-        return ""
-    with proc.stderr:
-        return proc.stderr.read().decode(errors="replace")
 
 
 def check_file(path: Path) -> sqlite3.Connection:
@@ -112,9 +109,10 @@ def test_eight_processes_of_mixed_writes_lose_nothing(tmp_path: Path) -> None:
     acks = [tmp_path / f"ack{w}" for w in range(PROCESSES)]
     started = time.perf_counter()
     procs = [spawn(url, w, WRITES, acks[w]) for w in range(PROCESSES)]
-    stderr = [p.communicate(timeout=600)[1].decode() for p in procs]
+    for p in procs:
+        p.join(600)
     elapsed = time.perf_counter() - started
-    assert [p.returncode for p in procs] == [0] * PROCESSES, stderr
+    assert [p.exitcode for p in procs] == [0] * PROCESSES  # (their errors: captured stderr)
 
     results = [read_acks(a) for a in acks]
     errors = [e for _, errs in results for e in errs]
@@ -167,15 +165,15 @@ def test_writers_killed_mid_burst_leave_a_sound_file_and_every_acknowledged_writ
         deadline = time.monotonic() + START_TIMEOUT
         while not all(acknowledged(a) > n for a, n in zip(acks, before, strict=True)):
             assert time.monotonic() < deadline, f"round {round_}: a writer acknowledged nothing"
-            assert all(p.poll() is None for p in procs), [errors_of(p) for p in procs]
+            assert all(p.is_alive() for p in procs), [p.exitcode for p in procs]
             time.sleep(0.02)
         time.sleep(rng.uniform(0.05, 0.6))
         for p in procs:
-            os.kill(p.pid, signal.SIGKILL)
+            p.kill()  # SIGKILL
         for p in procs:
-            p.wait(timeout=30)
-            assert p.returncode == -signal.SIGKILL
-            errors_of(p)
+            p.join(30)
+            assert p.exitcode == -signal.SIGKILL
+            p.close()
 
     results = [read_acks(a) for a in acks]
     assert [e for _, errs in results for e in errs] == []
