@@ -1,10 +1,15 @@
 """A writer process for tests/test_stress.py: mixed writes through the public store API.
 
+(The tests fork writers from a server that has imported this module; by hand:
+``python tests/_stress_workers.py URL WORKER COUNT ACK``.)
+
 Each writer owns one deal (``W<n>``), so its stage moves need no gates of others, and
 writes a cycle of: add a task, add a risk, send a handoff, mark one of its tasks done,
-move its deal's stage (Lead ↔ Opportunity). After each write returns (committed), it
-appends one line to its acknowledgement file: ``kind id version latency_ms``. A writer
-killed mid-burst leaves in that file exactly what it was told was saved.
+move its deal's stage (Lead ↔ Opportunity: forward from Lead, back from Opportunity, so
+a writer started after one was killed between the two goes on from where the deal is).
+After each write returns (committed), it appends one line to its acknowledgement file:
+``kind id version latency_ms``. A writer killed mid-burst leaves in that file exactly
+what it was told was saved.
 """
 
 from __future__ import annotations
@@ -20,11 +25,12 @@ KINDS = ("task", "risk", "handoff", "done", "stage")
 
 
 def write_burst(url: str, worker: int, count: int, ack_path: str) -> None:
-    from dealroom.domain import Role
+    from dealroom.domain import Role, Stage, TaskStatus
     from dealroom.store import open_store
 
     store = open_store(url, actor=f"writer{worker}")
     code = f"W{worker}"
+    stage = store.reads.deal(code).stage
     tasks: list[tuple[int, int]] = []  # (id, version) of this writer's open tasks
     with open(ack_path, "a", encoding="utf-8", buffering=1) as ack:
         for i in range(count):
@@ -46,14 +52,12 @@ def write_burst(url: str, worker: int, count: int, ack_path: str) -> None:
                 elif kind == "done":
                     task_id, task_version = tasks.pop(0)
                     t = store.items.update_task(
-                        task_id, TaskUpdate(status="done"), version=task_version
+                        task_id, TaskUpdate(status=TaskStatus.DONE), version=task_version
                     )
                     row_id, version = t.id, t.version
                 else:
-                    d = store.deals.move_stage(
-                        code, "next" if (i // len(KINDS)) % 2 == 0 else "prev"
-                    )
-                    row_id, version = d.id, d.version
+                    d = store.deals.move_stage(code, "next" if stage is Stage.LEAD else "prev")
+                    row_id, version, stage = d.id, d.version, d.stage
             except Exception:
                 ack.write("error " + traceback.format_exc().replace("\n", " | ") + "\n")
                 continue

@@ -11,14 +11,15 @@ import os
 import sqlite3
 import time
 import traceback
+from multiprocessing.synchronize import Barrier
 from typing import Any
 
 from dealroom.store.inputs import DealUpdate
 
-_barrier: Any = None
+_barrier: Barrier | None = None
 
 
-def init(barrier: Any) -> None:
+def init(barrier: Barrier) -> None:
     """Pool initializer: keep the start barrier and load the store before any test."""
     global _barrier
     _barrier = barrier
@@ -26,6 +27,7 @@ def init(barrier: Any) -> None:
 
 
 def _start() -> None:
+    assert _barrier is not None, "the pool's initializer sets the barrier"
     _barrier.wait(timeout=60)
 
 
@@ -74,7 +76,7 @@ def update_amount_with_version(url: str, code: str, count: int) -> dict[str, Any
 
 
 def increment_in_write_transaction(url: str, deal_id: int, count: int) -> dict[str, Any]:
-    """``count`` increments, each read and written in one ``_write()`` transaction with
+    """``count`` increments, each read and written in one ``database.write()`` transaction with
     no version check of our own: only ``BEGIN IMMEDIATE`` keeps them from racing."""
     from dealroom.store import open_store
     from dealroom.store.tables import Deal

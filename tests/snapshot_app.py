@@ -2,36 +2,32 @@
 
 ``seed_database(path)`` fills a new SQLite file with the same demo data every time (same
 seed, same day); ``build_app(url)`` is a :class:`DealroomApp` on it, acting as ``ana``.
-The ``run_before`` helpers wait for the app's workers, so a snapshot shows loaded data and
-never "Loading…".
+A pytest plugin (``pytest_plugins`` in conftest.py): the ``snapshot_db`` and
+``snapshot_methods_db`` fixtures are those files, seeded once per test process; the
+snapshot tests only read them. The ``run_before`` helpers wait for the app's workers with
+``tests/pilots.py``, so a snapshot shows loaded data and never "Loading…".
 
 To look at the same screens by hand: ``python tests/snapshot_app.py`` (a temporary file).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
-from textual.pilot import Pilot
-from textual.widgets import Input
+import pytest
+from pilots import ACTOR, TODAY, fixed_now, make_app
 
 from dealroom.app import DealroomApp
 from dealroom.demo import seed_demo
 from dealroom.store import open_store
 
-TODAY = date(2026, 11, 23)
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-ACTOR = "ana"
 DEALS = 30
 SEED = 7
 ITEMS = 16
 #: An open deal (at Bid) with tasks, risks and handoffs in each of the AR, SR and FR panes.
 ROOM = "KILI-SDN"
-
-
-def fixed_now() -> datetime:
-    return NOW
 
 
 def seed_database(path: Path) -> str:
@@ -100,29 +96,26 @@ def seed_methods(url: str) -> None:
 
 
 def build_app(url: str) -> DealroomApp:
-    return DealroomApp(url, ACTOR, today=TODAY, now=fixed_now)
+    return make_app(url, ACTOR)
 
 
-def steady_inputs(app: DealroomApp) -> None:
-    """No blinking cursor: the cursor stays drawn, so two screenshots are the same."""
-    for box in app.screen.query(Input):
-        box.cursor_blink = False
+@pytest.fixture(scope="session")
+def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo data (:func:`seed_database`), once per test process: no snapshot test
+    writes to it."""
+    return seed_database(tmp_path_factory.mktemp("snapshots") / "demo.db")
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait until every worker (opening the store, each read) is done and shown."""
-    app = pilot.app
-    for _ in range(2):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def open_room(pilot: Pilot[None], code: str = ROOM) -> None:
-    await settle(pilot)
-    app = pilot.app
-    assert isinstance(app, DealroomApp)
-    app.open_deal(code)
-    await settle(pilot)
+@pytest.fixture(scope="session")
+def snapshot_methods_db(snapshot_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A copy of :func:`snapshot_db` with :func:`seed_methods` on :data:`ROOM`."""
+    path = tmp_path_factory.mktemp("snapshots") / "methods.db"
+    with closing(sqlite3.connect(snapshot_db.removeprefix("sqlite:///"))) as source:
+        with closing(sqlite3.connect(path)) as target:
+            source.backup(target)
+    url = f"sqlite:///{path}"
+    seed_methods(url)
+    return url
 
 
 if __name__ == "__main__":

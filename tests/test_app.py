@@ -2,102 +2,62 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from pilots import (
+    TODAY,
+    fixed_now,
+    make_app,
+    open_room,
+    pipeline_codes,
+    searched,
+    settle,
+    store_on,
+)
 from textual.widgets import Input, Select, Static
 
-from dealroom.app import DealroomApp
 from dealroom.domain import Gate, GateDecision, HandoffState, Role, Stage, TaskStatus
 from dealroom.screens.deal_room import DealRoomScreen
 from dealroom.screens.form import FormScreen
 from dealroom.screens.help import HelpScreen
 from dealroom.screens.my_work import MyWorkScreen
 from dealroom.screens.pipeline import PipelineScreen
-from dealroom.store import Store, open_store
+from dealroom.store import open_store
+from dealroom.store.views import HandoffView
 from dealroom.widgets.role_pane import RolePane
 from dealroom.widgets.vlist import Section, VirtualList
 
-TODAY = date(2026, 11, 23)
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-def fixed_now() -> datetime:
-    return NOW
-
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    """A small team database: two deals, one at Opportunity without ATI."""
-    url = f"sqlite:///{tmp_path}/team.db"
-    with open_store(url, actor="ana", now=fixed_now, today=TODAY) as st:
-        for handle, name in (("ana", "Ana Lima"), ("wei", "Wei Zhang"), ("li", "李娜")):
-            st.people.add_person(handle, name)
-        st.deals.create_deal(
-            "ACME-5G",
-            "5G core refresh",
-            "ACME Telecom",
-            amount=1_200_000,
-            stage=Stage.OPPORTUNITY,
-            leads={Role.AR: "ana", Role.SR: "wei", Role.FR: "li"},
-        )
-        st.deals.create_deal(
-            "NORD-DC", "Data centre", "Nordlicht", amount=300_000, leads={Role.AR: "wei"}
-        )
-        st.items.add_task(
-            "ACME-5G", Role.AR, "Map the decision chain", owner="ana", due=TODAY - timedelta(days=2)
-        )
-        st.items.add_handoff("ACME-5G", Role.SR, Role.AR, "Solution and quotation")
-    return url
-
-
-def store(db: str) -> Store:
-    return open_store(db, actor="test", now=fixed_now, today=TODAY)
-
-
-async def settle(app: DealroomApp, pilot: object) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-
-
-def make_app(db: str) -> DealroomApp:
-    return DealroomApp(db, "ana", today=TODAY, now=fixed_now)
-
-
-async def open_room(app: DealroomApp, pilot: object, code: str) -> DealRoomScreen:
-    await settle(app, pilot)
-    app.open_deal(code)
-    await settle(app, pilot)
-    screen = app.screen
-    assert isinstance(screen, DealRoomScreen)
-    return screen
+def db(team_db: str) -> str:
+    """A small team database: two deals, one at Opportunity without ATI (``team_db``)."""
+    return team_db
 
 
 async def test_pipeline_lists_deals_and_filters_as_you_type(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PipelineScreen)
         deals = screen.query_one("#deals", VirtualList)
-        assert [r.deal.code for r in deals.items] == ["ACME-5G", "NORD-DC"]
+        assert pipeline_codes(deals) == ["ACME-5G", "NORD-DC"]
         await pilot.press("slash", *"nordl")
-        assert [r.deal.code for r in deals.items] == ["NORD-DC"]
+        assert pipeline_codes(deals) == ["NORD-DC"]
         await pilot.press("escape")
         assert len(deals.items) == 2
         await pilot.press("slash", *"李娜")  # a lead's name finds the deal too
-        assert [r.deal.code for r in deals.items] == ["ACME-5G"]
+        assert pipeline_codes(deals) == ["ACME-5G"]
 
 
 async def test_enter_opens_the_deal_room_and_escape_returns(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("j", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, DealRoomScreen)
         assert screen.room is not None and screen.room.deal.code == "NORD-DC"
@@ -114,15 +74,15 @@ async def test_opening_another_deal_shows_it_fresh_and_escape_keeps_the_pipeline
                 st.items.add_task(code, Role.SR, f"{code} step {n}", due=TODAY + timedelta(days=n))
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         first = app.screen
         assert isinstance(first, DealRoomScreen) and first.code == "ACME-5G"
         await pilot.press("2", "j", "j")  # the SR pane, its cursor moved down
         assert first.role is Role.SR and first._pane(Role.SR).list.cursor == 3
         await pilot.press("escape", "j", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         room = app.screen
         assert isinstance(room, DealRoomScreen) and room.room is not None
         assert room.code == room.room.deal.code == "NORD-DC"
@@ -142,7 +102,7 @@ async def test_opening_another_deal_shows_it_fresh_and_escape_keeps_the_pipeline
 async def test_deal_room_shows_each_roles_items_with_symbols(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
-        room = await open_room(app, pilot, "ACME-5G")
+        room = await open_room(pilot, "ACME-5G")
         ar = room.query_one("#pane-ar", RolePane)
         titles = [getattr(i, "title", "") for i in ar.list.items]
         assert "Map the decision chain" in titles
@@ -157,7 +117,7 @@ async def test_deal_room_shows_each_roles_items_with_symbols(db: str) -> None:
 async def test_add_task_with_short_date_saves_it(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
-        await open_room(app, pilot, "ACME-5G")
+        await open_room(pilot, "ACME-5G")
         await pilot.press("2", "t")
         assert isinstance(app.screen, FormScreen)
         await pilot.press(*"Prepare BoQ v2")
@@ -167,9 +127,9 @@ async def test_add_task_with_short_date_saves_it(db: str) -> None:
         hint = form.query_one("#h-due", Static)
         assert "2026-11-26" in str(hint.render())
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, DealRoomScreen)
-    tasks = store(db).reads.deal_room("ACME-5G").tasks_for(Role.SR)
+    tasks = store_on(db).reads.deal_room("ACME-5G").tasks_for(Role.SR)
     assert [(t.title, t.due, t.owner) for t in tasks] == [
         ("Prepare BoQ v2", date(2026, 11, 26), "wei")
     ]
@@ -178,18 +138,18 @@ async def test_add_task_with_short_date_saves_it(db: str) -> None:
 async def test_invalid_date_is_named_and_nothing_typed_is_lost(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_room(app, pilot, "ACME-5G")
+        await open_room(pilot, "ACME-5G")
         await pilot.press("t", *"Call the CFO")
         form = app.screen
         assert isinstance(form, FormScreen)
         form.query_one("#f-due", Input).value = "someday"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is form  # still open
         assert "is not a date" in str(form.query_one("#e-due", Static).render())
         assert form.query_one("#f-title", Input).value == "Call the CFO"
         assert form.query_one("#f-due", Input).value == "someday"
-    assert [t.title for t in store(db).reads.deal_room("ACME-5G").tasks_for(Role.AR)] == [
+    assert [t.title for t in store_on(db).reads.deal_room("ACME-5G").tasks_for(Role.AR)] == [
         "Map the decision chain"
     ]
 
@@ -197,28 +157,28 @@ async def test_invalid_date_is_named_and_nothing_typed_is_lost(db: str) -> None:
 async def test_refused_stage_move_says_which_gate_and_changes_nothing(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_room(app, pilot, "ACME-5G")
+        await open_room(pilot, "ACME-5G")
         await pilot.press("greater_than_sign")
-        await settle(app, pilot)
+        await settle(pilot)
         messages = [n.message for n in app._notifications]
         assert any("ATI" in m and "not approved" in m for m in messages), messages
-    assert store(db).reads.deal("ACME-5G").stage is Stage.OPPORTUNITY
+    assert store_on(db).reads.deal("ACME-5G").stage is Stage.OPPORTUNITY
 
 
 async def test_gate_decision_then_stage_move(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_room(app, pilot, "ACME-5G")
+        await open_room(pilot, "ACME-5G")
         await pilot.press("g")
         form = app.screen
         assert isinstance(form, FormScreen)
         assert form.raw("gate") == "ATI"  # the pending gate is proposed
         assert form.raw("decision") == "approved"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("greater_than_sign")
-        await settle(app, pilot)
-    st = store(db)
+        await settle(pilot)
+    st = store_on(db)
     assert st.reads.deal("ACME-5G").stage is Stage.PRE_BID
     assert st.reads.deal_room("ACME-5G").gate_states == {Gate.ATI: GateDecision.APPROVED}
 
@@ -226,42 +186,44 @@ async def test_gate_decision_then_stage_move(db: str) -> None:
 async def test_space_completes_and_reopens_a_task(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_room(app, pilot, "ACME-5G")
+        await open_room(pilot, "ACME-5G")
         await pilot.press("space")
-        await settle(app, pilot)
-        assert store(db).reads.deal_room("ACME-5G").tasks[0].status is TaskStatus.DONE
+        await settle(pilot)
+        assert store_on(db).reads.deal_room("ACME-5G").tasks[0].status is TaskStatus.DONE
         await pilot.press("space")
-        await settle(app, pilot)
-        assert store(db).reads.deal_room("ACME-5G").tasks[0].status is TaskStatus.TODO
+        await settle(pilot)
+        assert store_on(db).reads.deal_room("ACME-5G").tasks[0].status is TaskStatus.TODO
 
 
 async def test_delete_asks_first(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_room(app, pilot, "ACME-5G")
+        await open_room(pilot, "ACME-5G")
         await pilot.press("d", "n")
-        await settle(app, pilot)
-        assert len(store(db).reads.deal_room("ACME-5G").tasks) == 1
+        await settle(pilot)
+        assert len(store_on(db).reads.deal_room("ACME-5G").tasks) == 1
         await pilot.press("d", "y")
-        await settle(app, pilot)
-    assert store(db).reads.deal_room("ACME-5G").tasks == []
+        await settle(pilot)
+    assert store_on(db).reads.deal_room("ACME-5G").tasks == []
 
 
 async def test_accept_and_reject_handoffs(db: str) -> None:
-    st = store(db)
+    st = store_on(db)
     second = st.items.add_handoff("ACME-5G", Role.FR, Role.AR, "Site survey findings")
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
-        room = await open_room(app, pilot, "ACME-5G")
+        room = await open_room(pilot, "ACME-5G")
         ar = room.query_one("#pane-ar", RolePane).list
-        handoffs = [i for i in ar.items if getattr(i, "to_role", None) is Role.AR]
+        handoffs = [i for i in ar.items if isinstance(i, HandoffView) and i.to_role is Role.AR]
         ar.select_key(("HandoffView", handoffs[0].id))
         await pilot.press("a")
-        await settle(app, pilot)
+        await settle(pilot)
         ar.select_key(("HandoffView", second.id))
         await pilot.press("x", *"Photos missing", "ctrl+s")
-        await settle(app, pilot)
-    states = {h.title: (h.state, h.reason) for h in store(db).reads.deal_room("ACME-5G").handoffs}
+        await settle(pilot)
+    states = {
+        h.title: (h.state, h.reason) for h in store_on(db).reads.deal_room("ACME-5G").handoffs
+    }
     assert states == {
         "Solution and quotation": (HandoffState.ACCEPTED, ""),
         "Site survey findings": (HandoffState.REJECTED, "Photos missing"),
@@ -271,7 +233,7 @@ async def test_accept_and_reject_handoffs(db: str) -> None:
 async def test_narrow_terminal_shows_one_pane_with_a_switcher(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
-        room = await open_room(app, pilot, "ACME-5G")
+        room = await open_room(pilot, "ACME-5G")
         visible = [p.role for p in room.query(RolePane) if p.display]
         assert visible == [Role.AR]
         await pilot.press("3")
@@ -284,7 +246,7 @@ async def test_narrow_terminal_shows_one_pane_with_a_switcher(db: str) -> None:
 async def test_help_lists_the_screens_keys(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_room(app, pilot, "ACME-5G")
+        await open_room(pilot, "ACME-5G")
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         keys = {keys: (what, ident) for keys, what, ident in app.screen.rows}
@@ -297,9 +259,9 @@ async def test_help_lists_the_screens_keys(db: str) -> None:
 async def test_my_work_groups_by_due_date(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("w")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, MyWorkScreen)
         items = screen.query_one("#work", VirtualList).items
@@ -321,7 +283,7 @@ async def test_keymap_file_rebinds_a_key(
     monkeypatch.setenv("DEALROOM_KEYMAP", str(keymap))
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_room(app, pilot, "ACME-5G")
+        await open_room(pilot, "ACME-5G")
         await pilot.press("t")
         assert isinstance(app.screen, DealRoomScreen)  # t no longer adds a task
         await pilot.press("n")
@@ -336,7 +298,7 @@ async def test_broken_keymap_file_is_reported_and_defaults_stay(
     monkeypatch.setenv("DEALROOM_KEYMAP", str(keymap))
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_room(app, pilot, "ACME-5G")
+        await open_room(pilot, "ACME-5G")
         assert any("default keys are in use" in n.message for n in app._notifications)
         await pilot.press("t")
         assert isinstance(app.screen, FormScreen)
@@ -345,19 +307,19 @@ async def test_broken_keymap_file_is_reported_and_defaults_stay(
 async def test_palette_offers_go_to_deal_and_the_screens_actions(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_room(app, pilot, "ACME-5G")
+        await open_room(pilot, "ACME-5G")
         await pilot.press("ctrl+p")
         await pilot.press(*"nord")
-        await pilot.pause(0.5)
+        await searched(pilot)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, DealRoomScreen)
         assert screen.room is not None and screen.room.deal.code == "NORD-DC"
         await pilot.press("ctrl+p", *"new risk")
-        await pilot.pause(0.5)
+        await searched(pilot)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, FormScreen)
         assert "risk" in app.screen.form_title
 
@@ -365,67 +327,67 @@ async def test_palette_offers_go_to_deal_and_the_screens_actions(db: str) -> Non
 async def test_edit_deal_status_members_and_neighbours(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        room = await open_room(app, pilot, "ACME-5G")
+        await settle(pilot)
+        room = await open_room(pilot, "ACME-5G")
         await pilot.press("e")
         form = app.screen
         assert isinstance(form, FormScreen)
         form.query_one("#f-amount", Input).value = "2.5m"
         form.query_one("#f-probability", Input).value = "35"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("M")
         form = app.screen
         assert isinstance(form, FormScreen)
         form.query_one("#f-role", Select).value = "sponsor"
         form.query_one("#f-person", Select).value = "wei"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("W")
         form = app.screen
         assert isinstance(form, FormScreen)
         form.query_one("#f-status", Select).value = "lost"
         await pilot.press("ctrl+s")  # lost needs a reason: refused, form stays
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is form
         assert "reason is required" in str(form.query_one("#e-reason", Static).render())
         form.query_one("#f-reason", Input).value = "Budget moved"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, DealRoomScreen)
         await pilot.press("right_square_bracket")
-        await settle(app, pilot)
+        await settle(pilot)
         assert room.room is not None and room.room.deal.code == "NORD-DC"
-    deal = store(db).reads.deal("ACME-5G")
+    deal = store_on(db).reads.deal("ACME-5G")
     assert (deal.amount, deal.probability_override, deal.status.value, deal.status_reason) == (
         2_500_000,
         35,
         "lost",
         "Budget moved",
     )
-    members = {(m.role.value, m.handle) for m in store(db).reads.deal_room("ACME-5G").members}
+    members = {(m.role.value, m.handle) for m in store_on(db).reads.deal_room("ACME-5G").members}
     assert ("sponsor", "wei") in members
 
 
 async def test_add_risk_and_handoff_then_send_and_escalate(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
-        room = await open_room(app, pilot, "ACME-5G")
+        room = await open_room(pilot, "ACME-5G")
         await pilot.press("3", "r", *"Customs delay")
         form = app.screen
         assert isinstance(form, FormScreen)
         form.query_one("#f-likelihood", Input).value = "5"
         form.query_one("#f-impact", Input).value = "4"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("h", *"Site survey photos")
         form = app.screen
         assert isinstance(form, FormScreen)
         form.query_one("#f-send", Select).value = "no"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         fr = room.query_one("#pane-fr", RolePane).list
-        st = store(db)
+        st = store_on(db)
         risk = st.reads.deal_room("ACME-5G").risks_for(Role.FR)[0]
         draft = next(h for h in st.reads.deal_room("ACME-5G").handoffs if h.from_role is Role.FR)
         assert (risk.title, risk.exposure, draft.state) == (
@@ -435,11 +397,11 @@ async def test_add_risk_and_handoff_then_send_and_escalate(db: str) -> None:
         )
         fr.select_key(("RiskView", risk.id))
         await pilot.press("exclamation_mark")
-        await settle(app, pilot)
+        await settle(pilot)
         fr.select_key(("HandoffView", draft.id))
         await pilot.press("s")
-        await settle(app, pilot)
-    room_after = store(db).reads.deal_room("ACME-5G")
+        await settle(pilot)
+    room_after = store_on(db).reads.deal_room("ACME-5G")
     assert room_after.risks_for(Role.FR)[0].escalated
     assert next(h for h in room_after.handoffs if h.id == draft.id).state is HandoffState.SENT
 
@@ -447,15 +409,15 @@ async def test_add_risk_and_handoff_then_send_and_escalate(db: str) -> None:
 async def test_enter_edits_a_task_and_keeps_the_rest(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_room(app, pilot, "ACME-5G")
+        await open_room(pilot, "ACME-5G")
         await pilot.press("enter")
         form = app.screen
         assert isinstance(form, FormScreen)
         assert form.query_one("#f-title", Input).value == "Map the decision chain"
         form.query_one("#f-title", Input).value = "Map the decision chain with the CTO"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
-    [task] = store(db).reads.deal_room("ACME-5G").tasks_for(Role.AR)
+        await settle(pilot)
+    [task] = store_on(db).reads.deal_room("ACME-5G").tasks_for(Role.AR)
     assert (task.title, task.due, task.owner) == (
         "Map the decision chain with the CTO",
         TODAY - timedelta(days=2),
@@ -466,18 +428,18 @@ async def test_enter_edits_a_task_and_keeps_the_rest(db: str) -> None:
 async def test_sort_and_my_deals_toggle(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         deals = app.screen.query_one("#deals", VirtualList)
-        assert [r.deal.code for r in deals.items] == ["ACME-5G", "NORD-DC"]  # by stage
+        assert pipeline_codes(deals) == ["ACME-5G", "NORD-DC"]  # by stage
         await pilot.press("o", "o", "o")  # stage -> close date -> weighted -> amount
-        assert [r.deal.code for r in deals.items] == ["ACME-5G", "NORD-DC"]
+        assert pipeline_codes(deals) == ["ACME-5G", "NORD-DC"]
         await pilot.press("O")  # reversed: smallest amount first
-        assert [r.deal.code for r in deals.items] == ["NORD-DC", "ACME-5G"]
+        assert pipeline_codes(deals) == ["NORD-DC", "ACME-5G"]
         await pilot.press("u")  # ana is on ACME-5G only
-        await settle(app, pilot)
-        assert [r.deal.code for r in deals.items] == ["ACME-5G"]
+        await settle(pilot)
+        assert pipeline_codes(deals) == ["ACME-5G"]
         await pilot.press("u")
-        await settle(app, pilot)
+        await settle(pilot)
         assert len(deals.items) == 2
 
 
@@ -489,9 +451,9 @@ async def test_standup_walks_deals_captures_and_saves_minutes(
     monkeypatch.setenv("DEALROOM_EXPORT_DIR", str(tmp_path / "out"))
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("s")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, StandupScreen)
         # ana is on ACME-5G only: the walk covers her deals, most urgent first
@@ -499,7 +461,7 @@ async def test_standup_walks_deals_captures_and_saves_minutes(
         shown = str(screen.query_one("#step", Static).render())
         assert "overdue: Map the decision chain" in shown
         await pilot.press("enter")  # into the deal room and back to the same place
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, DealRoomScreen)
         await pilot.press("escape")
         assert app.screen is screen
@@ -511,16 +473,16 @@ async def test_standup_walks_deals_captures_and_saves_minutes(
         form.query_one("#f-owner", Select).value = "wei"
         form.query_one("#f-due", Input).value = "fri"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("o", *"CTO travels until Friday", "ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("f")
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.finished
         await pilot.press("m")
-        await settle(app, pilot)
+        await settle(pilot)
         minutes = (tmp_path / "out" / "standup-2026-11-23.md").read_text(encoding="utf-8")
-    st = store(db)
+    st = store_on(db)
     [action] = [t for t in st.reads.deal_room("ACME-5G").tasks_for(Role.SR)]
     assert (action.title, action.owner, action.due) == (
         "Send BoQ v2 to procurement",
@@ -542,9 +504,9 @@ async def test_m_saves_the_deal_as_markdown(
     monkeypatch.setenv("DEALROOM_EXPORT_DIR", str(tmp_path))
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_room(app, pilot, "ACME-5G")
+        await open_room(pilot, "ACME-5G")
         await pilot.press("m")
-        await settle(app, pilot)
+        await settle(pilot)
         assert any("copied it to the clipboard" in n.message for n in app._notifications)
     text = (tmp_path / "ACME-5G-2026-11-23.md").read_text(encoding="utf-8")
     assert text.startswith("## ACME-5G — 5G core refresh")

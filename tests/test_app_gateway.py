@@ -12,9 +12,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy
-import test_app
-from test_app import TODAY, fixed_now, make_app, open_room, settle
-from test_live_app import until
+from pilots import TODAY, fixed_now, make_app, open_room, settle, until
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -28,9 +26,14 @@ from dealroom.screens.pipeline import PipelineScreen
 from dealroom.screens.standup import StandupScreen
 from dealroom.settings import Settings
 from dealroom.store import Store, open_store
+from dealroom.store.views import PipelineRow
 from dealroom.widgets.vlist import VirtualList
 
-db = test_app.db  # two deals: ACME-5G (ana, wei, li) and NORD-DC (wei)
+
+@pytest.fixture
+def db(team_db: str) -> str:
+    """Two deals: ACME-5G (ana, wei, li) and NORD-DC (wei)."""
+    return team_db
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +47,7 @@ def opened(app: DealroomApp) -> Store:
 
 
 def codes(vlist: VirtualList[Any]) -> list[str]:
-    return [r.deal.code for r in vlist.items]
+    return [r.deal.code for r in vlist.items if isinstance(r, PipelineRow)]
 
 
 class Gate:
@@ -59,9 +62,9 @@ class Gate:
         """Let the held call through, and wait until all it set off is done."""
         self.release.set()
         assert await asyncio.to_thread(self.passed.wait, 20)
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.pause(0.2)
-        await settle(app, pilot)
+        await settle(pilot)
 
     def wrap(self, store: object, name: str) -> None:
         original = getattr(store, name)
@@ -97,12 +100,12 @@ async def test_an_older_pipeline_load_that_answers_late_is_never_shown(db: str) 
         st.deals.set_status("LOST-1", DealStatus.LOST, "budget cut")
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         pipeline = app.screen
         assert isinstance(pipeline, PipelineScreen)
         deals = pipeline.query_one("#deals", VirtualList)
         assert codes(deals) == ["ACME-5G", "NORD-DC"]
-        gate = Gate(lambda **kw: kw.get("mine") and not kw.get("include_closed"))
+        gate = Gate(lambda **kw: bool(kw.get("mine") and not kw.get("include_closed")))
         gate.wrap(opened(app).reads, "pipeline")
         await pilot.press("u")  # my deals: held back
         await pilot.press("c")  # my deals with the lost ones: answers first
@@ -119,13 +122,13 @@ async def test_the_deal_room_shows_the_last_neighbour_asked_for(db: str) -> None
         )
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         pipeline = app.screen
         assert isinstance(pipeline, PipelineScreen)
         order = pipeline.shown_codes()
         assert order == ["ACME-5G", "ZED-1", "NORD-DC"]
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         room = app.screen
         assert isinstance(room, DealRoomScreen) and room.order == order
         gate = Gate(lambda code: code == "ZED-1")
@@ -143,7 +146,7 @@ async def test_the_deal_room_shows_the_last_neighbour_asked_for(db: str) -> None
 async def test_a_task_saved_in_the_deal_room_reads_the_room_once(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
-        room = await open_room(app, pilot, "ACME-5G")
+        room = await open_room(pilot, "ACME-5G")
         reads = counted(opened(app).reads, "deal_room")
         # Only a deal room's read selects the timeline (the stage plans).
         timelines: list[str] = []
@@ -156,9 +159,9 @@ async def test_a_task_saved_in_the_deal_room_reads_the_room_once(db: str) -> Non
         await pilot.press("t", *"Call the CTO's office")
         assert isinstance(app.screen, FormScreen)
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.pause(2 * WATCH_INTERVAL + 0.5)  # the watcher has seen the change
-        await settle(app, pilot)
+        await settle(pilot)
         sqlalchemy.event.remove(opened(app).engine, "before_cursor_execute", statement)
         assert app.screen is room
         assert reads == [("ACME-5G",)]
@@ -170,20 +173,21 @@ async def test_a_task_saved_in_the_deal_room_reads_the_room_once(db: str) -> Non
 async def test_a_change_of_ours_in_the_deal_room_shows_in_the_pipeline_below(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         pipeline = app.screen
         assert isinstance(pipeline, PipelineScreen)
         await pilot.press("enter")  # ACME-5G
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("e")
         form = app.screen
         assert isinstance(form, FormScreen)
         form.query_one("#f-amount", Input).value = "2.5m"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is pipeline
+        assert isinstance(pipeline, PipelineScreen)
         acme = next(r for r in pipeline.rows if r.deal.code == "ACME-5G")
         assert acme.deal.amount == 2_500_000
 
@@ -193,9 +197,9 @@ async def test_a_change_whose_screen_was_left_meanwhile_shows_on_the_screen_belo
 ) -> None:
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
-        room = await open_room(app, pilot, "ACME-5G")
+        room = await open_room(pilot, "ACME-5G")
         await pilot.press("c")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ChecklistScreen)
         store = opened(app)
         gate = Gate(lambda *args, **kw: True)
@@ -219,7 +223,7 @@ async def test_others_changes_still_come_and_ours_are_left_out_of_the_feed(
 
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
-        room = await open_room(app, pilot, "ACME-5G")
+        room = await open_room(pilot, "ACME-5G")
         seen: list[list[int]] = []
         original = dealroom.app.tell_others_changes
 
@@ -230,7 +234,7 @@ async def test_others_changes_still_come_and_ours_are_left_out_of_the_feed(
         monkeypatch.setattr(dealroom.app, "tell_others_changes", told)
         await pilot.press("t", *"Ours")
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         with open_store(db, actor="wei", today=TODAY) as other:
             other.items.add_task("ACME-5G", Role.AR, "Theirs")
             theirs = other.reads.last_event_id()
@@ -251,7 +255,7 @@ async def test_a_slow_answer_says_the_database_is_busy(
     monkeypatch.setattr("dealroom.app.SLOW_NOTICE", 0.2)
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         gate = Gate(lambda **kw: bool(kw.get("mine")))
         gate.wrap(opened(app).reads, "pipeline")
         await pilot.press("u")
@@ -260,20 +264,20 @@ async def test_a_slow_answer_says_the_database_is_busy(
             pilot, lambda: any(busy in str(n.message) for n in app._notifications), within=10
         )
         gate.release.set()
-        await settle(app, pilot)
+        await settle(pilot)
 
 
 async def test_the_settings_the_app_is_given_reach_its_screens(db: str, tmp_path: Path) -> None:
     settings = Settings(speaker_seconds=30, export_dir=tmp_path / "out")
     app = DealroomApp(db, "ana", settings=settings, today=TODAY, now=fixed_now)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("s")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, StandupScreen) and screen.limit == 30
         await pilot.press("f")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("m")
-        await settle(app, pilot)
+        await settle(pilot)
     assert (tmp_path / "out" / "standup-2026-11-23.md").exists()

@@ -28,7 +28,9 @@ sh = shlex.split
 
 
 @pytest.fixture
-def run(team: Store, db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: Any) -> Run:
+def run(
+    team: Store, db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Run:
     """``run(*argv)`` -> (exit status, stdout, stderr) of ``dealroom --db URL *argv``."""
     monkeypatch.setenv("DEALROOM_USER", "wei")
 

@@ -2,6 +2,7 @@
 
 The workers (tests/_workers.py) run in real OS processes from a ``spawn`` pool shared by
 the tests of this module; each waits on a start barrier so they hit the file together.
+Those tests are ``slow``; the connection settings' are not.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ def pool() -> Iterator[ProcessPoolExecutor]:
         yield executor
 
 
-def run_all(pool: ProcessPoolExecutor, fn: Callable[..., dict[str, Any]], *args: Any) -> list[Any]:
+def run_all(
+    pool: ProcessPoolExecutor, fn: Callable[..., dict[str, Any]], *args: tuple[object, ...]
+) -> list[dict[str, Any]]:
     """``fn(*args[i])`` in each of the N processes at once; their results, in order."""
     futures = [pool.submit(fn, *a) for a in args]
     results = [f.result(timeout=120) for f in futures]
@@ -70,6 +73,7 @@ def _no_errors(results: list[dict[str, Any]]) -> list[str]:
     return [e for r in results for e in r["errors"]]
 
 
+@pytest.mark.slow  # N processes at once
 def test_read_modify_write_through_the_api_loses_nothing(
     pool: ProcessPoolExecutor, sqlite_url: str, deal_store: Store
 ) -> None:
@@ -90,6 +94,7 @@ def test_read_modify_write_through_the_api_loses_nothing(
     assert len({e.actor for e in updates}) == N
 
 
+@pytest.mark.slow  # N processes at once
 def test_one_write_transaction_serialises_read_modify_write(
     pool: ProcessPoolExecutor, sqlite_url: str, deal_store: Store
 ) -> None:
@@ -104,6 +109,7 @@ def test_one_write_transaction_serialises_read_modify_write(
     assert after.version == before.version + N * M  # version_id_col counted every write
 
 
+@pytest.mark.slow  # N processes at once
 def test_control_plain_sqlite3_deferred_transactions_race(
     pool: ProcessPoolExecutor, sqlite_url: str, deal_store: Store
 ) -> None:
@@ -119,6 +125,7 @@ def test_control_plain_sqlite3_deferred_transactions_race(
     assert lost > 0 or errors, "the unprotected loop happened not to race: raise N or M"
 
 
+@pytest.mark.slow  # N processes at once
 def test_concurrent_inserts_are_all_kept(
     pool: ProcessPoolExecutor, sqlite_url: str, deal_store: Store
 ) -> None:
@@ -136,7 +143,7 @@ def test_concurrent_inserts_are_all_kept(
         if e.entity == "task" and e.action == "create"
     ]
     assert len(creates) == N * M
-    assert sorted(e.entity_id for e in creates) == sorted(ids)
+    assert sorted(e.entity_id for e in creates if e.entity_id is not None) == sorted(ids)
 
     conn = sqlite3.connect(str(sqlite_path(sqlite_url)))
     try:
@@ -146,6 +153,7 @@ def test_concurrent_inserts_are_all_kept(
         conn.close()
 
 
+@pytest.mark.slow  # N processes at once
 def test_processes_creating_the_same_new_database_at_once(
     pool: ProcessPoolExecutor, sqlite_url: str
 ) -> None:
@@ -161,6 +169,7 @@ def test_processes_creating_the_same_new_database_at_once(
     assert rows == [(eng.HEAD_REVISION,)]
 
 
+@pytest.mark.slow  # N processes at once
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # skipped without PG
 def test_processes_creating_the_same_new_postgresql_database_at_once(
     pool: ProcessPoolExecutor, db_url: str
@@ -178,7 +187,7 @@ def test_sqlite_connection_settings(sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
     try:
         with engine.connect() as conn:
-            pragma = {
+            pragma: dict[str, Any] = {
                 name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
                 for name in ("journal_mode", "foreign_keys", "busy_timeout")
             }

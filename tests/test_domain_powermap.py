@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ from dealroom.domain.powermap import (
     Contact,
     DecisionRole,
     GapKind,
+    PowerMapGap,
     SupportChange,
     check_contact,
     check_influence,
@@ -34,7 +36,7 @@ TODAY = date(2026, 11, 23)
 
 def person(name: str = "Wang Li", **kw: object) -> Contact:
     """A well-kept contact: owned, supportive, met today; override what the test is about."""
-    base: dict[str, object] = {
+    base: dict[str, Any] = {
         "title": "",
         "role": DecisionRole.EVALUATOR,
         "support": 1,
@@ -42,14 +44,14 @@ def person(name: str = "Wang Li", **kw: object) -> Contact:
         "last_contact": TODAY,
     }
     base.update(kw)
-    return Contact(name, **base)  # type: ignore[arg-type]
+    return Contact(name, **base)
 
 
 COACH = person("Zhao", role=DecisionRole.COACH, support=2)
 DECIDER = person("Liu", title="CTO", role=DecisionRole.DECISION_MAKER, key_decider=True, support=2)
 
 
-def kinds(gaps: list) -> list[GapKind]:  # type: ignore[type-arg]
+def kinds(gaps: list[PowerMapGap]) -> list[GapKind]:
     return [g.kind for g in gaps]
 
 

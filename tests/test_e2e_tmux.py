@@ -16,19 +16,24 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pilots import seed_team
 
-from dealroom.domain import Role, Stage
+from dealroom.domain import Role
 from dealroom.store import open_store
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
 
 
 class Terminal:
     """One tmux session running one command, read back with ``capture-pane``."""
 
     def __init__(self, command: str, env: dict[str, str], size: tuple[int, int]) -> None:
-        self.name = f"dealroom-{uuid.uuid4().hex[:8]}"
-        self.socket = f"dealroom-test-{os.getpid()}"
+        tag = uuid.uuid4().hex[:12]
+        # a tmux server of its own: tests running at once never share (or kill) one
+        self.name, self.socket = f"dealroom-{tag}", f"dealroom-test-{tag}"
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         self.tmux(
             "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
@@ -64,17 +69,9 @@ class Terminal:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
+    """The team of tests/pilots.py (``seed_team``), on the real clock and day, no items."""
     path = tmp_path / "team.db"
-    with open_store(str(path), actor="ana") as st:
-        st.people.add_person("ana", "Ana Lima")
-        st.people.add_person("wei", "Wei Zhang")
-        st.deals.create_deal(
-            "ACME-5G",
-            "5G core refresh",
-            "ACME Telecom",
-            stage=Stage.OPPORTUNITY,
-            leads={Role.AR: "ana", Role.SR: "wei"},
-        )
+    seed_team(str(path), now=None, today=None).close()
     return path
 
 

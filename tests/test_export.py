@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from dealroom.cli import main
-from dealroom.domain import Gate, GateDecision, Role, Stage
+from dealroom.domain import Gate, GateDecision, Role, Stage, TaskStatus
 from dealroom.domain.checklist import Answer
 from dealroom.domain.competitors import Competitor
 from dealroom.domain.powermap import Contact, DecisionRole
@@ -95,7 +95,7 @@ def fixed_data(url: str) -> None:
         st.deals.record_gate("ACME-5G", Gate.ATI, GateDecision.APPROVED, "Clear budget")
         st.deals.move_stage("ACME-5G", "next")
         done = st.items.add_task("ACME-5G", Role.AR, "Confirm budget", owner="ana", due=TODAY)
-        st.items.set_task_status(done.id, "done")  # type: ignore[arg-type]
+        st.items.set_task_status(done.id, TaskStatus.DONE)
         cto = st.powermap.add_contact(
             "ACME-5G",
             Contact("Wang Li", "CTO", DecisionRole.DECISION_MAKER, 5, key_decider=True,

@@ -28,11 +28,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pilots import (
+    ACTOR,
+    TODAY,
+    app_of,
+    fixed_now,
+    loaded_room,
+    make_app,
+    open_room,
+    pipeline_codes,
+    require,
+    searched,
+    settle,
+)
 from rich.segment import Segment
 from textual import events
 from textual.command import CommandList, CommandPalette
@@ -53,10 +66,6 @@ from dealroom.widgets.deal_header import DealHeader
 from dealroom.widgets.role_pane import RolePane
 from dealroom.widgets.vlist import Section, VirtualList
 
-TODAY = date(2026, 11, 23)
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-ACTOR = "ana"
-
 HOSTILE: dict[str, str] = {
     "MARKUP": "[bold]x[/]",
     "CLOSE": "oops [/]",
@@ -76,10 +85,6 @@ PANE_KEYS = {Role.AR: "1", Role.SR: "2", Role.FR: "3"}
 #: What may never reach a terminal: C0 controls (tab and newline too: a cell is one line),
 #: DEL and C1 controls.
 RAW_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def fixed_now() -> datetime:
-    return NOW
 
 
 def shown(text: str, limit: int = 20) -> str:
@@ -135,12 +140,6 @@ def seed_hostile(path: Path) -> str:
 def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """One file for the module: the tests only read (every form is cancelled)."""
     return seed_hostile(tmp_path_factory.mktemp("hostile") / "hostile.db")
-
-
-@pytest.fixture(autouse=True)
-def _no_user_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The tester's own keymap must not change the keys these tests press."""
-    monkeypatch.setenv("DEALROOM_KEYMAP", str(tmp_path / "no-keymap.toml"))
 
 
 def test_the_data_is_hostile(hostile_db: str) -> None:
@@ -210,48 +209,14 @@ def assert_shows(text: str, hostile: str, where: str, limit: int = 20) -> None:
     assert expected in text, f"{where}: {expected!r} not shown literally in\n{text[:3000]}"
 
 
-def require(condition: object, message: str) -> None:
-    """A precondition. Unlike an ``assert``, its failure is a plain failure even in the
-    ``xfail(raises=AssertionError)`` tests below, never taken for the expected one."""
-    if not condition:
-        pytest.fail(message)
-
-
-# --- driving the app --------------------------------------------------------------------
-
-
-def make_app(db: str) -> DealroomApp:
-    return DealroomApp(db, ACTOR, today=TODAY, now=fixed_now)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until every worker (the store opening, each read) is done and shown."""
-    app = pilot.app
-    for _ in range(2):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def open_room(pilot: Pilot[Any], code: str) -> DealRoomScreen:
-    app: DealroomApp = pilot.app  # type: ignore[assignment]
-    app.open_deal(code)
-    await settle(pilot)
-    return loaded_room(app, code)
-
-
-def loaded_room(app: DealroomApp, code: str) -> DealRoomScreen:
-    room = app.screen
-    require(isinstance(room, DealRoomScreen), f"{code}: no deal room")
-    assert isinstance(room, DealRoomScreen)
-    require(room.room is not None and room.room.deal.code == code, f"{code} not loaded")
-    return room
+# --- driving the app (make_app, settle, open_room, loaded_room: tests/pilots.py) ---------
 
 
 def pipeline_order(app: DealroomApp) -> list[str]:
     """The deal codes as the pipeline lists them: the order ``[`` and ``]`` follow."""
     screen = app.screen
     assert isinstance(screen, PipelineScreen)
-    return [row.deal.code for row in screen.query_one("#deals", VirtualList).items]
+    return pipeline_codes(screen.query_one("#deals", VirtualList))
 
 
 def pane_of(room: DealRoomScreen, role: Role) -> RolePane:
@@ -264,7 +229,7 @@ async def walk(pilot: Pilot[Any], vlist: VirtualList[Any], where: str, keys: boo
     With ``keys`` the keys are pressed; without, their bindings' actions are called
     directly, which is the same path less the ~80 ms a pilot key press takes to settle.
     """
-    app: DealroomApp = pilot.app  # type: ignore[assignment]
+    app = app_of(pilot)
     vlist.focus()
     if keys:
         await pilot.press("home")
@@ -317,7 +282,7 @@ async def test_pipeline_and_filter_show_hostile_text_literally(
         box = screen.query_one("#filter", Input)
         assert box.has_focus
         await pilot.press(*"[bold]")  # typed, as a user would
-        assert {r.deal.code for r in deals.items} == {"HOST-MARKUP", "LOST-MARKUP"}
+        assert set(pipeline_codes(deals)) == {"HOST-MARKUP", "LOST-MARKUP"}
         title = screen.query_one("#title", Static)
         assert "filter “[bold]”" in str(title.content)  # (cut off at 80 columns)
         check_screen(app, "filter typed")
@@ -326,7 +291,7 @@ async def test_pipeline_and_filter_show_hostile_text_literally(
                 continue
             box.value = text[:NAME_MAX]
             await pilot.pause()
-            codes = {r.deal.code for r in deals.items}
+            codes = set(pipeline_codes(deals))
             assert {f"HOST-{kind}", f"LOST-{kind}"} <= codes, (kind, codes)
             assert_inert(widget_lines(title), f"title, filter {kind}")
             check_screen(app, f"filter {kind}")
@@ -422,7 +387,7 @@ async def check_forms(
 ) -> int:
     """Enter on the first AR item of each of ``types``: its form holds every value as stored
     (if ``exact``) and shows it literally; escape cancels."""
-    app: DealroomApp = pilot.app  # type: ignore[assignment]
+    app = app_of(pilot)
     text = HOSTILE[kind]
     values = {text} if exact else {text, shown(text, len(text))}
     await pilot.press("1", "home")
@@ -457,20 +422,10 @@ async def test_edit_forms_show_hostile_text_literally(hostile_db: str) -> None:
     takes ~1 s to open here, so only these. (ESC: an xfail below.)"""
     app = make_app(hostile_db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        order = pipeline_order(app)  # the HOST deals, by code
-        await pilot.press("enter")
-        await settle(pilot)
-        forms = 0
-        for code in order:
-            kind = code.split("-", 1)[1]
-            room = loaded_room(app, code)
-            if kind == "CLICK":
-                forms += await check_forms(pilot, room, kind, (TaskView, RiskView, HandoffView))
-            elif kind == "LONG":
-                forms += await check_forms(pilot, room, kind, (TaskView,))
-            await pilot.press("right_square_bracket")
-            await settle(pilot)
+        room = await open_room(pilot, "HOST-CLICK")  # (every room: the test above)
+        forms = await check_forms(pilot, room, "CLICK", (TaskView, RiskView, HandoffView))
+        room = await open_room(pilot, "HOST-LONG")
+        forms += await check_forms(pilot, room, "LONG", (TaskView,))
         assert forms == 3 + 1
 
 
@@ -535,9 +490,8 @@ async def palette_search(pilot: Pilot[Any], query: str) -> str:
     await settle(pilot)
     require(isinstance(pilot.app.screen, CommandPalette), "the palette did not open")
     await pilot.press(*query)
-    for _ in range(3):  # the palette searches in the background
-        await settle(pilot)
-    return check_screen(pilot.app, f"command palette, searching {query!r}")  # type: ignore[arg-type]
+    await searched(pilot)
+    return check_screen(app_of(pilot), f"command palette, searching {query!r}")
 
 
 async def test_command_palette_search_shows_deal_names_literally(hostile_db: str) -> None:
@@ -548,8 +502,7 @@ async def test_command_palette_search_shows_deal_names_literally(hostile_db: str
         require("go to deal HOST-CLICK" in "\n".join(hits), f"no hit for HOST-CLICK: {hits}")
         assert f"HOST-CLICK {HOSTILE['CLICK']}" in screen
         await pilot.press(*["backspace"] * 5, *"close")
-        for _ in range(3):
-            await settle(pilot)
+        await searched(pilot)
         screen = check_screen(app, "command palette, searching 'close'")
         assert f"HOST-CLOSE {HOSTILE['CLOSE']}" in screen
 

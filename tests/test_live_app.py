@@ -5,16 +5,14 @@ anything."""
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
-from textual.pilot import Pilot
+from pilots import TODAY, make_app, seed_team, settle, until
 from textual.widgets import Input
 
 from dealroom.app import DealroomApp
-from dealroom.domain import Role, Stage
+from dealroom.domain import Role
 from dealroom.screens.conflict import ConflictScreen
 from dealroom.screens.deal_room import DealRoomScreen
 from dealroom.screens.form import FormScreen
@@ -23,56 +21,23 @@ from dealroom.store import open_store
 from dealroom.store.inputs import DealUpdate, TaskUpdate
 from dealroom.widgets.vlist import VirtualList
 
-TODAY = date(2026, 11, 23)
-
-#: The issue's promise: others' changes on screen within two seconds.
-WITHIN = 2.0
-
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
 @pytest.fixture
-def db(db_url: str) -> str:
-    """Two people's database: SQLite, and PostgreSQL when configured."""
-    url = db_url
-    with open_store(url, actor="ana", today=TODAY) as st:
-        for handle, name in (("ana", "Ana Lima"), ("wei", "Wei Zhang"), ("li", "李娜")):
-            st.people.add_person(handle, name)
-        st.deals.create_deal(
-            "ACME-5G",
-            "5G core refresh",
-            "ACME Telecom",
-            amount=1_200_000,
-            stage=Stage.OPPORTUNITY,
-            leads={Role.AR: "ana", Role.SR: "wei", Role.FR: "li"},
-        )
-        st.deals.create_deal("NORD-DC", "Data centre", "Nordlicht", leads={Role.AR: "wei"})
+def db(db_url: str, at_head: None) -> str:
+    """Two people's database (``seed_team``, on the real clock, with three AR tasks of
+    ana's): SQLite, and PostgreSQL when configured."""
+    with seed_team(db_url, now=None) as st:
         for title in ("Map the decision chain", "Budget owner", "Thank-you note"):
             st.items.add_task("ACME-5G", Role.AR, title, owner="ana")
-    return url
+    return db_url
 
 
 def app_for(db: str, actor: str) -> DealroomApp:
-    return DealroomApp(db, actor, today=TODAY, now=now)
-
-
-async def until(pilot: Pilot[None], check: Callable[[], bool], within: float = WITHIN) -> float:
-    """Wait (the app keeps running) until ``check()`` holds; how long it took."""
-    started = time.monotonic()
-    while not check():
-        if time.monotonic() - started > within:
-            raise AssertionError(f"not within {within} s")
-        await pilot.pause(0.05)
-    return time.monotonic() - started
-
-
-async def ready(app: DealroomApp, pilot: Pilot[None]) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    return make_app(db, actor, now=now)
 
 
 def titles(vlist: VirtualList[object]) -> list[str]:
@@ -82,11 +47,11 @@ def titles(vlist: VirtualList[object]) -> list[str]:
 async def test_a_task_added_in_one_app_appears_in_the_other(db: str) -> None:
     ana, wei = app_for(db, "ana"), app_for(db, "wei")
     async with ana.run_test(size=(160, 45)) as pa, wei.run_test(size=(160, 45)) as pw:
-        await ready(ana, pa)
-        await ready(wei, pw)
+        await settle(pa)
+        await settle(pw)
         for app, pilot in ((ana, pa), (wei, pw)):
             app.open_deal("ACME-5G")
-            await ready(app, pilot)
+            await settle(pilot)
         room = ana.screen
         assert isinstance(room, DealRoomScreen)
         ar = room.query_one("#pane-ar").query_one(VirtualList)
@@ -100,13 +65,14 @@ async def test_a_task_added_in_one_app_appears_in_the_other(db: str) -> None:
         assert isinstance(wei.screen, FormScreen)
         wei.screen.query_one("#f-title", Input).value = "Call the CTO's office"
         await pw.press("ctrl+s")
-        await ready(wei, pw)
+        await settle(pw)
 
         await until(pa, lambda: "Call the CTO's office" in titles(ar))
         assert ar.current is cursor_item or (
             ar.current is not None and ar.current.id == cursor_item.id
         ), "the cursor stays on the same task"
-        assert ("TaskView", max(t.id for t in room.room.tasks)) in ar.flashed  # type: ignore[union-attr]
+        assert room.room is not None
+        assert ("TaskView", max(t.id for t in room.room.tasks)) in ar.flashed
         toasts = [str(n.message) for n in ana._notifications]
         assert any("Wei Zhang (SR) added AR task" in t and "ACME-5G" in t for t in toasts)
 
@@ -114,7 +80,7 @@ async def test_a_task_added_in_one_app_appears_in_the_other(db: str) -> None:
 async def test_the_pipeline_follows_a_script_and_a_handoff_to_me_says_so(db: str) -> None:
     ana = app_for(db, "ana")
     async with ana.run_test(size=(160, 45)) as pa:
-        await ready(ana, pa)
+        await settle(pa)
         pipeline = ana.screen
         assert isinstance(pipeline, PipelineScreen)
         deals = pipeline.query_one("#deals", VirtualList)
@@ -134,9 +100,9 @@ async def test_the_pipeline_follows_a_script_and_a_handoff_to_me_says_so(db: str
 async def test_a_form_being_typed_is_left_alone_by_a_refresh(db: str) -> None:
     ana = app_for(db, "ana")
     async with ana.run_test(size=(160, 45)) as pa:
-        await ready(ana, pa)
+        await settle(pa)
         ana.open_deal("ACME-5G")
-        await ready(ana, pa)
+        await settle(pa)
         await pa.press("t")
         await pa.pause()
         form = ana.screen
@@ -158,9 +124,9 @@ async def edit_conflict(db: str, choice: str) -> tuple[DealroomApp, str]:
     the database."""
     ana = app_for(db, "ana")
     async with ana.run_test(size=(160, 45)) as pa:
-        await ready(ana, pa)
+        await settle(pa)
         ana.open_deal("ACME-5G")
-        await ready(ana, pa)
+        await settle(pa)
         await pa.press("enter")
         await pa.pause()
         form = ana.screen
@@ -171,7 +137,7 @@ async def edit_conflict(db: str, choice: str) -> tuple[DealroomApp, str]:
                 1, TaskUpdate(title="Decision chain (Wei's version)", note="from the meeting")
             )
         await pa.press("ctrl+s")
-        await ready(ana, pa)
+        await settle(pa)
         dialog = ana.screen
         assert isinstance(dialog, ConflictScreen)
         assert dialog.pairs is not None
@@ -183,14 +149,14 @@ async def edit_conflict(db: str, choice: str) -> tuple[DealroomApp, str]:
         assert shown["Note"] == ("", "from the meeting")
         assert dialog.by == "Wei Zhang"  # by name, as the toasts say it
         await pa.press(choice)
-        await ready(ana, pa)
+        await settle(pa)
         if choice == "e":
             assert ana.screen is form
             assert form.query_one("#f-title", Input).value == (
                 "Map the decision chain, with the CIO"
             )
             await pa.press("ctrl+s")  # saves over Wei's version now, knowingly
-            await ready(ana, pa)
+            await settle(pa)
         assert not isinstance(ana.screen, (FormScreen, ConflictScreen))
     with open_store(db, actor="ana", today=TODAY) as st:
         return ana, st.reads.task(1).title
@@ -214,22 +180,22 @@ async def test_a_conflict_can_go_back_to_the_form_with_what_was_typed(db: str) -
 async def test_an_item_deleted_meanwhile_offers_no_overwrite(db: str) -> None:
     ana = app_for(db, "ana")
     async with ana.run_test(size=(160, 45)) as pa:
-        await ready(ana, pa)
+        await settle(pa)
         ana.open_deal("ACME-5G")
-        await ready(ana, pa)
+        await settle(pa)
         await pa.press("enter")
         await pa.pause()
         with open_store(db, actor="wei", today=TODAY) as other:
             other.items.delete_task(1)
         await pa.press("ctrl+s")
-        await ready(ana, pa)
+        await settle(pa)
         dialog = ana.screen
         assert isinstance(dialog, ConflictScreen) and dialog.pairs is None
         await pa.press("y")  # nothing to keep "mine" in: ignored
         await asyncio.sleep(0)
         assert ana.screen is dialog
         await pa.press("t")
-        await ready(ana, pa)
+        await settle(pa)
         assert isinstance(ana.screen, DealRoomScreen)
 
 
@@ -243,21 +209,21 @@ async def test_a_database_we_may_not_write_opens_read_only_and_says_why(
     monkeypatch.setattr(engine, "check_sqlite_file", lambda path: False)
     ana = app_for(db, "ana")
     async with ana.run_test(size=(160, 45)) as pa:
-        await ready(ana, pa)
+        await settle(pa)
         await until(pa, lambda: any(n.title and "Read-only" in n.title for n in ana._notifications))
         note = next(n for n in ana._notifications if n.title and "Read-only" in n.title)
         assert "you may not write the database" in str(note.message)
         pipeline = ana.screen
         assert isinstance(pipeline, PipelineScreen) and len(pipeline.rows) == 2  # reads work
         ana.open_deal("ACME-5G")
-        await ready(ana, pa)
+        await settle(pa)
         await pa.press("t")
         await pa.pause()
         form = ana.screen
         assert isinstance(form, FormScreen)
         form.query_one("#f-title", Input).value = "Will not be saved"
         await pa.press("ctrl+s")
-        await ready(ana, pa)
+        await settle(pa)
         assert ana.screen is form  # still open, with what was typed and why not
         assert form.query_one("#f-title", Input).value == "Will not be saved"
         assert "you may not write" in str(form.query_one("#form-error").render())

@@ -17,7 +17,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from conftest import TODAY
+from conftest import TODAY, Clock
 from sqlalchemy import Engine
 
 from dealroom.domain import (
@@ -120,7 +120,9 @@ def _fill_0001(engine: Engine) -> dict[str, Any]:
     with engine.begin() as conn:
 
         def add(table: str, **values: Any) -> int:
-            return conn.execute(t[table].insert().values(**values)).inserted_primary_key[0]
+            key = conn.execute(t[table].insert().values(**values)).inserted_primary_key
+            assert key is not None
+            return int(key[0])
 
         ids["ana"] = add("person", handle="ana", name="Ana Lima", email="ana@x.test", version=1)
         ids["wei"] = add("person", handle="wei", name="Wei Zhang", email="", version=3)
@@ -431,7 +433,7 @@ def test_old_schema_without_auto_upgrade_names_dealroom_upgrade(
 # --- downgrade -----------------------------------------------------------------------
 
 
-def test_downgrade_to_0001_and_upgrade_again(db_url: str, engine: Engine, clock: Any) -> None:
+def test_downgrade_to_0001_and_upgrade_again(db_url: str, engine: Engine, clock: Clock) -> None:
     store = open_store(db_url, actor="ana", now=clock, today=TODAY)
     try:
         store.people.add_person("li", "李娜")

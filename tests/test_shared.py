@@ -18,12 +18,14 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -179,7 +181,7 @@ def _become(user: str) -> None:
     os.umask(0o022)
 
 
-def _main_as(user: str, argv: list[str], results: Any) -> None:
+def _main_as(user: str, argv: list[str], results: Queue[tuple[int, str, str]]) -> None:
     """In a forked child: run ``dealroom argv`` as ``user``."""
     try:
         _become(user)
@@ -194,7 +196,7 @@ def _main_as(user: str, argv: list[str], results: Any) -> None:
         results.put((-1, "", traceback.format_exc()))
 
 
-def _hold(user: str, db: str, ready: Any, release: Any) -> None:
+def _hold(user: str, db: str, ready: Event, release: Event) -> None:
     """In a forked child: keep ``db`` open as ``user`` (as a running app does)."""
     _become(user)
     conn = sqlite3.connect(db)
@@ -255,8 +257,16 @@ class Members:
             child.join(60)
 
 
-def _admin(*cmd: str) -> None:
-    subprocess.run(cmd, check=True, capture_output=True)
+def _admin(*cmd: str, check: bool = True) -> None:
+    """Run an account tool. Another test process (or anyone) adding or removing accounts
+    at the same moment holds the lock on /etc/passwd and /etc/group: wait and try again."""
+    for _ in range(40):
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode == 0 or "lock" not in done.stderr.lower():
+            break
+        time.sleep(0.25)
+    if check and done.returncode != 0:
+        raise subprocess.CalledProcessError(done.returncode, cmd, done.stdout, done.stderr)
 
 
 @pytest.fixture(scope="module")
@@ -281,7 +291,7 @@ def members() -> Iterator[Members]:
         yield Members(group, users)
     finally:
         for cmd in reversed(made):
-            subprocess.run(cmd, capture_output=True)
+            _admin(*cmd, check=False)
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from snapshot_app import build_app, open_room, seed_database, settle, steady_inputs
+from pilots import open_room, settle, steady_inputs
+from snapshot_app import ROOM, build_app
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -29,17 +30,18 @@ SnapCompare = Callable[..., bool]
 
 
 @pytest.fixture(autouse=True)
-def _steady(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Nothing from outside the test in the picture: not the tester's keymap, nor the
-    "waiting for the database" notice a slow machine would show after a second."""
-    monkeypatch.setenv("DEALROOM_KEYMAP", str(tmp_path / "no-keymap.toml"))
+def _steady(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing from outside the test in the picture: not the tester's keymap (conftest's
+    ``_hermetic``), nor the "waiting for the database" notice a slow machine would show
+    after a second."""
     monkeypatch.setattr("dealroom.app.SLOW_NOTICE", 3600.0, raising=False)
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One seeded file for the module: no snapshot test writes to it."""
-    return seed_database(tmp_path_factory.mktemp("snapshots") / "demo.db")
+@pytest.fixture
+def demo_db(snapshot_db: str) -> str:
+    """The seeded file (``snapshot_db``, once per test process): no snapshot test writes
+    to it."""
+    return snapshot_db
 
 
 @pytest.fixture
@@ -57,7 +59,7 @@ def test_pipeline_120x40(snap_compare: SnapCompare, app: DealroomApp) -> None:
 
 def test_deal_room_160x50(snap_compare: SnapCompare, app: DealroomApp) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await open_room(pilot)
+        await open_room(pilot, ROOM)
         assert isinstance(app.screen, DealRoomScreen) and app.screen.room is not None
 
     assert snap_compare(app, terminal_size=(160, 50), run_before=run_before)
@@ -65,7 +67,7 @@ def test_deal_room_160x50(snap_compare: SnapCompare, app: DealroomApp) -> None:
 
 def test_deal_room_80x24(snap_compare: SnapCompare, app: DealroomApp) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await open_room(pilot)
+        await open_room(pilot, ROOM)
         assert isinstance(app.screen, DealRoomScreen) and app.screen.room is not None
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -73,7 +75,7 @@ def test_deal_room_80x24(snap_compare: SnapCompare, app: DealroomApp) -> None:
 
 def test_task_form_names_an_invalid_date(snap_compare: SnapCompare, app: DealroomApp) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await open_room(pilot)
+        await open_room(pilot, ROOM)
         await pilot.press("t", *"Call the CFO about the budget")
         form = app.screen
         assert isinstance(form, FormScreen)
@@ -88,7 +90,7 @@ def test_task_form_names_an_invalid_date(snap_compare: SnapCompare, app: Dealroo
 
 def test_help_in_the_deal_room(snap_compare: SnapCompare, app: DealroomApp) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await open_room(pilot)
+        await open_room(pilot, ROOM)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -98,7 +100,7 @@ def test_help_in_the_deal_room(snap_compare: SnapCompare, app: DealroomApp) -> N
 
 def test_snapshot_data_is_fixed(demo_db: str) -> None:
     """The seeded file is the same data every run: the snapshots depend on it."""
-    from snapshot_app import ROOM, TODAY, fixed_now
+    from pilots import TODAY, fixed_now
 
     from dealroom.domain import TRIANGLE
     from dealroom.store import open_store

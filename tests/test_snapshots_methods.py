@@ -1,5 +1,6 @@
 """Snapshots of the winning-method screens, on the demo data plus a power map, checklist
-answers, a competitor and assessment scores on one deal (``snapshot_app.seed_methods``).
+answers, a competitor and assessment scores on one deal (``snapshot_app.seed_methods``: the
+``snapshot_methods_db`` fixture).
 
 Regenerate with ``pytest tests/test_snapshots_methods.py --snapshot-update`` and look at
 every changed image before committing it.
@@ -8,11 +9,11 @@ every changed image before committing it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-from snapshot_app import build_app, open_room, seed_database, seed_methods, settle
+from pilots import open_room, settle
+from snapshot_app import ROOM, build_app
 from textual.pilot import Pilot
 
 from dealroom.app import DealroomApp
@@ -27,27 +28,19 @@ SnapCompare = Callable[..., bool]
 
 
 @pytest.fixture(autouse=True)
-def _steady(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("DEALROOM_KEYMAP", str(tmp_path / "no-keymap.toml"))
+def _steady(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("dealroom.app.SLOW_NOTICE", 3600.0, raising=False)
 
 
-@pytest.fixture(scope="module")
-def methods_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One seeded file for the module: no snapshot test writes to it."""
-    url = seed_database(tmp_path_factory.mktemp("snapshots") / "methods.db")
-    seed_methods(url)
-    return url
-
-
 @pytest.fixture
-def app(methods_db: str) -> DealroomApp:
-    return build_app(methods_db)
+def app(snapshot_methods_db: str) -> DealroomApp:
+    """On the seeded file (once per test process): no snapshot test writes to it."""
+    return build_app(snapshot_methods_db)
 
 
 def in_room(app: DealroomApp, key: str, screen: type) -> Callable[[Pilot[Any]], Any]:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await open_room(pilot)
+        await open_room(pilot, ROOM)
         await pilot.press(key)
         await settle(pilot)
         assert isinstance(app.screen, screen)
@@ -79,7 +72,7 @@ def test_assessment_120x40(snap_compare: SnapCompare, app: DealroomApp) -> None:
 
 def test_deal_room_header_with_methods_120x30(snap_compare: SnapCompare, app: DealroomApp) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await open_room(pilot)
+        await open_room(pilot, ROOM)
 
     assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
 

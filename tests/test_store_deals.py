@@ -7,8 +7,10 @@ Every test runs on SQLite and, when ``DEALROOM_TEST_PG_URL`` is set, on PostgreS
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import TODAY, Clock
@@ -172,11 +174,11 @@ def test_create_deal_may_start_as_an_opportunity(store: Store) -> None:
     ],
 )
 def test_create_deal_refuses_bad_values_and_creates_nothing(
-    team: Store, code: str, options: dict[str, object], field: str
+    team: Store, code: str, options: dict[str, Any], field: str
 ) -> None:
     before = (team.reads.deal_codes(), team.reads.accounts(), team.reads.last_event_id())
     with pytest.raises(RuleError) as err:
-        team.deals.create_deal(code, "Another", "New Account", **options)  # type: ignore[arg-type]
+        team.deals.create_deal(code, "Another", "New Account", **options)
     assert err.value.field == field
     assert (team.reads.deal_codes(), team.reads.accounts(), team.reads.last_event_id()) == before
 
@@ -260,9 +262,7 @@ def test_stage_change_keeps_the_probability_override(team: Store) -> None:
         ({"currency": "EURO"}, "3-letter code"),
     ],
 )
-def test_update_deal_refuses_bad_changes(
-    team: Store, changes: dict[str, object], error: str
-) -> None:
+def test_update_deal_refuses_bad_changes(team: Store, changes: dict[str, Any], error: str) -> None:
     before = team.reads.deal(CODE)
     with pytest.raises(RuleError, match=error):
         team.deals.update_deal(CODE, DealUpdate(**changes))
@@ -540,9 +540,11 @@ def test_plan_and_actual_dates_live_side_by_side(team: Store) -> None:
     ],
     ids=["deal", "deal_room", "update", "move", "status", "gate", "task", "events"],
 )
-def test_unknown_deal_code_suggests_a_close_one(team: Store, call: object) -> None:
+def test_unknown_deal_code_suggests_a_close_one(
+    team: Store, call: Callable[[Store], object]
+) -> None:
     with pytest.raises(NotFoundError) as err:
-        call(team)  # type: ignore[operator]
+        call(team)
     assert "ACME-5H" in str(err.value).upper()
     assert "did you mean ACME-5G" in str(err.value)
 

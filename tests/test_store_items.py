@@ -116,7 +116,7 @@ def test_update_task_changes_fields(team: Store, clock: Clock) -> None:
             due=date(2026, 11, 30),
             stage=Stage.PRE_BID,
             note=" about budget ",
-            role="FR",
+            role=Role.FR,
         ),
         version=task.version,
     )
@@ -152,7 +152,7 @@ def test_set_task_status_stamps_when_the_status_changed(team: Store, clock: Cloc
     ],
 )
 def test_update_task_refuses_bad_changes(
-    team: Store, changes: dict[str, object], error: type[Exception]
+    team: Store, changes: dict[str, Any], error: type[Exception]
 ) -> None:
     task = team.items.add_task(CODE, Role.AR, "call")
     with pytest.raises(error):
@@ -216,8 +216,9 @@ def test_add_risk(team: Store) -> None:
 
 @pytest.mark.parametrize(("field", "value"), [("likelihood", 0), ("likelihood", 6), ("impact", 0)])
 def test_add_risk_refuses_ratings_outside_one_to_five(team: Store, field: str, value: int) -> None:
+    rating: dict[str, Any] = {field: value}
     with pytest.raises(RuleError, match=f"{field} must be between 1 and 5"):
-        team.items.add_risk(CODE, Role.AR, "rival", **{field: value})  # type: ignore[arg-type]
+        team.items.add_risk(CODE, Role.AR, "rival", **rating)
     assert team.reads.deal_room(CODE).risks == []
 
 

@@ -111,8 +111,10 @@ def test_answers_count_towards_the_stage_and_the_key_item(team: Store) -> None:
     m = team.methods.deal_methods("ACME-5G")
     done = m.completion(Stage.PRE_BID)
     assert (done.yes, done.partly, done.total, done.key_item_holds) == (1, 1, len(pre), True)
-    assert m.answer(Stage.PRE_BID, key.key).note == "the CIO, twice"  # type: ignore[union-attr]
-    assert m.answer(Stage.PRE_BID, key.key).answered_by == "ana"  # type: ignore[union-attr]
+    answer = m.answer(Stage.PRE_BID, key.key)
+    assert answer is not None
+    assert answer.note == "the CIO, twice"
+    assert answer.answered_by == "ana"
     room = team.reads.deal_room("ACME-5G")
     assert room.completion[Stage.PRE_BID] == done
     assert room.completion[Stage.BID].answered == 0
@@ -264,7 +266,8 @@ def test_review_triggers_from_stored_facts(team: Store, clock: Clock) -> None:
     assert any("Plan slipped" in r and "Opportunity" in r for r in reasons)
     later.methods.record_review("ACME-5G", note="moved the visit")
     assert later.methods.deals_needing_review() == {}
-    assert later.methods.deal_methods("ACME-5G").last_review.note == "moved the visit"  # type: ignore[union-attr]
+    review = later.methods.deal_methods("ACME-5G").last_review
+    assert review is not None and review.note == "moved the visit"
     clock.advance(days=1)  # a review the same day had the news; the next day's move counts
     later = other_store(team, "ana", later.today() + timedelta(days=1))
     later.powermap.add_competitor("ACME-5G", Competitor("Rival Co"))

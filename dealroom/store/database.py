@@ -40,7 +40,7 @@ class Options(TypedDict, total=False):
 
     now: Callable[[], datetime]
     """The clock (tests fix it); default the system's, in UTC."""
-    today: date
+    today: date | None
     """The acting person's calendar day, if fixed (tests); default today, local time."""
     auto_upgrade: bool
     """Bring an older schema up to date on opening (default); else refuse it."""
