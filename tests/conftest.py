@@ -2,14 +2,15 @@
 
 Set ``DEALROOM_TEST_PG_URL`` (for example
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) to run every store test on
-PostgreSQL too; each test then gets a database of its own (the role needs CREATEDB),
-dropped afterwards, so tests running at once (``pytest -n``) never see each other's
-rows, notifications or migration locks.
+PostgreSQL too. Each test process (``pytest -n``) then makes a database of its own (the
+role needs CREATEDB), dropped at the end, so tests running at once never see each other's
+rows, notifications or migration locks; in it each test gets an empty schema of its own or
+the shared schema at head, put back as the migrations left it.
 
-A test that uses the ``store`` fixture (or ``at_head``) starts from a copy of a database
-migrated once per test process (an SQLite file copied, a PostgreSQL database made from a
-template), which is what opening the empty one would have made; ``db_url`` alone is an
-empty database, for the tests of creating and upgrading one.
+A test that uses the ``store`` fixture (or ``at_head``) starts from a database at the
+current schema that was migrated once per test process (an SQLite file copied, the
+PostgreSQL schema put back), which is what opening an empty one would have made;
+``db_url`` alone is an empty database, for the tests of creating and upgrading one.
 
 The app-driving helpers (pilots, the small team database) are in ``tests/pilots.py``.
 """
@@ -212,7 +213,10 @@ class _PgDatabase:
         # the triggers (the append-only event log, foreign keys) stay out of the way
         reset = ["SET LOCAL session_replication_role = replica"]
         reset += [f'DELETE FROM "{head}"."{t}"' for t in tables]
-        reset += [f'INSERT INTO "{head}"."{t}" SELECT * FROM "{seed}"."{t}"' for t in seeded]
+        reset += [
+            f'INSERT INTO "{head}"."{t}" OVERRIDING SYSTEM VALUE SELECT * FROM "{seed}"."{t}"'
+            for t in seeded
+        ]
         reset += [  # where each sequence stood: at its last value, or not used yet
             f"SELECT setval('{head}.{name}', {last or start}, {last is not None})"
             for name, last, start in sequences
