@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from dealroom.domain.competitors import Competitor
-from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -143,14 +142,8 @@ class CompetitorsScreen(MethodsScreen):
         if c is None:
             return
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.app.gateway.run(
-                    self,
-                    lambda store: store.powermap.delete_competitor(c.id, version=c.version),
-                    self.done(f"Removed {one_line(c.name)}"),
-                )
-
-        self.app.push_screen(
-            ConfirmScreen(f"Remove competitor “{one_line(c.name)}”?", "Remove"), confirmed
+        self.remove_after_asking(
+            f"Remove competitor “{one_line(c.name)}”?",
+            lambda store: store.powermap.delete_competitor(c.id, version=c.version),
+            f"Removed {one_line(c.name)}",
         )

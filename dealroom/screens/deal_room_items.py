@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from dealroom.domain import HandoffState, RiskStatus, TaskStatus
 from dealroom.screens import deal_forms as forms
-from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.deal_room_base import DealRoomBase
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -71,18 +70,16 @@ class ItemActions(DealRoomBase):
             return
         kind = type(item).__name__.removesuffix("View").lower()
 
-        def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            jobs: dict[str, Job[None]] = {
-                "task": lambda store: store.items.delete_task(item.id, version=item.version),
-                "risk": lambda store: store.items.delete_risk(item.id, version=item.version),
-                "handoff": lambda store: store.items.delete_handoff(item.id, version=item.version),
-            }
-            self.app.gateway.run(self, jobs[kind], self.done(f"Deleted the {kind}"))
-
-        self.app.push_screen(
-            ConfirmScreen(f"Delete {kind} “{one_line(item.title)}”?", "Delete"), confirmed
+        jobs: dict[str, Job[None]] = {
+            "task": lambda store: store.items.delete_task(item.id, version=item.version),
+            "risk": lambda store: store.items.delete_risk(item.id, version=item.version),
+            "handoff": lambda store: store.items.delete_handoff(item.id, version=item.version),
+        }
+        self.remove_after_asking(
+            f"Delete {kind} “{one_line(item.title)}”?",
+            jobs[kind],
+            f"Deleted the {kind}",
+            button="Delete",
         )
 
     def _handoff(self) -> HandoffView | None:

@@ -17,6 +17,7 @@ from textual.app import App
 from textual.events import ScreenResume
 from textual.screen import ModalScreen, Screen
 
+from dealroom.screens.gateway import Job
 from dealroom.screens.host import RoomApp
 from dealroom.store.views import FeedItem
 
@@ -79,6 +80,19 @@ class LiveScreen(Screen[None]):
             self.reload()
 
         return after
+
+    def remove_after_asking(
+        self, question: str, job: Job[None], message: str, button: str = "Remove"
+    ) -> None:
+        """Ask ``question`` (``button`` / Cancel); if confirmed, run ``job``, say
+        ``message`` and re-read."""
+        from dealroom.screens.confirm import ConfirmScreen
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.app.gateway.run(self, job, self.done(message))
+
+        self.app.push_screen(ConfirmScreen(question, button), confirmed)
 
     def after_form(self, message: str) -> Callable[[object | None], None]:
         """After a form: if it saved, say so and re-read."""

@@ -27,7 +27,6 @@ from dealroom.domain.powermap import (
     parse_support,
     support_bar,
 )
-from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -377,14 +376,8 @@ class PowerMapScreen(MethodsScreen):
         if c is None:
             return
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.app.gateway.run(
-                    self,
-                    lambda store: store.powermap.delete_contact(c.id, version=c.version),
-                    self.done(f"Removed {one_line(c.who)}"),
-                )
-
-        self.app.push_screen(
-            ConfirmScreen(f"Remove “{one_line(c.who)}” from the power map?", "Remove"), confirmed
+        self.remove_after_asking(
+            f"Remove “{one_line(c.who)}” from the power map?",
+            lambda store: store.powermap.delete_contact(c.id, version=c.version),
+            f"Removed {one_line(c.who)}",
         )

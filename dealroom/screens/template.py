@@ -14,7 +14,6 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
 from dealroom.domain import STAGES, Stage
-from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -251,23 +250,10 @@ class TemplateScreen(LiveScreen):
         if item is None:
             return
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.app.gateway.run(
-                    self,
-                    lambda store: store.checklists.retire_checklist_item(
-                        item.id, version=item.version
-                    ),
-                    self.done("Item removed; the answers given to it are kept"),
-                )
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Remove “{one_line(item.text)}” from the {item.stage.label} checklist of "
-                "every deal?",
-                "Remove",
-            ),
-            confirmed,
+        self.remove_after_asking(
+            f"Remove “{one_line(item.text)}” from the {item.stage.label} checklist of every deal?",
+            lambda store: store.checklists.retire_checklist_item(item.id, version=item.version),
+            "Item removed; the answers given to it are kept",
         )
 
     def action_back(self) -> None:
