@@ -127,13 +127,8 @@ class CompetitorsScreen(MethodsScreen):
                 c.id, CompetitorUpdate(**values), version=v.version
             )
 
-        form = FormScreen(
-            f"Competitor {one_line(c.name)}",
-            competitor_fields(c),
-            submit,
-            self.today,
-            version=c.version,
-            theirs=competitor_fields,
+        form = FormScreen.edit(
+            f"Competitor {one_line(c.name)}", c, competitor_fields, submit, self.today
         )
         self.app.push_screen(form, self.after_form("Saved"))
 

@@ -72,14 +72,7 @@ def deal_form(deal: DealView, today: date) -> FormScreen[DealView]:
             version=v.version,
         )
 
-    return FormScreen(
-        f"Deal {deal.code}",
-        deal_fields(deal),
-        submit,
-        today,
-        version=deal.version,
-        theirs=deal_fields,
-    )
+    return FormScreen.edit(f"Deal {deal.code}", deal, deal_fields, submit, today)
 
 
 def status_form(deal: DealView, today: date) -> FormScreen[DealView]:

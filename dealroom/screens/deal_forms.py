@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from dealroom.domain import (
     STAGES,
@@ -19,9 +18,6 @@ from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
 from dealroom.store.inputs import HandoffUpdate, RiskUpdate, TaskUpdate
 from dealroom.store.views import HandoffView, PersonView, RiskView, TaskView
-
-if TYPE_CHECKING:
-    pass
 
 
 def people_choices(people: Sequence[PersonView]) -> list[tuple[str, str]]:
@@ -78,7 +74,6 @@ def task_form(
     task: TaskView | None = None,
     owner: str | None = None,
 ) -> FormScreen[TaskView]:
-    fields = task_fields(task, people, owner)
     if task is None:
 
         def submit(v: FormValues) -> Job[TaskView]:
@@ -94,7 +89,9 @@ def task_form(
                 note=v.text("note"),
             )
 
-        return FormScreen(f"New {role.value} task on {code}", fields, submit, today)
+        return FormScreen(
+            f"New {role.value} task on {code}", task_fields(None, people, owner), submit, today
+        )
 
     def update(v: FormValues) -> Job[TaskView]:
         return lambda store: store.items.update_task(
@@ -110,13 +107,8 @@ def task_form(
             version=v.version,
         )
 
-    return FormScreen(
-        f"Task #{task.id}",
-        fields,
-        update,
-        today,
-        version=task.version,
-        theirs=lambda now: task_fields(now, people),
+    return FormScreen.edit(
+        f"Task #{task.id}", task, lambda now: task_fields(now, people), update, today
     )
 
 
@@ -188,7 +180,6 @@ def risk_form(
     risk: RiskView | None = None,
     owner: str | None = None,
 ) -> FormScreen[RiskView]:
-    fields = risk_fields(risk, people, owner)
     if risk is None:
 
         def submit(v: FormValues) -> Job[RiskView]:
@@ -204,7 +195,9 @@ def risk_form(
                 status=RiskStatus(v.text("status")),
             )
 
-        return FormScreen(f"New {role.value} risk on {code}", fields, submit, today)
+        return FormScreen(
+            f"New {role.value} risk on {code}", risk_fields(None, people, owner), submit, today
+        )
 
     def update(v: FormValues) -> Job[RiskView]:
         return lambda store: store.items.update_risk(
@@ -220,13 +213,8 @@ def risk_form(
             version=v.version,
         )
 
-    return FormScreen(
-        f"Risk #{risk.id}",
-        fields,
-        update,
-        today,
-        version=risk.version,
-        theirs=lambda now: risk_fields(now, people),
+    return FormScreen.edit(
+        f"Risk #{risk.id}", risk, lambda now: risk_fields(now, people), update, today
     )
 
 
@@ -250,8 +238,8 @@ def handoff_fields(handoff: HandoffView | None, role: Role) -> list[FormField]:
 def handoff_form(
     code: str, role: Role, today: date, handoff: HandoffView | None = None
 ) -> FormScreen[HandoffView]:
-    fields = handoff_fields(handoff, role)
     if handoff is None:
+        fields = handoff_fields(None, role)
         fields.append(
             FormField(
                 "send",
@@ -288,13 +276,8 @@ def handoff_form(
             version=v.version,
         )
 
-    return FormScreen(
-        f"Handoff #{handoff.id}",
-        fields,
-        update,
-        today,
-        version=handoff.version,
-        theirs=lambda now: handoff_fields(now, role),
+    return FormScreen.edit(
+        f"Handoff #{handoff.id}", handoff, lambda now: handoff_fields(now, role), update, today
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, TypeVar, cast
 
 from textual import getters, on
 from textual.app import ComposeResult
@@ -53,6 +53,17 @@ class FormField:
 Submit = Callable[[FormValues], Job[T]]
 
 
+class Versioned(Protocol):
+    """A row as read, with the version an edit of it is checked against."""
+
+    @property
+    def version(self) -> int: ...
+
+
+#: A row that an edit form lays out as fields.
+V = TypeVar("V", bound=Versioned)
+
+
 class FormScreen(ModalScreen[T]):
     """Fields in a column; ``ctrl+s`` (or enter on the last field) saves, escape cancels.
     It closes with the saved row, or None when cancelled."""
@@ -89,6 +100,19 @@ class FormScreen(ModalScreen[T]):
         self.saving = False
         self.version = version
         self.theirs = theirs
+
+    @classmethod
+    def edit(
+        cls,
+        title: str,
+        row: V,
+        layout: Callable[[V], Sequence[FormField]],
+        submit: Submit[V],
+        today: date,
+    ) -> FormScreen[V]:
+        """A form that edits ``row``: its fields laid out by ``layout``, saved against the
+        version it was read at; a newer row met on saving is laid out the same way."""
+        return FormScreen(title, layout(row), submit, today, version=row.version, theirs=layout)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form", classes="dialog"):

@@ -317,13 +317,12 @@ class PowerMapScreen(MethodsScreen):
                 c.id, ContactUpdate(note=v.text("note"), **fields), version=v.version
             )
 
-        form = FormScreen(
+        form = FormScreen.edit(
             one_line(c.who),
-            contact_fields(c, people, competitors),
+            c,
+            lambda now: contact_fields(now, people, competitors),
             submit,
             self.today,
-            version=c.version,
-            theirs=lambda now: contact_fields(now, people, competitors),
         )
         self.app.push_screen(form, self.after_form("Saved"))
 
