@@ -7,10 +7,11 @@ the app (no sub-command) loads the UI.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from dealroom import __version__
 from dealroom.commands import COMMANDS
@@ -91,7 +92,64 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+    """Run a command (or the app). What a command prints, its help and its errors
+    included, passes through :class:`~dealroom.textutil.InertStream`: user text never
+    acts on the terminal."""
+    with inert_output():
+        given = list(sys.argv[1:] if argv is None else argv)
+        problem = undecodable(given, os.environ)
+        if problem:
+            from dealroom.commands.common import CommandError
+
+            return _refuse(argparse.Namespace(json="--json" in given), CommandError(problem))
+        args = parse_args(given)
+        if args.command is not None:
+            return _dispatch(args)
+    return _dispatch(args)
+
+
+def undecodable(argv: Sequence[str], environ: Mapping[str, str]) -> str:
+    """Which argument (or ``DEALROOM_*`` variable) holds bytes that are not UTF-8 text,
+    shown with those bytes escaped; empty when all are text."""
+
+    def bad(value: str) -> bool:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+
+    def shown(value: str) -> str:
+        try:  # the bytes given, where Python could only decode them as escapes
+            raw = value.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = value.encode("utf-8", "backslashreplace")
+        return repr(raw)[2:-1]  # b'a\xff' -> a\xff
+
+    for i, value in enumerate(argv):
+        if bad(value):
+            option = argv[i - 1] if i > 0 and argv[i - 1].startswith("-") else ""
+            which = f"the value of {option}" if option else f"argument {i + 1}"
+            return f"{which} is not UTF-8 text: '{shown(value)}'"
+    for name, value in environ.items():
+        if name.startswith("DEALROOM_") and bad(value):
+            return f"{name} is not UTF-8 text: '{shown(value)}'"
+    return ""
+
+
+@contextlib.contextmanager
+def inert_output() -> Iterator[None]:
+    from dealroom.textutil import InertStream
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = InertStream(sys.stdout), InertStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     from dealroom.commands.common import CommandError, Context
     from dealroom.domain import RuleError
     from dealroom.settings import Settings
@@ -140,13 +198,12 @@ def exit_status(exc: Exception) -> tuple[int, str]:
 
 def _refuse(args: argparse.Namespace, exc: Exception) -> int:
     """One line on standard error; with ``--json`` also an error object on standard output."""
-    import json
-
     from dealroom.commands.common import fail
+    from dealroom.textutil import json_text
 
     code, kind = exit_status(exc)
     if getattr(args, "json", False):
-        print(json.dumps({"ok": False, "error": str(exc), "kind": kind}, ensure_ascii=False))
+        print(json_text({"ok": False, "error": str(exc), "kind": kind}))
     return fail(str(exc), code)
 
 

@@ -1,13 +1,34 @@
-"""Showing user text safely and numbers compactly, for the command line and the app alike."""
+"""Showing user text safely and numbers compactly, for the command line and the app alike.
+
+The output policy for text that users control (titles, notes, names, handles, paths, the
+log): it is data, never instructions to a terminal. :func:`visible` (and :func:`one_line`
+for a cell) shows C0 and C1 controls, DEL, escape sequences and bidirectional overrides as
+visible placeholders, one character for one, so nothing a member types can move another
+member's cursor, set their window title, write their clipboard or make text read in
+another order than it is stored. :func:`json_text` keeps the data exact for scripts and
+escapes the same characters as JSON escapes. Every surface uses these: the app's rows,
+titles and toasts, each line of the command line, Markdown (``dealroom.export.escape``).
+"""
 
 from __future__ import annotations
 
+import io
+import json
 import re
+from datetime import date, datetime
+from enum import Enum
+from typing import TextIO
 
 from rich.cells import cell_len, set_cell_size
 
-# C0 controls (but tab and newline), DEL and C1 controls: never sent to a terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls (but tab and newline), DEL, C1 controls, the bidirectional embeddings,
+# overrides and isolates (U+202A-U+202E, U+2066-U+2069), and lone surrogates (what an
+# undecodable byte becomes): never sent to a terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# What JSON itself leaves raw (it escapes C0 controls): DEL, C1 controls, the line and
+# paragraph separators, the bidirectional overrides and lone surrogates; escaped by
+# :func:`json_text`.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _placeholder(match: re.Match[str]) -> str:
@@ -16,12 +37,58 @@ def _placeholder(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # ␛ for ESC, ␀ for NUL, ...
     if code == 0x7F:
         return "\u2421"  # ␡
-    return "\ufffd"
+    return "\ufffd"  # a C1 control, a bidirectional override or a lone surrogate
 
 
 def visible(text: str) -> str:
-    """Control characters and escape sequences shown as placeholders, never interpreted."""
+    """Control characters, escape sequences and bidirectional overrides shown as
+    placeholders (one for one), never interpreted; tab and newline kept."""
     return _CONTROL.sub(_placeholder, text)
+
+
+class InertStream(io.TextIOBase):
+    """A text stream that shows everything written to it through :func:`visible`: the
+    command line's standard output and error, so no line it prints, whatever it holds,
+    acts on the terminal. ``raw`` is the stream beneath (for Rich, which styles text it
+    has made inert itself)."""
+
+    def __init__(self, raw: TextIO) -> None:
+        super().__init__()
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(visible(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def isatty(self) -> bool:
+        return self.raw.isatty()
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.raw, "encoding", "utf-8")
+
+
+def json_text(value: object, *, indent: int | None = None) -> str:
+    """``value`` as JSON for a terminal or a script: exact (non-ASCII text stays readable),
+    with every control, DEL, C1 control and bidirectional override as a ``\\uXXXX``
+    escape, so a parser gets the data back and a terminal shows it inert."""
+    raw = json.dumps(value, ensure_ascii=False, indent=indent, default=_plain)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
+
+
+def _plain(value: object) -> object:
+    """Dates and enum members as JSON shows them."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    raise TypeError(f"cannot show {type(value).__name__} as JSON")
 
 
 def one_line(text: str) -> str:

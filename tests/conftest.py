@@ -34,7 +34,7 @@ from dealroom.store import Store, open_store
 #: The shared helpers (tests/pilots.py, tests/snapshot_app.py): plugins for their fixtures,
 #: and imported by the tests for their functions, their asserts rewritten as a test's are.
 pytest_plugins = ["pilots", "snapshot_app"]
-pytest.register_assert_rewrite(*pytest_plugins)
+pytest.register_assert_rewrite(*pytest_plugins, "hostile")
 
 from pilots import TODAY  # noqa: E402  (the fixed today of the tests, a Monday)
 

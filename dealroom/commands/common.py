@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from dealroom.identity import acting_user
 from dealroom.settings import Settings
+from dealroom.textutil import one_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,16 +54,24 @@ class Context:
 
 
 def fail(message: str, code: int = 1) -> int:
-    print(f"dealroom: error: {message}", file=sys.stderr)
+    print(f"dealroom: error: {one_line(message)}", file=sys.stderr)
     return code
 
 
 def console() -> Console:
+    """Rich, for styled lines: it writes beneath the command line's inert standard output
+    (so its own styling reaches the terminal) and makes every text inert itself."""
     from rich.console import Console
+
+    from dealroom.commands.inert import InertText
 
     # Piped into a file or a chat bot, rows stay whole instead of folding at 80 columns.
     width = None if sys.stdout.isatty() else 200
-    return Console(highlight=False, soft_wrap=False, width=width)
+    out = Console(
+        file=getattr(sys.stdout, "raw", sys.stdout), highlight=False, soft_wrap=False, width=width
+    )
+    out.push_render_hook(InertText())
+    return out
 
 
 def parse_day(text: str | None, today: date, field: str) -> date | None:

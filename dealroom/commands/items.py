@@ -10,9 +10,7 @@ belong to the deal given.
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -23,7 +21,7 @@ from dealroom.domain import Gate, GateDecision, RiskStatus, TaskStatus, rules
 from dealroom.store.errors import NotFoundError
 from dealroom.store.inputs import RiskUpdate, TaskUpdate
 from dealroom.store.views import HandoffView, RiskView, TaskView
-from dealroom.textutil import one_line
+from dealroom.textutil import json_text, one_line
 
 if TYPE_CHECKING:
     from dealroom.store import Store
@@ -389,11 +387,5 @@ def report(args: argparse.Namespace, outcome: Outcome) -> int:
         "message": outcome.message,
         "item": fields,
     }
-    print(json.dumps(body, ensure_ascii=False, default=_plain))
+    print(json_text(body))
     return 0
-
-
-def _plain(value: object) -> str:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    raise TypeError(f"cannot show {type(value).__name__} as JSON")

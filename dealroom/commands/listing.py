@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 from typing import Any
@@ -15,7 +14,7 @@ from dealroom.commands.columns import RED, YELLOW, Column, render, use_color
 from dealroom.commands.common import Context, console, parse_day
 from dealroom.domain import STAGE_INFO, TRIANGLE, GateDecision, Stage, rules
 from dealroom.store.views import DealRoomView, PipelineRow
-from dealroom.textutil import money, one_line, short_money
+from dealroom.textutil import json_text, money, one_line, short_money
 
 
 def register(sub: Any) -> None:
@@ -54,7 +53,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
         rows = store.reads.pipeline(stage=stage, mine=args.mine, include_closed=args.all)
         today = store.today()
     if args.json:
-        print(json.dumps([_row_json(r) for r in rows], ensure_ascii=False, indent=1))
+        print(json_text([_row_json(r) for r in rows], indent=1))
         return 0
     if not rows:
         what = "you are a member of" if args.mine else "match"

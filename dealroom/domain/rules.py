@@ -128,6 +128,41 @@ def check_text(value: str, *, field: str, required: bool = True, limit: int = TI
     return text
 
 
+#: A handle (a login name): what the event log and the store's columns hold at most.
+HANDLE_MAX = 64
+#: Controls, bidirectional overrides, lone surrogates: nothing a handle may hold.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def check_handle(value: str, *, what: str = "a handle", field: str = "handle") -> str:
+    """A person's handle, their login name: one word of printable characters, at most
+    :data:`HANDLE_MAX`. ``what`` names it in the messages."""
+    handle = value.strip()
+    if not handle:
+        raise RuleError(f"{what} must not be empty", field=field)
+    if len(handle) > HANDLE_MAX:
+        raise RuleError(f"{what} is at most {HANDLE_MAX} characters", field=field)
+    if any(c.isspace() for c in handle):
+        raise RuleError(f"{what} is one word, such as a login name", field=field)
+    if _UNPRINTABLE.search(handle):
+        raise RuleError(f"{what} is printable characters only (no control characters)", field=field)
+    return handle
+
+
+def check_stored_text(value: str, *, field: str, limit: int | None) -> None:
+    """What every text column takes, the same on SQLite and PostgreSQL: at most ``limit``
+    characters, no NUL character (PostgreSQL refuses it), nothing that is not text (a lone
+    surrogate, which an undecodable byte becomes)."""
+    if limit is not None and len(value) > limit:
+        raise RuleError(f"{field} is at most {limit:,} characters", field=field)
+    if "\x00" in value:
+        raise RuleError(f"{field} must not contain a NUL character", field=field)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RuleError(f"{field} holds bytes that are not text (UTF-8)", field=field) from None
+
+
 def check_amount(amount: int) -> int:
     if amount < 0:
         raise RuleError(f"amount must not be negative (got {amount:,})", field="amount")

@@ -20,6 +20,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from dealroom.textutil import one_line
+
 Choice = Literal["theirs", "yours", "edit"]
 
 
@@ -62,7 +64,7 @@ class ConflictScreen(ModalScreen[Choice]):
         """``pairs`` is None when the item was deleted meanwhile."""
         super().__init__()
         self.what = what
-        self.by = ", ".join(by) or "someone"
+        self.by = one_line(", ".join(by)) or "someone"
         self.pairs = pairs
 
     def compose(self) -> ComposeResult:

@@ -24,7 +24,7 @@ from dealroom.domain import RuleError, describe, parse_date
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
 from dealroom.screens.host import RoomApp
-from dealroom.textutil import one_line
+from dealroom.textutil import one_line, visible
 from dealroom.widgets.safe_input import SafeInput
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ class FormScreen(ModalScreen[T]):
 
     def set_error(self, name: str | None, message: str) -> None:
         target = f"#e-{name}" if name and self.query(f"#e-{name}") else "#form-error"
-        self.query_one(target, Static).update(Content(message))
+        self.query_one(target, Static).update(Content(visible(message)))
 
     def clear_errors(self) -> None:
         for widget in self.query(".field-error"):

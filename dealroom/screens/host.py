@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from datetime import date
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 
 from dealroom.screens.gateway import Gateway, JobAnswered
 from dealroom.settings import Settings
+from dealroom.textutil import visible
 
 
 class RoomApp(App[None]):
@@ -24,12 +26,28 @@ class RoomApp(App[None]):
     def __init__(self, actor: str, settings: Settings, *, slow_notice: float) -> None:
         """``slow_notice``: seconds without an answer before the database is said busy."""
         super().__init__()
-        #: Who acts: every change is recorded under this handle.
+        #: Who acts: every change is recorded under this handle (shown through
+        #: ``one_line`` wherever it is shown).
         self.actor = actor
         self.settings = settings
         #: The database: ``gateway.run(requester, job, done)`` runs ``job(store)`` in a
         #: worker and hands its result to ``done`` on the UI thread.
         self.gateway = Gateway(self, slow_notice=slow_notice, wrote=self.wrote)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast is plain text, its controls shown as placeholders: a toast names
+        people, deals, titles and paths, and none of them may act on the terminal."""
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def on_job_answered(self, message: JobAnswered) -> None:
         self.gateway.answered(message)

@@ -71,7 +71,7 @@ class MyWorkScreen(LiveScreen):
         self._changed: set[Hashable] = set()
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"My work · {self.app.actor}"), id="title", classes="title-bar")
+        yield Static(Text(f"My work · {one_line(self.app.actor)}"), id="title", classes="title-bar")
         yield VirtualList[Item](self._row_text, self._key, empty="Loading…", id="work")
         yield Footer()
 

@@ -270,7 +270,7 @@ class PipelineScreen(LiveScreen):
 
     def _title(self, shown: int | None = None) -> None:
         name = SORTS[self.sort_index][0] + (" ↑" if self.reverse else "")
-        parts = [f"Pipeline · {self.app.actor}"]
+        parts = [f"Pipeline · {one_line(self.app.actor)}"]
         if shown is not None:
             parts.append(f"{shown} of {len(self.rows)} deals")
         parts.append(f"sorted by {name}")

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from dealroom.domain.rules import check_handle
 from dealroom.store import engine as eng
 from dealroom.store.errors import ReadOnlyError, StoreError, WriteRaceError
 from dealroom.store.tx import Kind, Logged, Row, Tx, ident
@@ -51,7 +52,9 @@ class Database:
 
     def __init__(self, url: str, *, actor: str, **options: Unpack[Options]) -> None:
         self.url = url
-        self.actor = actor
+        self.actor = check_handle(
+            actor, what="the acting user's handle (--as, DEALROOM_USER)", field="actor"
+        )
         self._now = options.get("now", utcnow)
         self._today = options.get("today")
         auto_upgrade = options.get("auto_upgrade", True)

@@ -37,16 +37,15 @@ class People:
         self.database = database
 
     def add_person(self, handle: str, name: str, email: str = "") -> PersonView:
-        handle = rules.check_text(handle, field="handle", limit=64)
-        if any(c.isspace() for c in handle):
-            raise RuleError("a handle is one word, such as a login name", field="handle")
+        handle = rules.check_handle(handle)
         name = rules.check_text(name, field="name", limit=200)
+        email = rules.check_text(email, field="e-mail", required=False, limit=200)
 
         def build(tx: Tx) -> tuple[Person, Logged]:
             taken = select(col(Person.id)).where(col(Person.handle) == handle)
             if tx.session.execute(taken).first():
                 raise RuleError(f"person {handle!r} already exists", field="handle")
-            row = Person(handle=handle, name=name, email=email.strip())
+            row = Person(handle=handle, name=name, email=email)
             return row, Logged("create", f"added person {name}", {"name": (None, name)})
 
         return self.database.create(PERSON, build)

@@ -13,10 +13,11 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Generic, Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import String, inspect, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from dealroom.domain.rules import check_stored_text
 from dealroom.store.errors import ConflictError, NotFoundError
 from dealroom.store.tables import Deal, Event, Person
 
@@ -157,6 +158,7 @@ class Tx:
 
     def insert(self, kind: Kind[M, V], row: M, logged: Logged) -> M:
         """Add a new row, flush it (so it has its id) and log it."""
+        check_text_columns(row, new=True)
         self.session.add(row)
         self.session.flush()
         self.log(kind, row, logged)
@@ -166,6 +168,7 @@ class Tx:
         """Stamp a changed row, flush it (bumping its version) and log the change."""
         if hasattr(row, "updated_at"):
             row.updated_at = self.now  # type: ignore[attr-defined]
+        check_text_columns(row, new=False)
         self.session.flush()
         self.log(kind, row, logged)
 
@@ -208,6 +211,7 @@ class Tx:
             changes=json.dumps(data, ensure_ascii=False, sort_keys=True),
             summary=logged.summary,
         )
+        check_text_columns(row, new=True)
         self.session.add(row)
         self.session.flush()
         self.events.append(ident(row))
@@ -239,6 +243,33 @@ class Tx:
             ).all()
         )
         return [found.get(h, h) for h in handles]
+
+
+_TEXT_COLUMNS: dict[type, tuple[tuple[str, int | None], ...]] = {}
+
+
+def _text_columns(model: type) -> tuple[tuple[str, int | None], ...]:
+    """A table's text columns and their lengths (None: unbounded)."""
+    found = _TEXT_COLUMNS.get(model)
+    if found is None:
+        table = model.__table__  # type: ignore[attr-defined]
+        columns = table.columns
+        found = tuple((c.key, c.type.length) for c in columns if isinstance(c.type, String))
+        _TEXT_COLUMNS[model] = found
+    return found
+
+
+def check_text_columns(row: object, *, new: bool) -> None:
+    """The same limits on SQLite and PostgreSQL: every text a write sets (all of a new
+    row's, the changed ones of a row) fits its column, holds no NUL and is text. SQLite
+    would store what PostgreSQL refuses; a write refused here is refused on both."""
+    state = None if new else inspect(row)
+    for name, limit in _text_columns(type(row)):
+        if state is not None and not state.attrs[name].history.has_changes():
+            continue
+        value = getattr(row, name, None)
+        if isinstance(value, str):
+            check_stored_text(value, field=name.replace("_", " "), limit=limit)
 
 
 def deal_by_code(s: Session, code: str, *, lock: bool = False) -> Deal:
