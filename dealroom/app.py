@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
@@ -87,6 +88,11 @@ class DealroomApp(RoomApp):
     def store(self) -> Store | None:
         """The open store (None until it is open, or when it could not be)."""
         return self.gateway.store
+
+    def database_file(self) -> Path | None:
+        from dealroom.store.engine import resolve_url, sqlite_path
+
+        return sqlite_path(resolve_url(self.db_location))
 
     def today(self) -> date:
         if self._today is not None:

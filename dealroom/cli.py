@@ -152,6 +152,7 @@ def inert_output() -> Iterator[None]:
 def _dispatch(args: argparse.Namespace) -> int:
     from dealroom.commands.common import CommandError, Context
     from dealroom.domain import RuleError
+    from dealroom.files import FileRefused
     from dealroom.settings import Settings
     from dealroom.store.errors import StoreError
 
@@ -161,7 +162,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _run_app(ctx)
         result: int = args.handler(ctx, args)
         return result
-    except (RuleError, StoreError, CommandError) as exc:
+    except (RuleError, StoreError, CommandError, FileRefused) as exc:
         return _refuse(args, exc)
     except KeyboardInterrupt:
         return 130

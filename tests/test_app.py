@@ -510,3 +510,29 @@ async def test_m_saves_the_deal_as_markdown(
         assert any("copied it to the clipboard" in n.message for n in app._notifications)
     text = (tmp_path / "ACME-5G-2026-11-23.md").read_text(encoding="utf-8")
     assert text.startswith("## ACME-5G — 5G core refresh")
+
+
+async def test_m_twice_keeps_both_saves_and_never_writes_through_a_link(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second save of the same day is ``-2``; a name taken by a symbolic link is
+    skipped, and what the link points to is left alone."""
+    monkeypatch.setenv("DEALROOM_EXPORT_DIR", str(tmp_path))
+    (tmp_path / "ACME-5G-2026-11-23-2.md").symlink_to(tmp_path / "elsewhere.txt")
+    (tmp_path / "ACME-5G-2026-11-23.md").write_text("saved earlier")
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_room(pilot, "ACME-5G")
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        saved = [n.message for n in app._notifications if n.message.startswith("Saved")]
+    assert saved == [
+        f"Saved {tmp_path / 'ACME-5G-2026-11-23-3.md'} and copied it to the clipboard.",
+        f"Saved {tmp_path / 'ACME-5G-2026-11-23-4.md'} and copied it to the clipboard.",
+    ]
+    assert (tmp_path / "ACME-5G-2026-11-23.md").read_text() == "saved earlier"
+    assert not (tmp_path / "elsewhere.txt").exists()
+    for name in ("ACME-5G-2026-11-23-3.md", "ACME-5G-2026-11-23-4.md"):
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith("## ACME-5G")

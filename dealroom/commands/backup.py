@@ -12,6 +12,7 @@ from typing import Any
 
 from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context
+from dealroom.files import FileRefused, check_target, database_files, place
 from dealroom.store.errors import UnavailableError
 from dealroom.textutil import one_line
 
@@ -41,7 +42,7 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
 
     source = _source(resolve_url(ctx.db))
     target = _target(Path(args.file), source, force=args.force)
-    deals = backup(source, target)
+    deals = backup(source, target, force=args.force)
     size = target.stat().st_size
     noun = "deal" if deals == 1 else "deals"
     print(f"backed up {source} to {one_line(str(target))}: {size:,} bytes, {deals} {noun}")
@@ -62,20 +63,17 @@ def _source(url: str) -> Path:
 
 
 def _target(file: Path, source: Path, *, force: bool) -> Path:
-    target = file.expanduser().resolve()
-    itself = {Path(f"{source.resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
-    if target in itself or (target.exists() and os.path.samefile(target, source)):
-        raise CommandError(f"{file} is the database itself: back up to another file")
-    if target.is_dir():
-        raise CommandError(f"{file} is a folder: name the file to write, e.g. {file}/deals.db")
-    if target.exists() and not force:
-        raise CommandError(f"{file} exists: give --force to replace it")
-    if not target.parent.is_dir():
-        raise CommandError(f"cannot write {file}: folder {target.parent} does not exist")
+    target = file.expanduser()
+    try:
+        check_target(target, force=force, protect=database_files(source))
+    except FileRefused as exc:
+        raise CommandError(
+            str(exc).replace("write to another file", "back up to another file")
+        ) from None
     return target
 
 
-def backup(source: Path, target: Path) -> int:
+def backup(source: Path, target: Path, *, force: bool = False) -> int:
     """Copy ``source`` to ``target`` through a temporary file; return the copy's deals."""
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     os.close(fd)
@@ -83,12 +81,12 @@ def backup(source: Path, target: Path) -> int:
     try:
         deals = _copy(source, partial)
         _sync(partial)
-        os.replace(partial, target)
-        _sync(target.parent)
-    except BaseException:
+        place(partial, target, force=force)
+    except FileRefused as exc:
+        raise CommandError(str(exc)) from None
+    finally:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{partial}{suffix}").unlink(missing_ok=True)
-        raise
     return deals
 
 

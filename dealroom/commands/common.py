@@ -6,6 +6,7 @@ import argparse
 import sys
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dealroom.identity import acting_user
@@ -46,6 +47,12 @@ class Context:
             db = str(demo_db_path())
         actor = acting_user(args.actor, settings.user)
         return cls(db=db, actor=actor, demo=args.demo, settings=settings)
+
+    def db_file(self) -> Path | None:
+        """The SQLite database file the command works on (None for PostgreSQL)."""
+        from dealroom.store.engine import resolve_url, sqlite_path
+
+        return sqlite_path(resolve_url(self.db))
 
     def open(self) -> Store:
         from dealroom.store import open_store

@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("codes", nargs="*", metavar="CODE", help="deal codes")
     p.add_argument("--all", action="store_true", help="every active deal")
-    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    output_arguments(p)
     p.add_argument("--since", help="list the changes since this date (UTC midnight)")
     p.add_argument("--today", help="the day overdue and ages are counted from (default today)")
     p.set_defaults(handler=cmd_export)
@@ -40,7 +40,7 @@ def register(sub: Any) -> None:
     p.add_argument("--since", help="changes since this date (UTC midnight)")
     p.add_argument("--today", help="the day overdue is counted from (default today)")
     p.add_argument("--mine", action="store_true", help="only deals you are a member of")
-    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    output_arguments(p)
     p.set_defaults(handler=cmd_standup)
 
 
@@ -75,7 +75,7 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
                 methods=m,
             )
         )
-    write("\n".join(parts), args.output)
+    write("\n".join(parts), ctx, args)
     return 0
 
 
@@ -83,18 +83,32 @@ def midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def write(text: str, output: str | None) -> None:
+def output_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write here instead of stdout (never the database, nor through a symbolic link)",
+    )
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def write(text: str, ctx: Context, args: argparse.Namespace) -> None:
+    """``text`` to standard output, or to ``-o FILE`` safely (:mod:`dealroom.files`)."""
+    from dealroom.files import database_files, write_file
+
     if not text.endswith("\n"):
         text += "\n"
+    output: str | None = args.output
     if output is None or output == "-":
         sys.stdout.write(text)
         return
-    path = Path(output)
+    path = Path(output).expanduser()
     try:
-        path.write_text(text, encoding="utf-8")
+        size = write_file(path, text, force=args.force, protect=database_files(ctx.db_file()))
     except OSError as exc:
         raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
-    print(f"Wrote {path} ({len(text.encode('utf-8')):,} bytes).", file=sys.stderr)
+    print(f"Wrote {path} ({size:,} bytes).", file=sys.stderr)
 
 
 def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
@@ -109,5 +123,5 @@ def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
         events = store.reads.events(since=since)
         names = {p.handle: p.name for p in store.reads.people()}
     digests = walk(rooms, events, today)
-    write(digest_markdown(digests, since=since, today=today, names=names), args.output)
+    write(digest_markdown(digests, since=since, today=today, names=names), ctx, args)
     return 0

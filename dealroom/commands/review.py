@@ -8,6 +8,7 @@ from typing import Any
 
 from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context, parse_day
+from dealroom.commands.export import output_arguments
 
 
 def register(sub: Any) -> None:
@@ -27,7 +28,7 @@ def register(sub: Any) -> None:
     p.add_argument("--held", action="store_true", help="record that the review was held")
     p.add_argument("--on", metavar="DATE", help="with --held: the day it was held")
     p.add_argument("--note", default="", help="with --held: what was decided")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the agenda here")
+    output_arguments(p)
     p.set_defaults(handler=cmd_review)
 
 
@@ -54,5 +55,5 @@ def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
         agenda = store.methods.review_agenda(args.code)
     from dealroom.export.escape import md
 
-    write(agenda.to_markdown(md), args.output)
+    write(agenda.to_markdown(md), ctx, args)
     return 0

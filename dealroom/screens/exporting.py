@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from dealroom.files import FileRefused, database_files, save_new
 from dealroom.screens.host import RoomApp
 
 
@@ -23,27 +24,25 @@ def export_dir(configured: Path | None) -> Path:
 
 
 def save_markdown(app: RoomApp, filename: str, text: str) -> None:
-    """Write ``text`` to ``filename`` in the export folder and copy it to the clipboard."""
+    """Write ``text`` to ``filename`` in the export folder (as ``NAME-2.md`` … where the
+    name is taken: nothing is overwritten, see :func:`dealroom.files.save_new`) and copy
+    it to the clipboard."""
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename)
 
     def write() -> None:
         folder = export_dir(app.settings.export_dir)
-        path = folder / safe
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
+            path = save_new(folder, safe, text, protect=database_files(app.database_file()))
+        except (OSError, FileRefused) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             app.call_from_thread(
-                app.notify,
-                f"Could not save {path}: {exc.strerror or exc}",
-                severity="error",
-                markup=False,
+                app.notify, f"Could not save {folder / safe}: {why}", severity="error"
             )
             return
         app.call_from_thread(done, path)
 
     def done(path: Path) -> None:
         app.copy_to_clipboard(text)
-        app.notify(f"Saved {path} and copied it to the clipboard.", timeout=6, markup=False)
+        app.notify(f"Saved {path} and copied it to the clipboard.", timeout=6)
 
     app.run_worker(write, thread=True, group="export", exit_on_error=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from textual.app import App
 from textual.notifications import SeverityLevel
@@ -59,6 +60,10 @@ class RoomApp(App[None]):
         """Show deal ``code``'s room; ``[`` and ``]`` there step through ``order`` (the
         codes in the order the opener shows them; None: the pipeline's)."""
         raise NotImplementedError
+
+    def database_file(self) -> Path | None:
+        """The SQLite file the app works on (None for PostgreSQL): no save may replace it."""
+        return None
 
     def today(self) -> date:
         """The acting person's calendar day, until the store says otherwise."""

@@ -1,0 +1,174 @@
+"""Writing the files members ask for (reports with ``-o``, backups, the app's saved
+Markdown) so that no write can harm what is already there.
+
+A write never touches the database or its ``-wal``, ``-shm``, ``-lock`` and ``-journal``
+files, however they are named (another spelling, a symbolic or a hard link); never
+replaces an existing file unless asked (``--force``); never writes through a symbolic
+link, which could point anywhere; and is whole or absent: the text goes to a new
+temporary file beside the target (``O_EXCL``: never an existing one), is flushed to the
+disk, and only then takes the target's name, atomically. Without ``force`` that last
+step is a hard link, which fails if the name was taken meanwhile, so two members saving at
+once never overwrite each other. A failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+#: The files SQLite and dealroom keep beside a database.
+SIDE_FILES = ("", "-wal", "-shm", "-lock", "-journal")
+
+
+class FileRefused(Exception):
+    """A file was not written; the message says why and what to do, in one line."""
+
+
+def database_files(db: Path | None) -> list[Path]:
+    """The database file and the files beside it, which no export may overwrite."""
+    return [] if db is None else [Path(f"{db}{suffix}") for suffix in SIDE_FILES]
+
+
+def check_target(target: Path, *, force: bool, protect: Sequence[Path] = ()) -> None:
+    """Refuse, in one line, to write ``target`` when it is one of ``protect`` (the database
+    and its files), a symbolic link, a folder, in a folder that is not there (or is a
+    file), or an existing file without ``force``."""
+    if _is_protected(target, protect):
+        raise FileRefused(f"{target} is the database itself: write to another file")
+    if target.is_symlink():
+        raise FileRefused(
+            f"{target} is a symbolic link: dealroom does not write through links "
+            "(--force neither); name the file itself"
+        )
+    if target.is_dir():
+        raise FileRefused(f"{target} is a folder: name the file to write, e.g. {target}/name")
+    folder_problem(target.parent, for_file=target)
+    if target.exists() and not force:
+        raise FileRefused(f"{target} exists: give --force to replace it")
+
+
+def folder_problem(folder: Path, *, for_file: Path | None = None) -> None:
+    """Refuse a folder that is missing or is a file (named as such)."""
+    what = f"cannot write {for_file}: " if for_file is not None else ""
+    if folder.is_dir():
+        return
+    for above in (folder, *folder.parents):
+        if above.exists() and not above.is_dir():
+            raise FileRefused(f"{what}{above} is a file, not a folder")
+        if above.is_dir():
+            break
+    raise FileRefused(f"{what}folder {folder} does not exist")
+
+
+def write_file(
+    target: Path, text: str, *, force: bool = False, protect: Sequence[Path] = ()
+) -> int:
+    """Write ``text`` (UTF-8) to ``target`` safely (see the module); return its size."""
+    check_target(target, force=force, protect=protect)
+    data = text.encode("utf-8")
+    partial = _partial(target.parent, target.name, data)
+    try:
+        place(partial, target, force=force)
+    finally:
+        partial.unlink(missing_ok=True)
+    return len(data)
+
+
+def save_new(folder: Path, name: str, text: str, *, protect: Sequence[Path] = ()) -> Path:
+    """Write ``text`` to ``folder/name``, or, where that name is taken, to ``name-2``,
+    ``name-3`` … (before the suffix): never over an existing file; return the path."""
+    if folder.exists() and not folder.is_dir():
+        raise FileRefused(f"{folder} is a file, not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    stem, suffix = os.path.splitext(name)
+    partial = _partial(folder, name, data)
+    try:
+        for n in range(1, 1000):
+            target = folder / (name if n == 1 else f"{stem}-{n}{suffix}")
+            if _is_protected(target, protect):
+                continue
+            try:
+                place(partial, target, force=False)
+            except FileRefused:
+                continue  # taken (by a file, a link or a folder): the next name
+            return target
+    finally:
+        partial.unlink(missing_ok=True)
+    raise FileRefused(f"{folder} already holds 999 files named like {name}")
+
+
+def place(partial: Path, target: Path, *, force: bool) -> None:
+    """Give the complete file ``partial`` the name ``target``: replacing what is there
+    with ``force`` (a rename replaces a link itself, never what it points to), else only
+    if the name is free at that moment."""
+    if force:
+        if target.is_symlink():
+            raise FileRefused(f"{target} is a symbolic link: name the file itself")
+        os.replace(partial, target)
+    else:
+        try:
+            os.link(partial, target)
+        except FileExistsError:
+            raise FileRefused(f"{target} exists: give --force to replace it") from None
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            _copy_new(partial, target)  # a file system without hard links
+    _sync(target.parent)
+
+
+def _partial(folder: Path, name: str, data: bytes) -> Path:
+    """``data`` in a new file of its own beside the target, flushed to the disk."""
+    fd, path = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        Path(path).unlink(missing_ok=True)
+        raise
+    return Path(path)
+
+
+def _copy_new(partial: Path, target: Path) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(target, flags, 0o666)
+    except FileExistsError:
+        raise FileRefused(f"{target} exists: give --force to replace it") from None
+    with os.fdopen(fd, "wb") as out:
+        out.write(partial.read_bytes())
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _is_protected(target: Path, protect: Sequence[Path]) -> bool:
+    """Whether ``target`` names one of ``protect`` in any spelling: the same path once
+    made absolute and resolved (``..``, a linked folder, a symbolic link), or the same
+    file (a hard link)."""
+    if not protect:
+        return False
+    spellings = {Path(os.path.abspath(target)), target.resolve()}
+    for p in protect:
+        if Path(os.path.abspath(p)) in spellings or p.resolve() in spellings:
+            return True
+        with contextlib.suppress(OSError):
+            if target.exists() and p.exists() and os.path.samefile(target, p):
+                return True
+    return False
+
+
+def _sync(folder: Path) -> None:
+    """Flush a folder's entries (a new name in it) to the disk."""
+    with contextlib.suppress(OSError):  # not every file system lets a folder be opened
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
