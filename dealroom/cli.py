@@ -172,6 +172,36 @@ def _dispatch(args: argparse.Namespace) -> int:
     except OSError as exc:  # a file a command reads or writes, not the database
         where = f": {exc.filename}" if exc.filename else ""
         return _refuse(args, CommandError(f"{exc.strerror or exc}{where}"))
+    except Exception as exc:  # a defect: still one line, the details kept for a report
+        return _refuse(args, _unexpected(exc, args))
+
+
+def _unexpected(exc: Exception, args: argparse.Namespace) -> Exception:
+    """An error no command expected, as one line: a database driver's error explained
+    (exit 4), anything else an internal error whose traceback is written to a log file
+    the line names."""
+    from sqlalchemy.exc import DBAPIError
+
+    from dealroom.commands.common import CommandError
+
+    if isinstance(exc, DBAPIError):
+        from dealroom.store.engine import explain_operational, resolve_url
+
+        return explain_operational(exc, resolve_url(getattr(args, "db", None)))
+    import traceback
+
+    from platformdirs import user_state_path
+
+    what = f"internal error: {type(exc).__name__}: {exc}"
+    try:
+        log = user_state_path("dealroom", appauthor=False) / "errors.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8", errors="backslashreplace") as out:
+            out.write(f"dealroom {__version__}: {' '.join(sys.argv)}\n")
+            out.write("".join(traceback.format_exception(exc)) + "\n")
+    except OSError:
+        return CommandError(what)
+    return CommandError(f"{what} (the details are in {log}; please report it)")
 
 
 def exit_status(exc: Exception) -> tuple[int, str]:

@@ -226,4 +226,4 @@ def test_python_m_dealroom_runs(db: Path) -> None:
 
 def test_demo_and_db_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--demo", "--db", "x.db")
-    assert code == 1 and "--demo uses its own database" in err
+    assert code == 2 and "--demo uses its own database" in err  # usage

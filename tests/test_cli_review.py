@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from conftest import TODAY, Clock
 
-from dealroom.cli import EXIT_REFUSED, main
+from dealroom.cli import EXIT_REFUSED, EXIT_USAGE, main
 from dealroom.domain import Role, TaskStatus
 from dealroom.domain.competitors import Competitor
 from dealroom.domain.powermap import Contact, DecisionRole
@@ -60,18 +60,20 @@ def test_due_lists_the_reasons_and_held_clears_them(
 
 
 @pytest.mark.parametrize(
-    "argv",
+    ("argv", "status"),
     [
-        ["review"],
-        ["review", "ACME-5G", "--due"],
-        ["review", "ACME-5G", "--note", "x"],
-        ["review", "NOPE"],
-        ["review", "ACME-5G", "--held", "--on", "+3d"],
+        (["review"], EXIT_USAGE),
+        (["review", "ACME-5G", "--due"], EXIT_USAGE),
+        (["review", "ACME-5G", "--note", "x"], EXIT_USAGE),
+        (["review", "NOPE"], EXIT_REFUSED),
+        (["review", "ACME-5G", "--held", "--on", "+3d"], EXIT_REFUSED),
     ],
 )
 def test_wrong_use_is_refused_and_records_nothing(
-    team: Store, capsys: pytest.CaptureFixture[str], argv: list[str]
+    team: Store, capsys: pytest.CaptureFixture[str], argv: list[str], status: int
 ) -> None:
+    """Options that do not go together are usage errors (2); a deal that is not there or
+    a day in the future is refused (1)."""
     code, _, err = run(team.url, capsys, *argv)
-    assert code == EXIT_REFUSED and err.startswith("dealroom: error:")
+    assert code == status and err.startswith("dealroom: error:")
     assert team.methods.deal_methods("ACME-5G").reviews == []

@@ -228,7 +228,7 @@ def test_export_to_a_file(db: str, tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_export_needs_codes_or_all(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["export"]) == 1
+    assert main(["export"]) == 2  # usage: the README's exit-status table
     assert "give deal codes or --all" in capsys.readouterr().err
 
 

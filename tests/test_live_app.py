@@ -206,7 +206,7 @@ async def test_a_database_we_may_not_write_opens_read_only_and_says_why(
 
     if not db.startswith("sqlite"):
         pytest.skip("file permissions are SQLite's; PostgreSQL grants are the server's")
-    monkeypatch.setattr(engine, "check_sqlite_file", lambda path: False)
+    monkeypatch.setattr(engine, "check_sqlite_file", lambda path, create=False: False)
     ana = app_for(db, "ana")
     async with ana.run_test(size=(160, 45)) as pa:
         await settle(pa)

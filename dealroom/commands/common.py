@@ -39,7 +39,7 @@ class Context:
         """``--db`` else ``DEALROOM_DB`` (resolved here, so the store need not look), and
         ``--as`` else ``DEALROOM_USER``."""
         if args.demo and args.db:
-            raise CommandError("--demo uses its own database: leave out --db")
+            raise UsageError("--demo uses its own database: leave out --db")
         db = args.db or settings.db
         if args.demo:
             from dealroom.store.engine import demo_db_path
@@ -54,10 +54,12 @@ class Context:
 
         return sqlite_path(resolve_url(self.db))
 
-    def open(self) -> Store:
+    def open(self, *, create: bool = False) -> Store:
+        """The store; ``create``: the command makes a new database on purpose, so an
+        empty (0-byte) file is taken as new rather than refused."""
         from dealroom.store import open_store
 
-        return open_store(self.db, actor=self.actor)
+        return open_store(self.db, actor=self.actor, create=create)
 
 
 def fail(message: str, code: int = 1) -> int:

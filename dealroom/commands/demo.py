@@ -50,7 +50,7 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
 def seed(ctx: Context, *, deals: int, seed_value: int, items: int = 50) -> dict[str, int]:
     from dealroom.demo import seed_demo
 
-    with ctx.open() as store:
+    with ctx.open(create=True) as store:  # a new database, on purpose
         return seed_demo(
             store.engine,
             deals=deals,

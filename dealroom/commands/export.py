@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dealroom.commands import COMMANDS
-from dealroom.commands.common import CommandError, Context, parse_day
+from dealroom.commands.common import CommandError, Context, UsageError, parse_day
 
 
 def register(sub: Any) -> None:
@@ -46,7 +46,7 @@ def register(sub: Any) -> None:
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     if bool(args.codes) == bool(args.all):
-        raise CommandError("give deal codes or --all (not both)")
+        raise UsageError("give deal codes or --all (not both)")
     from dealroom.export.markdown import deal_report, portfolio
     from dealroom.export.methods import forecast_section
 

@@ -140,24 +140,39 @@ def cmd_person_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_upgrade(ctx: Context, args: argparse.Namespace) -> int:
+    """Bring the schema up to date; every failure is one line (exit 4: the database)."""
+    from sqlalchemy.exc import DBAPIError
+
     from dealroom.store.engine import (
         HEAD_REVISION,
+        check_sqlite_file,
         current_revision,
         describe_url,
+        ensure_schema,
+        explain_not_writable,
+        explain_operational,
         make_engine,
         resolve_url,
-        upgrade,
+        sqlite_path,
     )
+    from dealroom.store.errors import ReadOnlyError
 
     url = resolve_url(ctx.db)
+    where = describe_url(url)
+    path = sqlite_path(url)
+    writable = check_sqlite_file(path) if path else True
     engine = make_engine(url)
     try:
         before = current_revision(engine)
         if before == HEAD_REVISION:
-            print(f"{describe_url(url)} is up to date (schema {HEAD_REVISION}).")
+            print(f"{where} is up to date (schema {HEAD_REVISION}).")
             return 0
-        upgrade(engine)
+        if not writable and path is not None:
+            raise ReadOnlyError(f"cannot upgrade {where}: {explain_not_writable(path)}")
+        ensure_schema(engine, may_write=True)
+    except DBAPIError as exc:
+        raise explain_operational(exc, url) from None
     finally:
         engine.dispose()
-    print(f"Upgraded {describe_url(url)} from schema {before or 'empty'} to {HEAD_REVISION}.")
+    print(f"Upgraded {where} from schema {before or 'empty'} to {HEAD_REVISION}.")
     return 0

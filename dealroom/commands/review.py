@@ -7,7 +7,7 @@ import argparse
 from typing import Any
 
 from dealroom.commands import COMMANDS
-from dealroom.commands.common import CommandError, Context, parse_day
+from dealroom.commands.common import Context, UsageError, parse_day
 from dealroom.commands.export import output_arguments
 
 
@@ -36,9 +36,13 @@ def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
     from dealroom.commands.export import write
 
     if args.due == bool(args.code):
-        raise CommandError("give a deal code, or --due (not both)")
+        raise UsageError("give a deal code, or --due (not both)")
+    if args.due and (args.held or args.output):
+        raise UsageError("--due lists the deals that need a review: leave out --held and -o")
+    if args.held and args.output:
+        raise UsageError("--held records a review; -o goes with the agenda: leave out one")
     if not args.held and (args.on or args.note):
-        raise CommandError("--on and --note go with --held")
+        raise UsageError("--on and --note go with --held")
     with ctx.open() as store:
         if args.due:
             due = store.methods.deals_needing_review()

@@ -53,8 +53,8 @@ def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
     if not db.exists():  # made with its final mode, so SQLite's -wal/-shm get it too
         os.close(os.open(db, os.O_CREAT | os.O_WRONLY, FILE_MODE))
     share(db, gid, FILE_MODE)
-    with open_store(str(db), actor=ctx.actor):
-        pass  # creates the schema, or upgrades an older one
+    with open_store(str(db), actor=ctx.actor, create=True):
+        pass  # creates the schema (in the empty file made above), or upgrades an older one
     for side in (Path(f"{db}-wal"), Path(f"{db}-shm")):
         if side.exists():  # someone has it open: their files must be shared too
             share(side, gid, FILE_MODE)

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import TypedDict, TypeVar, Unpack
 
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -45,6 +45,9 @@ class Options(TypedDict, total=False):
     """The acting person's calendar day, if fixed (tests); default today, local time."""
     auto_upgrade: bool
     """Bring an older schema up to date on opening (default); else refuse it."""
+    create: bool
+    """The caller makes a new database on purpose (``dealroom init``, ``demo``): an empty
+    (0-byte) SQLite file is taken as new instead of refused."""
 
 
 class Database:
@@ -59,7 +62,8 @@ class Database:
         self._today = options.get("today")
         auto_upgrade = options.get("auto_upgrade", True)
         path = self._path = eng.sqlite_path(url)
-        self.writable = eng.check_sqlite_file(path) if path else True
+        create = options.get("create", False)
+        self.writable = eng.check_sqlite_file(path, create=create) if path else True
         self.engine = eng.make_engine(url)
         self._writer = eng.writer(self.engine)
         self._own: set[int] = set()
@@ -108,7 +112,7 @@ class Database:
         try:
             with Session(self.engine, expire_on_commit=False) as s, s.begin():
                 yield s
-        except OperationalError as exc:
+        except DBAPIError as exc:
             raise eng.explain_operational(exc, self.url) from None
 
     @contextmanager
@@ -130,7 +134,7 @@ class Database:
             ) from None
         except IntegrityError as exc:
             raise StoreError(f"the database refused the change: {_first_line(exc)}") from None
-        except OperationalError as exc:
+        except DBAPIError as exc:
             raise eng.explain_operational(exc, self.url) from None
 
     # --- the write path for one row ------------------------------------------------------

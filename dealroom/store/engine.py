@@ -75,11 +75,20 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def check_sqlite_file(path: Path) -> bool:
-    """Say clearly when the file cannot be used; return whether it can be written."""
+def check_sqlite_file(path: Path, *, create: bool = False) -> bool:
+    """Say clearly when the file cannot be used; return whether it can be written. An
+    empty (0-byte) file is refused, never silently made a new database (a database that
+    lost its contents must not look like a new one), unless the caller ``create``s one on
+    purpose (``dealroom init``, ``dealroom demo``)."""
     if path.exists():
         if path.is_dir():
             raise UnavailableError(f"{path} is a directory, not a database file")
+        if path.stat().st_size == 0 and not create:
+            raise UnavailableError(
+                f"the database file {path} is empty (0 bytes), so it is not a dealroom "
+                "database: restore it from a backup, or remove it and run `dealroom init "
+                "--shared` or `dealroom demo` to create one on purpose"
+            )
         if not os.access(path, os.R_OK):
             raise UnavailableError(
                 f"you may not read the database {path}: ask its owner for access"
@@ -271,7 +280,14 @@ def explain_operational(exc: DBAPIError, url: str) -> StoreError:
         return UnavailableError(f"cannot open the database {where}: {first}")
     if "connection" in low or "could not" in low or "timeout" in low:
         return UnavailableError(f"cannot reach the database {where}: {first}")
-    return StoreError(f"database error on {where}: {first}")
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return UnavailableError(
+            f"the database {where} is damaged or not a dealroom database ({first}): restore "
+            "it from a backup (`dealroom backup` makes one), or point --db at another file"
+        )
+    if "full" in low:
+        return UnavailableError(f"cannot write the database {where}: {first}; free some space")
+    return UnavailableError(f"database error on {where}: {first}")
 
 
 # --- schema --------------------------------------------------------------------------
@@ -282,7 +298,8 @@ def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         names = set(inspect(conn).get_table_names())
         if "alembic_version" not in names:
-            if names & {"deal", "event"}:
+            # A file of other tables is someone else's database: never add ours to it.
+            if names & {"deal", "event"} or (names and conn.dialect.name == "sqlite"):
                 raise SchemaError(
                     "this database has deal tables but no schema revision: it was "
                     "not made by dealroom"

@@ -20,8 +20,9 @@ class ReadOnlyError(UnavailableError):
     pass
 
 
-class SchemaError(StoreError):
-    """The database's schema is not the one this version of dealroom expects."""
+class SchemaError(UnavailableError):
+    """The database's schema is not the one this version of dealroom expects (or the file
+    is not a dealroom database): it cannot be opened as it is."""
 
 
 class WriteRaceError(StoreError):
