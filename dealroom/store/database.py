@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dealroom.domain.rules import check_handle
 from dealroom.store import engine as eng
 from dealroom.store.errors import ReadOnlyError, StoreError, WriteRaceError
+from dealroom.store.turns import write_turn
 from dealroom.store.tx import Kind, Logged, Row, Tx, ident
 
 M = TypeVar("M", bound=Row)
@@ -121,7 +122,7 @@ class Database:
         if not self.writable:
             raise ReadOnlyError(self.read_only_reason())
         try:
-            with eng.write_turn(self._path), Session(self._writer, expire_on_commit=False) as s:
+            with write_turn(self._path), Session(self._writer, expire_on_commit=False) as s:
                 tx = Tx(s, actor=self.actor, now=self.now())
                 with s.begin():
                     yield tx

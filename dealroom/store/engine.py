@@ -7,13 +7,7 @@ import os
 import shlex
 import sqlite3
 import stat
-from collections.abc import Iterator
 from pathlib import Path
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX
-    fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -230,33 +224,6 @@ def _make_sqlite_safe(engine: Engine) -> None:
     def _on_begin(conn: object) -> None:
         options = conn.get_execution_options()  # type: ignore[attr-defined]
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITE) else "BEGIN")  # type: ignore[attr-defined]
-
-
-@contextlib.contextmanager
-def write_turn(path: Path | None) -> Iterator[None]:
-    """Writers on one SQLite file wait their turn on a lock file beside it.
-
-    SQLite's own busy handler polls with sleeps that grow to 100 ms, so under contention
-    an unlucky writer can wait half a second while others keep winning. An ``flock`` on
-    ``FILE-lock`` (held for one short transaction) wakes the next writer the moment the
-    lock is free. The kernel drops the lock of a killed process. Without the lock file
-    (a folder we may not create it in, a non-POSIX system) the busy handler still keeps
-    writes safe, just less evenly timed.
-    """
-    fd = -1
-    if path is not None and fcntl is not None:
-        try:
-            fd = os.open(f"{path}-lock", os.O_RDONLY | os.O_CREAT, 0o666)
-        except OSError:
-            with contextlib.suppress(OSError):
-                fd = os.open(f"{path}-lock", os.O_RDONLY)
-    try:
-        if fd >= 0:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        if fd >= 0:
-            os.close(fd)  # closing releases the lock
 
 
 def writer(engine: Engine) -> Engine:
