@@ -178,3 +178,14 @@ def team_db(tmp_path: Path, _sqlite_at_head: Path) -> str:
         )
         st.items.add_handoff("ACME-5G", Role.SR, Role.AR, "Solution and quotation")
     return url
+
+
+@pytest.fixture
+def one_deal_db(tmp_path: Path) -> Path:
+    """An SQLite file with one person (ana) and one deal, ``T-1``, whose AR she is: for
+    the command-line tests of files, errors and the write turn."""
+    path = tmp_path / "team.db"
+    with open_store(str(path), actor=ACTOR) as s:
+        s.people.add_person(ACTOR, "Ana Lima")
+        s.deals.create_deal("T-1", "Deal", "Acme", leads={Role.AR: ACTOR})
+    return path

@@ -45,12 +45,8 @@ def one_line(code: int, err: str, expected: int, where: str) -> None:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "team.db"
-    with open_store(str(path), actor="ana") as s:
-        s.people.add_person("ana", "Ana Lima")
-        s.deals.create_deal("T-1", "Deal", "Acme", leads={Role.AR: "ana"})
-    return path
+def db(one_deal_db: Path) -> Path:
+    return one_deal_db
 
 
 def random_bytes(tmp_path: Path) -> str:

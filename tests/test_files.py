@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 
 from dealroom.cli import EXIT_REFUSED, main
-from dealroom.domain import Role
 from dealroom.files import FileRefused, database_files, save_new, write_file
-from dealroom.store import open_store
 
 REPORTS: dict[str, list[str]] = {
     "export": ["export", "--all"],
@@ -24,12 +22,8 @@ REPORTS: dict[str, list[str]] = {
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "team.db"
-    with open_store(str(path), actor="ana") as s:
-        s.people.add_person("ana", "Ana Lima")
-        s.deals.create_deal("T-1", "Deal", "Acme", leads={Role.AR: "ana"})
-    return path
+def db(one_deal_db: Path) -> Path:
+    return one_deal_db
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -18,7 +18,6 @@ import pytest
 
 import dealroom.store.engine as eng
 from dealroom.cli import EXIT_UNAVAILABLE, main
-from dealroom.domain import Role
 from dealroom.store import open_store
 from dealroom.store.errors import UnavailableError
 from dealroom.store.turns import write_turn
@@ -33,12 +32,8 @@ time.sleep(120)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "team.db"
-    with open_store(str(path), actor="ana") as s:
-        s.people.add_person("ana", "Ana Lima")
-        s.deals.create_deal("T-1", "Deal", "Acme", leads={Role.AR: "ana"})
-    return path
+def db(one_deal_db: Path) -> Path:
+    return one_deal_db
 
 
 @pytest.fixture
