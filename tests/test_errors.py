@@ -185,8 +185,8 @@ def test_a_full_disk_is_one_line_and_exit_4_and_writes_nothing(
     page limit on every connection the command opens."""
     real = engine_module.make_engine
 
-    def no_room(url: str) -> Engine:
-        engine = real(url)
+    def no_room(url: str, *, read_only: bool = False) -> Engine:
+        engine = real(url, read_only=read_only)
 
         @event.listens_for(engine, "connect")
         def _limit(dbapi_conn: Any, _record: object) -> None:

@@ -6,6 +6,7 @@ write the shared database, one after the other and while the other has it open.
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import io
 import json
@@ -30,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from dealroom.cli import EXIT_REFUSED, EXIT_UNAVAILABLE, main
+from dealroom.domain import Role
 from dealroom.store import open_store
 from dealroom.store.engine import HEAD_REVISION, current_revision, explain_not_writable, make_engine
 
@@ -372,3 +374,54 @@ def test_wal_files_left_without_group_write_are_explained(
     code, _, err = _add_task(members, second, shared_db, "after the other closed it")
     assert code == 0, err
     assert _task_titles(shared_db) == ["after the other closed it"]
+
+
+@pytest.fixture
+def roots_db() -> Iterator[Path]:
+    """Root's database, readable by all and writable by root only (file 0644, folder
+    0755), with deal T-1 and a task; closed, so no -wal or -shm file is beside it."""
+    base = Path(tempfile.mkdtemp(prefix="dealroom-ro-", dir="/tmp"))
+    try:
+        base.chmod(0o755)
+        db = base / "dealroom.db"
+        with open_store(str(db), actor="root") as s:
+            s.people.add_person("root", "Root")
+            s.deals.create_deal("T-1", "Shared deal", "Acme")
+            s.items.add_task("T-1", Role.AR, "set up by root")
+        db.chmod(0o644)
+        yield db
+    finally:
+        shutil.rmtree(base)
+
+
+def _reads_but_may_not_write(members: Members, db: Path, where: str) -> None:
+    reader = members.users[0]
+    code, out, err = members.run(reader, "--db", str(db), "--as", reader, "list")
+    assert code == 0 and "T-1" in out, f"{where}: {err}"
+    code, out, err = members.run(reader, "--db", str(db), "show", "T-1")
+    assert code == 0 and "set up by root" in out, f"{where}: {err}"
+    code, _, err = _add_task(members, reader, db, "refused")
+    assert code == EXIT_UNAVAILABLE and err.count("\n") == 1, f"{where}: {err}"
+    assert "you may not write the database" in err
+
+
+def test_a_member_who_may_only_read_opens_it_when_nobody_has_it_open(
+    members: Members, roots_db: Path
+) -> None:
+    before = roots_db.read_bytes()
+    files = sorted(p.name for p in roots_db.parent.iterdir())
+    assert "dealroom.db-wal" not in files and "dealroom.db-shm" not in files
+    _reads_but_may_not_write(members, roots_db, "nobody has it open")
+    assert sorted(p.name for p in roots_db.parent.iterdir()) == files
+    assert roots_db.read_bytes() == before
+
+
+def test_a_member_who_may_only_read_opens_it_while_its_owner_has_it_open(
+    members: Members, roots_db: Path
+) -> None:
+    with contextlib.closing(sqlite3.connect(roots_db)) as conn:
+        conn.execute("SELECT count(*) FROM task").fetchone()  # the -wal and -shm files
+        assert Path(f"{roots_db}-wal").exists()
+        _reads_but_may_not_write(members, roots_db, "root has it open")
+    with open_store(str(roots_db), actor="root") as s:
+        assert [t.title for t in s.reads.deal_room("T-1").tasks] == ["set up by root"]

@@ -161,7 +161,7 @@ def cmd_upgrade(ctx: Context, args: argparse.Namespace) -> int:
     where = describe_url(url)
     path = sqlite_path(url)
     writable = check_sqlite_file(path) if path else True
-    engine = make_engine(url)
+    engine = make_engine(url, read_only=not writable)
     try:
         before = current_revision(engine)
         if before == HEAD_REVISION:

@@ -65,7 +65,7 @@ class Database:
         path = self._path = eng.sqlite_path(url)
         create = options.get("create", False)
         self.writable = eng.check_sqlite_file(path, create=create) if path else True
-        self.engine = eng.make_engine(url)
+        self.engine = eng.make_engine(url, read_only=not self.writable)
         self._writer = eng.writer(self.engine)
         self._own: set[int] = set()
         self._own_lock = threading.Lock()

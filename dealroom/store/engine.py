@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.pool import NullPool
 
 from dealroom.store.errors import ReadOnlyError, SchemaError, StoreError, UnavailableError
 
@@ -172,14 +173,29 @@ def _fix(path: Path, command: str) -> str:
     return f"its owner (or root) can run `{command} {quoted}`"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """The engine for ``url``; ``read_only`` (an SQLite file we may not write) opens the
+    file read-only, so it opens whether or not anyone else has it open (see
+    :func:`_read_only_uri`)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreError(f"not a database URL or file path: {url!r}") from None
     backend = parsed.get_backend_name()
+    path = sqlite_path(url) if backend == "sqlite" else None
     try:
-        if backend == "sqlite":
+        if path is not None and read_only:
+            uri = _read_only_uri(path)
+            engine = create_engine(
+                url,
+                creator=lambda: sqlite3.connect(
+                    uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+                ),
+                # immutable: each transaction a new connection, which reads the file anew
+                poolclass=NullPool if "immutable" in uri else None,
+            )
+            _make_sqlite_safe(engine)
+        elif backend == "sqlite":
             engine = create_engine(
                 url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
             )
@@ -189,6 +205,17 @@ def make_engine(url: str) -> Engine:
     except (NoSuchModuleError, ImportError) as exc:
         raise StoreError(f"no driver for {describe_url(url)}: {exc}") from None
     return engine
+
+
+def _read_only_uri(path: Path) -> str:
+    """A read-only SQLite URI for ``path``. In WAL mode a reader needs the ``-wal`` and
+    ``-shm`` files beside the database: while someone has it open they are there; when
+    nobody has, and we may not create them (the folder is not ours to write), the file is
+    opened ``immutable`` (nobody is writing: a writer would have made the ``-wal``)."""
+    params = "mode=ro"
+    if not Path(f"{path}-wal").exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        params += "&immutable=1"
+    return f"{path.as_uri()}?{params}"
 
 
 def _connect_args(backend: str) -> dict[str, object]:
