@@ -12,6 +12,7 @@ that touches several rows opens :meth:`Database.write` and uses the same steps o
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -63,20 +64,25 @@ class Database:
         self._today = options.get("today")
         auto_upgrade = options.get("auto_upgrade", True)
         path = self._path = eng.sqlite_path(url)
-        create = options.get("create", False)
-        self.writable = eng.check_sqlite_file(path, create=create) if path else True
-        self.engine = eng.make_engine(url, read_only=not self.writable)
-        self._writer = eng.writer(self.engine)
         self._own: set[int] = set()
         self._own_lock = threading.Lock()
-        try:
-            eng.ensure_schema(self.engine, may_write=self.writable, auto_upgrade=auto_upgrade)
-        except DBAPIError as exc:
-            self.engine.dispose()
-            raise eng.explain_operational(exc, url) from None
-        except BaseException:
-            self.engine.dispose()
-            raise
+        # A new file is made and migrated in the write turn: another process opening it
+        # meanwhile waits, and never takes the file it sees half-made (0 bytes) for an
+        # emptied database.
+        being_made = path is not None and (not path.exists() or path.stat().st_size == 0)
+        with write_turn(path) if being_made else contextlib.nullcontext():
+            create = options.get("create", False)
+            self.writable = eng.check_sqlite_file(path, create=create) if path else True
+            self.engine = eng.make_engine(url, read_only=not self.writable)
+            self._writer = eng.writer(self.engine)
+            try:
+                eng.ensure_schema(self.engine, may_write=self.writable, auto_upgrade=auto_upgrade)
+            except DBAPIError as exc:
+                self.engine.dispose()
+                raise eng.explain_operational(exc, url) from None
+            except BaseException:
+                self.engine.dispose()
+                raise
 
     def close(self) -> None:
         self.engine.dispose()
