@@ -242,6 +242,9 @@ def _run_app(ctx: object) -> int:
     from dealroom.commands.common import Context, fail
 
     assert isinstance(ctx, Context)
+    from dealroom.domain.rules import check_actor
+
+    check_actor(ctx.actor)  # said here, in one line, not in the app once it has the terminal
     if ctx.demo:
         from dealroom.commands.demo import fresh_demo
 

@@ -237,3 +237,14 @@ def test_an_argument_that_is_not_utf8_is_refused_naming_it(
         EXIT_REFUSED,
         "dealroom: error: DEALROOM_USER is not UTF-8 text: '\\xff'\n",
     )
+
+
+def test_the_app_refuses_a_handle_with_controls_before_it_takes_the_terminal(
+    hostile_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "--db", hostile_db, "--as", "ana\x1b]0;x\x07")
+    assert (code, out) == (EXIT_REFUSED, "")
+    assert err == (
+        "dealroom: error: the acting user's handle (--as, DEALROOM_USER) is printable "
+        "characters only (no control characters)\n"
+    )

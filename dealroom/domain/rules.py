@@ -149,6 +149,11 @@ def check_handle(value: str, *, what: str = "a handle", field: str = "handle") -
     return handle
 
 
+def check_actor(value: str) -> str:
+    """Who acts (``--as``, ``DEALROOM_USER`` or the login name): a handle."""
+    return check_handle(value, what="the acting user's handle (--as, DEALROOM_USER)", field="actor")
+
+
 def check_stored_text(value: str, *, field: str, limit: int | None) -> None:
     """What every text column takes, the same on SQLite and PostgreSQL: at most ``limit``
     characters, no NUL character (PostgreSQL refuses it), nothing that is not text (a lone

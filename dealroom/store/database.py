@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from dealroom.domain.rules import check_handle
+from dealroom.domain.rules import check_actor
 from dealroom.store import engine as eng
 from dealroom.store.errors import ReadOnlyError, StoreError, WriteRaceError
 from dealroom.store.turns import write_turn
@@ -57,9 +57,7 @@ class Database:
 
     def __init__(self, url: str, *, actor: str, **options: Unpack[Options]) -> None:
         self.url = url
-        self.actor = check_handle(
-            actor, what="the acting user's handle (--as, DEALROOM_USER)", field="actor"
-        )
+        self.actor = check_actor(actor)
         self._now = options.get("now", utcnow)
         self._today = options.get("today")
         auto_upgrade = options.get("auto_upgrade", True)
