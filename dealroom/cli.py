@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import importlib
 import os
+import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -82,9 +83,26 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+#: Options whose value is a date, which may be an offset back in time (``--since -7d``).
+DATE_OPTIONS = frozenset({"--since", "--until", "--on", "--today", "--due", "--close"})
+_BACK = re.compile(r"^-\d{1,4}\s*[dw]?$")
+
+
+def attach_offsets(argv: Sequence[str]) -> list[str]:
+    """``--since -7d`` as ``--since=-7d``: argparse would take ``-7d`` for an option."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in DATE_OPTIONS and _BACK.match(arg):
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Two passes: which command (its arguments unknown yet), then that command in full.
     Building every command's parser would import every command module (~40 ms)."""
+    argv = attach_offsets(sys.argv[1:] if argv is None else argv)
     first, rest = build_parser().parse_known_args(argv)
     if first.command is None and not rest:
         return first  # the app

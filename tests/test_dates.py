@@ -131,3 +131,30 @@ def test_describe_says_what_a_date_resolved_to(day: date, text: str) -> None:
 
 def test_describe_round_trips_what_was_typed() -> None:
     assert describe(parse_date("fri", TODAY), TODAY) == "Fri 2026-11-27 (in 4 days)"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("mon", TODAY),  # today is a Monday: since today
+        ("fri", date(2026, 11, 20)),
+        ("sunday", date(2026, 11, 22)),
+        ("tue", date(2026, 11, 17)),
+        ("nov 30", date(2025, 11, 30)),
+        ("nov 20", date(2026, 11, 20)),
+        ("23 nov", TODAY),
+        ("dec 1", date(2025, 12, 1)),
+        ("-7d", date(2026, 11, 16)),
+        ("-2w", date(2026, 11, 9)),
+        ("yesterday", date(2026, 11, 22)),
+        ("2026-11-01", date(2026, 11, 1)),
+    ],
+)
+def test_a_day_since_which_means_the_last_one(typed: str, expected: date) -> None:
+    """``--since mon`` and ``--since "nov 30"`` are the last Monday and 30 November."""
+    assert parse_date(typed, TODAY, toward="past") == expected
+
+
+def test_a_day_since_which_is_never_an_offset_into_the_future() -> None:
+    with pytest.raises(RuleError, match=r"'\+3d' is in the future: .* e\.g\. -3d"):
+        parse_date("+3d", TODAY, field="--since", toward="past")

@@ -309,3 +309,16 @@ def test_every_exit_status_the_readme_lists_is_what_a_command_gives(
             assert code == 0 and err == "" and "T-1" in out
         else:
             one_line(code, err, status, f"status {status} ({statuses[status]})")
+
+
+def test_since_takes_a_past_day_and_a_negative_offset_without_an_equals_sign(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``log --since -7d`` (the example in its help) and ``--since mon`` find what
+    happened; before, ``-7d`` was a usage error and ``mon`` the next Monday: no events."""
+    for since in ("-7d", "mon", "today"):
+        code, out, err = run(capsys, "--db", str(db), "log", "--since", since)
+        assert code == 0, err
+        assert "created deal" in out or "added deal" in out or "T-1" in out, (since, out)
+    code, _, err = run(capsys, "--db", str(db), "log", "--since", "+3d")
+    one_line(code, err, EXIT_REFUSED, "--since +3d")

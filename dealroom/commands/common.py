@@ -16,6 +16,7 @@ from dealroom.textutil import one_line
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from dealroom.domain.dates import Toward
     from dealroom.store.store import Store
 
 
@@ -83,11 +84,11 @@ def console() -> Console:
     return out
 
 
-def parse_day(text: str | None, today: date, field: str) -> date | None:
+def parse_day(text: str | None, today: date, field: str, *, toward: Toward = "next") -> date | None:
     from dealroom.domain import parse_date
 
     if text is None:
         return None
     if text.strip().lower() in ("", "none", "-"):
         return None
-    return parse_date(text, today, field=field)
+    return parse_date(text, today, field=field, toward=toward)

@@ -52,7 +52,7 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
 
     with ctx.open() as store:
         today = parse_day(args.today, store.today(), "--today") or store.today()
-        since = parse_day(args.since, today, "--since")
+        since = parse_day(args.since, today, "--since", toward="past")
         reports = store.methods.deal_reports(None if args.all else args.codes, today=today)
         rooms = [room for room, _ in reports]
         forecasts = store.methods.forecast(today=today) if args.all else {}
@@ -116,7 +116,7 @@ def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
 
     with ctx.open() as store:
         today = parse_day(args.today, store.today(), "--today") or store.today()
-        day = parse_day(args.since, today, "--since")
+        day = parse_day(args.since, today, "--since", toward="past")
         since = midnight(day) if day is not None else store.standups.default_since()
         codes = [r.deal.code for r in store.reads.pipeline(mine=True)] if args.mine else None
         rooms = store.reads.deal_rooms(codes) if codes is None or codes else []

@@ -220,7 +220,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, time
 
     with ctx.open() as store:
-        since = parse_day(args.since, store.today(), "--since")
+        since = parse_day(args.since, store.today(), "--since", toward="past")
         start = datetime.combine(since, time()).astimezone(UTC) if since else None
         events = store.reads.events(code=args.code, since=start)
     if args.limit is not None:

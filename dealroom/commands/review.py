@@ -52,7 +52,7 @@ def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
             print("\n".join(one_line(line) for line in lines) or "no deal needs a review")
             return 0
         if args.held:
-            day = parse_day(args.on, store.today(), "--on")
+            day = parse_day(args.on, store.today(), "--on", toward="past")
             held = store.methods.record_review(args.code, held_on=day, note=args.note)
             print(f"recorded the review of {args.code.strip().upper()} held on {held.held_on}")
             return 0

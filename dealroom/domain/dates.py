@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Literal
 
 from dealroom.domain.rules import RuleError
 
@@ -15,8 +16,16 @@ _MONTH_DAY = re.compile(r"^([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})\s+([a-z]{3})[a-z]*\.?(?:\s+(\d{4}))?$")
 
 
-def parse_date(text: str, today: date, *, field: str = "date") -> date:
-    """Resolve what was typed against ``today``; a weekday or month-day means the next one."""
+#: Which way a weekday or a month-day without a year resolves: a due date means the next
+#: one, ``--since`` the last one.
+Toward = Literal["next", "past"]
+
+
+def parse_date(text: str, today: date, *, field: str = "date", toward: Toward = "next") -> date:
+    """Resolve what was typed against ``today``. A weekday or a month-day means the next
+    one (``toward="next"``: a due date) or the last one, today included (``"past"``: a day
+    things happened since); ``+3d`` points into the future, so it is refused for a past
+    date, where ``-3d`` is what is meant."""
     raw = " ".join(text.strip().lower().split())
     if not raw:
         raise RuleError(f"{field} is empty", field=field)
@@ -28,14 +37,22 @@ def parse_date(text: str, today: date, *, field: str = "date") -> date:
         return today - timedelta(days=1)
     if m := _OFFSET.match(raw):
         sign = 1 if m.group(1) == "+" else -1
+        if sign > 0 and toward == "past":
+            raise RuleError(
+                f"{field} {text!r} is in the future: a day in the past is meant here, "
+                f"e.g. -{m.group(2)}{m.group(3) or 'd'}, mon or 2026-12-01",
+                field=field,
+            )
         return today + timedelta(days=sign * int(m.group(2)) * _UNITS[m.group(3) or "d"])
     if raw[:3] in WEEKDAYS and (len(raw) == 3 or _full_weekday(raw)):
+        if toward == "past":
+            return today - timedelta(days=(today.weekday() - WEEKDAYS.index(raw[:3])) % 7)
         ahead = (WEEKDAYS.index(raw[:3]) - today.weekday()) % 7 or 7
         return today + timedelta(days=ahead)
     if m := _MONTH_DAY.match(raw):
-        return _month_day(m.group(1), m.group(2), m.group(3), today, text, field)
+        return _month_day(m.group(1), m.group(2), m.group(3), today, text, field, toward)
     if m := _DAY_MONTH.match(raw):
-        return _month_day(m.group(2), m.group(1), m.group(3), today, text, field)
+        return _month_day(m.group(2), m.group(1), m.group(3), today, text, field, toward)
     try:
         return date.fromisoformat(raw)
     except ValueError:
@@ -51,7 +68,9 @@ def _full_weekday(raw: str) -> bool:
     return raw in names
 
 
-def _month_day(mon: str, day: str, year: str | None, today: date, text: str, field: str) -> date:
+def _month_day(
+    mon: str, day: str, year: str | None, today: date, text: str, field: str, toward: Toward
+) -> date:
     if mon not in MONTHS:
         raise RuleError(f"{field} {text!r}: unknown month {mon!r}", field=field)
     month = MONTHS.index(mon) + 1
@@ -59,6 +78,8 @@ def _month_day(mon: str, day: str, year: str | None, today: date, text: str, fie
         if year:
             return date(int(year), month, int(day))
         found = date(today.year, month, int(day))
+        if toward == "past":
+            return found if found <= today else date(today.year - 1, month, int(day))
         return found if found >= today else date(today.year + 1, month, int(day))
     except ValueError:
         raise RuleError(f"{field} {text!r} is not a real day", field=field) from None
