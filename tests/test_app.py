@@ -18,6 +18,7 @@ from pilots import (
 )
 from textual.widgets import Input, Select, Static
 
+from dealroom.cli import main
 from dealroom.domain import Gate, GateDecision, HandoffState, Role, Stage, TaskStatus
 from dealroom.screens.deal_room import DealRoomScreen
 from dealroom.screens.form import FormScreen
@@ -499,7 +500,7 @@ async def test_standup_walks_deals_captures_and_saves_minutes(
 
 
 async def test_m_saves_the_deal_as_markdown(
-    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DEALROOM_EXPORT_DIR", str(tmp_path))
     app = make_app(db)
@@ -510,6 +511,10 @@ async def test_m_saves_the_deal_as_markdown(
         assert any("copied it to the clipboard" in n.message for n in app._notifications)
     text = (tmp_path / "ACME-5G-2026-11-23.md").read_text(encoding="utf-8")
     assert text.startswith("## ACME-5G — 5G core refresh")
+    # exactly what the command line writes: methods sections included
+    assert main(["--db", db, "export", "ACME-5G", "--today", "2026-11-23"]) == 0
+    assert text == capsys.readouterr().out
+    assert "### Competitors" in text and "### Opportunity assessment" in text
 
 
 async def test_m_twice_keeps_both_saves_and_never_writes_through_a_link(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import defaultdict
-from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -47,40 +45,15 @@ def register(sub: Any) -> None:
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     if bool(args.codes) == bool(args.all):
         raise UsageError("give deal codes or --all (not both)")
-    from dealroom.export.markdown import deal_report, portfolio
-    from dealroom.export.methods import forecast_section
+    from dealroom.export.report import status_report
 
     with ctx.open() as store:
         today = parse_day(args.today, store.today(), "--today") or store.today()
         since = parse_day(args.since, today, "--since", toward="past")
-        reports = store.methods.deal_reports(None if args.all else args.codes, today=today)
-        rooms = [room for room, _ in reports]
-        forecasts = store.methods.forecast(today=today) if args.all else {}
-        events = store.reads.events(since=midnight(since)) if since is not None else []
-        names = {p.handle: p.name for p in store.reads.people()}
-    by_deal: dict[int | None, list[Any]] = defaultdict(list)
-    for e in events:
-        by_deal[e.deal_id].append(e)
-    parts = []
-    if args.all:
-        parts += [portfolio(rooms, today=today), "\n".join(forecast_section(forecasts, names))]
-    for room, m in reports:
-        parts.append(
-            deal_report(
-                room,
-                today=today,
-                events=by_deal.get(room.deal.id, []),
-                since=since,
-                names=names,
-                methods=m,
-            )
-        )
-    write("\n".join(parts), ctx, args)
+        codes = None if args.all else args.codes
+        text = status_report(store, codes, today=today, since=since, summary=args.all)
+    write(text, ctx, args)
     return 0
-
-
-def midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
 
 
 def output_arguments(p: argparse.ArgumentParser) -> None:
@@ -113,6 +86,7 @@ def write(text: str, ctx: Context, args: argparse.Namespace) -> None:
 
 def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
     from dealroom.export.digest import digest_markdown, walk
+    from dealroom.export.report import midnight
 
     with ctx.open() as store:
         today = parse_day(args.today, store.today(), "--today") or store.today()

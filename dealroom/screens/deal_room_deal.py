@@ -102,13 +102,17 @@ class DealActions(DealRoomBase):
         self.app.gateway.run(self, build, saved, group="export")
 
     def action_export(self) -> None:
-        if self.room is None:
-            return
-        from dealroom.export.markdown import deal_report
+        """Save what ``dealroom export CODE`` writes (the same function)."""
+        from dealroom.export.report import status_report
         from dealroom.screens.exporting import save_markdown
 
-        text = deal_report(self.room, today=self.today)
-        save_markdown(self.app, f"{self.room.deal.code}-{self.today.isoformat()}.md", text)
+        code, today = self.code, self.today
+        self.app.gateway.run(
+            self,
+            lambda store: status_report(store, [code], today=today),
+            lambda text: save_markdown(self.app, f"{code}-{today.isoformat()}.md", text),
+            group="export",
+        )
 
     def action_edit_deal(self) -> None:
         if self.room is not None:

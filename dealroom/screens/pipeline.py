@@ -364,12 +364,10 @@ class PipelineScreen(LiveScreen):
             return
 
         def build(store: Store) -> tuple[str, date]:
-            from dealroom.export.markdown import deal_report, portfolio
+            from dealroom.export.report import status_report
 
-            rooms, today = store.reads.deal_rooms(codes), store.today()
-            parts = [portfolio(rooms, today=today)]
-            parts += [deal_report(room, today=today) for room in rooms]
-            return "\n".join(parts), today
+            today = store.today()  # what `dealroom export CODE…` writes, with the funnel
+            return status_report(store, codes, today=today, summary=True), today
 
         def save(result: tuple[str, date]) -> None:
             from dealroom.screens.exporting import save_markdown
