@@ -147,10 +147,12 @@ def test_gate_missing_error_is_a_rule_error() -> None:
         rules.check_stage_move(DealStatus.OPEN, Stage.LEAD, Stage.CLOSED, [])
 
 
-@pytest.mark.parametrize("status", [DealStatus.OPEN, DealStatus.WON])
-def test_stage_move_with_its_gates_approved_is_allowed(status: DealStatus) -> None:
-    rules.check_stage_move(status, Stage.LEAD, Stage.BID, [Gate.ATI, Gate.ATB])
-    rules.check_stage_move(status, Stage.BID, Stage.LEAD, [])
+def test_stage_move_with_its_gates_approved_is_allowed() -> None:
+    rules.check_stage_move(DealStatus.OPEN, Stage.LEAD, Stage.BID, [Gate.ATI, Gate.ATB])
+    rules.check_stage_move(DealStatus.OPEN, Stage.BID, Stage.LEAD, [])
+    # a won deal moves on and back between Contract and Closed (not before Contract: below)
+    rules.check_stage_move(DealStatus.WON, Stage.CONTRACT, Stage.CLOSED, [Gate.ATCC])
+    rules.check_stage_move(DealStatus.WON, Stage.CLOSED, Stage.CONTRACT, [])
 
 
 @pytest.mark.parametrize("status", [DealStatus.LOST, DealStatus.DROPPED])
@@ -504,3 +506,14 @@ def test_domain_loads_no_database_library() -> None:
         "assert not bad, bad"
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_a_won_deal_stays_at_contract_or_later() -> None:
+    """A signed deal moved back to Lead would be a won Lead: refused, with the way out."""
+    from dealroom.domain import DealStatus, Stage, rules
+
+    for target in (Stage.LEAD, Stage.OPPORTUNITY, Stage.PRE_BID, Stage.BID):
+        with pytest.raises(rules.RuleError, match="the deal is won: it stays at Contract"):
+            rules.check_stage_move(DealStatus.WON, Stage.DELIVERY, target, [])
+    rules.check_stage_move(DealStatus.WON, Stage.DELIVERY, Stage.CONTRACT, [])
+    rules.check_stage_move(DealStatus.OPEN, Stage.DELIVERY, Stage.LEAD, [])

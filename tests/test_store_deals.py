@@ -397,6 +397,21 @@ def test_won_from_contract_on(team: Store) -> None:
     assert team.deals.move_stage(CODE, "next").stage is Stage.DELIVERY
 
 
+def test_a_won_deal_cannot_move_before_contract(team: Store) -> None:
+    """Before, `stage CODE lead` made a won Lead; now it is refused and nothing changes."""
+    advance_to(team, Stage.CONTRACT)
+    team.deals.set_status(CODE, DealStatus.WON)
+    team.deals.move_stage(CODE, "next")
+    events = len(team.reads.events(code=CODE))
+    for target in ("lead", "bid"):
+        with pytest.raises(RuleError, match="the deal is won: it stays at Contract or later"):
+            team.deals.move_stage(CODE, target)
+    deal = team.reads.deal(CODE)
+    assert (deal.stage, deal.status) == (Stage.DELIVERY, DealStatus.WON)
+    assert len(team.reads.events(code=CODE)) == events
+    assert team.deals.move_stage(CODE, "prev").stage is Stage.CONTRACT
+
+
 @pytest.mark.parametrize("status", [DealStatus.LOST, DealStatus.DROPPED])
 def test_lost_or_dropped_needs_a_reason(team: Store, status: DealStatus) -> None:
     with pytest.raises(RuleError, match="reason is required"):

@@ -254,6 +254,12 @@ def check_stage_move(
         raise RuleError(f"the deal is {status.value}: reopen it before moving its stage")
     if target == current:
         raise RuleError(f"the deal is already in {current.label}", field="stage")
+    if status is DealStatus.WON and target.order < Stage.CONTRACT.order:
+        raise RuleError(
+            f"the deal is won: it stays at {Stage.CONTRACT.label} or later (to move it to "
+            f"{target.label}, mark it open again first)",
+            field="stage",
+        )
     ok = set(approved)
     missing = [g for g in gates_needed(current, target) if g not in ok]
     if missing:
