@@ -231,6 +231,28 @@ async def test_accept_and_reject_handoffs(db: str) -> None:
     }
 
 
+async def test_a_handoff_is_accepted_or_rejected_only_on_the_receiving_side(db: str) -> None:
+    """``a`` and ``x`` on an outgoing handoff (in the sender's pane) change nothing and
+    say who decides; before, the sender could accept their own handoff."""
+    st = store_on(db)
+    outgoing = st.items.add_handoff("ACME-5G", Role.AR, Role.SR, "Decision criteria")
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        room = await open_room(pilot, "ACME-5G")
+        ar = room.query_one("#pane-ar", RolePane).list
+        ar.focus()
+        ar.select_key(("HandoffView", outgoing.id))
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, DealRoomScreen)  # no reason form was opened
+        said = [n.message for n in app._notifications]
+        assert "This handoff goes from AR to SR: the SR side accepts it, in the SR pane." in said
+        assert "This handoff goes from AR to SR: the SR side rejects it, in the SR pane." in said
+    assert store_on(db).reads.handoff(outgoing.id).state is HandoffState.SENT
+
+
 async def test_narrow_terminal_shows_one_pane_with_a_switcher(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:

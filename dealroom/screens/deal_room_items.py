@@ -93,9 +93,26 @@ class ItemActions(DealRoomBase):
         if (h := self._handoff()) is not None:
             self.app.gateway.run(self, lambda store: move(store, h), self.done(said))
 
+    def _incoming(self, verb: str) -> HandoffView | None:
+        """The handoff under the cursor if it comes to the focused role: only the
+        receiving side accepts or rejects; the sender is told so."""
+        h = self._handoff()
+        if h is not None and h.to_role is not self.role:
+            self.notify(
+                f"This handoff goes from {h.from_role.value} to {h.to_role.value}: the "
+                f"{h.to_role.value} side {verb}s it, in the {h.to_role.value} pane.",
+                timeout=5,
+            )
+            return None
+        return h
+
     def action_accept(self) -> None:
-        self._move_handoff(
-            lambda store, h: store.items.accept_handoff(h.id, version=h.version), "Handoff accepted"
+        if (h := self._incoming("accept")) is None:
+            return
+        self.app.gateway.run(
+            self,
+            lambda store: store.items.accept_handoff(h.id, version=h.version),
+            self.done("Handoff accepted"),
         )
 
     def action_send(self) -> None:
@@ -104,7 +121,7 @@ class ItemActions(DealRoomBase):
         )
 
     def action_reject(self) -> None:
-        h = self._handoff()
+        h = self._incoming("reject")
         if h is None:
             return
         if h.state is not HandoffState.SENT:
