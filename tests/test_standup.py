@@ -148,3 +148,37 @@ def test_standup_command_prints_the_digest(
     assert "- changed: Ana Lima: added AR task 'Late one'" in out
     assert main(["standup", "--mine", "--today", "2026-11-23"]) == 0
     assert "ACME" in capsys.readouterr().out
+
+
+def _walk_to(store: Store, code: str, stage_name: str) -> None:
+    """Forward to the stage named, each gate on the way approved."""
+    from dealroom.domain import STAGE_GATE
+
+    while store.reads.deal(code).stage.value != stage_name:
+        nxt = store.reads.deal(code).stage.next
+        assert nxt is not None
+        gate = STAGE_GATE.get(nxt)
+        if gate is not None:
+            store.deals.record_gate(code, gate, GateDecision.APPROVED, "ok")
+        store.deals.move_stage(code, "next")
+
+
+def test_won_deals_in_delivery_and_invoice_are_walked_until_closed(team: Store) -> None:
+    """Lead-to-Cash ends when the customer has paid: the FR's delivery and the AR's cash
+    collection belong in the standup; a closed, lost or dropped deal does not."""
+    from dealroom.domain import DealStatus
+
+    for code, stage in (("DEL-1", "delivery"), ("INV-1", "invoice"), ("CLO-1", "closed")):
+        team.deals.create_deal(code, code, "Acme")
+        _walk_to(team, code, "contract")
+        team.deals.set_status(code, DealStatus.WON)
+        _walk_to(team, code, stage)
+    team.items.add_task("DEL-1", Role.FR, "Install", due=TODAY - timedelta(days=3))
+    team.deals.create_deal("LOST-1", "Lost", "Acme")
+    team.deals.set_status("LOST-1", DealStatus.LOST, "price")
+    walked = [d.code for d in walk(team.reads.deal_rooms(), [], TODAY)]
+    assert "DEL-1" in walked and "INV-1" in walked
+    assert "CLO-1" not in walked and "LOST-1" not in walked
+    [delivery] = [d for d in walk(team.reads.deal_rooms(), [], TODAY) if d.code == "DEL-1"]
+    [fr] = [r for r in delivery.roles if r.role is Role.FR]
+    assert [t.title for t in fr.due] == ["Install"]

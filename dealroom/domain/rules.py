@@ -287,6 +287,12 @@ def pending_gate(stage: Stage, states: Mapping[Gate, GateDecision]) -> Gate | No
     return None
 
 
+def in_play(status: DealStatus, stage: Stage) -> bool:
+    """Whether the team still works the deal: open, or won and not yet Closed (Lead-to-Cash
+    ends when the customer has accepted and paid, not when the contract is signed)."""
+    return status is DealStatus.OPEN or (status is DealStatus.WON and stage is not Stage.CLOSED)
+
+
 def check_gate_decision(gate: Gate, stage: Stage, status: DealStatus) -> None:
     if status in (DealStatus.LOST, DealStatus.DROPPED):
         raise RuleError(f"the deal is {status.value}: no gate decisions on it")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from dealroom.domain import TRIANGLE, HandoffState, Role, TaskStatus
+from dealroom.domain.rules import in_play
 from dealroom.export.escape import md
 from dealroom.store.views import (
     DealRoomView,
@@ -119,14 +120,15 @@ def urgency(room: DealRoomView, today: date) -> int:
 def walk(
     rooms: Sequence[DealRoomView], events: Iterable[EventView], today: date
 ) -> list[DealDigest]:
-    """Digests of open deals, most urgent first (then by code)."""
+    """Digests of the deals in play (open, and won until Closed: Delivery and Invoice &
+    cash are the FR's and the AR's work), most urgent first (then by code)."""
     per_deal: dict[int | None, list[EventView]] = {}
     for e in events:
         per_deal.setdefault(e.deal_id, []).append(e)
     out = [
         digest(r, per_deal.get(r.deal.id, []), today)
         for r in rooms
-        if r.deal.status.value == "open"
+        if in_play(r.deal.status, r.deal.stage)
     ]
     out.sort(key=lambda d: (-d.urgency, d.code))
     return out
@@ -185,7 +187,7 @@ def digest_markdown(
     out = [
         f"# Standup digest — {today.isoformat()}",
         "",
-        f"Changes since {_stamp(since)}. {len(digests)} open deals, most urgent first.",
+        f"Changes since {_stamp(since)}. {len(digests)} deals in play, most urgent first.",
         "",
     ]
     for d in digests:
