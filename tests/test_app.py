@@ -466,6 +466,40 @@ async def test_sort_and_my_deals_toggle(db: str) -> None:
         assert len(deals.items) == 2
 
 
+async def test_a_look_at_the_standup_records_nothing_and_moves_no_window(db: str) -> None:
+    """Opening the standup screen is a preview: escape leaves no standup behind, and the
+    next standup still looks back as far as before. ``s`` starts it."""
+    from dealroom.screens.pipeline import PipelineScreen
+    from dealroom.screens.standup import StandupScreen
+
+    before = store_on(db).standups.default_since()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, StandupScreen) and app.screen.record is None
+        assert "preview: s starts it" in str(app.screen.query_one("#title", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PipelineScreen)
+        assert store_on(db).standups.default_since() == before
+        assert [e for e in store_on(db).reads.events(after_id=0) if e.entity == "standup"] == []
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("s")  # start
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StandupScreen) and screen.record is not None
+        assert screen.record.deals == ["ACME-5G"]  # the deal on screen is covered
+        await pilot.press("f")
+        await settle(pilot)
+        assert screen.finished
+    st = store_on(db)
+    [record] = [st.standups.standup(1)]
+    assert record.ended_at is not None and st.standups.default_since() == record.ended_at
+
+
 async def test_standup_walks_deals_captures_and_saves_minutes(
     db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -479,8 +513,8 @@ async def test_standup_walks_deals_captures_and_saves_minutes(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, StandupScreen)
-        # ana is on ACME-5G only: the walk covers her deals, most urgent first
-        assert [d.code for d in screen.digests] == ["ACME-5G"]
+        # the team's deals, not only the chair's (ana is on ACME-5G only), most urgent first
+        assert [d.code for d in screen.digests] == ["ACME-5G", "NORD-DC"]
         shown = str(screen.query_one("#step", Static).render())
         assert "overdue: Map the decision chain" in shown
         await pilot.press("enter")  # into the deal room and back to the same place

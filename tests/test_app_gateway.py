@@ -276,6 +276,8 @@ async def test_the_settings_the_app_is_given_reach_its_screens(db: str, tmp_path
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, StandupScreen) and screen.limit == 30
+        await pilot.press("s")  # opened, it is a preview: started, it is recorded
+        await settle(pilot)
         await pilot.press("f")
         await settle(pilot)
         await pilot.press("m")

@@ -182,3 +182,12 @@ def test_won_deals_in_delivery_and_invoice_are_walked_until_closed(team: Store) 
     [delivery] = [d for d in walk(team.reads.deal_rooms(), [], TODAY) if d.code == "DEL-1"]
     [fr] = [r for r in delivery.roles if r.role is Role.FR]
     assert [t.title for t in fr.due] == ["Install"]
+
+
+def test_only_a_finished_standup_moves_the_window(team: Store, clock: Clock) -> None:
+    started = team.standups.start_standup()
+    clock.advance(hours=1)
+    # started, never finished: still the last day, not since that start
+    assert team.standups.default_since() == clock() - timedelta(hours=24)
+    ended = team.standups.end_standup(started.id)
+    assert team.standups.default_since() == ended.ended_at

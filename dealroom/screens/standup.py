@@ -4,7 +4,7 @@ the last standup, capture notes and actions, and end with a summary and the minu
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
@@ -37,10 +37,10 @@ if TYPE_CHECKING:
 
 
 class Begun(NamedTuple):
-    """A standup just started: its record, the deals to walk, what happened since the
-    last one, the people, and today."""
+    """The standup's preview: since when it looks, the deals to walk, what happened
+    since the last one, the people, and today."""
 
-    record: StandupView
+    since: datetime
     rooms: list[DealRoomView]
     events: list[EventView]
     people: list[PersonView]
@@ -78,6 +78,13 @@ class StandupScreen(LiveScreen):
             id="standup.toggle_view",
         ),
         Binding(
+            "s",
+            "start",
+            "Start",
+            tooltip="Start the standup: from here it is recorded (so does a note or an action)",
+            id="standup.start",
+        ),
+        Binding(
             "f",
             "finish",
             "Finish",
@@ -95,7 +102,7 @@ class StandupScreen(LiveScreen):
             "escape",
             "leave",
             "Leave",
-            tooltip="Finish (if running) and go back",
+            tooltip="Finish (if started) and go back; a preview records nothing",
             id="standup.leave",
         ),
     ]
@@ -103,7 +110,10 @@ class StandupScreen(LiveScreen):
     def __init__(self, since: datetime | None = None) -> None:
         super().__init__()
         self.since = since
+        #: None until the standup is started: until then the screen is a preview.
         self.record: StandupView | None = None
+        #: Since when the standup looks (the last finished standup, by default).
+        self.since_at: datetime | None = since
         self.digests: list[DealDigest] = []
         self.names: dict[str, str] = {}
         self.people: list[PersonView] = []
@@ -130,11 +140,10 @@ class StandupScreen(LiveScreen):
         since = self.since
 
         def begin(store: Store) -> Begun:
-            record = store.standups.start_standup(since)
-            mine = [r.deal.code for r in store.reads.pipeline(mine=True)]
-            rooms = store.reads.deal_rooms(mine) if mine else store.reads.deal_rooms()
-            events = store.reads.events(since=record.since)
-            return Begun(record, rooms, events, store.reads.people(), store.today())
+            start = since or store.standups.default_since()
+            rooms = store.reads.deal_rooms()  # the team's deals, not only the chair's
+            events = store.reads.events(since=start)
+            return Begun(start, rooms, events, store.reads.people(), store.today())
 
         self.app.gateway.run(self, begin, self._begun, group="standup")
 
@@ -143,9 +152,9 @@ class StandupScreen(LiveScreen):
         and place, and leave the speaker's timer running."""
         codes = [d.code for d in self.digests]
         news = others(feed, self.app.actor)
-        if self.record is None or (feed and not any(f.event.deal_code in codes for f in news)):
+        if not self.digests or (feed and not any(f.event.deal_code in codes for f in news)):
             return
-        since = self.record.since
+        since = self.since_at
 
         def load(store: Store) -> Reread:
             return Reread(
@@ -163,7 +172,7 @@ class StandupScreen(LiveScreen):
             self._show(new_step=False)
 
     def _begun(self, result: Begun) -> None:
-        self.record, rooms, events, self.people, self.today = result
+        self.since_at, rooms, events, self.people, self.today = result
         self.names = {p.handle: p.name for p in self.people}
         self.digests = walk(rooms, events, self.today)
         self.index = 0
@@ -206,13 +215,38 @@ class StandupScreen(LiveScreen):
     def _recorded(self, record: StandupView) -> None:
         self.record = record
 
+    def action_start(self, then: Callable[[], None] | None = None) -> None:
+        """Start the standup (record it, from the preview's ``since``), then ``then``."""
+        if self.record is not None or self.finished:
+            if then is not None:
+                then()
+            return
+        since = self.since_at
+
+        def started(record: StandupView) -> None:
+            self.record = record
+            d = self.current_deal()
+            if d is not None:
+                self._mark_covered(d.code)
+            self._title()
+            if then is not None:
+                then()
+
+        self.app.gateway.run(
+            self, lambda store: store.standups.start_standup(since), started, group="standup"
+        )
+
     def _title(self) -> None:
         steps = self._steps()
         what = "person" if self.by_person else "deal"
         elapsed = int(time.monotonic() - self.step_started)
         text = Text(f"Standup · {what} {min(self.index + 1, len(steps))} of {len(steps)}")
-        if self.record is not None:
-            text.append(f" · since {self.record.since.astimezone():%a %d %b %H:%M}")
+        if self.since_at is not None:
+            text.append(f" · since {self.since_at.astimezone():%a %d %b %H:%M}")
+        if self.record is None and not self.finished:
+            text.append(" · preview: s starts it", style="bold")
+            self.query_one("#title", Static).update(text)
+            return
         if self.finished:
             text.append(" · finished")
         else:
@@ -254,6 +288,7 @@ class StandupScreen(LiveScreen):
 
     def action_note(self) -> None:
         if self.record is None:
+            self.action_start(self.action_note)
             return
         sid = self.record.id
         d = self.current_deal()
@@ -275,8 +310,11 @@ class StandupScreen(LiveScreen):
 
     def action_action(self) -> None:
         d = self.current_deal()
-        if self.record is None or d is None:
+        if d is None:
             self.notify("Actions are added while walking deals.", timeout=3)
+            return
+        if self.record is None:
+            self.action_start(self.action_action)
             return
         sid, code = self.record.id, d.code
         fields = [

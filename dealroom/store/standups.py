@@ -64,13 +64,17 @@ class Standups:
         self.items = items
 
     def default_since(self) -> datetime:
-        """When the previous standup ended (or started); else 24 hours ago."""
+        """When the last finished standup ended; else 24 hours ago. A standup started and
+        never finished (a look at the screen, a session cut off) moves nothing."""
         with self.database.read() as s:
-            last = s.execute(
-                select(Standup).order_by(col(Standup.started_at).desc()).limit(1)
+            ended = s.execute(
+                select(col(Standup.ended_at))
+                .where(col(Standup.ended_at).is_not(None))
+                .order_by(col(Standup.ended_at).desc())
+                .limit(1)
             ).scalar()
-            if last is not None:
-                return last.ended_at or last.started_at
+            if ended is not None:
+                return ended
         return self.database.now() - timedelta(hours=24)
 
     def start_standup(self, since: datetime | None = None) -> StandupView:
