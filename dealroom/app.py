@@ -29,6 +29,7 @@ from dealroom.watching import ChangeWatcher, OthersChanged, tell_others_changes
 if TYPE_CHECKING:
     from dealroom.screens.deal_room import DealRoomScreen
     from dealroom.store.store import Store
+    from dealroom.widgets.role_pane import Item
 
 #: After this many seconds without an answer, say the database is busy.
 SLOW_NOTICE = 1.0
@@ -196,7 +197,9 @@ class DealroomApp(RoomApp):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    def open_deal(self, code: str, *, order: Sequence[str] | None = None) -> None:
+    def open_deal(
+        self, code: str, *, order: Sequence[str] | None = None, focus: Item | None = None
+    ) -> None:
         """Show deal ``code``'s room. The first open composes the deal room and installs it;
         later ones read the deal first and push the same screen with it (one query and one
         paint, no compose). A room already on the stack (a deal opened from another
@@ -208,16 +211,20 @@ class DealroomApp(RoomApp):
         room = self._deal_room
         if room is None:
             room = self._deal_room = DealRoomScreen(code, codes)
+            room.focus_on = focus
             self.install_screen(room, name="deal-room")
             self.push_screen(room)
             return
         if room in self.screen_stack:
-            self.push_screen(DealRoomScreen(code, codes))
+            another = DealRoomScreen(code, codes)
+            another.focus_on = focus
+            self.push_screen(another)
             return
         opener = self.screen
 
         def loaded(contents: RoomContents) -> None:
             if self.screen is opener and room not in self.screen_stack:
+                room.focus_on = focus
                 room.show_deal(contents, codes)
                 self.push_screen(room)
 

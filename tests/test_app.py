@@ -298,6 +298,28 @@ async def test_my_work_groups_by_due_date(db: str) -> None:
         ]
 
 
+async def test_my_work_opens_the_deal_on_the_chosen_item(db: str) -> None:
+    """``enter`` on a handoff in my work opens the deal with the cursor on that handoff in
+    the receiving pane; before, on the AR pane's first row (where ``space`` then completed
+    a task nobody meant)."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        work = app.screen.query_one("#work", VirtualList)
+        [handoff] = [i for i in work.items if isinstance(i, HandoffView)]
+        work.select_key(("HandoffView", handoff.id))
+        await pilot.press("enter")
+        await settle(pilot)
+        room = app.screen
+        assert isinstance(room, DealRoomScreen) and room.code == "ACME-5G"
+        assert room.role is Role.AR
+        current = room.current()
+        assert isinstance(current, HandoffView) and current.id == handoff.id
+        assert room.query_one("#pane-ar", RolePane).list.has_focus
+
+
 async def test_keymap_file_rebinds_a_key(
     db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,7 +27,7 @@ from dealroom.screens.live import item_keys, others
 from dealroom.store.views import FeedItem
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.deal_header import DealHeader
-from dealroom.widgets.role_pane import RolePane
+from dealroom.widgets.role_pane import RolePane, home_role, item_key
 from dealroom.widgets.vlist import VirtualList
 
 NARROW = 120
@@ -225,7 +225,8 @@ class DealRoomScreen(ItemActions, DealActions):
         self.stale = False
         self.set_class(self.app.size.width < NARROW, "narrow")
         self._loaded(contents, fresh=True)
-        self._focus_role(Role.AR)
+        if self.focus_on is None:
+            self._focus_role(Role.AR)
 
     def reload(self) -> None:
         """Read the room again; only the last read asked for is shown (a deal opened
@@ -248,6 +249,10 @@ class DealRoomScreen(ItemActions, DealActions):
             pane.show(self.room, self.today, self.now, keep=not fresh)
             pane.list.flash(changed)
         self._switcher()
+        if self.focus_on is not None:  # opened on an item (from my work): the cursor on it
+            item, self.focus_on = self.focus_on, None
+            self._focus_role(home_role(item))
+            self._pane(home_role(item)).list.select_key(item_key(item))
 
     # --- panes ----------------------------------------------------------------------------
 

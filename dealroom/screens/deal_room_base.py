@@ -53,6 +53,8 @@ class DealRoomBase(LiveScreen):
         super().__init__()
         self.code = code
         self.order = list(order)
+        #: The item to put the cursor on once the deal is shown (opened from my work).
+        self.focus_on: Item | None = None
         self.room: DealRoomView | None = None
         self.people: list[PersonView] = []
         self.today = date.today()

@@ -18,6 +18,7 @@ from textual.notifications import SeverityLevel
 from dealroom.screens.gateway import Gateway, JobAnswered
 from dealroom.settings import Settings
 from dealroom.textutil import visible
+from dealroom.widgets.role_pane import Item
 
 
 class RoomApp(App[None]):
@@ -56,9 +57,12 @@ class RoomApp(App[None]):
     def wrote(self, requester: object) -> None:
         """A job of ``requester`` changed the database: the other screens may show it."""
 
-    def open_deal(self, code: str, *, order: Sequence[str] | None = None) -> None:
+    def open_deal(
+        self, code: str, *, order: Sequence[str] | None = None, focus: Item | None = None
+    ) -> None:
         """Show deal ``code``'s room; ``[`` and ``]`` there step through ``order`` (the
-        codes in the order the opener shows them; None: the pipeline's)."""
+        codes in the order the opener shows them; None: the pipeline's); ``focus``: the
+        item to put the cursor on, in its pane."""
         raise NotImplementedError
 
     def database_file(self) -> Path | None:

@@ -128,7 +128,7 @@ class MyWorkScreen(LiveScreen):
     def action_open(self) -> None:
         item = self.query_one("#work", VirtualList).current
         if item is not None and self.work is not None:
-            self.app.open_deal(self.work.deals[item.deal_id][0])
+            self.app.open_deal(self.work.deals[item.deal_id][0], focus=item)
 
     @on(VirtualList.Selected)
     def _selected(self, event: VirtualList.Selected) -> None:

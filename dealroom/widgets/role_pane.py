@@ -23,6 +23,11 @@ def item_key(item: Item) -> Hashable:
     return (type(item).__name__, item.id)
 
 
+def home_role(item: Item) -> Role:
+    """The pane an item is worked in: its role's, a handoff's receiver's."""
+    return item.to_role if isinstance(item, HandoffView) else item.role
+
+
 class RolePane(Vertical):
     """Headed by the lead's name; the list holds Tasks, Risks and Handoffs sections."""
 
