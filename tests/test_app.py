@@ -555,6 +555,10 @@ async def test_standup_walks_deals_captures_and_saves_minutes(
         await settle(pilot)
         await pilot.press("o", *"CTO travels until Friday", "ctrl+s")
         await settle(pilot)
+        # what was noted and decided stays on the step
+        shown = str(screen.query_one("#step", Static).render())
+        assert "This standup" in shown and "CTO travels until Friday (Ana Lima)" in shown
+        assert "action for SR: Send BoQ v2 to procurement (Wei Zhang, due 2026-11-27)" in shown
         await pilot.press("f")
         await settle(pilot)
         assert screen.finished

@@ -20,7 +20,7 @@ from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
 from dealroom.screens.live import LiveScreen, others
-from dealroom.screens.standup_text import deal_text, person_text
+from dealroom.screens.standup_text import captured_text, deal_text, person_text
 from dealroom.settings import SPEAKER_SECONDS
 from dealroom.store.views import (
     DealRoomView,
@@ -122,6 +122,8 @@ class StandupScreen(LiveScreen):
         self.by_person = False
         self.finished = False
         self.actions: list[TaskView] = []
+        #: The notes taken in this standup, shown on their deal's step.
+        self.notes: list[NoteView] = []
         self.step_started = time.monotonic()
         #: Each speaker's time in seconds (``DEALROOM_SPEAKER_MINUTES``).
         self.limit = SPEAKER_SECONDS
@@ -196,7 +198,9 @@ class StandupScreen(LiveScreen):
         self.index = max(0, min(self.index, len(steps) - 1))
         current = steps[self.index]
         if isinstance(current, DealDigest):
-            step.update(deal_text(current, self.today, self.names))
+            text = deal_text(current, self.today, self.names)
+            text.append_text(captured_text(current, self.notes, self.actions, self.names))
+            step.update(text)
             self._mark_covered(current.code)
         else:
             step.update(person_text(current, self.digests, self.today, self.names))
@@ -302,8 +306,10 @@ class StandupScreen(LiveScreen):
             f"Note{where}", [FormField("text", "Note", required=True)], submit, self.today
         )
 
-        def saved(note: object) -> None:
+        def saved(note: NoteView | None) -> None:
             if note is not None:
+                self.notes.append(note)
+                self._show(new_step=False)
                 self._saved("Note saved")
 
         self.app.push_screen(form, saved)
@@ -346,6 +352,7 @@ class StandupScreen(LiveScreen):
         def added(task: TaskView | None) -> None:
             if task is not None:
                 self.actions.append(task)
+                self._show(new_step=False)
                 self._saved("Action added")
 
         self.app.push_screen(FormScreen(f"Action on {code}", fields, submit, self.today), added)

@@ -8,6 +8,7 @@ from datetime import date
 from rich.text import Text
 
 from dealroom.export.digest import DealDigest, RoleDigest, waiting_days
+from dealroom.store.views import NoteView, TaskView
 from dealroom.textutil import one_line
 
 
@@ -65,6 +66,27 @@ def deal_text(d: DealDigest, today: date, names: dict[str, str]) -> Text:
     for r in d.roles:
         out.append_text(role_text(r, today, names))
         out.append("\n")
+    return out
+
+
+def captured_text(
+    d: DealDigest, notes: list[NoteView], actions: list[TaskView], names: dict[str, str]
+) -> Text:
+    """What this standup has noted and decided on the deal so far."""
+    out = Text()
+    mine_notes = [n for n in notes if n.deal_code == d.code]
+    mine_actions = [t for t in actions if t.deal_id == d.room.deal.id]
+    if not mine_notes and not mine_actions:
+        return out
+    out.append("This standup\n", style="bold underline")
+    for n in mine_notes:
+        out.append("  ✎ ", style="cyan")
+        out.append(f"{one_line(n.text)} ({one_line(names.get(n.author, n.author))})\n")
+    for t in mine_actions:
+        out.append("  → ", style="green")
+        due = f", due {t.due}" if t.due else ""
+        owner = one_line(t.owner_name or "no owner")
+        out.append(f"action for {t.role.value}: {one_line(t.title)} ({owner}{due})\n")
     return out
 
 
