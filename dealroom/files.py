@@ -107,8 +107,6 @@ def place(partial: Path, target: Path, *, force: bool) -> None:
     with ``force`` (a rename replaces a link itself, never what it points to), else only
     if the name is free at that moment."""
     if force:
-        if target.is_symlink():
-            raise FileRefused(f"{target} is a symbolic link: name the file itself")
         os.replace(partial, target)
     else:
         try:

@@ -36,13 +36,16 @@ def save_markdown(app: RoomApp, filename: str, text: str) -> None:
         except (OSError, FileRefused) as exc:
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             app.call_from_thread(
-                app.notify, f"Could not save {folder / safe}: {why}", severity="error"
+                app.notify,
+                f"Could not save {folder / safe}: {why}",
+                severity="error",
+                markup=False,
             )
             return
         app.call_from_thread(done, path)
 
     def done(path: Path) -> None:
         app.copy_to_clipboard(text)
-        app.notify(f"Saved {path} and copied it to the clipboard.", timeout=6)
+        app.notify(f"Saved {path} and copied it to the clipboard.", timeout=6, markup=False)
 
     app.run_worker(write, thread=True, group="export", exit_on_error=False)
