@@ -53,7 +53,7 @@ def write_one(store: Any, plan: Plan, i: int, moves: int) -> None:
     elif kind == "handoff":
         store.items.add_handoff(plan.code, Role.SR, Role.FR, title)
     else:
-        store.deals.move_stage(plan.code, "prev" if moves % 2 == 0 else "next")
+        store.deals.move_stage(plan.code, "prev" if moves % 2 == 0 else "next", reason="bench")
 
 
 def worker(plan: Plan) -> dict[str, Any]:

@@ -56,7 +56,9 @@ def write_burst(url: str, worker: int, count: int, ack_path: str) -> None:
                     )
                     row_id, version = t.id, t.version
                 else:
-                    d = store.deals.move_stage(code, "next" if stage is Stage.LEAD else "prev")
+                    d = store.deals.move_stage(
+                        code, "next" if stage is Stage.LEAD else "prev", reason="stress"
+                    )
                     row_id, version, stage = d.id, d.version, d.stage
             except Exception:
                 ack.write("error " + traceback.format_exc().replace("\n", " | ") + "\n")

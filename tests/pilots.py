@@ -45,10 +45,14 @@ def fixed_now() -> datetime:
 
 
 def make_app(
-    db: str, actor: str = ACTOR, *, now: Callable[[], datetime] = fixed_now
+    db: str,
+    actor: str = ACTOR,
+    *,
+    now: Callable[[], datetime] = fixed_now,
+    today: date = TODAY,
 ) -> DealroomApp:
-    """The app on ``db`` as ``actor``, on the fixed day (and, unless told, the fixed now)."""
-    return DealroomApp(db, actor, today=TODAY, now=now)
+    """The app on ``db`` as ``actor``, on the fixed day and now (unless told others)."""
+    return DealroomApp(db, actor, today=today, now=now)
 
 
 def store_on(db: str, actor: str = "test") -> Store:

@@ -27,6 +27,7 @@ from dealroom.screens.my_work import MyWorkScreen
 from dealroom.screens.pipeline import PipelineScreen
 from dealroom.store import open_store
 from dealroom.store.views import HandoffView
+from dealroom.widgets.deal_header import DealHeader
 from dealroom.widgets.role_pane import RolePane
 from dealroom.widgets.vlist import Section, VirtualList
 
@@ -164,6 +165,39 @@ async def test_refused_stage_move_says_which_gate_and_changes_nothing(db: str) -
         messages = [n.message for n in app._notifications]
         assert any("ATI" in m and "not approved" in m for m in messages), messages
     assert store_on(db).reads.deal("ACME-5G").stage is Stage.OPPORTUNITY
+
+
+async def test_moving_back_asks_for_a_reason_and_keeps_the_first_days(db: str) -> None:
+    """Before, one stray `<` then `>` moved the deal back and forth with no question and
+    dated every stage anew."""
+    st = store_on(db)
+    first = {t.stage: t.actual for t in st.reads.deal_room("ACME-5G").timeline}
+    app = make_app(db, today=TODAY + timedelta(days=5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        room = await open_room(pilot, "ACME-5G")
+        await pilot.press("less_than_sign")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert "back from Opportunity to Lead" in form.form_title
+        await pilot.press("ctrl+s")  # no reason: refused, nothing moves
+        await settle(pilot)
+        assert app.screen is form
+        assert "reason is required" in str(form.query_one("#e-reason", Static).render())
+        assert st.reads.deal("ACME-5G").stage is Stage.OPPORTUNITY
+        await pilot.press(*"customer re-scoped")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DealRoomScreen)
+        assert st.reads.deal("ACME-5G").stage is Stage.LEAD
+        assert "↩" in str(room.query_one(DealHeader).render())
+        await pilot.press("greater_than_sign")  # forward again: no question
+        await settle(pilot)
+    room_after = st.reads.deal_room("ACME-5G")
+    assert room_after.deal.stage is Stage.OPPORTUNITY
+    assert {t.stage: t.actual for t in room_after.timeline} == first
+    [back] = room_after.moves_back
+    assert (back.reason, back.day) == ("customer re-scoped", TODAY + timedelta(days=5))
 
 
 async def test_gate_decision_then_stage_move(db: str) -> None:
@@ -384,8 +418,7 @@ async def test_edit_deal_status_members_and_neighbours(db: str) -> None:
         await pilot.press("M")
         form = app.screen
         assert isinstance(form, FormScreen)
-        form.query_one("#f-role", Select).value = "sponsor"
-        form.query_one("#f-person", Select).value = "wei"
+        form.query_one("#f-sponsor", Select).value = "wei"
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("W")
@@ -414,7 +447,47 @@ async def test_edit_deal_status_members_and_neighbours(db: str) -> None:
     assert ("sponsor", "wei") in members
 
 
+async def test_members_form_shows_holders_replaces_and_removes(db: str) -> None:
+    """Before, the form showed nobody, a second sponsor was added beside the first, and
+    nobody could be taken off; the sponsor appeared nowhere in the room."""
+    st = store_on(db)
+    st.deals.set_member("ACME-5G", Role.SPONSOR, "wei")
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        room = await open_room(pilot, "ACME-5G")
+        header = str(room.query_one(DealHeader).render())
+        assert "sponsor Wei Zhang" in header
+        await pilot.press("M")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        shown = {r: form.query_one(f"#f-{r}", Select).value for r in ("AR", "SR", "FR", "sponsor")}
+        assert shown == {"AR": "ana", "SR": "wei", "FR": "li", "sponsor": "wei"}
+        form.query_one("#f-sponsor", Select).value = "ana"
+        form.query_one("#f-FR", Select).clear()
+        form.query_one("#f-experts", Input).value = "li, nobody"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # an unknown handle: refused, what was typed kept
+        assert "nobody has the handle nobody" in str(form.query_one("#e-experts", Static).render())
+        assert form.query_one("#f-experts", Input).value == "li, nobody"
+        form.query_one("#f-experts", Input).value = "li"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DealRoomScreen)
+        assert "sponsor Ana Lima" in str(room.query_one(DealHeader).render())
+    members = sorted((m.role.value, m.handle) for m in st.reads.deal_room("ACME-5G").members)
+    assert members == [("AR", "ana"), ("SR", "wei"), ("expert", "li"), ("sponsor", "ana")]
+    summaries = [e.summary for e in st.reads.events(code="ACME-5G")[-3:]]
+    assert summaries == [
+        "removed 李娜 as FR of ACME-5G",
+        "made Ana Lima sponsor of ACME-5G instead of Wei Zhang",
+        "made 李娜 expert of ACME-5G",
+    ]
+
+
 async def test_add_risk_and_handoff_then_send_and_escalate(db: str) -> None:
+    store_on(db).deals.set_member("ACME-5G", Role.SPONSOR, "wei")
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
         room = await open_room(pilot, "ACME-5G")
@@ -447,7 +520,7 @@ async def test_add_risk_and_handoff_then_send_and_escalate(db: str) -> None:
         await pilot.press("s")
         await settle(pilot)
     room_after = store_on(db).reads.deal_room("ACME-5G")
-    assert room_after.risks_for(Role.FR)[0].escalated
+    assert room_after.risks_for(Role.FR)[0].escalated_to_name == "Wei Zhang"
     assert next(h for h in room_after.handoffs if h.id == draft.id).state is HandoffState.SENT
 
 

@@ -155,8 +155,14 @@ def test_stage_needs_its_gate_then_moves(run: Run, team: Store) -> None:
     assert code == 0 and one_json(out)["item"]["probability"] == 30
     assert team.reads.deal("ACME-5G").stage is Stage.PRE_BID
     assert run("stage", "ACME-5G", "bid")[0] == EXIT_REFUSED  # ATB not approved
-    code, out, _ = run("stage", "ACME-5G", "prev")
+    code, _, err = run("stage", "ACME-5G", "prev")
+    assert code == EXIT_REFUSED
+    assert "moving back from Pre-bid shaping to Opportunity needs a reason" in err
+    assert team.reads.deal("ACME-5G").stage is Stage.PRE_BID
+    code, out, _ = run("stage", "ACME-5G", "prev", "--reason", "tender postponed")
     assert code == 0 and out.startswith("moved back ACME-5G from Pre-bid shaping to Opportunity")
+    [back] = team.reads.deal_room("ACME-5G").moves_back
+    assert (back.reason, back.actor) == ("tender postponed", "wei")
 
 
 @pytest.fixture
@@ -329,3 +335,28 @@ def test_write_commands_do_not_load_textual(team: Store, db_url: str) -> None:
     room = team.reads.deal_room("ACME-5G")
     assert (len(room.tasks), len(room.risks), len(room.handoffs)) == (1, 1, 1)
     assert room.deal.stage is Stage.OPPORTUNITY
+
+
+def test_member_set_remove_and_list(run: Run, team: Store) -> None:
+    """`dealroom member set|remove CODE ROLE HANDLE`: one sponsor, replaced; experts many."""
+    code, out, _ = run("member", "set", "acme-5g", "sponsor", "wei")
+    assert (code, out) == (0, "ACME-5G sponsor: Wei Zhang\n")
+    code, out, _ = run("member", "set", "ACME-5G", "expert", "boss")
+    assert (code, out) == (0, "ACME-5G expert: Sam Sponsor\n")
+    code, out, _ = run("member", "remove", "ACME-5G", "fr")
+    assert (code, out) == (0, "ACME-5G FR: nobody\n")
+    code, _, err = run("member", "remove", "ACME-5G", "expert")
+    assert code == EXIT_USAGE and "say which expert" in err
+    code, _, err = run("member", "set", "ACME-5G", "boss", "wei")
+    assert code == EXIT_REFUSED and "unknown role 'boss'" in err
+    code, out, _ = run("member", "list", "ACME-5G")
+    assert code == 0
+    assert out.splitlines() == [
+        "AR       Ana Lima (ana)",
+        "SR       Wei Zhang (wei)",
+        "FR       —",
+        "sponsor  Wei Zhang (wei)",
+        "expert   Sam Sponsor (boss)",
+    ]
+    sponsors = [m for m in team.reads.deal_room("ACME-5G").members if m.role is Role.SPONSOR]
+    assert [m.handle for m in sponsors] == ["wei"]

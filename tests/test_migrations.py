@@ -93,7 +93,7 @@ def test_head_revision_is_alembics_single_head() -> None:
     assert heads[0] == eng.HEAD_REVISION
     # ...and the chain from the head reaches the first revision without gaps.
     chain = [rev.revision for rev in script.walk_revisions()]
-    assert chain == ["0005", "0004", "0003", "0002", "0001"]
+    assert chain == ["0006", "0005", "0004", "0003", "0002", "0001"]
 
 
 def test_empty_database_is_created_at_head(db_url: str, engine: Engine) -> None:
@@ -438,6 +438,7 @@ def test_downgrade_to_0001_and_upgrade_again(db_url: str, engine: Engine, clock:
     try:
         store.people.add_person("li", "李娜")
         store.deals.create_deal("ACME-5G", "5G core refresh", "ACME Telecom", amount=10)
+        store.deals.set_member("ACME-5G", Role.SPONSOR, "li")
         task = store.items.add_task("ACME-5G", Role.FR, "Site survey", owner="li")
         risk = store.items.add_risk("ACME-5G", Role.AR, "Budget freeze", escalated=True)
     finally:
@@ -459,7 +460,7 @@ def test_downgrade_to_0001_and_upgrade_again(db_url: str, engine: Engine, clock:
         assert again.status_changed_at == again.updated_at == task.updated_at
         r = store.reads.risk(risk.id)
         assert r.escalated and r.escalated_at == r.updated_at == risk.escalated_at
-        assert [e.summary.endswith(".") for e in store.reads.events()] == [True] * 5
+        assert [e.summary.endswith(".") for e in store.reads.events()] == [True] * 6
         with pytest.raises(sa.exc.DBAPIError, match="append-only"):
             with engine.begin() as conn:
                 conn.execute(sa.text("DELETE FROM event"))
@@ -483,7 +484,7 @@ def test_0004_database_gains_the_methods_with_the_default_checklists(
     assert "contact" not in _table_names(engine)
 
     with open_store(db_url, actor="ana", today=TODAY) as store:  # upgrades on open
-        assert eng.current_revision(engine) == "0005"
+        assert eng.current_revision(engine) == eng.HEAD_REVISION
         assert _table_names(engine) >= {
             "checklist_item", "checklist_answer", "contact", "competitor",
             "assessment_score", "deal_review",
@@ -503,3 +504,63 @@ def test_0004_database_gains_the_methods_with_the_default_checklists(
 
     _downgrade(engine, "0004")
     assert "contact" not in _table_names(engine) and "checklist_item" not in _table_names(engine)
+
+
+def test_0005_stage_history_is_rebuilt_from_the_log_and_first_days_restored(
+    db_url: str, engine: Engine
+) -> None:
+    """Before 0006 a move back and forward dated every stage anew: the upgrade rebuilds the
+    stage history from the log's moves and gives each stage back its first day; a deal the
+    log does not fully cover gets its history from the timeline's dates."""
+    eng.upgrade(engine, "0001")
+    ids = _fill_0001(engine)
+    eng.upgrade(engine, "0005")
+    d = ids["deal"]
+    moves = (
+        (5, "lead", "opportunity"), (12, "opportunity", "pre_bid"), (20, "pre_bid", "bid"),
+        (22, "bid", "lead"), (23, "lead", "bid"),
+    )  # fmt: skip
+    md = sa.MetaData()
+    md.reflect(engine)
+    with engine.begin() as conn:
+        for day, old, new in moves:
+            conn.execute(
+                md.tables["event"].insert().values(
+                    at=_at(day, 12), actor="wei", deal_id=d, entity="deal", entity_id=d,
+                    entity_version=1, action="stage", summary=f"moved from {old} to {new}",
+                    changes=json.dumps({"stage": [old, new]}),
+                )
+            )  # fmt: skip
+        plan = md.tables["stage_plan"]
+        conn.execute(  # what a move back and forward did to the dates
+            plan.update()
+            .where(plan.c.deal_id == d, plan.c.stage.in_(["opportunity", "pre_bid", "bid"]))
+            .values(actual=date(2026, 11, 23))
+        )
+
+    with open_store(db_url, actor="ana", today=TODAY) as store:
+        room = store.reads.deal_room("ACME-5G")
+        actual = {t.stage: t.actual for t in room.timeline if t.actual}
+        assert actual == {
+            Stage.LEAD: date(2026, 11, 2),
+            Stage.OPPORTUNITY: date(2026, 11, 5),
+            Stage.PRE_BID: date(2026, 11, 12),
+            Stage.BID: date(2026, 11, 20),
+        }
+        assert [(m.from_stage, m.to_stage, m.day, m.actor) for m in room.moves_back] == [
+            (Stage.BID, Stage.LEAD, date(2026, 11, 22), "wei")
+        ]
+        assert room.timeline[Stage.BID.order].went_back == date(2026, 11, 22)
+        lost = store.reads.deal_room("GLOBEX-DC")  # no moves in its log: from its timeline
+        assert lost.moves_back == []
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT deal_id, from_stage, to_stage, back FROM stage_move ORDER BY deal_id, id"
+            )
+        ).all()
+    assert [(r[0], r[1], r[2], bool(r[3])) for r in rows] == [
+        (d, None, "lead", False),
+        *[(d, old, new, old == "bid" and new == "lead") for _, old, new in moves],
+        (ids["lost"], None, "lead", False),
+    ]

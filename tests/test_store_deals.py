@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ from dealroom.domain import (
 from dealroom.store import NotFoundError, ReadOnlyError, Store, open_store
 from dealroom.store.engine import sqlite_path
 from dealroom.store.inputs import DealUpdate
+from dealroom.store.tables import DealMember
+from dealroom.store.tx import ident
 
 CODE = "ACME-5G"
 
@@ -282,13 +284,13 @@ def test_a_deal_update_has_no_field_for_what_only_its_own_writes_change(field: s
 
 def test_move_next_and_prev(team: Store) -> None:
     assert team.deals.move_stage(CODE, "next").stage is Stage.OPPORTUNITY
-    assert team.deals.move_stage(CODE, "prev").stage is Stage.LEAD
+    assert team.deals.move_stage(CODE, "prev", reason="no budget yet").stage is Stage.LEAD
 
 
 def test_move_to_an_explicit_stage_by_enum_or_value(team: Store) -> None:
     approve(team, Gate.ATI)
     assert team.deals.move_stage(CODE, "pre_bid").stage is Stage.PRE_BID
-    assert team.deals.move_stage(CODE, Stage.LEAD).stage is Stage.LEAD
+    assert team.deals.move_stage(CODE, Stage.LEAD, reason="sponsor left").stage is Stage.LEAD
 
 
 def test_no_stage_before_lead_or_after_closed(team: Store) -> None:
@@ -337,7 +339,7 @@ def test_skipping_stages_needs_every_gate_passed(team: Store) -> None:
 def test_moving_back_needs_no_gate(team: Store) -> None:
     advance_to(team, Stage.BID)
     team.deals.record_gate(CODE, Gate.ATB, GateDecision.REJECTED)
-    assert team.deals.move_stage(CODE, Stage.LEAD).stage is Stage.LEAD
+    assert team.deals.move_stage(CODE, Stage.LEAD, reason="ATB rejected").stage is Stage.LEAD
 
 
 @pytest.mark.parametrize("later", [GateDecision.REJECTED, GateDecision.DEFERRED])
@@ -368,15 +370,78 @@ def test_entering_stages_dates_them_with_the_movers_today(team: Store, clock: Cl
     assert [t.actual for s, t in timeline.items() if s.order > Stage.PRE_BID.order] == [None] * 5
 
 
-def test_moving_back_clears_the_actual_dates_of_later_stages(team: Store) -> None:
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_moving_back_needs_a_reason_and_changes_nothing_without_one(
+    team: Store, reason: str
+) -> None:
+    advance_to(team, Stage.PRE_BID)
+    before, last = team.reads.deal(CODE), team.reads.last_event_id()
+    with pytest.raises(RuleError, match="moving back from Pre-bid shaping to Lead needs a reason"):
+        team.deals.move_stage(CODE, Stage.LEAD, reason=reason)
+    assert team.reads.deal(CODE) == before
+    assert team.reads.last_event_id() == last
+    assert team.reads.deal_room(CODE).moves_back == []
+
+
+def test_a_move_back_keeps_its_reason_in_the_history_and_the_log(team: Store) -> None:
+    advance_to(team, Stage.PRE_BID)
+    team.deals.move_stage(CODE, "prev", reason=" customer paused the tender ")
+    [back] = team.reads.deal_room(CODE).moves_back
+    assert (back.from_stage, back.to_stage, back.day, back.actor, back.reason) == (
+        Stage.PRE_BID,
+        Stage.OPPORTUNITY,
+        TODAY,
+        team.database.actor,
+        "customer paused the tender",
+    )
+    event = team.reads.events(code=CODE)[-1]
+    assert event.summary == (
+        f"moved back {CODE} from Pre-bid shaping to Opportunity: customer paused the tender"
+    )
+    assert event.changes["reason"] == [None, "customer paused the tender"]
+
+
+def test_back_and_forward_keeps_each_stages_first_day(team: Store, clock: Clock) -> None:
+    """Before, `stage X lead` then `stage X contract` dated every stage today: the
+    timeline, the export and the slipped-plan trigger then rested on rewritten dates."""
     advance_to(team, Stage.CONTRACT)
-    reached = [t.stage for t in team.reads.deal_room(CODE).timeline if t.actual == TODAY]
-    assert reached == list(STAGES[: Stage.CONTRACT.order + 1])
-    team.deals.move_stage(CODE, Stage.OPPORTUNITY)
-    timeline = team.reads.deal_room(CODE).timeline
-    assert [t.stage for t in timeline if t.actual is not None] == [Stage.LEAD, Stage.OPPORTUNITY]
-    assert [t.stage for t in timeline if t.reached] == [Stage.LEAD, Stage.OPPORTUNITY]
-    assert [t.stage for t in timeline if t.current] == [Stage.OPPORTUNITY]
+    first = {t.stage: t.actual for t in team.reads.deal_room(CODE).timeline}
+    assert [s for s, d in first.items() if d == TODAY] == list(STAGES[: Stage.CONTRACT.order + 1])
+    later = TODAY + timedelta(days=9)
+    with other_store(team, clock, actor="ana", today=later) as st:
+        st.deals.move_stage(CODE, Stage.LEAD, reason="budget moved to next year")
+        mid = {t.stage: t for t in st.reads.deal_room(CODE).timeline}
+        assert [s for s, t in mid.items() if t.reached] == [Stage.LEAD]
+        assert mid[Stage.BID].actual == TODAY and mid[Stage.BID].went_back is None
+        assert mid[Stage.CONTRACT].went_back == later
+        st.deals.move_stage(CODE, Stage.CONTRACT)
+    room = team.reads.deal_room(CODE)
+    assert {t.stage: t.actual for t in room.timeline} == first
+    assert [t.stage for t in room.timeline if t.current] == [Stage.CONTRACT]
+    assert [(m.from_stage, m.to_stage, m.day) for m in room.moves_back] == [
+        (Stage.CONTRACT, Stage.LEAD, later)
+    ]
+
+
+def test_a_stage_entered_only_after_a_move_back_is_dated_then(team: Store, clock: Clock) -> None:
+    advance_to(team, Stage.PRE_BID)
+    team.deals.move_stage(CODE, Stage.OPPORTUNITY, reason="scope changed")
+    later = TODAY + timedelta(days=3)
+    approve(team, Gate.ATB)
+    with other_store(team, clock, actor="ana", today=later) as st:
+        st.deals.move_stage(CODE, Stage.BID)
+    timeline = {t.stage: t.actual for t in team.reads.deal_room(CODE).timeline}
+    assert (timeline[Stage.PRE_BID], timeline[Stage.BID]) == (TODAY, later)
+
+
+def test_a_slipped_plan_after_a_move_back_is_a_review_trigger_again(team: Store) -> None:
+    """A stage the deal entered and then left is not 'reached': its plan can slip."""
+    advance_to(team, Stage.PRE_BID)
+    team.deals.plan_stage(CODE, Stage.PRE_BID, TODAY - timedelta(days=2))
+    slipped = "Pre-bid shaping was planned for"
+    assert not any(slipped in r for r in team.methods.deals_needing_review().get(CODE, []))
+    team.deals.move_stage(CODE, Stage.OPPORTUNITY, reason="scope changed")
+    assert any(slipped in r for r in team.methods.deals_needing_review()[CODE])
 
 
 # --- status ---------------------------------------------------------------------------------
@@ -409,7 +474,7 @@ def test_a_won_deal_cannot_move_before_contract(team: Store) -> None:
     deal = team.reads.deal(CODE)
     assert (deal.stage, deal.status) == (Stage.DELIVERY, DealStatus.WON)
     assert len(team.reads.events(code=CODE)) == events
-    assert team.deals.move_stage(CODE, "prev").stage is Stage.CONTRACT
+    assert team.deals.move_stage(CODE, "prev", reason="acceptance failed").stage is Stage.CONTRACT
 
 
 @pytest.mark.parametrize("status", [DealStatus.LOST, DealStatus.DROPPED])
@@ -448,11 +513,64 @@ def test_set_member_replaces_a_lead(team: Store) -> None:
     assert [m.handle for m in room.members if m.role is Role.AR] == ["boss"]
 
 
-def test_set_member_adds_sponsors_beside_each_other(team: Store) -> None:
+def test_set_member_replaces_the_sponsor(team: Store) -> None:
+    """Before, picking a sponsor added a second one beside the first."""
     team.deals.set_member(CODE, Role.SPONSOR, "wei")
-    sponsors = [m.handle for m in team.reads.deal_room(CODE).members if m.role is Role.SPONSOR]
-    assert sorted(sponsors) == ["boss", "wei"]
-    assert Role.SPONSOR not in team.reads.deal_room(CODE).leads
+    room = team.reads.deal_room(CODE)
+    assert [m.handle for m in room.members if m.role is Role.SPONSOR] == ["wei"]
+    assert room.sponsor is not None and room.sponsor.handle == "wei"
+    assert Role.SPONSOR not in room.leads
+    assert team.reads.events(code=CODE)[-1].summary == (
+        f"made Wei Zhang sponsor of {CODE} instead of Sam Sponsor"
+    )
+
+
+def test_experts_may_be_many(team: Store) -> None:
+    team.deals.set_member(CODE, Role.EXPERT, "wei")
+    team.deals.set_member(CODE, Role.EXPERT, "boss")
+    experts = [m.handle for m in team.reads.deal_room(CODE).members if m.role is Role.EXPERT]
+    assert experts == ["wei", "boss"]
+
+
+def test_several_sponsors_from_before_become_one_each_removal_logged(team: Store) -> None:
+    """A database from before may hold two sponsors; setting one leaves exactly that one,
+    and the log says who was taken off."""
+    with team.database.write() as tx:  # what the old form did
+        deal, wei = ident(tx.deal(CODE)), ident(tx.person("wei"))
+        tx.session.add(DealMember(deal_id=deal, person_id=wei, role=Role.SPONSOR))
+    team.deals.set_member(CODE, Role.SPONSOR, "wei")
+    room = team.reads.deal_room(CODE)
+    assert [m.handle for m in room.members if m.role is Role.SPONSOR] == ["wei"]
+    assert team.reads.events(code=CODE)[-1].summary == f"removed Sam Sponsor as sponsor of {CODE}"
+
+
+def test_set_members_as_a_whole_in_one_change(team: Store) -> None:
+    team.deals.set_member(CODE, Role.EXPERT, "boss")
+    changed = team.deals.set_members(
+        CODE, {Role.AR: "ana", Role.FR: None, Role.SPONSOR: "wei"}, ["li", "li"]
+    )
+    assert changed == 4  # FR off, sponsor replaced, boss off the experts, li on
+    room = team.reads.deal_room(CODE)
+    assert sorted((m.role.value, m.handle) for m in room.members) == [
+        ("AR", "ana"), ("SR", "wei"), ("expert", "li"), ("sponsor", "wei"),
+    ]  # fmt: skip
+    last = team.reads.last_event_id()
+    assert team.deals.set_members(CODE, {Role.AR: "ana"}, ["li"]) == 0
+    assert team.reads.last_event_id() == last
+
+
+def test_set_members_with_an_unknown_person_changes_nothing(team: Store) -> None:
+    before = (team.reads.deal_room(CODE).members, team.reads.last_event_id())
+    with pytest.raises(NotFoundError, match="no person 'ghost'"):
+        team.deals.set_members(CODE, {Role.SPONSOR: "wei"}, ["ghost"])
+    assert (team.reads.deal_room(CODE).members, team.reads.last_event_id()) == before
+
+
+def test_remove_the_holder_of_a_one_person_role_without_naming_them(team: Store) -> None:
+    team.deals.remove_member(CODE, Role.SPONSOR)
+    assert team.reads.deal_room(CODE).sponsor is None
+    with pytest.raises(NotFoundError, match=f"{CODE} has no sponsor"):
+        team.deals.remove_member(CODE, Role.SPONSOR)
 
 
 def test_set_member_who_already_holds_the_role_changes_nothing(team: Store) -> None:

@@ -251,13 +251,29 @@ def test_escalate_and_de_escalate_a_risk(team: Store, clock: Clock) -> None:
     risk = team.items.add_risk(CODE, Role.FR, "site access")
     clock.advance(hours=1)
     up = team.items.escalate_risk(risk.id, version=risk.version)
-    assert (up.escalated, up.escalated_at) == (True, clock())
+    assert (up.escalated, up.escalated_at, up.escalated_to_name) == (True, clock(), "Sam Sponsor")
+    assert team.reads.events(code=CODE)[-1].summary == (
+        "escalated risk 'site access' to Sam Sponsor (sponsor)"
+    )
     with pytest.raises(RuleError, match="already escalated"):
         team.items.escalate_risk(risk.id)
     down = team.items.escalate_risk(risk.id, False, version=up.version)
-    assert (down.escalated, down.escalated_at) == (False, None)
+    assert (down.escalated, down.escalated_at, down.escalated_to_name) == (False, None, None)
     with pytest.raises(RuleError, match="not escalated"):
         team.items.escalate_risk(risk.id, False)
+
+
+def test_a_deal_without_a_sponsor_cannot_escalate(team: Store) -> None:
+    """An escalation goes to someone: with no sponsor it is refused and says how to fix it."""
+    team.deals.create_deal("BETA-1", "Other deal", "Beta Corp")
+    risk = team.items.add_risk("BETA-1", Role.FR, "site access")
+    with pytest.raises(RuleError, match="BETA-1 has no sponsor to escalate to"):
+        team.items.escalate_risk(risk.id)
+    with pytest.raises(RuleError, match="member set BETA-1 sponsor HANDLE"):
+        team.items.add_risk("BETA-1", Role.FR, "budget", escalated=True)
+    assert [r.escalated for r in team.reads.deal_room("BETA-1").risks] == [False]
+    team.deals.set_member("BETA-1", Role.SPONSOR, "boss")
+    assert team.items.escalate_risk(risk.id).escalated_to_name == "Sam Sponsor"
 
 
 def test_closed_risk_cannot_be_escalated_until_reopened(team: Store) -> None:
@@ -511,7 +527,7 @@ RACES = {
         lambda st, i: st.reads.risk(i),
         lambda st, i: st.items.escalate_risk(i),
         lambda st, i, v: st.items.delete_risk(i, version=v),
-        ["escalated"],
+        ["escalated", "escalated_to"],
         deletes=True,
     ),
     "handoff-update": Race(
@@ -726,7 +742,14 @@ LOGGED: dict[str, tuple[Callable[[Store, dict[str, int]], object], list[tuple[An
     ),
     "escalate_risk": (
         lambda st, ids: st.items.escalate_risk(ids["risk"]),
-        [("risk", "escalated", {"escalated": [False, True]}, "risk")],
+        [
+            (
+                "risk",
+                "escalated",
+                {"escalated": [False, True], "escalated_to": [None, "boss"]},
+                "risk",
+            )
+        ],
     ),
     "delete_risk": (
         lambda st, ids: st.items.delete_risk(ids["risk"]),

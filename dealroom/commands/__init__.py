@@ -21,6 +21,9 @@ COMMANDS: dict[str, Command] = {
     "standup": Command("export", "the standup digest as Markdown, without the app"),
     "deal": Command("manage", "add or edit a deal"),
     "person": Command("manage", "add or list people"),
+    "member": Command(
+        "manage", "who works a deal: set, remove or list its AR/SR/FR, sponsor, experts"
+    ),
     "upgrade": Command("manage", "bring the database's schema up to this version"),
     "task": Command("items", "add a task, or mark one done, started, blocked or reopened"),
     "risk": Command("items", "add a risk, escalate it, mitigate, close or reopen it"),

@@ -56,10 +56,14 @@ def register(sub: Any) -> None:
         "stage",
         help=COMMANDS["stage"].help,
         description="Move a deal along the LTC timeline. A forward move needs the gates it "
-        "passes approved (`dealroom gate`); a move back needs none.",
+        "passes approved (`dealroom gate`); a move back needs a --reason. Every move is kept "
+        "in the deal's stage history; each stage keeps the first day the deal entered it.",
     )
     _deal_arg(p)
     p.add_argument("target", metavar="next|prev|STAGE", help="next, prev, or a stage (name, 0-7)")
+    p.add_argument(
+        "--reason", default="", help="why the deal moves back (needed for a move back; kept)"
+    )
     _json_arg(p)
     p.set_defaults(handler=cmd_stage)
 
@@ -306,7 +310,9 @@ def cmd_stage(ctx: Context, args: argparse.Namespace) -> int:
     goal = target if target in ("next", "prev") else rules.parse_stage(target)
     with ctx.open() as store:
         before = store.reads.deal(args.code)
-        after = store.deals.move_stage(before.code, goal, version=before.version)
+        after = store.deals.move_stage(
+            before.code, goal, reason=args.reason, version=before.version
+        )
     way = "moved" if after.stage.order > before.stage.order else "moved back"
     message = (
         f"{way} {after.code} from {before.stage.label} to {after.stage.label} "

@@ -161,6 +161,8 @@ def render_room(room: DealRoomView, today: Any, now: Any) -> None:
     )
     if d.status_reason:
         head.append(f" ({one_line(d.status_reason)})")
+    sponsor = room.sponsor
+    head.append(f"\nsponsor {one_line(sponsor.name) if sponsor else '— (none yet)'}")
     out.print(head)
     line = Text()
     for step in room.timeline:
@@ -180,8 +182,12 @@ def render_room(room: DealRoomView, today: Any, now: Any) -> None:
         line.append(f"{STAGE_INFO[step.stage].short}", style=style)
         if when:
             line.append(f" {when:%m-%d}", style="dim")
+        if step.went_back:
+            line.append("↩", style="yellow")
         line.append(" →" if step.stage is not Stage.CLOSED else "")
     out.print(line)
+    for move in room.moves_back:
+        out.print(Text(f"  ↩ {one_line(move.describe())}", style="yellow"))
     for role in TRIANGLE:
         lead = room.leads.get(role)
         out.print(

@@ -6,8 +6,8 @@ import argparse
 from typing import Any
 
 from dealroom.commands import COMMANDS
-from dealroom.commands.common import CommandError, Context, console, parse_day
-from dealroom.domain import TRIANGLE, Level, Tier, rules
+from dealroom.commands.common import CommandError, Context, UsageError, console, parse_day
+from dealroom.domain import TRIANGLE, Level, Role, Tier, rules
 from dealroom.store.inputs import DealUpdate
 from dealroom.textutil import money, one_line
 
@@ -46,6 +46,27 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_person_add)
     p = person.add_parser("list", help="everyone the deal room knows")
     p.set_defaults(handler=cmd_person_list)
+
+    member = sub.add_parser(
+        "member",
+        help=COMMANDS["member"].help,
+        description="Who works a deal. AR, SR, FR and the sponsor (who approves the deal's "
+        "gates and receives its escalations) are one person each: setting one replaces "
+        "whoever held it. A deal may have many experts.",
+    ).add_subparsers(dest="member_command", metavar="ACTION", required=True)
+    p = member.add_parser("set", help="make a person AR, SR, FR, sponsor or an expert of a deal")
+    p.add_argument("code")
+    p.add_argument("role", help="AR, SR, FR, sponsor or expert")
+    p.add_argument("handle")
+    p.set_defaults(handler=cmd_member_set)
+    p = member.add_parser("remove", help="take a person off a deal")
+    p.add_argument("code")
+    p.add_argument("role", help="AR, SR, FR, sponsor or expert")
+    p.add_argument("handle", nargs="?", help="who (may be left out for a one-person role)")
+    p.set_defaults(handler=cmd_member_remove)
+    p = member.add_parser("list", help="a deal's members, role by role")
+    p.add_argument("code")
+    p.set_defaults(handler=cmd_member_list)
 
     p = sub.add_parser("upgrade", help=COMMANDS["upgrade"].help)
     p.set_defaults(handler=cmd_upgrade)
@@ -136,6 +157,44 @@ def cmd_person_list(ctx: Context, args: argparse.Namespace) -> int:
         out.print(f"{p.handle:<14} {one_line(p.name)}", markup=False)
     if not people:
         out.print("Nobody yet: `dealroom person add HANDLE NAME`.", markup=False)
+    return 0
+
+
+def _role(text: str) -> Role:
+    return rules.parse_choice(Role, text, field="role")
+
+
+def cmd_member_set(ctx: Context, args: argparse.Namespace) -> int:
+    role = _role(args.role)
+    with ctx.open() as store:
+        code = store.reads.deal(args.code).code
+        store.deals.set_member(code, role, args.handle)
+        room = store.reads.deal_room(code)
+    names = [m.name for m in room.members if m.role is role]
+    console().print(f"{code} {role.value}: {', '.join(map(one_line, names))}", markup=False)
+    return 0
+
+
+def cmd_member_remove(ctx: Context, args: argparse.Namespace) -> int:
+    role = _role(args.role)
+    if args.handle is None and not role.single:
+        raise UsageError("say which expert: dealroom member remove CODE expert HANDLE")
+    with ctx.open() as store:
+        code = store.reads.deal(args.code).code
+        store.deals.remove_member(code, role, args.handle)
+        room = store.reads.deal_room(code)
+    left = [one_line(m.name) for m in room.members if m.role is role]
+    console().print(f"{code} {role.value}: {', '.join(left) or 'nobody'}", markup=False)
+    return 0
+
+
+def cmd_member_list(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.open() as store:
+        room = store.reads.deal_room(args.code)
+    out = console()
+    for role in Role:
+        held = [f"{one_line(m.name)} ({m.handle})" for m in room.members if m.role is role]
+        out.print(f"{role.value:<8} {', '.join(held) or '—'}", markup=False)
     return 0
 
 

@@ -36,6 +36,7 @@ from dealroom.store.tables import (
     Handoff,
     Person,
     Risk,
+    StageMove,
     StagePlan,
     Task,
 )
@@ -49,6 +50,7 @@ TABLES = {
     "deal": Deal,
     "deal_member": DealMember,
     "stage_plan": StagePlan,
+    "stage_move": StageMove,
     "task": Task,
     "risk": Risk,
     "handoff": Handoff,

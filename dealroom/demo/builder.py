@@ -39,6 +39,7 @@ class DealSeed:
     stage: Stage
     status: DealStatus
     leads: dict[Role, str]
+    sponsor: str
 
 
 class Builder:
@@ -52,6 +53,7 @@ class Builder:
         #: time of some day.
         self.morning = datetime.combine(today, time(9, 0), tzinfo=UTC)
         self.people: dict[str, int] = {}
+        self.names: dict[str, str] = {}
 
     def at(self, days_ago: float, rng: random.Random | None = None) -> datetime:
         """A moment ``days_ago`` days back, at a minute drawn from ``rng`` (the build's own

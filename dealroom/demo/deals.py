@@ -4,7 +4,7 @@ how it ended; then its items and, unless it was lost or dropped, its methods."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from dealroom.demo import items, methods
 from dealroom.demo.builder import Builder, DealSeed
@@ -46,6 +46,7 @@ def _people(b: Builder) -> None:
     if b.actor not in {h for h, _ in handles}:
         handles.append((b.actor, b.actor))
     for handle, name in handles:
+        b.names[handle] = name
         b.people[handle] = b.record(
             "person",
             {"handle": handle, "name": name, "email": f"{handle}@example.com", "version": 1},
@@ -146,7 +147,8 @@ def _deal(b: Builder, i: int, account: tuple[int, str, str], codes: set[str], n_
         {"stage": [None, "lead"], "amount": [None, amount]},
         who=ar,
     )
-    for role, handle in [*leads.items(), (Role.SPONSOR, rng.choice(SPONSORS)[0])]:
+    sponsor = rng.choice(SPONSORS)[0]
+    for role, handle in [*leads.items(), (Role.SPONSOR, sponsor)]:
         b.record(
             "deal_member",
             {"deal_id": deal_id, "person_id": b.people[handle], "role": role.value, "version": 1},
@@ -157,7 +159,8 @@ def _deal(b: Builder, i: int, account: tuple[int, str, str], codes: set[str], n_
             {role.value: [None, handle]},
             who=ar,
         )
-    d = DealSeed(i, deal_id, code, acct, product, stage, status, leads)
+    d = DealSeed(i, deal_id, code, acct, product, stage, status, leads, sponsor)
+    _move(b, d, None, Stage.LEAD, created_days, created)
     _timeline(b, d, created_days)
     if status is not DealStatus.OPEN:
         b.event(
@@ -203,21 +206,42 @@ def _timeline(b: Builder, d: DealSeed, created_days: int) -> None:
             )
             if pending:
                 _gate(b, d, gate, rng.randint(0, 5), decision=pending)
-        if reached and s is not Stage.LEAD:
+        if reached and s.prev is not None:
+            when = b.at(day)
+            _move(b, d, s.prev, s, day, when)
             b.event(
                 d.id,
                 "deal",
                 d.id,
                 "stage",
-                b.at(day),
-                f"moved {d.code} from {s.prev.label if s.prev else ''} to {s.label}",
-                {"stage": [s.prev.value if s.prev else None, s.value]},
+                when,
+                f"moved {d.code} from {s.prev.label} to {s.label}",
+                {"stage": [s.prev.value, s.value]},
                 who=d.leads[Role.AR],
             )
         if reached and s is not d.stage:
             day = max(0, day - rng.randint(3, 12))
     if d.stage.order >= Stage.DELIVERY.order and rng.random() < 0.4:
         _gate(b, d, Gate.ATAC, rng.randint(1, 20), approve=True)
+
+
+def _move(
+    b: Builder, d: DealSeed, before: Stage | None, goal: Stage, days_ago: int, when: datetime
+) -> None:
+    """A forward move on the deal's stage history (the demo's deals never went back)."""
+    b.batch.add(
+        "stage_move",
+        {
+            "deal_id": d.id,
+            "from_stage": before.value if before else None,
+            "to_stage": goal.value,
+            "back": False,
+            "day": b.today - timedelta(days=days_ago),
+            "at": when,
+            "actor": d.leads[Role.AR],
+            "reason": "",
+        },
+    )
 
 
 def _gate(

@@ -117,6 +117,7 @@ def _risk(b: Builder, d: DealSeed) -> None:
             "status": status.value,
             "escalated": escalated,
             "escalated_at": esc_at,
+            "escalated_to_id": b.people[d.sponsor] if escalated else None,
             "created_at": created,
             "updated_at": esc_at or created,
             "version": 2 if escalated else 1,
@@ -135,8 +136,8 @@ def _risk(b: Builder, d: DealSeed) -> None:
             rid,
             "escalated",
             esc_at,
-            f"escalated risk {title!r}",
-            {"escalated": [False, True]},
+            f"escalated risk {title!r} to {b.names[d.sponsor]} (sponsor)",
+            {"escalated": [False, True], "escalated_to": [None, d.sponsor]},
             who=owner,
             version=2,
         )

@@ -26,6 +26,11 @@ class Role(StrEnum):
     def is_lead(self) -> bool:
         return self in TRIANGLE
 
+    @property
+    def single(self) -> bool:
+        """AR, SR, FR and the sponsor are held by one person each; experts may be many."""
+        return self is not Role.EXPERT
+
 
 TRIANGLE: tuple[Role, ...] = (Role.AR, Role.SR, Role.FR)
 

@@ -266,6 +266,21 @@ def check_stage_move(
         raise GateMissingError(target, missing)
 
 
+def check_move_reason(current: Stage, target: Stage, reason: str) -> str:
+    """A move back needs a reason (the stage history and the log keep it); a forward
+    move takes none."""
+    if target.order > current.order:
+        return ""
+    why = check_text(reason, field="reason", required=False)
+    if not why:
+        raise RuleError(
+            f"moving back from {current.label} to {target.label} needs a reason "
+            "(what happened, for the deal's history)",
+            field="reason",
+        )
+    return why
+
+
 def latest_gate_states(decisions: Iterable[tuple[Gate, GateDecision]]) -> dict[Gate, GateDecision]:
     """The state of each gate: its most recent decision (give them oldest first)."""
     states: dict[Gate, GateDecision] = {}

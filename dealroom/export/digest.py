@@ -172,7 +172,7 @@ def deal_digest_markdown(d: DealDigest, today: date, names: dict[str, str]) -> l
             for h in r.waiting
         ]
         lines += [
-            f"- risk {r2.exposure}{' escalated' if r2.escalated else ''}: {md(r2.title)}"
+            f"- risk {r2.exposure}{' ' + md(r2.escalation) if r2.escalated else ''}: {md(r2.title)}"
             for r2 in r.top_risks
         ]
         out += lines or ["- nothing to report"]

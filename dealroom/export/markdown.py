@@ -51,10 +51,11 @@ def deal_report(
     out = [f"{h} {md(d.code)} — {md(d.name)}", ""]
     prob = f"{d.probability}%" + (" (set by hand)" if d.probability_override is not None else "")
     status = d.status.value + (f" ({md(d.status_reason)})" if d.status_reason else "")
+    sponsor = room.sponsor
     out += [
         f"**{md(d.account)}** (tier {d.tier.value}) · {STAGE_INFO[d.stage].label} · "
         f"{money(d.amount, d.currency)} · {prob} · close {_day(d.close_date)} · "
-        f"level {d.level.value} · {status}",
+        f"level {d.level.value} · {status} · sponsor {md(sponsor.name) if sponsor else 'none'}",
         "",
     ]
     out += [f"{h}# Timeline", ""]
@@ -67,8 +68,14 @@ def deal_report(
         if step.gate is not None:
             state = GATE_WORD[step.gate_state] if step.gate_state else "not decided"
             gate = f"{step.gate.value} {state}"
-        rows.append([stage, _day(step.planned), _day(step.actual), gate])
+        actual = _day(step.actual)
+        if step.went_back:
+            actual += f" (left back {step.went_back.isoformat()})"
+        rows.append([stage, _day(step.planned), actual, gate])
     out += table(["Stage", "Planned", "Actual", "Gate before it"], rows)
+    if room.moves_back:
+        out += ["", "Moved back:", ""]
+        out += [f"- {md(m.describe(names))}" for m in room.moves_back]
     amendments = [g for g in room.gates if g.gate.value == "ATAC"]
     if amendments:
         out += [
@@ -146,7 +153,7 @@ def _task_line(t: TaskView, today: date) -> str:
 
 def _risk_cells(r: RiskView) -> list[str]:
     level = rules.risk_level(r.exposure).value
-    status = r.status.value + (" · escalated" if r.escalated else "")
+    status = r.status.value + (f" · {md(r.escalation)}" if r.escalated else "")
     return [
         md(r.title),
         f"{r.exposure} ({level})",

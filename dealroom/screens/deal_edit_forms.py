@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from dealroom.domain import (
     DealStatus,
     Level,
     Role,
+    RuleError,
     rules,
 )
+from dealroom.screens.deal_forms import day_text, people_choices, required_int
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
 from dealroom.store.inputs import DealUpdate
-from dealroom.store.views import DealView, PersonView
-
-if TYPE_CHECKING:
-    from dealroom.store import Store
-
-
-from dealroom.screens.deal_forms import day_text, people_choices, required_int
+from dealroom.store.views import DealRoomView, DealView, PersonView
 
 
 def deal_fields(deal: DealView) -> list[FormField]:
@@ -92,28 +87,48 @@ def status_form(deal: DealView, today: date) -> FormScreen[DealView]:
     return FormScreen(f"Status of {deal.code} (now {deal.status.value})", fields, submit, today)
 
 
-def member_form(deal: DealView, people: Sequence[PersonView], today: date) -> FormScreen[Role]:
+def member_form(room: DealRoomView, people: Sequence[PersonView], today: date) -> FormScreen[int]:
+    """The deal's members as they are: one person per AR, SR, FR and sponsor (clear a
+    field to take them off), and the experts as a list of handles."""
+    deal = room.deal
+    held = {m.role: m.handle for m in room.members if m.role.single}
+    experts = [m.handle for m in room.members if m.role is Role.EXPERT]
+    hints = {
+        Role.SPONSOR: "approves the gates and receives escalations",
+    }
     fields = [
         FormField(
-            "role",
-            "Role",
-            "AR",
+            role.value,
+            f"{role.value} · {role.long_name}",
+            held.get(role, ""),
             kind="choice",
-            required=True,
-            choices=[(f"{r.value} · {r.long_name}", r.value) for r in Role],
-        ),
-        FormField(
-            "person", "Person", "", kind="choice", required=True, choices=people_choices(people)
-        ),
+            choices=people_choices(people),
+            hint=hints.get(role, "empty: nobody"),
+        )
+        for role in Role
+        if role.single
     ]
+    known = {p.handle for p in people}
 
-    def submit(v: FormValues) -> Job[Role]:
-        role, person = Role(v.text("role")), v.text("person")
+    def handles(text: str) -> list[str]:
+        found = [h for h in (part.strip() for part in text.replace(",", " ").split()) if h]
+        unknown = [h for h in found if h not in known]
+        if unknown:
+            raise RuleError(f"nobody has the handle {', '.join(unknown)}", field="experts")
+        return found
 
-        def job(store: Store) -> Role:
-            store.deals.set_member(deal.code, role, person)
-            return role  # the role given a person: the form closes with it
+    fields.append(
+        FormField(
+            "experts",
+            "Experts",
+            ", ".join(experts),
+            hint="handles, separated by commas: " + ", ".join(sorted(known)[:6]),
+        )
+    )
 
-        return job
+    def submit(v: FormValues) -> Job[int]:
+        holders = {role: v.choice(role.value) for role in Role if role.single}
+        wanted = handles(v.text("experts"))
+        return lambda store: store.deals.set_members(deal.code, holders, wanted)
 
     return FormScreen(f"Members of {deal.code}", fields, submit, today)

@@ -21,10 +21,15 @@ if TYPE_CHECKING:
 
 class DealActions(DealRoomBase):
     def action_stage(self, direction: str) -> None:
+        """``>`` moves on (its gates must be approved); ``<`` asks first, with a reason the
+        deal's stage history and the log keep."""
         if self.room is None:
             return
-        version = self.room.deal.version
-        code = self.code
+        deal = self.room.deal
+        version, code = deal.version, self.code
+        if direction == "prev" and deal.stage.prev is not None:
+            self._move_back(deal)
+            return
 
         def moved(deal: DealView) -> None:
             self.done(f"{deal.code} is now in {deal.stage.label}")(deal)
@@ -32,6 +37,35 @@ class DealActions(DealRoomBase):
         self.app.gateway.run(
             self, lambda store: store.deals.move_stage(code, direction, version=version), moved
         )
+
+    def _move_back(self, deal: DealView) -> None:
+        from dealroom.screens.form import FormField, FormScreen
+
+        goal = deal.stage.prev
+        assert goal is not None
+        code, version = deal.code, deal.version
+
+        def submit(v: FormValues) -> Job[DealView]:
+            return lambda store: store.deals.move_stage(
+                code, goal, reason=v.text("reason"), version=version
+            )
+
+        form = FormScreen(
+            f"Move {code} back from {deal.stage.label} to {goal.label}? "
+            "The stage history keeps the reason (escape: stay)",
+            [
+                FormField(
+                    "reason",
+                    "Reason",
+                    "",
+                    placeholder="what happened: the customer paused the tender…",
+                    required=True,
+                )
+            ],
+            submit,
+            self.today,
+        )
+        self.app.push_screen(form, self.after_form(f"{code} moved back to {goal.label}"))
 
     def action_gate(self) -> None:
         """The gate form with what it weighs: read the stage checklists first."""
@@ -129,6 +163,6 @@ class DealActions(DealRoomBase):
     def action_members(self) -> None:
         if self.room is not None:
             self.app.push_screen(
-                forms.member_form(self.room.deal, self.people, self.today),
-                self.after_form("Members changed"),
+                forms.member_form(self.room, self.people, self.today),
+                self.after_form("Members saved"),
             )

@@ -144,8 +144,13 @@ class ItemActions(DealRoomBase):
             self.notify("Put the cursor on a risk first.", timeout=3)
             return
         up = not item.escalated
+
+        def escalated(risk: RiskView) -> None:
+            to = risk.escalated_to_name
+            self.done(f"Risk escalated to {to} (sponsor)" if to else "Escalation taken back")(risk)
+
         self.app.gateway.run(
             self,
             lambda store: store.items.escalate_risk(item.id, up, version=item.version),
-            self.done("Risk escalated to the sponsor" if up else "Escalation taken back"),
+            escalated,
         )

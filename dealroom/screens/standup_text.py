@@ -41,7 +41,8 @@ def role_text(r: RoleDigest, today: date, names: dict[str, str], who: str = "") 
         lines += 1
     for k in r.top_risks:
         out.append("  ⇑ " if k.escalated else "  ▲ ", style="bold red" if k.exposure >= 15 else "")
-        out.append(f"risk {k.exposure}: {one_line(k.title)}\n")
+        out.append(f"risk {k.exposure}: {one_line(k.title)}")
+        out.append(f" ({one_line(k.escalation)})\n" if k.escalated else "\n", style="dim")
         lines += 1
     if not lines:
         out.append("  nothing to report\n", style="dim")

@@ -8,7 +8,7 @@ the ``version`` the caller read; if the row changed since, they raise
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from dealroom.domain import (
-    TRIANGLE,
     DealStatus,
     Gate,
     GateDecision,
@@ -38,6 +37,7 @@ from dealroom.store.tables import (
     DealMember,
     GateRecord,
     Person,
+    StageMove,
     StagePlan,
 )
 from dealroom.store.tx import Diff, Kind, Logged, Tx, deal_by_code, ident, quote_title
@@ -115,7 +115,9 @@ class Deals:
             summary = f"created deal {code} {quote_title(name)}"
             changes = {"stage": (None, stage.value), "amount": (None, amount)}
             tx.insert(DEAL, row, Logged("create", summary, changes))
-            tx.session.add(StagePlan(deal_id=ident(row), stage=stage, actual=self.database.today()))
+            today = self.database.today()
+            tx.session.add(StagePlan(deal_id=ident(row), stage=stage, actual=today))
+            tx.session.add(_move(tx, row, None, stage, today))
             for role, handle in (leads or {}).items():
                 _set_member(tx, row, role, handle)
             return DEAL.view(tx.session, ident(row))
@@ -150,8 +152,17 @@ class Deals:
 
         return self.database.update(DEAL, code, version, change)
 
-    def move_stage(self, code: str, target: Stage | str, *, version: int | None = None) -> DealView:
-        """Move to ``target`` (a stage, ``"next"`` or ``"prev"``); forward moves need gates."""
+    def move_stage(
+        self,
+        code: str,
+        target: Stage | str,
+        *,
+        reason: str = "",
+        version: int | None = None,
+    ) -> DealView:
+        """Move to ``target`` (a stage, ``"next"`` or ``"prev"``); forward moves need gates,
+        a move back needs a reason. The move is added to the deal's stage history; each
+        stage keeps the first day the deal entered it."""
 
         def change(tx: Tx, row: Deal) -> Logged:
             current = row.stage
@@ -170,35 +181,20 @@ class Deals:
                 rules.latest_gate_states((g.gate, g.decision) for g in gates)
             )
             rules.check_stage_move(row.status, current, goal, approved)
+            why = rules.check_move_reason(current, goal, reason)
             row.stage = goal
-            self._mark_timeline(tx, ident(row), current, goal)
+            today = self.database.today()
+            _first_entries(tx, ident(row), current, goal, today)
+            tx.session.add(_move(tx, row, current, goal, today, why))
             way = "moved" if goal.order > current.order else "moved back"
             summary = f"{way} {row.code} from {current.label} to {goal.label}"
-            return Logged("stage", summary, {"stage": (current.value, goal.value)})
+            changes: Diff = {"stage": (current.value, goal.value)}
+            if why:
+                summary += f": {why}"
+                changes["reason"] = (None, why)
+            return Logged("stage", summary, changes)
 
         return self.database.update(DEAL, code, version, change)
-
-    def _mark_timeline(self, tx: Tx, deal_id: int, current: Stage, goal: Stage) -> None:
-        """Entering a stage dates it; moving back un-reaches the stages after the goal."""
-        plans = {
-            p.stage: p
-            for p in tx.session.execute(
-                select(StagePlan).where(col(StagePlan.deal_id) == deal_id)
-            ).scalars()
-        }
-        today = self.database.today()
-        if goal.order > current.order:
-            for stage in rules.STAGES[current.order + 1 : goal.order + 1]:
-                plan = plans.get(stage)
-                if plan is None:
-                    tx.session.add(StagePlan(deal_id=deal_id, stage=stage, actual=today))
-                else:
-                    plan.actual = today
-        else:
-            for stage in rules.STAGES[goal.order + 1 :]:
-                plan = plans.get(stage)
-                if plan is not None and plan.actual is not None:
-                    plan.actual = None
 
     def plan_stage(self, code: str, stage: Stage, planned: date | None) -> None:
         """Set (or clear) the planned date of one stage on the deal's timeline."""
@@ -239,27 +235,57 @@ class Deals:
         return self.database.update(DEAL, code, version, change)
 
     def set_member(self, code: str, role: Role, handle: str) -> None:
-        """Put a person on the deal; a lead role (AR/SR/FR) has one person, who is replaced."""
+        """Put a person on the deal; AR, SR, FR and the sponsor have one person each, who
+        is replaced."""
         with self.database.write() as tx:
             _set_member(tx, tx.deal(code), role, handle)
 
-    def remove_member(self, code: str, role: Role, handle: str) -> None:
+    def remove_member(self, code: str, role: Role, handle: str | None = None) -> None:
+        """Take a person off the deal (for AR, SR, FR or the sponsor, ``handle`` may be
+        left out: whoever holds the role)."""
         with self.database.write() as tx:
             deal = tx.deal(code)
-            person = tx.person(handle)
-            member = tx.session.execute(
-                select(DealMember).where(
-                    col(DealMember.deal_id) == deal.id,
-                    col(DealMember.role) == role,
-                    col(DealMember.person_id) == person.id,
-                )
-            ).scalar()
-            if member is None:
-                raise NotFoundError(f"{person.name} is not {role.value} of {deal.code}")
-            summary = f"removed {person.name} as {role.value} of {deal.code}"
-            tx.remove(
-                MEMBER, member, Logged("remove", summary, {role.value: (person.handle, None)})
-            )
+            holders = _holders(tx, deal, role)
+            if handle is not None:
+                person = tx.person(handle)
+                holders = [m for m in holders if m.person_id == person.id]
+                if not holders:
+                    raise NotFoundError(f"{person.name} is not {role.value} of {deal.code}")
+            elif not holders:
+                raise NotFoundError(f"{deal.code} has no {role.long_name.lower()}")
+            for member in holders:
+                _remove(tx, deal, member)
+
+    def set_members(
+        self, code: str, holders: Mapping[Role, str | None], experts: Sequence[str] | None = None
+    ) -> int:
+        """The deal's members as a whole, in one change: each role in ``holders`` held by
+        that person (``None``: by nobody) and, if given, exactly these ``experts``. Returns
+        how many members changed (0: nothing to do)."""
+        with self.database.write() as tx:
+            deal = tx.deal(code)
+            changed = 0
+            for role, handle in holders.items():
+                if not role.single:
+                    raise RuleError("experts are given as a list", field="experts")
+                if handle:
+                    changed += _set_member(tx, deal, role, handle)
+                else:
+                    for member in _holders(tx, deal, role):
+                        _remove(tx, deal, member)
+                        changed += 1
+            if experts is not None:
+                wanted = {tx.person(h).id: h for h in dict.fromkeys(h.strip() for h in experts)}
+                current = _holders(tx, deal, Role.EXPERT)
+                for member in current:
+                    if member.person_id not in wanted:
+                        _remove(tx, deal, member)
+                        changed += 1
+                have = {m.person_id for m in current}
+                for person_id, handle in wanted.items():
+                    if person_id not in have:
+                        changed += _set_member(tx, deal, Role.EXPERT, handle)
+            return changed
 
     # --- gates -----------------------------------------------------------------------
 
@@ -305,25 +331,78 @@ def _deal_readable(tx: Tx, diff: Diff) -> Diff:
     return out
 
 
-def _set_member(tx: Tx, deal: Deal, role: Role, handle: str) -> None:
-    person = tx.person(handle)
-    existing = (
-        tx.session.execute(
-            select(DealMember).where(
-                col(DealMember.deal_id) == deal.id, col(DealMember.role) == role
-            )
-        )
-        .scalars()
-        .all()
+def _move(
+    tx: Tx, deal: Deal, before: Stage | None, goal: Stage, today: date, reason: str = ""
+) -> StageMove:
+    back = before is not None and goal.order < before.order
+    return StageMove(
+        deal_id=ident(deal),
+        from_stage=before,
+        to_stage=goal,
+        back=back,
+        day=today,
+        at=tx.now,
+        actor=tx.actor,
+        reason=reason,
     )
-    if any(m.person_id == person.id for m in existing):
+
+
+def _first_entries(tx: Tx, deal_id: int, current: Stage, goal: Stage, today: date) -> None:
+    """A forward move dates each stage it enters for the first time; a stage entered
+    before keeps its first day, and a move back dates nothing."""
+    if goal.order < current.order:
         return
+    plans = {
+        p.stage: p
+        for p in tx.session.execute(
+            select(StagePlan).where(col(StagePlan.deal_id) == deal_id)
+        ).scalars()
+    }
+    for stage in rules.STAGES[current.order + 1 : goal.order + 1]:
+        plan = plans.get(stage)
+        if plan is None:
+            tx.session.add(StagePlan(deal_id=deal_id, stage=stage, actual=today))
+        elif plan.actual is None:
+            plan.actual = today
+
+
+def _holders(tx: Tx, deal: Deal, role: Role) -> list[DealMember]:
+    return list(
+        tx.session.execute(
+            select(DealMember)
+            .where(col(DealMember.deal_id) == deal.id, col(DealMember.role) == role)
+            .order_by(col(DealMember.id))
+        ).scalars()
+    )
+
+
+def _remove(tx: Tx, deal: Deal, member: DealMember) -> None:
+    person = tx.session.get(Person, member.person_id)
+    assert person is not None
+    role = member.role
+    summary = f"removed {person.name} as {role.value} of {deal.code}"
+    tx.remove(MEMBER, member, Logged("remove", summary, {role.value: (person.handle, None)}))
+
+
+def _set_member(tx: Tx, deal: Deal, role: Role, handle: str) -> int:
+    """Make ``handle`` ``role`` of the deal (replacing whoever holds a one-person role);
+    returns 1 if that changed anything, else 0."""
+    person = tx.person(handle)
+    existing = _holders(tx, deal, role)
+    if any(m.person_id == person.id for m in existing) and (not role.single or len(existing) == 1):
+        return 0
     old = None
-    if role in TRIANGLE and existing:
-        holder = existing[0]
-        old = tx.session.get(Person, holder.person_id)
-        tx.session.delete(holder)
-        tx.session.flush()
+    if role.single:
+        others = [m for m in existing if m.person_id != person.id]
+        if len(others) < len(existing) or len(others) > 1:
+            for holder in others:  # a database from before may hold several sponsors
+                _remove(tx, deal, holder)
+            if len(others) < len(existing):
+                return 1
+        elif others:
+            old = tx.session.get(Person, others[0].person_id)
+            tx.session.delete(others[0])
+            tx.session.flush()
     was = f" instead of {old.name}" if old else ""
     tx.insert(
         MEMBER,
@@ -334,3 +413,4 @@ def _set_member(tx: Tx, deal: Deal, role: Role, handle: str) -> None:
             {role.value: (old.handle if old else None, person.handle)},
         ),
     )
+    return 1

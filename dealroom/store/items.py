@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TypedDict, Unpack
 
+from sqlalchemy import select
 from sqlmodel import col
 
 from dealroom.domain import (
@@ -23,7 +24,7 @@ from dealroom.domain.rules import RuleError
 from dealroom.store.database import Database
 from dealroom.store.inputs import HandoffUpdate, RiskUpdate, TaskUpdate, given
 from dealroom.store.rows import HANDOFFS, RISKS, TASKS, by_id
-from dealroom.store.tables import Handoff, Risk, Task
+from dealroom.store.tables import Deal, DealMember, Handoff, Person, Risk, Task
 from dealroom.store.tx import Diff, Kind, Logged, Tx, ident, quote_title
 from dealroom.store.views import HandoffView, RiskView, TaskView
 
@@ -164,6 +165,7 @@ class Items:
                 status=status,
                 escalated=escalated,
                 escalated_at=tx.now if escalated else None,
+                escalated_to_id=_sponsor_id(tx, code) if escalated else None,
                 created_at=tx.now,
                 updated_at=tx.now,
             )
@@ -196,11 +198,16 @@ class Items:
                 raise RuleError(f"risk {quote_title(row.title)} is {state}")
             if escalated and row.status is RiskStatus.CLOSED:
                 raise RuleError("a closed risk cannot be escalated: reopen it first")
+            sponsor = _sponsor(tx, row.deal_id) if escalated else None
             row.escalated = escalated
             row.escalated_at = tx.now if escalated else None
-            verb = "escalated" if escalated else "de-escalated"
-            changes = {"escalated": (not escalated, escalated)}
-            return Logged(verb[:16], f"{verb} risk {quote_title(row.title)}", changes)
+            row.escalated_to_id = sponsor.id if sponsor else None
+            if sponsor is not None:
+                changes = {"escalated": (False, True), "escalated_to": (None, sponsor.handle)}
+                summary = f"escalated risk {quote_title(row.title)} to {sponsor.name} (sponsor)"
+                return Logged("escalated", summary, changes)
+            changes = {"escalated": (True, False)}
+            return Logged("de-escalated", f"de-escalated risk {quote_title(row.title)}", changes)
 
         return self.database.update(RISK, risk_id, version, change)
 
@@ -342,3 +349,24 @@ def _with_owner(tx: Tx, values: Mapping[str, object]) -> dict[str, object]:
         owner = out.pop("owner")
         out["owner_id"] = tx.owner_id(owner if isinstance(owner, str) else None)
     return out
+
+
+def _sponsor(tx: Tx, deal_id: int) -> Person:
+    """The deal's sponsor, who receives its escalations; a deal without one cannot escalate."""
+    found = tx.session.execute(
+        select(Person)
+        .join(DealMember, col(DealMember.person_id) == col(Person.id))
+        .where(col(DealMember.deal_id) == deal_id, col(DealMember.role) == Role.SPONSOR)
+        .order_by(col(DealMember.id))
+    ).scalar()
+    if found is None:
+        code = tx.session.execute(select(col(Deal.code)).where(col(Deal.id) == deal_id)).scalar()
+        raise RuleError(
+            f"{code} has no sponsor to escalate to: make someone its sponsor first "
+            f"(`m` in the deal room, or dealroom member set {code} sponsor HANDLE)"
+        )
+    return found
+
+
+def _sponsor_id(tx: Tx, code: str) -> int:
+    return ident(_sponsor(tx, ident(tx.deal(code))))

@@ -136,7 +136,11 @@ def review_facts(
         stage=deal.stage,
         status=deal.status,
         planned={p.stage: p.planned for p in plans if p.planned is not None},
-        entered={p.stage: p.actual for p in plans if p.actual is not None},
+        entered={
+            p.stage: p.actual
+            for p in plans
+            if p.actual is not None and p.stage.order <= deal.stage.order
+        },
         tasks=[
             TaskFact(
                 t.title,

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 from sqlmodel import col
 
 from dealroom.domain import STAGES, TRIANGLE, DealStatus, rules
@@ -23,11 +24,18 @@ from dealroom.store.tables import (
     GateRecord,
     Handoff,
     Risk,
+    StageMove,
     StagePlan,
     Task,
 )
 from dealroom.store.tx import deal_by_code
-from dealroom.store.views import DealRoomView, DealView, GateView, TimelineStage
+from dealroom.store.views import (
+    DealRoomView,
+    DealView,
+    GateView,
+    StageMoveView,
+    TimelineStage,
+)
 
 #: Deals that are still worked: open ones, and won ones until they are closed.
 ACTIVE = (DealStatus.OPEN, DealStatus.WON)
@@ -42,9 +50,13 @@ def deal_view(s: Session, code: str) -> DealView:
 
 
 def timeline(
-    deal: DealView, plans: Sequence[Any], gates: Sequence[GateView]
+    deal: DealView,
+    plans: Sequence[Any],
+    gates: Sequence[GateView],
+    moves_back: Sequence[StageMoveView] = (),
 ) -> list[TimelineStage]:
     by_stage = {p.stage: p for p in plans}
+    left = {m.from_stage: m.day for m in moves_back}  # oldest first: the last one stays
     states = rules.latest_gate_states((g.gate, g.decision) for g in gates)
     out = []
     for stage in STAGES:
@@ -59,8 +71,29 @@ def timeline(
                 gate_state=states.get(gate) if gate else None,
                 current=stage is deal.stage,
                 reached=stage.order <= deal.stage.order,
+                went_back=left.get(stage),
             )
         )
+    return out
+
+
+def moves_back(s: Session, *where: ColumnElement[bool]) -> list[StageMoveView]:
+    """The moves back among the stage moves ``where`` selects, oldest first."""
+    stmt = (
+        select(
+            col(StageMove.deal_id),
+            col(StageMove.from_stage),
+            col(StageMove.to_stage),
+            col(StageMove.day),
+            col(StageMove.actor),
+            col(StageMove.reason),
+        )
+        .where(col(StageMove.back), *where)
+        .order_by(col(StageMove.id))
+    )
+    out = []
+    for deal_id, from_stage, to_stage, day, actor, reason in s.execute(stmt):
+        out.append(StageMoveView(deal_id, from_stage or to_stage, to_stage, day, actor, reason))
     return out
 
 
@@ -76,6 +109,7 @@ def rooms(s: Session, deals: Sequence[DealView], ids: Any = None) -> list[DealRo
         s.execute(select(StagePlan).where(col(StagePlan.deal_id).in_(ids))).scalars().all()
     )
     gates = grouped(GATES.rows(s, col(GateRecord.deal_id).in_(ids)))
+    backs = grouped(moves_back(s, col(StageMove.deal_id).in_(ids)))
     tasks = grouped(TASKS.rows(s, col(Task.deal_id).in_(ids)))
     risks = grouped(RISKS.rows(s, col(Risk.deal_id).in_(ids)))
     handoffs = grouped(HANDOFFS.rows(s, col(Handoff.deal_id).in_(ids)))
@@ -105,6 +139,7 @@ def rooms(s: Session, deals: Sequence[DealView], ids: Any = None) -> list[DealRo
     for deal in deals:
         on_deal = members.get(deal.id, [])
         decided = gates.get(deal.id, [])
+        went_back = backs.get(deal.id, [])
         given = answers_by_stage(
             ItemAnswer(a.stage, a.key, a.answer) for a in answers.get(deal.id, [])
         )
@@ -113,7 +148,7 @@ def rooms(s: Session, deals: Sequence[DealView], ids: Any = None) -> list[DealRo
             DealRoomView(
                 deal=deal,
                 members=on_deal,
-                timeline=timeline(deal, plans.get(deal.id, []), decided),
+                timeline=timeline(deal, plans.get(deal.id, []), decided, went_back),
                 gates=decided,
                 tasks=tasks.get(deal.id, []),
                 risks=risks.get(deal.id, []),
@@ -124,6 +159,7 @@ def rooms(s: Session, deals: Sequence[DealView], ids: Any = None) -> list[DealRo
                     for stage in STAGES
                 },
                 marks=summarize(current).marks,
+                moves_back=went_back,
             )
         )
     return out

@@ -136,11 +136,18 @@ TASKS = Shape(
     join=lambda stmt: stmt.join_from(Task, _owner, col(Task.owner_id) == _owner.c.id, isouter=True),
     order=[col(Task.due).is_(None), col(Task.due), col(Task.id)],
 )
+_sponsor = table_of(Person).alias("escalated_to")
 RISKS = Shape(
     RiskView,
     Risk,
-    {"owner": _owner.c.handle.label("owner"), "owner_name": _owner.c.name.label("owner_name")},
-    join=lambda stmt: stmt.join_from(Risk, _owner, col(Risk.owner_id) == _owner.c.id, isouter=True),
+    {
+        "owner": _owner.c.handle.label("owner"),
+        "owner_name": _owner.c.name.label("owner_name"),
+        "escalated_to_name": _sponsor.c.name.label("escalated_to_name"),
+    },
+    join=lambda stmt: stmt.join_from(
+        Risk, _owner, col(Risk.owner_id) == _owner.c.id, isouter=True
+    ).join(_sponsor, col(Risk.escalated_to_id) == _sponsor.c.id, isouter=True),
     order=[col(Risk.id)],
 )
 HANDOFFS = Shape(HandoffView, Handoff, order=[col(Handoff.id)])

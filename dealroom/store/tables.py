@@ -118,6 +118,23 @@ class StagePlan(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _plan_v}
 
 
+class StageMove(SQLModel, table=True):
+    """One move of a deal between LTC stages: the exit from ``from_stage`` and the entry
+    to ``to_stage`` (``from_stage`` is empty where the deal was created). Rows are only
+    ever added: this is the deal's stage history."""
+
+    __tablename__ = "stage_move"
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", index=True)
+    from_stage: Stage | None = _choice(Stage, 16, default=None)
+    to_stage: Stage = _choice(Stage, 16)
+    back: bool = False
+    day: date
+    at: datetime
+    actor: str = Field(max_length=64)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
 _task_v = _version()
 
 
@@ -153,6 +170,8 @@ class Risk(SQLModel, table=True):
     status: RiskStatus = _choice(RiskStatus, 12, default=RiskStatus.OPEN)
     escalated: bool = False
     escalated_at: datetime | None = None
+    #: The person (the deal's sponsor at the time) the risk was escalated to.
+    escalated_to_id: int | None = None
     created_at: datetime
     updated_at: datetime
     version: int = Field(default=1, sa_column=_risk_v)

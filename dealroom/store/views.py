@@ -6,6 +6,7 @@ Nothing here touches the database, so a screen can hold and pass these around fr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -122,13 +123,23 @@ class RiskView:
     status: RiskStatus
     escalated: bool
     escalated_at: datetime | None
+    escalated_to_id: int | None
     created_at: datetime
     updated_at: datetime
     version: int
+    escalated_to_name: str | None = None
+    """The sponsor the risk was escalated to (while it is escalated)."""
 
     @property
     def exposure(self) -> int:
         return rules.exposure(self.likelihood, self.impact)
+
+    @property
+    def escalation(self) -> str:
+        """``escalated to NAME`` (the sponsor it went to), or empty when not escalated."""
+        if not self.escalated:
+            return ""
+        return f"escalated to {self.escalated_to_name}" if self.escalated_to_name else "escalated"
 
     @property
     def level(self) -> RiskLevel:
@@ -182,6 +193,28 @@ class TimelineStage:
     gate_state: GateDecision | None
     current: bool
     reached: bool
+    went_back: date | None = None
+    """The last day the deal moved back out of this stage, if it ever did."""
+
+
+@dataclass(frozen=True, slots=True)
+class StageMoveView:
+    """A move back on a deal's stage history: from where, to where, when, by whom, why."""
+
+    deal_id: int
+    from_stage: Stage
+    to_stage: Stage
+    day: date
+    actor: str
+    reason: str
+
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """``moved back from Bid to Lead on 2026-11-22 by Wei Zhang: the reason``."""
+        who = (names or {}).get(self.actor, self.actor) or "someone, before history was kept"
+        return (
+            f"moved back from {self.from_stage.label} to {self.to_stage.label} on "
+            f"{self.day.isoformat()} by {who}" + (f": {self.reason}" if self.reason else "")
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +293,13 @@ class DealRoomView:
     """Each stage's checklist completion."""
     marks: str = "????"
     """The opportunity assessment's four marks (see ``domain.assessment``)."""
+    moves_back: list[StageMoveView] = field(default_factory=list)
+    """Every time the deal moved back a stage, oldest first, with the reason given."""
+
+    @property
+    def sponsor(self) -> MemberView | None:
+        """The deal's sponsor: who approves its gates and receives its escalations."""
+        return next((m for m in self.members if m.role is Role.SPONSOR), None)
 
     @property
     def gate_states(self) -> dict[Gate, GateDecision]:

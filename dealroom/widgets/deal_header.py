@@ -32,11 +32,16 @@ class DealHeader(Static):
         text.append("  ")
         marks = assessment_marks(room.marks)
         full = self.size.width or 120  # the content width: padding is outside it
-        room_for_name = full - cell_len(one_line(d.code)) - 2 - marks.cell_len - 1
-        name = fit(one_line(d.name), max(8, room_for_name))
+        sponsor = sponsor_tag(room, max(12, full // 4))
+        room_for_name = (
+            full - cell_len(one_line(d.code)) - 2 - sponsor.cell_len - marks.cell_len - 1
+        )
+        width = max(8, room_for_name)
+        name = fit(one_line(d.name), width).rstrip()
         text.append(name)
-        if cell_len(name) == room_for_name:  # the marks go flush right when they fit
-            text.append(" ")
+        text.append_text(sponsor)
+        if width == room_for_name:  # the marks go flush right when they fit
+            text.append(" " * (width - cell_len(name) + 1))
             text.append_text(marks)
         text.append("\n")
         prob = f"{d.probability}%" + ("*" if d.probability_override is not None else "")
@@ -56,6 +61,14 @@ class DealHeader(Static):
         text.append("\n")
         text.append_text(timeline(room.timeline, self.size.width or 120, room.completion))
         self.update(text)
+
+
+def sponsor_tag(room: DealRoomView, width: int) -> Text:
+    """`` · sponsor NAME``: who approves the deal's gates and receives its escalations."""
+    sponsor = room.sponsor
+    if sponsor is None:
+        return Text(" · no sponsor", style="dim")
+    return Text.assemble((" · sponsor ", "dim"), fit(one_line(sponsor.name), width).rstrip())
 
 
 #: How each assessment mark looks: colour and the sign itself, so both read.
@@ -113,6 +126,8 @@ def timeline(
         if when is not None:
             late = step.actual is None and step.planned is not None and not step.reached
             out.append(f" {when:%m-%d}", style="dim" if not late else "dim italic")
+        if step.went_back is not None:
+            out.append("↩", style="yellow")  # the deal went back from here
         c = completion.get(step.stage)
         if c is not None:
             shown = step.current or (medium and (step.reached or c.answered > 0))
