@@ -21,7 +21,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -327,3 +327,8 @@ def team(store: Store) -> Store:
     )
     store.deals.set_member("ACME-5G", Role.SPONSOR, "boss")
     return store
+
+
+def other_store(store: Store, clock: Clock, actor: str = "wei", today: date = TODAY) -> Store:
+    """A second person's store on the same database."""
+    return open_store(store.url, actor=actor, now=clock, today=today)

@@ -116,7 +116,7 @@ def seed_hostile(url: str, text: str, n: int) -> Seeded:
         )
         s.items.add_risk(code, Role.AR, value, likelihood=5, impact=4, mitigation=value)
         s.items.add_handoff(code, Role.AR, Role.SR, value, note=value)
-        rejected = s.items.add_handoff(code, Role.SR, Role.FR, value, note=value)
+        rejected = s.items.add_handoff(code, Role.FR, Role.SR, value, note=value)
         s.items.reject_handoff(rejected.id, value)
         s.deals.record_gate(code, Gate.ATI, GateDecision.APPROVED, value)
         s.powermap.add_competitor(code, Competitor(value[:80], strengths=value))

@@ -287,6 +287,36 @@ async def test_a_handoff_is_accepted_or_rejected_only_on_the_receiving_side(db: 
     assert store_on(db).reads.handoff(outgoing.id).state is HandoffState.SENT
 
 
+async def test_the_sender_withdraws_and_the_detail_line_shows_reason_due_and_age(
+    db: str,
+) -> None:
+    """A handoff's rejection reason, due date and age had no place in the room; the
+    sender had no way to take a handoff back."""
+    st = store_on(db)
+    sent = st.items.add_handoff("ACME-5G", Role.AR, Role.SR, "Decision criteria", due=TODAY)
+    back = st.items.add_handoff("ACME-5G", Role.AR, Role.FR, "Purchase order")
+    with open_store(db, actor="li", now=fixed_now, today=TODAY) as li:
+        li.items.reject_handoff(back.id, "PO number missing")
+    app = make_app(db, now=lambda: fixed_now() + timedelta(days=3))
+    async with app.run_test(size=(120, 40)) as pilot:
+        room = await open_room(pilot, "ACME-5G")
+        ar = room.query_one("#pane-ar", RolePane).list
+        ar.select_key(("HandoffView", back.id))
+        await settle(pilot)
+        detail = str(room.query_one("#detail", Static).render())
+        assert f"#{back.id} handoff AR→FR" in detail
+        assert "rejected · reason: PO number missing" in detail
+        ar.select_key(("HandoffView", sent.id))
+        await settle(pilot)
+        detail = str(room.query_one("#detail", Static).render())
+        assert f"sent · waiting 3d · due {TODAY.isoformat()}" in detail
+        await pilot.press("w")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert "Handoff withdrawn: back to draft (s sends it again)" in said
+    assert st.reads.handoff(sent.id).state is HandoffState.DRAFTED
+
+
 async def test_narrow_terminal_shows_one_pane_with_a_switcher(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:

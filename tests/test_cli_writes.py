@@ -116,11 +116,15 @@ def test_handoff_round_trip(run: Run, team: Store) -> None:
     assert code == 0
     hid = one_json(out)["id"]
     assert team.reads.handoff(hid).state is HandoffState.SENT
-    code, out, _ = run("handoff", "reject", "ACME-5G", str(hid), "--reason", "no site list")
+    code, _, err = run("handoff", "accept", "ACME-5G", str(hid))  # wei sent it
+    assert code == EXIT_REFUSED
+    assert "only the FR lead 李娜 or sponsor Sam Sponsor may accept the handoff" in err
+    reject = ("handoff", "reject", "ACME-5G", str(hid), "--reason", "no site list")
+    code, out, _ = run("--as", "li", *reject)
     assert code == 0 and out.rstrip().endswith(": no site list")
     assert team.reads.handoff(hid).reason == "no site list"
     assert run("handoff", "send", "ACME-5G", str(hid))[0] == 0  # sent again
-    assert run("handoff", "accept", "ACME-5G", str(hid))[0] == 0
+    assert run("--as", "li", "handoff", "accept", "ACME-5G", str(hid))[0] == 0
     assert team.reads.handoff(hid).state is HandoffState.ACCEPTED
     code, _, err = run("handoff", "withdraw", "ACME-5G", str(hid))
     assert code == EXIT_REFUSED and "cannot withdraw a handoff that is accepted" in err

@@ -124,8 +124,8 @@ def seed_hostile(path: Path) -> str:
                 code, Role.SR, text, likelihood=2, impact=3, mitigation=text, owner=ACTOR
             )
             st.items.add_handoff(code, Role.AR, Role.SR, text, note=text)  # sent: waits on ana (SR)
-            rejected = st.items.add_handoff(code, Role.SR, Role.FR, text, note=text)
-            st.items.reject_handoff(rejected.id, text)
+            rejected = st.items.add_handoff(code, Role.FR, Role.SR, text, note=text)
+            st.items.reject_handoff(rejected.id, text)  # by ana, the SR
             st.items.add_handoff(code, Role.FR, Role.AR, text, note=text, send=False)
             st.deals.record_gate(code, Gate.ATI, GateDecision.APPROVED, text)
             lost = f"LOST-{kind}"

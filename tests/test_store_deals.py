@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY, Clock
+from conftest import TODAY, Clock, other_store
 
 from dealroom.domain import (
     STAGE_GATE,
@@ -56,11 +56,6 @@ def advance_to(store: Store, stage: Stage, code: str = CODE) -> None:
 
 def events_since(store: Store, last_id: int) -> list[tuple[str, str, dict[str, list[object]]]]:
     return [(e.entity, e.action, e.changes) for e in store.reads.events(after_id=last_id)]
-
-
-def other_store(store: Store, clock: Clock, actor: str = "wei", today: date = TODAY) -> Store:
-    """A second person's store on the same database."""
-    return open_store(store.url, actor=actor, now=clock, today=today)
 
 
 # --- people and accounts -------------------------------------------------------------------

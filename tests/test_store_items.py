@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import TODAY, Clock
+from conftest import TODAY, Clock, other_store
 
 from dealroom.domain import (
     DealStatus,
@@ -29,6 +29,7 @@ from dealroom.domain import (
 )
 from dealroom.store import ConflictError, NotFoundError, Store, StoreError, open_store
 from dealroom.store.inputs import DealUpdate, HandoffUpdate, RiskUpdate, TaskUpdate
+from dealroom.store.views import HandoffView
 
 CODE = "ACME-5G"
 
@@ -353,6 +354,37 @@ def test_rejected_handoff_keeps_the_reason_until_resent(team: Store) -> None:
     assert (resent.state, resent.reason, resent.decided_at) == (HandoffState.SENT, "", None)
 
 
+@pytest.mark.parametrize("action", ["accept", "reject"])
+def test_only_the_receiving_lead_or_the_sponsor_accepts_or_rejects(
+    team: Store, clock: Clock, action: str
+) -> None:
+    """Before, `a`/`x` on the sender's own outgoing row accepted or rejected it, and
+    nobody checked who was acting."""
+    handoff = team.items.add_handoff(CODE, Role.AR, Role.SR, "customer needs")  # from ana
+
+    def decide(st: Store) -> HandoffView:
+        if action == "accept":
+            return st.items.accept_handoff(handoff.id)
+        return st.items.reject_handoff(handoff.id, "too thin")
+
+    last = team.reads.last_event_id()
+    with pytest.raises(RuleError) as refused:
+        decide(team)  # ana sent it: she may not decide it
+    assert str(refused.value) == (
+        f"only the SR lead Wei Zhang or sponsor Sam Sponsor may {action} the handoff "
+        "'customer needs' (AR → SR); you act as ana"
+    )
+    with other_store(team, clock, actor="li") as st, pytest.raises(RuleError):
+        decide(st)  # the FR lead is not the receiver either
+    assert team.reads.handoff(handoff.id) == handoff
+    assert team.reads.last_event_id() == last
+    with other_store(team, clock, actor="wei") as st:
+        assert decide(st).state is not HandoffState.SENT
+    again = team.items.add_handoff(CODE, Role.AR, Role.SR, "budget")
+    with other_store(team, clock, actor="boss") as st:  # the sponsor may decide too
+        assert st.items.accept_handoff(again.id).state is HandoffState.ACCEPTED
+
+
 def test_withdraw_a_sent_handoff(team: Store) -> None:
     handoff = team.items.add_handoff(CODE, Role.AR, Role.FR, "PO")
     assert team.items.withdraw_handoff(handoff.id).state is HandoffState.DRAFTED
@@ -388,7 +420,7 @@ def test_update_handoff(team: Store) -> None:
 
 
 def test_an_accepted_handoff_is_final(team: Store) -> None:
-    handoff = team.items.accept_handoff(team.items.add_handoff(CODE, Role.AR, Role.SR, "needs").id)
+    handoff = team.items.accept_handoff(team.items.add_handoff(CODE, Role.SR, Role.AR, "needs").id)
     with pytest.raises(RuleError, match="accepted handoff is final"):
         team.items.update_handoff(handoff.id, HandoffUpdate(title="changed"))
     with pytest.raises(RuleError, match="cannot send a handoff that is accepted"):
@@ -450,7 +482,7 @@ def _risk(st: Store) -> int:
 
 
 def _handoff(st: Store) -> int:
-    return st.items.add_handoff(CODE, Role.AR, Role.SR, "needs").id
+    return st.items.add_handoff(CODE, Role.SR, Role.AR, "needs").id
 
 
 RACES = {
@@ -542,9 +574,9 @@ RACES = {
         "handoff",
         _handoff,
         lambda st, i: st.reads.handoff(i),
-        lambda st, i: st.items.reject_handoff(i, "too thin"),
+        lambda st, i: st.items.update_handoff(i, HandoffUpdate(note="which site?")),
         lambda st, i, v: st.items.accept_handoff(i, version=v),
-        ["state"],
+        ["note"],
     ),
     "handoff-delete": Race(
         "handoff",
@@ -635,7 +667,7 @@ def _ids(st: Store) -> dict[str, int]:
     return {
         "task": st.items.add_task(CODE, Role.AR, "call CTO").id,
         "risk": st.items.add_risk(CODE, Role.AR, "rival", likelihood=3, impact=4).id,
-        "sent": st.items.add_handoff(CODE, Role.AR, Role.SR, "needs").id,
+        "sent": st.items.add_handoff(CODE, Role.SR, Role.AR, "needs").id,
         "draft": st.items.add_handoff(CODE, Role.SR, Role.FR, "BoQ", send=False).id,
     }
 

@@ -28,6 +28,7 @@ from dealroom.store.views import FeedItem
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.deal_header import DealHeader
 from dealroom.widgets.role_pane import RolePane, home_role, item_key
+from dealroom.widgets.rows import item_detail
 from dealroom.widgets.vlist import VirtualList
 
 NARROW = 120
@@ -100,6 +101,14 @@ class DealRoomScreen(ItemActions, DealActions):
             show=False,
             tooltip="Send a drafted or rejected handoff",
             id="deal.send",
+        ),
+        Binding(
+            "w",
+            "withdraw",
+            "Withdraw",
+            show=False,
+            tooltip="Withdraw a handoff you sent (it goes back to draft)",
+            id="deal.withdraw",
         ),
         Binding(
             "exclamation_mark",
@@ -202,6 +211,7 @@ class DealRoomScreen(ItemActions, DealActions):
         with Horizontal(id="panes"):
             for role in TRIANGLE:
                 yield RolePane(role)
+        yield Static(id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -253,6 +263,7 @@ class DealRoomScreen(ItemActions, DealActions):
             item, self.focus_on = self.focus_on, None
             self._focus_role(home_role(item))
             self._pane(home_role(item)).list.select_key(item_key(item))
+        self.show_detail()
 
     # --- panes ----------------------------------------------------------------------------
 
@@ -262,6 +273,7 @@ class DealRoomScreen(ItemActions, DealActions):
             pane.set_class(pane.role is role, "active")
         self._pane(role).list.focus()
         self._switcher()
+        self.show_detail()
 
     def watch_role(self, role: Role) -> None:
         self._switcher()
@@ -284,6 +296,12 @@ class DealRoomScreen(ItemActions, DealActions):
             self.role = pane.role
             for p in self.query(RolePane):
                 p.set_class(p.role is pane.role, "active")
+        if pane is not None and pane.role is self.role:
+            self.show_detail()
+
+    def show_detail(self) -> None:
+        """The highlighted item in full, below the panes."""
+        self.query_one("#detail", Static).update(item_detail(self.current(), self.today, self.now))
 
     def action_pane(self, role: str) -> None:
         self._focus_role(Role(role))

@@ -120,6 +120,24 @@ class ItemActions(DealRoomBase):
             lambda store, h: store.items.send_handoff(h.id, version=h.version), "Handoff sent"
         )
 
+    def action_withdraw(self) -> None:
+        """The sender takes a sent handoff back to draft (to change it and send again)."""
+        h = self._handoff()
+        if h is None:
+            return
+        if h.from_role is not self.role:
+            self.notify(
+                f"This handoff comes from {h.from_role.value}: the {h.from_role.value} side "
+                f"withdraws it, in the {h.from_role.value} pane.",
+                timeout=5,
+            )
+            return
+        self.app.gateway.run(
+            self,
+            lambda store: store.items.withdraw_handoff(h.id, version=h.version),
+            self.done("Handoff withdrawn: back to draft (s sends it again)"),
+        )
+
     def action_reject(self) -> None:
         h = self._incoming("reject")
         if h is None:

@@ -284,6 +284,8 @@ class Items:
         def change(tx: Tx, row: Handoff) -> Logged:
             old = row.state
             new = rules.handoff_transition(old, action, reason)
+            if action in ("accept", "reject"):
+                _check_receiver(tx, row, action)
             row.state = new
             if action == "send":
                 row.sent_at, row.decided_at, row.reason = tx.now, None, ""
@@ -370,3 +372,27 @@ def _sponsor(tx: Tx, deal_id: int) -> Person:
 
 def _sponsor_id(tx: Tx, code: str) -> int:
     return ident(_sponsor(tx, ident(tx.deal(code))))
+
+
+def _check_receiver(tx: Tx, row: Handoff, action: str) -> None:
+    """A handoff is accepted or rejected by the receiving role's lead, or the sponsor."""
+    found = tx.session.execute(
+        select(col(DealMember.role), col(Person.handle), col(Person.name))
+        .join(Person, col(DealMember.person_id) == col(Person.id))
+        .where(
+            col(DealMember.deal_id) == row.deal_id,
+            col(DealMember.role).in_([row.to_role, Role.SPONSOR]),
+        )
+    ).all()
+    if any(handle == tx.actor for _, handle, _ in found):
+        return
+    names = {role: name for role, _, name in found}
+    lead, sponsor = names.get(row.to_role), names.get(Role.SPONSOR)
+    allowed = " or ".join(
+        [f"{row.to_role.value} lead {lead}" if lead else f"{row.to_role.value} lead (none yet)"]
+        + ([f"sponsor {sponsor}"] if sponsor else [])
+    )
+    raise RuleError(
+        f"only the {allowed} may {action} the handoff {quote_title(row.title)} "
+        f"({row.from_role.value} → {row.to_role.value}); you act as {tx.actor}"
+    )

@@ -167,3 +167,46 @@ def handoff_row(h: HandoffView, role: Role, width: int, now: datetime) -> Text:
     text.append(fit(one_line(h.title), max(4, width - 6 - cell_len(tail))))
     text.append(tail, style=style or "dim")
     return text
+
+
+def item_detail(item: object, today: date, now: datetime) -> Text:
+    """The highlighted item in full on one line, with what its row has no room for: its
+    id (for the command line), the whole title, the owner, the due date, a handoff's age
+    and rejection reason, a risk's owner and the sponsor it was escalated to."""
+    out = Text(no_wrap=True, overflow="ellipsis")
+    parts: list[str] = []
+    if isinstance(item, TaskView):
+        out.append(f"#{item.id} task ", style="bold")
+        parts = [
+            one_line(item.title),
+            item.status.value,
+            f"owner {one_line(item.owner_name or '—')}",
+        ]
+        if item.due:
+            late = f", {(today - item.due).days}d overdue" if item.overdue(today) else ""
+            parts.append(f"due {item.due.isoformat()}{late}")
+    elif isinstance(item, RiskView):
+        out.append(f"#{item.id} risk ", style="bold")
+        parts = [
+            one_line(item.title),
+            f"exposure {item.exposure} ({item.likelihood}×{item.impact})",
+            item.status.value,
+            f"owner {one_line(item.owner_name or '—')}",
+        ]
+        if item.escalated:
+            parts.append(one_line(item.escalation))
+        if item.mitigation:
+            parts.append(f"mitigation: {one_line(item.mitigation)}")
+    elif isinstance(item, HandoffView):
+        out.append(f"#{item.id} handoff {item.from_role.value}→{item.to_role.value} ", style="bold")
+        parts = [one_line(item.title), item.state.value]
+        if item.state is HandoffState.SENT:
+            parts.append(f"waiting {item.age_days(now)}d")
+        if item.due:
+            parts.append(f"due {item.due.isoformat()}")
+        if item.reason:
+            parts.append(f"reason: {one_line(item.reason)}")
+    else:
+        return out
+    out.append(" · ".join(parts))
+    return out
