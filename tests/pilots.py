@@ -27,6 +27,7 @@ from textual.widgets import Input
 from dealroom.app import DealroomApp
 from dealroom.domain import Role, Stage
 from dealroom.screens.deal_room import DealRoomScreen
+from dealroom.screens.standup import StandupScreen
 from dealroom.store import Store, open_store
 from dealroom.store.views import PipelineRow
 from dealroom.widgets.vlist import VirtualList
@@ -193,3 +194,13 @@ def one_deal_db(tmp_path: Path) -> Path:
         s.people.add_person(ACTOR, "Ana Lima")
         s.deals.create_deal("T-1", "Deal", "Acme", leads={Role.AR: ACTOR})
     return path
+
+
+async def open_standup(pilot: Pilot[Any]) -> StandupScreen:
+    """Open the standup screen from the pipeline (its preview: nothing recorded yet)."""
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, StandupScreen)
+    return screen

@@ -11,6 +11,7 @@ from pilots import (
     fixed_now,
     make_app,
     open_room,
+    open_standup,
     pipeline_codes,
     searched,
     settle,
@@ -628,16 +629,11 @@ async def test_a_look_at_the_standup_records_nothing_and_moves_no_window(db: str
 async def test_standup_walks_deals_captures_and_saves_minutes(
     db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dealroom.screens.standup import StandupScreen
 
     monkeypatch.setenv("DEALROOM_EXPORT_DIR", str(tmp_path / "out"))
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, StandupScreen)
+        screen = await open_standup(pilot)
         # the team's deals, not only the chair's (ana is on ACME-5G only), most urgent first
         assert [d.code for d in screen.digests] == ["ACME-5G", "NORD-DC"]
         shown = str(screen.query_one("#step", Static).render())
@@ -667,7 +663,7 @@ async def test_standup_walks_deals_captures_and_saves_minutes(
         assert screen.finished
         await pilot.press("m")
         await settle(pilot)
-        minutes = (tmp_path / "out" / "standup-2026-11-23.md").read_text(encoding="utf-8")
+        minutes = (tmp_path / "out" / "standup-1-2026-11-23.md").read_text(encoding="utf-8")
     st = store_on(db)
     [action] = [t for t in st.reads.deal_room("ACME-5G").tasks_for(Role.SR)]
     assert (action.title, action.owner, action.due) == (
@@ -679,9 +675,57 @@ async def test_standup_walks_deals_captures_and_saves_minutes(
     assert record.deals == ["ACME-5G"] and record.actions == [action.id]
     assert [(n.text, n.author) for n in record.notes] == [("CTO travels until Friday", "ana")]
     assert record.ended_at is not None
+    assert record.minutes == minutes  # kept with the record: readable later
     assert "- actions created: 1" in minutes
     assert "Send BoQ v2 to procurement — Wei Zhang, due 2026-11-27" in minutes
     assert "CTO travels until Friday" in minutes
+
+
+async def test_standup_scope_and_past_standups_in_the_app(db: str) -> None:
+    """The walk is switched to one person's deals with c; l lists past standups and
+    shows their minutes as kept."""
+    from textual.widgets import Markdown, OptionList
+
+    from dealroom.screens.standup import StandupScreen
+    from dealroom.screens.standup_past import PastStandupsScreen
+
+    st = store_on(db)
+    old = st.standups.start_standup()
+    st.standups.end_standup(old.id, lambda r: f"# Minutes of standup {r.id}\n\nKept as said.")
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_standup(pilot)
+        assert [d.code for d in screen.digests] == ["ACME-5G", "NORD-DC"]
+        await pilot.press("c")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#f-scope", Select).value = "person:wei"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, StandupScreen)
+        assert [d.code for d in screen.digests] == ["ACME-5G", "NORD-DC"]  # wei leads both
+        title = str(screen.query_one("#title", Static).render())
+        assert "the deals Wei Zhang leads" in title
+        await pilot.press("c")
+        again = app.screen
+        assert isinstance(again, FormScreen)
+        again.query_one("#f-scope", Select).value = "role:FR"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        shown = str(screen.query_one("#step", Static).render())
+        assert "FR" in shown and "AR · " not in shown
+        await pilot.press("l")
+        await settle(pilot)
+        pasts = app.screen
+        assert isinstance(pasts, PastStandupsScreen)
+        listed = pasts.query_one("#past-list", OptionList)
+        assert listed.option_count == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        minutes = pasts.query_one("#past-minutes", Markdown)
+        assert "Kept as said." in minutes.source
+        await pilot.press("escape")
+        assert app.screen is screen
 
 
 async def test_m_saves_the_deal_as_markdown(

@@ -282,4 +282,4 @@ async def test_the_settings_the_app_is_given_reach_its_screens(db: str, tmp_path
         await settle(pilot)
         await pilot.press("m")
         await settle(pilot)
-    assert (tmp_path / "out" / "standup-2026-11-23.md").exists()
+    assert (tmp_path / "out" / "standup-1-2026-11-23.md").exists()

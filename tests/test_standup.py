@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, Clock
+from conftest import TODAY, Clock, other_store
 from markdown_it import MarkdownIt
 
 from dealroom.cli import main
@@ -191,3 +191,101 @@ def test_only_a_finished_standup_moves_the_window(team: Store, clock: Clock) -> 
     assert team.standups.default_since() == clock() - timedelta(hours=24)
     ended = team.standups.end_standup(started.id)
     assert team.standups.default_since() == ended.ended_at
+
+
+def test_two_people_starting_the_standup_share_one(team: Store, clock: Clock) -> None:
+    """Before, each opening made a standup of its own; now whoever starts while today's
+    standup is running joins it, chaired by whoever started it."""
+    first = team.standups.start_standup(scope="role:FR")
+    clock.advance(minutes=2)
+    with other_store(team, clock, actor="wei") as wei:
+        joined = wei.standups.start_standup()
+        assert (joined.id, joined.run_by, joined.scope) == (first.id, "ana", "role:FR")
+        wei.standups.add_note(joined.id, "wei was here", "ACME-5G")
+    assert [n.author for n in team.standups.standup(first.id).notes] == ["wei"]
+    assert [e.action for e in team.reads.events() if e.entity == "standup"] == ["start"]
+    team.standups.end_standup(first.id)
+    clock.advance(minutes=1)
+    assert team.standups.start_standup().id != first.id  # that one is over: a new one
+
+
+def test_yesterdays_unfinished_standup_is_not_joined(team: Store, clock: Clock) -> None:
+    old = team.standups.start_standup()
+    with other_store(team, clock, actor="wei", today=TODAY + timedelta(days=1)) as wei:
+        clock.advance(hours=24)
+        assert wei.standups.start_standup().id != old.id
+
+
+def test_the_minutes_are_kept_with_the_record_and_never_rewritten(
+    team: Store, clock: Clock
+) -> None:
+    su = team.standups.start_standup()
+    team.standups.add_note(su.id, "price review on Friday", "ACME-5G")
+    ended = team.standups.end_standup(su.id, lambda r: f"# minutes of #{r.id}, {len(r.notes)}")
+    assert ended.minutes == f"# minutes of #{su.id}, 1"
+    again = team.standups.end_standup(su.id, lambda r: "rewritten")
+    assert again.minutes == ended.minutes
+    assert [s.id for s in team.standups.past()] == [su.id]
+
+
+def test_a_scope_is_checked_and_reads_plainly() -> None:
+    from dealroom.domain import rules
+
+    assert rules.check_scope(" role:fr ") == "role:FR"
+    assert rules.scope_label("person:li", {"li": "李娜"}) == "the deals 李娜 leads"
+    for bad in ("role:CEO", "mine:", "everyone", "person:a b"):
+        with pytest.raises(rules.RuleError):
+            rules.check_scope(bad)
+
+
+def test_scoped_walks_cut_by_membership_lead_and_role(team: Store) -> None:
+    from dealroom.export.digest import scoped
+
+    team.deals.create_deal("BETA-1", "Other", "Beta", leads={Role.AR: "wei"})
+    digests = walk(team.reads.deal_rooms(), [], TODAY)
+    codes = lambda scope: sorted(d.code for d in scoped(digests, scope))  # noqa: E731
+    assert codes("team") == ["ACME-5G", "BETA-1"]
+    assert codes("mine:boss") == ["ACME-5G"]  # the sponsor is on it
+    assert codes("person:boss") == []  # ...but leads nothing
+    assert codes("person:wei") == ["ACME-5G", "BETA-1"]
+    fr_only = scoped(digests, "role:FR")
+    assert {tuple(r.role for r in d.roles) for d in fr_only} == {(Role.FR,)}
+
+
+def test_standup_command_lists_and_shows_past_standups(
+    team: Store, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    su = team.standups.start_standup()
+    task = team.standups.add_action(su.id, "ACME-5G", Role.FR, "Book the site visit")
+    team.standups.add_note(su.id, "customer moved the *kick-off*", "ACME-5G")
+    url = team.url
+    assert main(["--db", url, "standup", "--show", str(su.id)]) == 0
+    unfinished = capsys.readouterr().out
+    assert "Not finished: this is its record." in unfinished
+    assert "ACME-5G FR: Book the site visit" in unfinished
+    assert r"customer moved the \*kick-off\*" in unfinished
+    team.standups.end_standup(su.id, lambda r: "# the minutes as kept\n")
+    assert main(["--db", url, "standup", "--list"]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"#{su.id}  ") and "1 deals  1 notes  1 actions  finished" in line
+    assert main(["--db", url, "standup", "--show", str(su.id)]) == 0
+    assert capsys.readouterr().out == "# the minutes as kept\n"
+    assert main(["--db", url, "standup", "--show", "999"]) != 0
+    assert "no standup #999" in capsys.readouterr().err
+    assert task.id in team.standups.standup(su.id).actions
+
+
+def test_standup_command_by_role_shows_only_that_side(
+    team: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team.items.add_task("ACME-5G", Role.SR, "Solution deck", due=TODAY - timedelta(days=1))
+    team.items.add_task("ACME-5G", Role.FR, "Site survey", due=TODAY - timedelta(days=1))
+    argv = ["--db", team.url, "standup", "--today", TODAY.isoformat()]
+    assert main([*argv, "--role", "fr"]) == 0
+    fr = capsys.readouterr().out
+    assert "Site survey" in fr and "Solution deck" not in fr
+    assert main(argv) == 0
+    team_wide = capsys.readouterr().out
+    assert "Site survey" in team_wide and "Solution deck" in team_wide
+    assert main([*argv, "--role", "CEO"]) != 0
+    assert "unknown standup scope 'role:CEO'" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from typing import Any
 
 from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context, UsageError, parse_day
+from dealroom.domain import rules
 
 
 def register(sub: Any) -> None:
@@ -37,7 +38,17 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--since", help="changes since this date (UTC midnight)")
     p.add_argument("--today", help="the day overdue is counted from (default today)")
-    p.add_argument("--mine", action="store_true", help="only deals you are a member of")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--mine", action="store_true", help="only deals you are a member of")
+    scope.add_argument("--role", help="only one side of every deal: AR, SR or FR")
+    scope.add_argument("--person", metavar="HANDLE", help="only the deals this person leads")
+    past = p.add_mutually_exclusive_group()
+    past.add_argument(
+        "--list", action="store_true", help="the past standups, newest first, with their numbers"
+    )
+    past.add_argument(
+        "--show", metavar="N", type=int, help="the minutes of past standup N (see --list)"
+    )
     output_arguments(p)
     p.set_defaults(handler=cmd_standup)
 
@@ -85,9 +96,16 @@ def write(text: str, ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
-    from dealroom.export.digest import digest_markdown, walk
+    from dealroom.export.digest import digest_markdown, scoped, walk
     from dealroom.export.report import midnight
 
+    if args.list or args.show is not None:
+        return _past_standups(ctx, args)
+    scope = "team"
+    if args.role:
+        scope = rules.check_scope(f"role:{args.role}")
+    elif args.person:
+        scope = rules.check_scope(f"person:{args.person}")
     with ctx.open() as store:
         today = parse_day(args.today, store.today(), "--today") or store.today()
         day = parse_day(args.since, today, "--since", toward="past")
@@ -96,6 +114,20 @@ def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
         rooms = store.reads.deal_rooms(codes) if codes is None or codes else []
         events = store.reads.events(since=since)
         names = {p.handle: p.name for p in store.reads.people()}
-    digests = walk(rooms, events, today)
+    digests = scoped(walk(rooms, events, today), scope)
     write(digest_markdown(digests, since=since, today=today, names=names), ctx, args)
+    return 0
+
+
+def _past_standups(ctx: Context, args: argparse.Namespace) -> int:
+    from dealroom.export.digest import kept_minutes, standup_line
+
+    with ctx.open() as store:
+        names = {p.handle: p.name for p in store.reads.people()}
+        if args.list:
+            lines = [standup_line(s, names) for s in store.standups.past()]
+            write("\n".join(lines) if lines else "No standups yet.", ctx, args)
+            return 0
+        past = store.standups.past_standup(args.show)
+    write(kept_minutes(past.record, past.actions, names, past.codes), ctx, args)
     return 0

@@ -392,3 +392,37 @@ def funnel(deals: Iterable[tuple[Stage, int]]) -> dict[Stage, tuple[int, int]]:
         count, total = out[stage]
         out[stage] = (count + 1, total + amount)
     return out
+
+
+# --- the standup's scope ------------------------------------------------------------------
+
+#: The ways a standup's walk is cut: the team's deals, mine, one role's side, one person's.
+SCOPE_KINDS = ("team", "mine", "role", "person")
+
+
+def check_scope(scope: str) -> str:
+    """``team``, ``mine:HANDLE``, ``role:AR|SR|FR`` or ``person:HANDLE``."""
+    kind, _, value = scope.strip().partition(":")
+    if kind == "team" and not value:
+        return "team"
+    if kind == "role" and value.upper() in {r.value for r in TRIANGLE}:
+        return f"role:{value.upper()}"
+    if kind in ("mine", "person") and value:
+        return f"{kind}:{check_handle(value, field='scope')}"
+    raise RuleError(
+        f"unknown standup scope {scope!r}: team, mine:HANDLE, role:AR|SR|FR or person:HANDLE",
+        field="scope",
+    )
+
+
+def scope_label(scope: str, names: Mapping[str, str] | None = None) -> str:
+    """How a scope reads: ``the team's deals``, ``FR's side``, ``Ana Lima's deals``."""
+    kind, _, value = scope.partition(":")
+    if kind == "role":
+        return f"the {value} side of the team's deals"
+    name = (names or {}).get(value, value)
+    if kind == "mine":
+        return f"the deals {name} is on"
+    if kind == "person":
+        return f"the deals {name} leads"
+    return "the team's deals"

@@ -8,11 +8,11 @@ Pure: it takes deal rooms and events and gives plain data; the standup screen wa
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from dealroom.domain import TRIANGLE, HandoffState, Role, TaskStatus
-from dealroom.domain.rules import in_play
+from dealroom.domain.rules import in_play, scope_label
 from dealroom.export.escape import md
 from dealroom.store.views import (
     DealRoomView,
@@ -134,6 +134,20 @@ def walk(
     return out
 
 
+def scoped(digests: Sequence[DealDigest], scope: str) -> list[DealDigest]:
+    """The digests a standup of ``scope`` walks (see ``rules.check_scope``): the team's
+    deals; the deals ``mine:HANDLE`` is a member of (any role, the sponsor too); the deals
+    ``person:HANDLE`` leads; or every deal with only ``role:R``'s side shown."""
+    kind, _, value = scope.partition(":")
+    if kind == "role":
+        return [replace(d, roles=[r for r in d.roles if r.role.value == value]) for d in digests]
+    if kind == "mine":
+        return [d for d in digests if any(m.handle == value for m in d.room.members)]
+    if kind == "person":
+        return [d for d in digests if any(m.handle == value for m in d.room.leads.values())]
+    return list(digests)
+
+
 # --- as Markdown -----------------------------------------------------------------------
 
 
@@ -211,21 +225,62 @@ def minutes_markdown(
     out = [
         f"# Standup minutes — {today.isoformat()}",
         "",
-        f"Run by {_who(names, standup.run_by)}, {_stamp(standup.started_at)} to {ended}; "
-        f"changes since {_stamp(standup.since)}.",
+        f"Standup #{standup.id}, run by {_who(names, standup.run_by)}, "
+        f"{_stamp(standup.started_at)} to {ended}; changes since {_stamp(standup.since)}; "
+        f"{md(scope_label(standup.scope, names))}.",
         "",
         "## Summary",
         "",
-        f"- deals covered: {len(covered)}"
-        + (f" ({', '.join(md(c) for c in standup.deals)})" if standup.deals else ""),
-        f"- actions created: {len(actions)}",
+        *_counts(standup, len(covered), actions),
         f"- risks escalated and open: {escalated}",
         f"- handoffs still waiting: {waiting}",
         "",
     ]
+    out += _captured(standup, actions, names, {d.room.deal.id: d.code for d in digests})
+    for d in covered:
+        out += deal_digest_markdown(d, today, names)
+    return "\n".join(out)
+
+
+def kept_minutes(
+    standup: StandupView,
+    actions: Sequence[TaskView],
+    names: dict[str, str],
+    codes: dict[int, str],
+) -> str:
+    """A past standup's minutes: as kept when it ended; for one never finished in the
+    app, its record (deals covered, notes, actions) under a line that says so."""
+    if standup.minutes:
+        return standup.minutes
+    when = _stamp(standup.started_at)
+    out = [
+        f"# Standup #{standup.id} — {when}",
+        "",
+        f"Run by {_who(names, standup.run_by)}; {md(scope_label(standup.scope, names))}. "
+        + ("Not finished: " if standup.ended_at is None else "Ended without minutes: ")
+        + "this is its record.",
+        "",
+        *_counts(standup, len(standup.deals), actions),
+        "",
+    ]
+    return "\n".join(out + _captured(standup, actions, names, codes))
+
+
+def _counts(standup: StandupView, covered: int, actions: Sequence[TaskView]) -> list[str]:
+    deals = f" ({', '.join(md(c) for c in standup.deals)})" if standup.deals else ""
+    return [f"- deals covered: {covered}{deals}", f"- actions created: {len(actions)}"]
+
+
+def _captured(
+    standup: StandupView,
+    actions: Sequence[TaskView],
+    names: dict[str, str],
+    codes: dict[int, str],
+) -> list[str]:
+    """The minutes' actions and notes sections."""
+    out: list[str] = []
     if actions:
         out += ["## Actions", ""]
-        codes = {d.room.deal.id: d.code for d in digests}
         out += [
             f"- [ ] {md(codes.get(t.deal_id, '?'))} {t.role.value}: {md(t.title)} — "
             f"{md(t.owner_name or 'no owner')}, due {t.due or '—'}"
@@ -241,6 +296,14 @@ def minutes_markdown(
             for n in standup.notes
         ]
         out.append("")
-    for d in covered:
-        out += deal_digest_markdown(d, today, names)
-    return "\n".join(out)
+    return out
+
+
+def standup_line(standup: StandupView, names: dict[str, str]) -> str:
+    """One past standup in a list: number, start, chair, scope, deals, state."""
+    state = "finished" if standup.ended_at else "not finished"
+    return (
+        f"#{standup.id}  {_stamp(standup.started_at)}  {names.get(standup.run_by, standup.run_by)}"
+        f"  {scope_label(standup.scope, names)}  {len(standup.deals)} deals  "
+        f"{len(standup.notes)} notes  {len(standup.actions)} actions  {state}"
+    )

@@ -14,12 +14,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Markdown, Static
 
-from dealroom.domain import TRIANGLE, Role
-from dealroom.export.digest import DealDigest, minutes_markdown, walk
-from dealroom.screens.form import FormField, FormScreen
-from dealroom.screens.form_values import FormValues
-from dealroom.screens.gateway import Job
+from dealroom.domain.rules import scope_label
+from dealroom.export.digest import DealDigest, minutes_markdown, scoped, walk
 from dealroom.screens.live import LiveScreen, others
+from dealroom.screens.standup_forms import action_form, note_form, scope_form
 from dealroom.screens.standup_text import captured_text, deal_text, person_text
 from dealroom.settings import SPEAKER_SECONDS
 from dealroom.store.views import (
@@ -71,6 +69,14 @@ class StandupScreen(LiveScreen):
         ),
         Binding("o", "note", "Note", tooltip="Add a note to the standup", id="standup.note"),
         Binding(
+            "c",
+            "scope",
+            "Scope",
+            tooltip="Walk the team's deals, mine, one role's side, or one person's deals",
+            id="standup.scope",
+        ),
+        Binding("l", "past", "Past", tooltip="Read past standups' minutes", id="standup.past"),
+        Binding(
             "v",
             "toggle_view",
             "Deals/people",
@@ -114,7 +120,10 @@ class StandupScreen(LiveScreen):
         self.record: StandupView | None = None
         #: Since when the standup looks (the last finished standup, by default).
         self.since_at: datetime | None = since
+        #: Every deal in play, and those the scope walks.
+        self.all_digests: list[DealDigest] = []
         self.digests: list[DealDigest] = []
+        self.scope = "team"
         self.names: dict[str, str] = {}
         self.people: list[PersonView] = []
         self.today = date.today()
@@ -152,9 +161,9 @@ class StandupScreen(LiveScreen):
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         """Others' changes to the deals being walked: re-read them, keep the walk's order
         and place, and leave the speaker's timer running."""
-        codes = [d.code for d in self.digests]
+        codes = [d.code for d in self.all_digests]
         news = others(feed, self.app.actor)
-        if not self.digests or (feed and not any(f.event.deal_code in codes for f in news)):
+        if not self.all_digests or (feed and not any(f.event.deal_code in codes for f in news)):
             return
         since = self.since_at
 
@@ -169,14 +178,16 @@ class StandupScreen(LiveScreen):
         rooms, events, self.people = result
         self.names = {p.handle: p.name for p in self.people}
         fresh = {d.code: d for d in walk(rooms, events, self.today)}
-        self.digests = [fresh.get(d.code, d) for d in self.digests]
+        self.all_digests = [fresh.get(d.code, d) for d in self.all_digests]
+        self.digests = scoped(self.all_digests, self.scope)
         if not self.finished:
             self._show(new_step=False)
 
     def _begun(self, result: Begun) -> None:
         self.since_at, rooms, events, self.people, self.today = result
         self.names = {p.handle: p.name for p in self.people}
-        self.digests = walk(rooms, events, self.today)
+        self.all_digests = walk(rooms, events, self.today)
+        self.digests = scoped(self.all_digests, self.scope)
         self.index = 0
         self._show()
 
@@ -225,10 +236,17 @@ class StandupScreen(LiveScreen):
             if then is not None:
                 then()
             return
-        since = self.since_at
+        since, scope = self.since_at, self.scope
 
         def started(record: StandupView) -> None:
             self.record = record
+            if record.run_by != self.app.actor:
+                who = self.names.get(record.run_by, record.run_by)
+                self.notify(
+                    f"Joined standup #{record.id}, started by {who} at "
+                    f"{record.started_at.astimezone():%H:%M}",
+                    timeout=5,
+                )
             d = self.current_deal()
             if d is not None:
                 self._mark_covered(d.code)
@@ -237,14 +255,19 @@ class StandupScreen(LiveScreen):
                 then()
 
         self.app.gateway.run(
-            self, lambda store: store.standups.start_standup(since), started, group="standup"
+            self,
+            lambda store: store.standups.start_standup(since, scope),
+            started,
+            group="standup",
         )
 
     def _title(self) -> None:
         steps = self._steps()
         what = "person" if self.by_person else "deal"
         elapsed = int(time.monotonic() - self.step_started)
-        text = Text(f"Standup · {what} {min(self.index + 1, len(steps))} of {len(steps)}")
+        text = Text("Standup" + (f" #{self.record.id}" if self.record else ""))
+        text.append(f" · {scope_label(self.scope, self.names)}")
+        text.append(f" · {what} {min(self.index + 1, len(steps))} of {len(steps)}")
         if self.since_at is not None:
             text.append(f" · since {self.since_at.astimezone():%a %d %b %H:%M}")
         if self.record is None and not self.finished:
@@ -294,17 +317,7 @@ class StandupScreen(LiveScreen):
         if self.record is None:
             self.action_start(self.action_note)
             return
-        sid = self.record.id
         d = self.current_deal()
-        code = d.code if d else None
-        where = f" on {code}" if code else ""
-
-        def submit(v: FormValues) -> Job[NoteView]:
-            return lambda store: store.standups.add_note(sid, v.text("text"), code)
-
-        form = FormScreen(
-            f"Note{where}", [FormField("text", "Note", required=True)], submit, self.today
-        )
 
         def saved(note: NoteView | None) -> None:
             if note is not None:
@@ -312,7 +325,7 @@ class StandupScreen(LiveScreen):
                 self._show(new_step=False)
                 self._saved("Note saved")
 
-        self.app.push_screen(form, saved)
+        self.app.push_screen(note_form(self.record.id, d.code if d else None, self.today), saved)
 
     def action_action(self) -> None:
         d = self.current_deal()
@@ -322,32 +335,6 @@ class StandupScreen(LiveScreen):
         if self.record is None:
             self.action_start(self.action_action)
             return
-        sid, code = self.record.id, d.code
-        fields = [
-            FormField(
-                "role",
-                "Role",
-                TRIANGLE[0].value,
-                kind="choice",
-                required=True,
-                choices=[(r.value, r.value) for r in TRIANGLE],
-            ),
-            FormField("title", "Action (what, with its check point)", required=True),
-            FormField(
-                "owner",
-                "Owner",
-                self.app.actor if self.app.actor in self.names else "",
-                kind="choice",
-                choices=[(p.name, p.handle) for p in self.people],
-            ),
-            FormField("due", "Due", "", kind="date"),
-        ]
-
-        def submit(v: FormValues) -> Job[TaskView]:
-            role = Role(v.text("role"))
-            return lambda store: store.standups.add_action(
-                sid, code, role, v.text("title"), owner=v.choice("owner"), due=v.date("due")
-            )
 
         def added(task: TaskView | None) -> None:
             if task is not None:
@@ -355,7 +342,27 @@ class StandupScreen(LiveScreen):
                 self._show(new_step=False)
                 self._saved("Action added")
 
-        self.app.push_screen(FormScreen(f"Action on {code}", fields, submit, self.today), added)
+        form = action_form(self.record.id, d.code, self.people, self.app.actor, self.today)
+        self.app.push_screen(form, added)
+
+    def action_scope(self) -> None:
+        """Walk the team's deals, mine, one role's side, or one person's deals."""
+
+        def chosen(scope: str | None) -> None:
+            if scope is not None and scope != self.scope:
+                self.scope = scope
+                self.digests = scoped(self.all_digests, scope)
+                self.index = 0
+                self._show()
+
+        self.app.push_screen(
+            scope_form(self.scope, self.app.actor, self.people, self.today), chosen
+        )
+
+    def action_past(self) -> None:
+        from dealroom.screens.standup_past import PastStandupsScreen
+
+        self.app.push_screen(PastStandupsScreen())
 
     def _saved(self, message: str) -> None:
         self.notify(message, timeout=3)
@@ -366,8 +373,16 @@ class StandupScreen(LiveScreen):
         if self.record is None or self.finished:
             return
         sid = self.record.id
+        digests, actions, today, names = self.digests, list(self.actions), self.today, self.names
+
+        def minutes(record: StandupView) -> str:
+            return minutes_markdown(record, digests, actions, today=today, names=names)
+
         self.app.gateway.run(
-            self, lambda store: store.standups.end_standup(sid), self._finished, group="standup"
+            self,
+            lambda store: store.standups.end_standup(sid, minutes),
+            self._finished,
+            group="standup",
         )
 
     def _finished(self, record: StandupView) -> None:
@@ -390,7 +405,8 @@ class StandupScreen(LiveScreen):
             return
         from dealroom.screens.exporting import save_markdown
 
-        save_markdown(self.app, f"standup-{self.today.isoformat()}.md", self.minutes())
+        name = f"standup-{self.record.id}-{self.today.isoformat()}.md"
+        save_markdown(self.app, name, self.record.minutes or self.minutes())
 
     def action_leave(self) -> None:
         if self.finished or self.record is None:

@@ -7,9 +7,10 @@ it was never ended); with none, the last 24 hours.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -17,9 +18,11 @@ from dealroom.domain import Role, rules
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.items import TASK, Items
-from dealroom.store.tables import Deal, Standup, StandupNote
+from dealroom.store.method_rows import local_day
+from dealroom.store.rows import TASKS
+from dealroom.store.tables import Deal, Standup, StandupNote, Task
 from dealroom.store.tx import Kind, Logged, Tx, ident
-from dealroom.store.views import NoteView, StandupView, TaskView
+from dealroom.store.views import NoteView, PastStandup, StandupView, TaskView
 
 
 def _standup_view(s: Session, standup_id: int) -> StandupView:
@@ -36,6 +39,8 @@ def _standup_view(s: Session, standup_id: int) -> StandupView:
         actions=json.loads(row.actions),
         notes=_notes(s, standup_id),
         version=row.version,
+        scope=row.scope,
+        minutes=row.minutes,
     )
 
 
@@ -77,14 +82,48 @@ class Standups:
                 return ended
         return self.database.now() - timedelta(hours=24)
 
-    def start_standup(self, since: datetime | None = None) -> StandupView:
+    def start_standup(self, since: datetime | None = None, scope: str = "team") -> StandupView:
+        """Start today's standup, or join it: while a standup started today is not
+        finished, whoever starts one joins that one (two people opening the standup at
+        once see one standup, chaired by whoever started it)."""
         start = since or self.default_since()
+        scope = rules.check_scope(scope)
+        with self.database.write() as tx:
+            if tx.session.get_bind().dialect.name == "postgresql":  # one start at a time
+                tx.session.execute(text("SELECT pg_advisory_xact_lock(7310001)"))
+            today = self.database.today()
+            for row in tx.session.execute(
+                select(Standup)
+                .where(col(Standup.ended_at).is_(None))
+                .order_by(col(Standup.id).desc())
+                .limit(5)
+            ).scalars():
+                if local_day(row.started_at) == today:
+                    return STANDUP.view(tx.session, ident(row))
+            row = Standup(started_at=tx.now, run_by=self.database.actor, since=start, scope=scope)
+            what = f"started a standup of {rules.scope_label(scope)} (since {start:%Y-%m-%d %H:%M})"
+            tx.insert(STANDUP, row, Logged("start", what))
+            return STANDUP.view(tx.session, ident(row))
 
-        def build(tx: Tx) -> tuple[Standup, Logged]:
-            row = Standup(started_at=tx.now, run_by=self.database.actor, since=start)
-            return row, Logged("start", f"started a standup (since {start:%Y-%m-%d %H:%M})")
+    def past(self, limit: int = 50) -> list[StandupView]:
+        """The latest standups, newest first."""
+        with self.database.read() as s:
+            rows = s.execute(
+                select(Standup).order_by(col(Standup.id).desc()).limit(limit)
+            ).scalars()
+            return [_standup_view(s, ident(row)) for row in rows]
 
-        return self.database.create(STANDUP, build)
+    def past_standup(self, standup_id: int) -> PastStandup:
+        """Standup ``standup_id`` with the actions it created, to read its minutes."""
+        with self.database.read() as s:
+            record = _standup_view(s, standup_id)
+            actions = TASKS.rows(s, col(Task.id).in_(record.actions)) if record.actions else []
+            ids = {t.deal_id for t in actions}
+            found = s.execute(select(Deal).where(col(Deal.id).in_(ids))).scalars()
+            codes = {ident(deal): deal.code for deal in found}
+        order = {task_id: i for i, task_id in enumerate(record.actions)}
+        actions.sort(key=lambda t: order[t.id])
+        return PastStandup(record, actions, codes)
 
     def cover(self, standup_id: int, code: str) -> StandupView:
         """Note that the standup discussed this deal (kept in the standup's record; not an
@@ -132,11 +171,19 @@ class Standups:
             _cover(row, code.strip().upper())
             return TASK.view(tx.session, ident(task))
 
-    def end_standup(self, standup_id: int) -> StandupView:
+    def end_standup(
+        self, standup_id: int, minutes: Callable[[StandupView], str] | None = None
+    ) -> StandupView:
+        """End the standup; ``minutes`` makes its minutes from the ended record, and they
+        are kept with it (the first ending's minutes stay: a record is not rewritten)."""
+
         def change(tx: Tx, row: Standup) -> Logged | None:
             if row.ended_at is not None:
                 return None
             row.ended_at = tx.now
+            if minutes is not None:
+                tx.session.flush()
+                row.minutes = minutes(_standup_view(tx.session, ident(row)))
             return Logged("end", f"ended the standup ({len(json.loads(row.deals))} deals)")
 
         return self.database.update(STANDUP, standup_id, None, change)

@@ -241,6 +241,10 @@ class Standup(SQLModel, table=True):
     since: datetime
     deals: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
     actions: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    #: Which deals it walks: ``team``, ``mine:HANDLE``, ``role:FR`` or ``person:HANDLE``.
+    scope: str = Field(default="team", max_length=80)
+    #: The minutes as the team saw them when the standup ended (Markdown).
+    minutes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     version: int = Field(default=1, sa_column=_standup_v)
     __mapper_args__ = {"version_id_col": _standup_v}
 

@@ -352,3 +352,15 @@ class StandupView:
     actions: list[int]
     notes: list[NoteView]
     version: int
+    scope: str = "team"
+    minutes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PastStandup:
+    """A past standup as its minutes need it: the record, the actions it created (those
+    still there), and the codes of their deals by deal id."""
+
+    record: StandupView
+    actions: list[TaskView]
+    codes: dict[int, str]
