@@ -27,7 +27,7 @@ from dealroom.screens.help import HelpScreen
 from dealroom.screens.my_work import MyWorkScreen
 from dealroom.screens.pipeline import PipelineScreen
 from dealroom.store import open_store
-from dealroom.store.views import HandoffView
+from dealroom.store.views import HandoffView, TaskView
 from dealroom.widgets.deal_header import DealHeader
 from dealroom.widgets.role_pane import RolePane
 from dealroom.widgets.vlist import Section, VirtualList
@@ -361,6 +361,43 @@ async def test_my_work_groups_by_due_date(db: str) -> None:
             "No date (1)",
             "Solution and quotation",
         ]
+
+
+async def test_my_work_is_a_work_list_space_a_and_x_act_from_it(db: str) -> None:
+    """Before, my work was read-only: every change meant opening the deal first."""
+    st = store_on(db)
+    second = st.items.add_handoff("ACME-5G", Role.FR, Role.AR, "Site photos")
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MyWorkScreen)
+        work = screen.query_one("#work", VirtualList)
+        [task] = [i for i in work.items if isinstance(i, TaskView)]
+        work.select_key(("TaskView", task.id))
+        await pilot.press("space")
+        await settle(pilot)
+        first = next(
+            i for i in work.items if isinstance(i, HandoffView) and i.title != "Site photos"
+        )
+        work.select_key(("HandoffView", first.id))
+        await pilot.press("a")
+        await settle(pilot)
+        work.select_key(("HandoffView", second.id))
+        await pilot.press("x")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press(*"Blurred", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        # done and decided items leave the list
+        assert [i for i in work.items if not isinstance(i, Section)] == []
+    assert st.reads.task(task.id).status is TaskStatus.DONE
+    assert st.reads.handoff(first.id).state is HandoffState.ACCEPTED
+    rejected = st.reads.handoff(second.id)
+    assert (rejected.state, rejected.reason) == (HandoffState.REJECTED, "Blurred")
 
 
 async def test_my_work_opens_the_deal_on_the_chosen_item(db: str) -> None:

@@ -7,12 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from dealroom.domain import HandoffState, RiskStatus, TaskStatus
 from dealroom.screens import deal_forms as forms
 from dealroom.screens.deal_room_base import DealRoomBase
-from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
-from dealroom.store.inputs import RiskUpdate
+from dealroom.screens.item_moves import accept, reject_form, toggle_done
 from dealroom.store.views import HandoffView, RiskView, TaskView
 from dealroom.textutil import one_line
 
@@ -46,23 +44,9 @@ class ItemActions(DealRoomBase):
             self.app.push_screen(handoff, self.after_form("Saved"))
 
     def action_toggle_done(self) -> None:
-        item = self.current()
-        if isinstance(item, TaskView):
-            status = TaskStatus.TODO if item.done else TaskStatus.DONE
-            self.app.gateway.run(
-                self,
-                lambda store: store.items.set_task_status(item.id, status, version=item.version),
-                self.done(f"Task {'reopened' if item.done else 'done'}"),
-            )
-        elif isinstance(item, RiskView):
-            risk = RiskStatus.OPEN if not item.is_open else RiskStatus.CLOSED
-            self.app.gateway.run(
-                self,
-                lambda store: store.items.update_risk(
-                    item.id, RiskUpdate(status=risk), version=item.version
-                ),
-                self.done(f"Risk {risk.value}"),
-            )
+        move = toggle_done(self.current())
+        if move is not None:
+            self.app.gateway.run(self, move.job, self.done(move.said))
 
     def action_delete(self) -> None:
         item = self.current()
@@ -107,13 +91,9 @@ class ItemActions(DealRoomBase):
         return h
 
     def action_accept(self) -> None:
-        if (h := self._incoming("accept")) is None:
-            return
-        self.app.gateway.run(
-            self,
-            lambda store: store.items.accept_handoff(h.id, version=h.version),
-            self.done("Handoff accepted"),
-        )
+        if (h := self._incoming("accept")) is not None:
+            move = accept(h)
+            self.app.gateway.run(self, move.job, self.done(move.said))
 
     def action_send(self) -> None:
         self._move_handoff(
@@ -139,22 +119,13 @@ class ItemActions(DealRoomBase):
         )
 
     def action_reject(self) -> None:
-        h = self._incoming("reject")
-        if h is None:
+        if (h := self._incoming("reject")) is None:
             return
-        if h.state is not HandoffState.SENT:
-            self.notify(
-                f"Only a sent handoff can be rejected; this one is {h.state.value}.", markup=False
-            )
-            return
-
-        def submit(v: FormValues) -> Job[HandoffView]:
-            return lambda store: store.items.reject_handoff(
-                h.id, v.text("reason"), version=h.version
-            )
-
-        form = forms.reason_form(f"Reject “{one_line(h.title)}”", "Why", self.today, submit)
-        self.app.push_screen(form, self.after_form("Handoff rejected"))
+        form = reject_form(h, self.today)
+        if isinstance(form, str):
+            self.notify(form, markup=False)
+        else:
+            self.app.push_screen(form, self.after_form("Handoff rejected"))
 
     def action_escalate(self) -> None:
         item = self.current()

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
+from dealroom.screens.item_moves import accept, reject_form, toggle_done
 from dealroom.screens.live import ITEM_KIND, LiveScreen, others
 from dealroom.store.views import FeedItem, HandoffView, MyWorkView, RiskView, TaskView
 from dealroom.textutil import fit, one_line
@@ -60,6 +61,17 @@ class MyWorkScreen(LiveScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="work.back"),
         Binding("enter", "open", "Open deal", tooltip="Open the item's deal room", id="work.open"),
+        Binding(
+            "space",
+            "toggle_done",
+            "Done",
+            tooltip="Mark the task done (or reopen it); close a risk (or reopen it)",
+            id="work.done",
+        ),
+        Binding("a", "accept", "Accept", tooltip="Accept the handoff", id="work.accept"),
+        Binding(
+            "x", "reject", "Reject", tooltip="Reject the handoff, with a reason", id="work.reject"
+        ),
         Binding("ctrl+r", "reload", "Reload", show=False, id="work.reload"),
     ]
 
@@ -129,6 +141,36 @@ class MyWorkScreen(LiveScreen):
         item = self.query_one("#work", VirtualList).current
         if item is not None and self.work is not None:
             self.app.open_deal(self.work.deals[item.deal_id][0], focus=item)
+
+    def _current(self) -> Item | None:
+        item: Item | None = self.query_one("#work", VirtualList).current
+        return item
+
+    def action_toggle_done(self) -> None:
+        move = toggle_done(self._current())
+        if move is not None:
+            self.app.gateway.run(self, move.job, self.done(move.said))
+
+    def _handoff(self) -> HandoffView | None:
+        item = self._current()
+        if isinstance(item, HandoffView):
+            return item
+        self.notify("Put the cursor on a handoff first.", timeout=3)
+        return None
+
+    def action_accept(self) -> None:
+        if (h := self._handoff()) is not None:
+            move = accept(h)
+            self.app.gateway.run(self, move.job, self.done(move.said))
+
+    def action_reject(self) -> None:
+        if (h := self._handoff()) is None:
+            return
+        form = reject_form(h, self.today)
+        if isinstance(form, str):
+            self.notify(form, markup=False)
+        else:
+            self.app.push_screen(form, self.after_form("Handoff rejected"))
 
     @on(VirtualList.Selected)
     def _selected(self, event: VirtualList.Selected) -> None:
