@@ -28,7 +28,7 @@ from dealroom.screens.help import HelpScreen
 from dealroom.screens.info import InfoScreen
 from dealroom.screens.methods import MethodsScreen
 from dealroom.screens.pipeline import PipelineScreen
-from dealroom.screens.power_map import PowerMapScreen
+from dealroom.screens.power_map import SUPPORT_PAUSE, PowerMapScreen
 from dealroom.screens.template import TemplateScreen
 from dealroom.store import open_store
 from dealroom.store.method_views import ContactView
@@ -205,9 +205,15 @@ async def test_power_map_groups_by_role_calls_out_gaps_and_steps_support(db: str
         assert [c.name for c in people] == ["[b]Zhou[/b]", "Wang Li"]  # approver first
         assert "  █│    −1" in row_text(screen, people[0])  # the bar, then the sign
         screen.rows_list.select_key(("contact", people[1].id))
-        await pilot.press("minus", "minus")
+        last = store_on(db).reads.last_event_id()
+        await pilot.press("minus", "minus", "minus", "plus")  # one change, shown at once
+        assert "−1" in row_text(screen, people[1])
+        assert store_on(db).reads.last_event_id() == last  # ...saved when the keys pause
+        await pilot.pause(SUPPORT_PAUSE + 0.3)
         await settle(pilot)
         assert "key decider Wang Li (CTO) is at −1" in shown(screen.query_one("#gaps", Static))
+        [event] = store_on(db).reads.events(after_id=last)
+        assert event.summary == "support of Wang Li (CTO) fell from +1 to −1"
         await pilot.press("a")
         form = app.screen
         assert isinstance(form, FormScreen)
@@ -233,8 +239,7 @@ async def test_power_map_groups_by_role_calls_out_gaps_and_steps_support(db: str
     )
     assert coach.last_contact == TODAY - timedelta(days=3)
     changes = [c.description for c in m.support_changes]
-    assert "support of Wang Li (CTO) fell from +1 to 0" in changes
-    assert "support of Wang Li (CTO) fell from 0 to −1" in changes
+    assert changes == ["support of Wang Li (CTO) fell from +1 to −1"]  # one change, not four
 
 
 async def test_power_map_edits_and_deletes_with_a_confirm(db: str) -> None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import asdict
 from datetime import date
+from functools import partial
 from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 from textual.widgets import Static
 
 from dealroom.domain.powermap import (
@@ -156,6 +158,10 @@ def contact_from(v: FormValues) -> Contact:
     )
 
 
+#: Seconds without a ``+`` or ``-`` after which the support steps pressed are saved.
+SUPPORT_PAUSE = 1.0
+
+
 class PowerMapScreen(MethodsScreen):
     TITLE = "Power map"
     ENTITIES = ("contact",)
@@ -197,6 +203,12 @@ class PowerMapScreen(MethodsScreen):
         Binding("ctrl+r", "reload", "Reload", show=False, id="powermap.reload"),
     ]
 
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        #: Support steps not saved yet: contact id -> (the contact as read, the value wanted).
+        self._support: dict[int, tuple[ContactView, int]] = {}
+        self._support_timer: Timer | None = None
+
     def compose_panel(self) -> ComposeResult:
         yield Static(id="gaps", classes="panel")
 
@@ -237,7 +249,7 @@ class PowerMapScreen(MethodsScreen):
         text = Text(" ")
         text.append(KEY_MARK if c.key_decider else " ", style="bold yellow")
         text.append(" ")
-        text.append_text(support_text(c.support))
+        text.append_text(support_text(self._support.get(c.id, (c, c.support))[1]))
         text.append(f"  {c.influence}", style="bold" if c.influence >= 4 else "")
         text.append(" ")
         owner = one_line(c.owner_name or c.owner or "no owner")
@@ -327,28 +339,52 @@ class PowerMapScreen(MethodsScreen):
         self.app.push_screen(form, self.after_form("Saved"))
 
     def action_support(self, step: int) -> None:
+        """One step of support, shown at once and saved when the keys pause: ``+`` ``+``
+        ``-`` in a row is one change, and one line in the log, the agenda and the standup
+        ("support of X rose from −1 to 0"), not three."""
         c = self._contact()
         if c is None:
             return
-        new = c.support + step
+        read, wanted = self._support.get(c.id, (c, c.support))
+        new = wanted + step
         if not SUPPORT_MIN <= new <= SUPPORT_MAX:
-            self.notify(f"Support is already {format_support(c.support)}.", timeout=3, markup=False)
+            self.notify(f"Support is already {format_support(wanted)}.", timeout=3, markup=False)
             return
+        self._support[c.id] = (read, new)
+        self.rows_list.refresh()
+        if self._support_timer is not None:
+            self._support_timer.stop()
+        self._support_timer = self.set_timer(SUPPORT_PAUSE, self.save_support)
 
-        def job(version: int) -> Job[ContactView]:
-            return lambda store: store.powermap.update_contact(
-                c.id, ContactUpdate(support=new), version=version
+    def save_support(self) -> None:
+        """Save the support steps pressed so far, one change per person."""
+        pending, self._support = self._support, {}
+        if self._support_timer is not None:
+            self._support_timer.stop()
+            self._support_timer = None
+        for read, new in pending.values():
+            if new == read.support:
+                continue
+
+            def job(version: int, cid: int = read.id, new: int = new) -> Job[ContactView]:
+                return lambda store: store.powermap.update_contact(
+                    cid, ContactUpdate(support=new), version=version
+                )
+
+            verb = "rose" if new > read.support else "fell"
+            who, shown = one_line(read.who), format_support(new)
+            self.write(
+                job(read.version),
+                f"Support of {who} {verb} from {format_support(read.support)} to {shown}",
+                what=f"Support of {who}",
+                yours=partial(str, shown),
+                theirs=lambda now: format_support(now.support),
+                retry=job,
             )
 
-        verb = "rose" if step > 0 else "fell"
-        self.write(
-            job(c.version),
-            f"Support of {one_line(c.who)} {verb} to {format_support(new)}",
-            what=f"Support of {one_line(c.who)}",
-            yours=lambda: format_support(new),
-            theirs=lambda now: format_support(now.support),
-            retry=job,
-        )
+    def action_back(self) -> None:
+        self.save_support()
+        super().action_back()
 
     def action_contacted(self) -> None:
         c = self._contact()
