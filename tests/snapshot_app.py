@@ -27,7 +27,7 @@ DEALS = 30
 SEED = 7
 ITEMS = 16
 #: An open deal (at Bid) with tasks, risks and handoffs in each of the AR, SR and FR panes.
-ROOM = "KILI-SDN"
+ROOM = "ANDI-OSS2"
 
 
 def seed_database(path: Path) -> str:

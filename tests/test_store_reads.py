@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from dealroom.demo import seed_demo
-from dealroom.domain import Role, Stage
+from dealroom.domain import STAGES, Role, Stage
 from dealroom.domain.assessment import FACTORS
 from dealroom.domain.checklist import Answer
 from dealroom.domain.competitors import Competitor
@@ -108,3 +108,24 @@ def test_deal_reports_pair_each_room_with_its_methods(demo: Store) -> None:
     assert [m for _, m in reports] == demo.methods.deals_methods()
     codes = [code for code, _ in demo.reads.deal_codes()][:3]
     assert [m.deal.code for _, m in demo.methods.deal_reports(codes)] == codes
+
+
+def test_demo_data_is_what_a_team_would_recognise(store: Store) -> None:
+    """No task from a later stage (no "chase invoice" in a Bid deal), no title twice in a
+    deal, each reached stage planned near when it was entered, and every deal's stage
+    history leading to where it is."""
+    seed_demo(store.engine, deals=40, seed=7, today=TODAY, actor="ana", items=30)
+    rooms = store.reads.deal_rooms([code for code, _ in store.reads.deal_codes()])
+    assert len(rooms) == 40
+    for room in rooms:
+        stage = room.deal.stage
+        assert all(t.stage is None or t.stage.order <= stage.order for t in room.tasks), room
+        titles = [t.title for t in room.tasks] + [h.title for h in room.handoffs]
+        assert len(titles) == len(set(titles)), room.deal.code
+        for step in room.timeline:
+            if step.actual is not None and step.planned is not None:
+                assert -7 <= (step.planned - step.actual).days <= 3, (room.deal.code, step)
+        assert [t.stage for t in room.timeline if t.actual] == list(STAGES[: stage.order + 1])
+        assert room.moves_back == []
+    invoices = [t for r in rooms for t in r.tasks if t.title.startswith("Chase invoice")]
+    assert invoices and all(t.stage is Stage.INVOICE for t in invoices)

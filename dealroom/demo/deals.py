@@ -182,12 +182,16 @@ def _timeline(b: Builder, d: DealSeed, created_days: int) -> None:
     """The stage plan, with the gates passed on the way and the moves from stage to stage;
     an open deal may have its next gate deferred or rejected."""
     rng = b.rng
-    planned = b.today - timedelta(days=created_days)
+    created = b.today - timedelta(days=created_days)
+    planned = created
     day = created_days
     for s in STAGES:
-        planned += timedelta(days=rng.randint(10, 30))
         reached = s.order <= d.stage.order
         actual = b.today - timedelta(days=day) if reached else None
+        if actual is not None:  # planned when the deal was worked: on time, early or late
+            planned = max(created, actual + timedelta(days=rng.randint(-7, 3)))
+        else:  # the plan ahead: each stage a few weeks after the one before
+            planned += timedelta(days=rng.randint(10, 30))
         b.batch.add(
             "stage_plan",
             {"deal_id": d.id, "stage": s.value, "planned": planned, "actual": actual, "version": 1},

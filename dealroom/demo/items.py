@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from dealroom.demo.builder import Builder, DealSeed
 from dealroom.demo.data import HANDOFFS, MITIGATIONS, PEOPLE, REGIONS, REJECT_REASONS, RISKS, TASKS
-from dealroom.domain import STAGES, TRIANGLE, DealStatus, HandoffState, RiskStatus, TaskStatus
+from dealroom.domain import TRIANGLE, DealStatus, HandoffState, RiskStatus, TaskStatus
 
 
 def seed(b: Builder, d: DealSeed, n_items: int) -> None:
@@ -15,12 +15,23 @@ def seed(b: Builder, d: DealSeed, n_items: int) -> None:
     budget = max(4, int(n_items * b.rng.uniform(0.6, 1.4)))
     n_tasks, n_risks = budget // 2, max(1, budget // 4)
     n_handoffs = max(1, budget - n_tasks - n_risks - 3)
+    used: set[str] = set()  # no title twice in one deal
     for _ in range(n_tasks):
-        _task(b, d)
+        _task(b, d, used)
     for _ in range(n_risks):
         _risk(b, d)
     for _ in range(n_handoffs):
-        _handoff(b, d)
+        _handoff(b, d, used)
+
+
+def _fresh(b: Builder, d: DealSeed, templates: list[str], used: set[str]) -> tuple[str, str] | None:
+    """A template and its title the deal does not have yet (None when all are taken)."""
+    for template in b.rng.sample(templates, len(templates)):
+        title = _fill(b, template, d)
+        if title not in used:
+            used.add(title)
+            return template, title
+    return None
 
 
 def _fill(b: Builder, template: str, d: DealSeed) -> str:
@@ -29,10 +40,15 @@ def _fill(b: Builder, template: str, d: DealSeed) -> str:
     )
 
 
-def _task(b: Builder, d: DealSeed) -> None:
+def _task(b: Builder, d: DealSeed, used: set[str]) -> None:
+    """A task of a role, from the stages the deal has reached (no "chase invoice" in Bid)."""
     rng = b.rng
     role = rng.choice(TRIANGLE)
-    title = _fill(b, rng.choice(TASKS[role]), d)
+    fitting = {t: s for t, s in TASKS[role] if s.order <= d.stage.order}
+    fresh = _fresh(b, d, list(fitting), used)
+    if fresh is None:
+        return
+    template, title = fresh
     done_share = 0.85 if d.status is not DealStatus.OPEN else 0.45
     roll = rng.random()
     status = (
@@ -50,7 +66,7 @@ def _task(b: Builder, d: DealSeed) -> None:
     owner = d.leads[role] if rng.random() < 0.85 else rng.choice(PEOPLE)[0]
     changed_ago = rng.randint(0, created_ago)
     changed = b.at(changed_ago) if status is not TaskStatus.TODO else created
-    serves = STAGES[rng.randint(max(0, d.stage.order - 2), d.stage.order)]
+    serves = fitting[template]
     tid = b.record(
         "task",
         {
@@ -143,12 +159,15 @@ def _risk(b: Builder, d: DealSeed) -> None:
         )
 
 
-def _handoff(b: Builder, d: DealSeed) -> None:
+def _handoff(b: Builder, d: DealSeed, used: set[str]) -> None:
     """A handoff fitting the deal's stage; one sent is also accepted or rejected, or not yet."""
     rng = b.rng
-    fitting = [h for h in HANDOFFS if h[3].order <= max(d.stage.order, 1)] or HANDOFFS[:1]
-    src, dst, template, _ = rng.choice(fitting)
-    title = _fill(b, template, d)
+    fitting = {h[2]: h for h in HANDOFFS if h[3].order <= max(d.stage.order, 1)}
+    fresh = _fresh(b, d, list(fitting), used)
+    if fresh is None:
+        return
+    template, title = fresh
+    src, dst, _, _ = fitting[template]
     state = rng.choice(
         [HandoffState.ACCEPTED] * 4
         + [HandoffState.SENT] * 2
