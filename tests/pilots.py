@@ -204,3 +204,24 @@ async def open_standup(pilot: Pilot[Any]) -> StandupScreen:
     screen = pilot.app.screen
     assert isinstance(screen, StandupScreen)
     return screen
+
+
+def advance_to(store: Store, stage: Stage, code: str = "ACME-5G") -> None:
+    """Walk the deal forward to ``stage``, approving each gate on the way."""
+    from dealroom.domain import STAGE_GATE, GateDecision
+
+    while (current := store.reads.deal(code).stage) is not stage:
+        assert current.next is not None
+        gate = STAGE_GATE.get(current.next)
+        if gate is not None:
+            store.deals.record_gate(code, gate, GateDecision.APPROVED)
+        store.deals.move_stage(code, "next")
+
+
+def won_at(store: Store, code: str, stage: Stage) -> None:
+    """A deal walked to Contract, won there, and walked on to ``stage``."""
+    from dealroom.domain import DealStatus
+
+    advance_to(store, Stage.CONTRACT, code)
+    store.deals.set_status(code, DealStatus.WON)
+    advance_to(store, stage, code)

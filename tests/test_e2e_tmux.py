@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from pilots import seed_team
+from tmuxterm import Terminal
 
 from dealroom.domain import Role
 from dealroom.store import open_store
@@ -25,46 +24,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-
-
-class Terminal:
-    """One tmux session running one command, read back with ``capture-pane``."""
-
-    def __init__(self, command: str, env: dict[str, str], size: tuple[int, int]) -> None:
-        tag = uuid.uuid4().hex[:12]
-        # a tmux server of its own: tests running at once never share (or kill) one
-        self.name, self.socket = f"dealroom-{tag}", f"dealroom-test-{tag}"
-        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        self.tmux(
-            "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
-            f"env {exports} {command}",
-        )  # fmt: skip
-
-    def tmux(self, *args: str) -> str:
-        out = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
-        )
-        return out.stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", self.name)
-
-    def keys(self, *keys: str, literal: bool = False) -> None:
-        self.tmux("send-keys", "-t", self.name, *(["-l"] if literal else []), *keys)
-
-    def wait_for(self, *texts: str, timeout: float = 20) -> str:
-        """Wait until every one of ``texts`` is on the screen at once."""
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen()
-            if all(text in screen for text in texts):
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{texts!r} never appeared; the screen:\n{screen}")
-            time.sleep(0.1)
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 
 
 @pytest.fixture

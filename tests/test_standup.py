@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, Clock, other_store
 from markdown_it import MarkdownIt
+from pilots import won_at
 
 from dealroom.cli import main
-from dealroom.domain import Gate, GateDecision, Role, TaskStatus
+from dealroom.domain import Gate, GateDecision, Role, Stage, TaskStatus
 from dealroom.export.digest import deal_digest_markdown, digest, minutes_markdown, walk
 from dealroom.store import Store, open_store
 from dealroom.store.inputs import ContactUpdate
@@ -150,29 +151,18 @@ def test_standup_command_prints_the_digest(
     assert "ACME" in capsys.readouterr().out
 
 
-def _walk_to(store: Store, code: str, stage_name: str) -> None:
-    """Forward to the stage named, each gate on the way approved."""
-    from dealroom.domain import STAGE_GATE
-
-    while store.reads.deal(code).stage.value != stage_name:
-        nxt = store.reads.deal(code).stage.next
-        assert nxt is not None
-        gate = STAGE_GATE.get(nxt)
-        if gate is not None:
-            store.deals.record_gate(code, gate, GateDecision.APPROVED, "ok")
-        store.deals.move_stage(code, "next")
-
-
 def test_won_deals_in_delivery_and_invoice_are_walked_until_closed(team: Store) -> None:
     """Lead-to-Cash ends when the customer has paid: the FR's delivery and the AR's cash
     collection belong in the standup; a closed, lost or dropped deal does not."""
     from dealroom.domain import DealStatus
 
-    for code, stage in (("DEL-1", "delivery"), ("INV-1", "invoice"), ("CLO-1", "closed")):
+    for code, stage in (
+        ("DEL-1", Stage.DELIVERY),
+        ("INV-1", Stage.INVOICE),
+        ("CLO-1", Stage.CLOSED),
+    ):
         team.deals.create_deal(code, code, "Acme")
-        _walk_to(team, code, "contract")
-        team.deals.set_status(code, DealStatus.WON)
-        _walk_to(team, code, stage)
+        won_at(team, code, stage)
     team.items.add_task("DEL-1", Role.FR, "Install", due=TODAY - timedelta(days=3))
     team.deals.create_deal("LOST-1", "Lost", "Acme")
     team.deals.set_status("LOST-1", DealStatus.LOST, "price")

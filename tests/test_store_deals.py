@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 from conftest import TODAY, Clock, other_store
+from pilots import advance_to
 
 from dealroom.domain import (
-    STAGE_GATE,
     STAGES,
     DealStatus,
     Gate,
@@ -42,16 +42,6 @@ CODE = "ACME-5G"
 def approve(store: Store, *gates: Gate, code: str = CODE) -> None:
     for gate in gates:
         store.deals.record_gate(code, gate, GateDecision.APPROVED)
-
-
-def advance_to(store: Store, stage: Stage, code: str = CODE) -> None:
-    """Walk the deal forward to ``stage``, approving each gate on the way."""
-    while (current := store.reads.deal(code).stage) is not stage:
-        assert current.next is not None
-        gate = STAGE_GATE.get(current.next)
-        if gate is not None:
-            approve(store, gate, code=code)
-        store.deals.move_stage(code, "next")
 
 
 def events_since(store: Store, last_id: int) -> list[tuple[str, str, dict[str, list[object]]]]:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from conftest import Clock
-from pilots import make_app, open_standup, settle
+from pilots import make_app, open_standup, settle, won_at
 from textual.widgets import Static
 
 from dealroom.cli import main
-from dealroom.domain import STAGE_GATE, DealStatus, GateDecision, Role, Stage
+from dealroom.domain import Role, Stage
 from dealroom.screens.pipeline import PipelineScreen
 from dealroom.store import Store, open_store
 
@@ -36,15 +36,6 @@ def store_as(url: str, actor: str, clock: Clock) -> Store:
     return open_store(url, actor=actor, now=clock, today=clock().date())
 
 
-def _walk_to(st: Store, code: str, stage: Stage) -> None:
-    while st.reads.deal(code).stage is not stage:
-        nxt = st.reads.deal(code).stage.next
-        assert nxt is not None
-        if (gate := STAGE_GATE.get(nxt)) is not None:
-            st.deals.record_gate(code, gate, GateDecision.APPROVED, "ok")
-        st.deals.move_stage(code, "next")
-
-
 def _set_up(url: str, clock: Clock) -> None:
     with store_as(url, "ana", clock) as st:
         for handle, name in (
@@ -57,9 +48,7 @@ def _set_up(url: str, clock: Clock) -> None:
             st.deals.set_member(code, Role.SPONSOR, "boss")
         st.deals.move_stage("ACME-5G", Stage.OPPORTUNITY)
         for code, stage in (("DEL-1", Stage.DELIVERY), ("INV-1", Stage.INVOICE)):
-            _walk_to(st, code, Stage.CONTRACT)
-            st.deals.set_status(code, DealStatus.WON)
-            _walk_to(st, code, stage)
+            won_at(st, code, stage)
         st.items.add_task(
             "DEL-1", Role.FR, "Install the racks", owner="li", due=MONDAY - timedelta(days=3)
         )

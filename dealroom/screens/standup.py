@@ -262,28 +262,28 @@ class StandupScreen(LiveScreen):
         )
 
     def _title(self) -> None:
+        """What matters first, so a narrow terminal keeps it: preview or the speaker's
+        time, then where the walk is, its scope and since when."""
         steps = self._steps()
         what = "person" if self.by_person else "deal"
         elapsed = int(time.monotonic() - self.step_started)
         text = Text("Standup" + (f" #{self.record.id}" if self.record else ""))
-        text.append(f" · {scope_label(self.scope, self.names)}")
-        text.append(f" · {what} {min(self.index + 1, len(steps))} of {len(steps)}")
-        if self.since_at is not None:
-            text.append(f" · since {self.since_at.astimezone():%a %d %b %H:%M}")
         if self.record is None and not self.finished:
-            text.append(" · preview: s starts it", style="bold")
-            self.query_one("#title", Static).update(text)
-            return
-        if self.finished:
+            text.append(" preview: s starts it", style="bold")
+        elif self.finished:
             text.append(" · finished")
         else:
             over = elapsed > self.limit
             text.append(" · ")
             text.append(
                 f"{elapsed // 60}:{elapsed % 60:02d} of {self.limit // 60}:"
-                f"{self.limit % 60:02d}" + (" · over time" if over else ""),
+                f"{self.limit % 60:02d}" + (" over time" if over else ""),
                 style="bold reverse red" if over else "",
             )
+        text.append(f" · {what} {min(self.index + 1, len(steps))} of {len(steps)}")
+        text.append(f" · {scope_label(self.scope, self.names)}")
+        if self.since_at is not None:
+            text.append(f" · since {self.since_at.astimezone():%a %d %b %H:%M}")
         self.query_one("#title", Static).update(text)
 
     def _tick(self) -> None:
