@@ -24,10 +24,10 @@ from dealroom.demo import seed_demo
 from dealroom.store import open_store
 
 DEALS = 30
-SEED = 7
+SEED = 4
 ITEMS = 16
 #: An open deal (at Bid) with tasks, risks and handoffs in each of the AR, SR and FR panes.
-ROOM = "ANDI-OSS2"
+ROOM = "CAFE-5G"
 
 
 def seed_database(path: Path) -> str:

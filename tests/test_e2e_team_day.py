@@ -159,6 +159,7 @@ def test_6_a_won_deal_stays_at_contract_or_later(db: Path, tmp_path: Path) -> No
     with app_in_tmux(db, tmp_path) as term:
         term.wait_for("HELI-CON")
         term.keys("/")
+        term.wait_for("filter: code, name")
         term.type("HELI")
         term.wait_for("1 of 3 deals")
         term.keys("Enter")

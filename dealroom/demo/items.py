@@ -25,13 +25,21 @@ def seed(b: Builder, d: DealSeed, n_items: int) -> None:
 
 
 def _fresh(b: Builder, d: DealSeed, templates: list[str], used: set[str]) -> tuple[str, str] | None:
-    """A template and its title the deal does not have yet (None when all are taken)."""
+    """A template and its title the deal does not have yet; once every template is taken
+    (a deal of hundreds of items), a title is told apart by a number: "(part 2)"."""
+    if not templates:
+        return None
     for template in b.rng.sample(templates, len(templates)):
         title = _fill(b, template, d)
         if title not in used:
             used.add(title)
             return template, title
-    return None
+    template = b.rng.choice(templates)
+    base, part = _fill(b, template, d), 2
+    while f"{base} (part {part})" in used:
+        part += 1
+    used.add(f"{base} (part {part})")
+    return template, f"{base} (part {part})"
 
 
 def _fill(b: Builder, template: str, d: DealSeed) -> str:
@@ -43,11 +51,11 @@ def _fill(b: Builder, template: str, d: DealSeed) -> str:
 def _task(b: Builder, d: DealSeed, used: set[str]) -> None:
     """A task of a role, from the stages the deal has reached (no "chase invoice" in Bid)."""
     rng = b.rng
-    role = rng.choice(TRIANGLE)
+    roles = [r for r in TRIANGLE if TASKS[r][0][1].order <= d.stage.order]  # a Lead: AR's
+    role = rng.choice(roles)
     fitting = {t: s for t, s in TASKS[role] if s.order <= d.stage.order}
     fresh = _fresh(b, d, list(fitting), used)
-    if fresh is None:
-        return
+    assert fresh is not None  # the role has a task of the deal's stage or before
     template, title = fresh
     done_share = 0.85 if d.status is not DealStatus.OPEN else 0.45
     roll = rng.random()
