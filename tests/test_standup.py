@@ -257,7 +257,7 @@ def test_standup_command_lists_and_shows_past_standups(
     team.standups.end_standup(su.id, lambda r: "# the minutes as kept\n")
     assert main(["--db", url, "standup", "--list"]) == 0
     [line] = capsys.readouterr().out.splitlines()
-    assert line.startswith(f"#{su.id}  ") and "1 deals  1 notes  1 actions  finished" in line
+    assert line.startswith(f"#{su.id}  ") and "1 deal  1 note  1 action  finished" in line
     assert main(["--db", url, "standup", "--show", str(su.id)]) == 0
     assert capsys.readouterr().out == "# the minutes as kept\n"
     assert main(["--db", url, "standup", "--show", "999"]) != 0

@@ -3,6 +3,7 @@ escalated) and handoffs between the roles, each with the events of its life so f
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from dealroom.demo.builder import Builder, DealSeed
@@ -15,7 +16,7 @@ def seed(b: Builder, d: DealSeed, n_items: int) -> None:
     budget = max(4, int(n_items * b.rng.uniform(0.6, 1.4)))
     n_tasks, n_risks = budget // 2, max(1, budget // 4)
     n_handoffs = max(1, budget - n_tasks - n_risks - 3)
-    used: set[str] = set()  # no title twice in one deal
+    used = Titles(numbered=n_items > LOAD_ITEMS)  # no title twice in one deal
     for _ in range(n_tasks):
         _task(b, d, used)
     for _ in range(n_risks):
@@ -24,38 +25,54 @@ def seed(b: Builder, d: DealSeed, n_items: int) -> None:
         _handoff(b, d, used)
 
 
-def _fresh(b: Builder, d: DealSeed, templates: list[str], used: set[str]) -> tuple[str, str] | None:
-    """A template and its title the deal does not have yet; once every template is taken
-    (a deal of hundreds of items), a title is told apart by a number: "(part 2)"."""
-    if not templates:
-        return None
-    for template in b.rng.sample(templates, len(templates)):
-        title = _fill(b, template, d)
-        if title not in used:
-            used.add(title)
-            return template, title
-    template = b.rng.choice(templates)
-    base, part = _fill(b, template, d), 2
-    while f"{base} (part {part})" in used:
-        part += 1
-    used.add(f"{base} (part {part})")
-    return template, f"{base} (part {part})"
-
-
 def _fill(b: Builder, template: str, d: DealSeed) -> str:
     return template.format(
         acct=d.account, product=d.product, n=b.rng.randint(2, 9), region=b.rng.choice(REGIONS)
     )
 
 
-def _task(b: Builder, d: DealSeed, used: set[str]) -> None:
+#: Items per deal beyond which a demo deal is a load test: once every template's title is
+#: taken, titles are numbered ("(part 2)") so the deal still gets all its items.
+LOAD_ITEMS = 100
+
+
+@dataclass
+class Titles:
+    """The titles one deal already has."""
+
+    numbered: bool
+    used: set[str] = field(default_factory=set)
+
+
+def _fresh(b: Builder, d: DealSeed, templates: list[str], titles: Titles) -> tuple[str, str] | None:
+    """A template and its title the deal does not have yet; None when every one is taken
+    (the deal has what a team would give it), unless the deal is a load test."""
+    if not templates:
+        return None
+    for template in b.rng.sample(templates, len(templates)):
+        title = _fill(b, template, d)
+        if title not in titles.used:
+            titles.used.add(title)
+            return template, title
+    if not titles.numbered:
+        return None
+    template = b.rng.choice(templates)
+    base, part = _fill(b, template, d), 2
+    while f"{base} (part {part})" in titles.used:
+        part += 1
+    titles.used.add(f"{base} (part {part})")
+    return template, f"{base} (part {part})"
+
+
+def _task(b: Builder, d: DealSeed, used: Titles) -> None:
     """A task of a role, from the stages the deal has reached (no "chase invoice" in Bid)."""
     rng = b.rng
     roles = [r for r in TRIANGLE if TASKS[r][0][1].order <= d.stage.order]  # a Lead: AR's
     role = rng.choice(roles)
     fitting = {t: s for t, s in TASKS[role] if s.order <= d.stage.order}
     fresh = _fresh(b, d, list(fitting), used)
-    assert fresh is not None  # the role has a task of the deal's stage or before
+    if fresh is None:
+        return
     template, title = fresh
     done_share = 0.85 if d.status is not DealStatus.OPEN else 0.45
     roll = rng.random()
@@ -167,7 +184,7 @@ def _risk(b: Builder, d: DealSeed) -> None:
         )
 
 
-def _handoff(b: Builder, d: DealSeed, used: set[str]) -> None:
+def _handoff(b: Builder, d: DealSeed, used: Titles) -> None:
     """A handoff fitting the deal's stage; one sent is also accepted or rejected, or not yet."""
     rng = b.rng
     fitting = {h[2]: h for h in HANDOFFS if h[3].order <= max(d.stage.order, 1)}

@@ -304,6 +304,11 @@ def standup_line(standup: StandupView, names: dict[str, str]) -> str:
     state = "finished" if standup.ended_at else "not finished"
     return (
         f"#{standup.id}  {_stamp(standup.started_at)}  {names.get(standup.run_by, standup.run_by)}"
-        f"  {scope_label(standup.scope, names)}  {len(standup.deals)} deals  "
-        f"{len(standup.notes)} notes  {len(standup.actions)} actions  {state}"
+        f"  {scope_label(standup.scope, names)}  {_count(len(standup.deals), 'deal')}  "
+        f"{_count(len(standup.notes), 'note')}  {_count(len(standup.actions), 'action')}  "
+        f"{state}"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
