@@ -364,3 +364,35 @@ def test_member_set_remove_and_list(run: Run, team: Store) -> None:
     ]
     sponsors = [m for m in team.reads.deal_room("ACME-5G").members if m.role is Role.SPONSOR]
     assert [m.handle for m in sponsors] == ["wei"]
+
+
+def test_deal_status_from_the_command_line(run: Run, team: Store) -> None:
+    """Before, a deal could be marked won or lost only in the app."""
+    code, _, err = run("deal", "status", "ACME-5G", "lost")
+    assert code == EXIT_REFUSED and "reason is required" in err
+    assert team.reads.deal("ACME-5G").status.value == "open"
+    code, out, _ = run("deal", "status", "acme-5g", "lost", "--reason", "budget moved")
+    assert (code, out) == (0, "Marked ACME-5G lost: budget moved.\n")
+    code, _, err = run("stage", "ACME-5G", "next")
+    assert code == EXIT_REFUSED and "reopen it before moving its stage" in err
+    assert run("deal", "status", "ACME-5G", "open")[:2] == (0, "Marked ACME-5G open.\n")
+    assert run("deal", "status", "ACME-5G", "open")[:2] == (0, "ACME-5G is already open.\n")
+    code, _, err = run("deal", "status", "ACME-5G", "won")
+    assert code == EXIT_REFUSED and "contract is signed" in err
+    assert [e.summary for e in team.reads.events(code="ACME-5G")][-2:] == [
+        "marked ACME-5G lost: budget moved",
+        "marked ACME-5G open",
+    ]
+
+
+@pytest.mark.parametrize("limit", ["-1", "0", "x"])
+def test_log_limit_must_be_one_or_more(
+    run: Run, limit: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, `log --limit -1` printed "No events." as if the log were empty."""
+    with pytest.raises(SystemExit) as stop:
+        run("log", f"--limit={limit}")
+    assert stop.value.code == EXIT_USAGE
+    out, err = capsys.readouterr()
+    assert out == "" and "argument --limit" in err
+    assert run("log", "--limit", "2")[0] == 0

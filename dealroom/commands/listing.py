@@ -38,7 +38,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("log", help=COMMANDS["log"].help)
     p.add_argument("code", nargs="?", help="only this deal")
     p.add_argument("--since", help="from this date (2026-11-01, -7d, mon)")
-    p.add_argument("--limit", type=int, default=None, help="at most this many, newest last")
+    p.add_argument(
+        "--limit", type=_positive, default=None, help="at most this many (1 or more), newest last"
+    )
     p.set_defaults(handler=cmd_log)
 
 
@@ -230,7 +232,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
         start = datetime.combine(since, time()).astimezone(UTC) if since else None
         events = store.reads.events(code=args.code, since=start)
     if args.limit is not None:
-        events = events[-args.limit :] if args.limit > 0 else []
+        events = events[-args.limit :]
     out = console()
     for e in events:
         stamp = e.at.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -239,3 +241,14 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     if not events:
         out.print("No events.")
     return 0
+
+
+def _positive(text: str) -> int:
+    """A count of 1 or more (argparse says what was wrong, as a usage error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
+    return value

@@ -7,7 +7,7 @@ from typing import Any
 
 from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context, UsageError, console, parse_day
-from dealroom.domain import TRIANGLE, Level, Role, Tier, rules
+from dealroom.domain import TRIANGLE, DealStatus, Level, Role, Tier, rules
 from dealroom.store.inputs import DealUpdate
 from dealroom.textutil import money, one_line
 
@@ -35,6 +35,17 @@ def register(sub: Any) -> None:
     p.add_argument("--account", help="move to this customer (created if new)")
     _deal_fields(p)
     p.set_defaults(handler=cmd_deal_edit)
+
+    p = deal.add_parser(
+        "status",
+        help="mark a deal won, lost or dropped (with --reason), or open again",
+        description="Won is for a signed contract (Contract or later); lost and dropped need "
+        "a reason, which the log keeps. 'open' reopens a lost or dropped deal.",
+    )
+    p.add_argument("code")
+    p.add_argument("status", type=str.lower, choices=[s.value for s in DealStatus])
+    p.add_argument("--reason", default="", help="why (needed for lost and dropped)")
+    p.set_defaults(handler=cmd_deal_status)
 
     person = sub.add_parser("person", help=COMMANDS["person"].help).add_subparsers(
         dest="person_command", metavar="ACTION", required=True
@@ -139,6 +150,19 @@ def cmd_deal_edit(ctx: Context, args: argparse.Namespace) -> int:
     ]
     what = ", ".join(changed) if changed else "nothing (the values were already set)"
     console().print(f"Updated {after.code}: {what}.", markup=False)
+    return 0
+
+
+def cmd_deal_status(ctx: Context, args: argparse.Namespace) -> int:
+    status = DealStatus(args.status)
+    with ctx.open() as store:
+        before = store.reads.deal(args.code)
+        if before.status is status and not args.reason:
+            console().print(f"{before.code} is already {status.value}.", markup=False)
+            return 0
+        after = store.deals.set_status(before.code, status, args.reason, version=before.version)
+    why = f": {one_line(after.status_reason)}" if after.status_reason else ""
+    console().print(f"Marked {after.code} {after.status.value}{why}.", markup=False)
     return 0
 
 
