@@ -27,6 +27,7 @@ from textual.widgets import Input
 from dealroom.app import DealroomApp
 from dealroom.domain import Role, Stage
 from dealroom.screens.deal_room import DealRoomScreen
+from dealroom.screens.my_work import MyWorkScreen
 from dealroom.screens.standup import StandupScreen
 from dealroom.store import Store, open_store
 from dealroom.store.views import PipelineRow
@@ -225,3 +226,13 @@ def won_at(store: Store, code: str, stage: Stage) -> None:
     advance_to(store, Stage.CONTRACT, code)
     store.deals.set_status(code, DealStatus.WON)
     advance_to(store, stage, code)
+
+
+async def open_my_work(pilot: Pilot[Any]) -> MyWorkScreen:
+    """Open my work from the pipeline."""
+    await settle(pilot)
+    await pilot.press("w")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, MyWorkScreen)
+    return screen

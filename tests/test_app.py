@@ -10,6 +10,7 @@ from pilots import (
     TODAY,
     fixed_now,
     make_app,
+    open_my_work,
     open_room,
     open_standup,
     pipeline_codes,
@@ -24,7 +25,6 @@ from dealroom.domain import Gate, GateDecision, HandoffState, Role, Stage, TaskS
 from dealroom.screens.deal_room import DealRoomScreen
 from dealroom.screens.form import FormScreen
 from dealroom.screens.help import HelpScreen
-from dealroom.screens.my_work import MyWorkScreen
 from dealroom.screens.pipeline import PipelineScreen
 from dealroom.store import open_store
 from dealroom.store.views import HandoffView, TaskView
@@ -347,11 +347,7 @@ async def test_help_lists_the_screens_keys(db: str) -> None:
 async def test_my_work_groups_by_due_date(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, MyWorkScreen)
+        screen = await open_my_work(pilot)
         items = screen.query_one("#work", VirtualList).items
         titles = [getattr(i, "title", "") for i in items]
         # ana owns the overdue task, and the handoff waits on her role (AR) with no due date
@@ -369,11 +365,7 @@ async def test_my_work_is_a_work_list_space_a_and_x_act_from_it(db: str) -> None
     second = st.items.add_handoff("ACME-5G", Role.FR, Role.AR, "Site photos")
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, MyWorkScreen)
+        screen = await open_my_work(pilot)
         work = screen.query_one("#work", VirtualList)
         [task] = [i for i in work.items if isinstance(i, TaskView)]
         work.select_key(("TaskView", task.id))

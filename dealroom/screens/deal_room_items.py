@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from dealroom.screens import deal_forms as forms
 from dealroom.screens.deal_room_base import DealRoomBase
 from dealroom.screens.gateway import Job
-from dealroom.screens.item_moves import accept, reject_form, toggle_done
+from dealroom.screens.item_moves import accept, ask_reject, toggle_done
 from dealroom.store.views import HandoffView, RiskView, TaskView
 from dealroom.textutil import one_line
 
@@ -121,11 +121,7 @@ class ItemActions(DealRoomBase):
     def action_reject(self) -> None:
         if (h := self._incoming("reject")) is None:
             return
-        form = reject_form(h, self.today)
-        if isinstance(form, str):
-            self.notify(form, markup=False)
-        else:
-            self.app.push_screen(form, self.after_form("Handoff rejected"))
+        ask_reject(self, h, self.today)
 
     def action_escalate(self) -> None:
         item = self.current()

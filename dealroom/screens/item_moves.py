@@ -12,6 +12,7 @@ from dealroom.screens.deal_forms import reason_form
 from dealroom.screens.form import FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
+from dealroom.screens.live import LiveScreen
 from dealroom.store.inputs import RiskUpdate
 from dealroom.store.views import HandoffView, RiskView, TaskView
 from dealroom.textutil import one_line
@@ -56,3 +57,12 @@ def reject_form(h: HandoffView, today: date) -> FormScreen[HandoffView] | str:
         return lambda store: store.items.reject_handoff(h.id, v.text("reason"), version=h.version)
 
     return reason_form(f"Reject “{one_line(h.title)}”", "Why", today, submit)
+
+
+def ask_reject(screen: LiveScreen, h: HandoffView, today: date) -> None:
+    """On ``screen``: the form asking why ``h`` is rejected, or why it cannot be."""
+    form = reject_form(h, today)
+    if isinstance(form, str):
+        screen.notify(form, markup=False)
+    else:
+        screen.app.push_screen(form, screen.after_form("Handoff rejected"))

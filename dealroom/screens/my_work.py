@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
-from dealroom.screens.item_moves import accept, reject_form, toggle_done
+from dealroom.screens.item_moves import accept, ask_reject, toggle_done
 from dealroom.screens.live import ITEM_KIND, LiveScreen, others
 from dealroom.store.views import FeedItem, HandoffView, MyWorkView, RiskView, TaskView
 from dealroom.textutil import fit, one_line
@@ -166,11 +166,7 @@ class MyWorkScreen(LiveScreen):
     def action_reject(self) -> None:
         if (h := self._handoff()) is None:
             return
-        form = reject_form(h, self.today)
-        if isinstance(form, str):
-            self.notify(form, markup=False)
-        else:
-            self.app.push_screen(form, self.after_form("Handoff rejected"))
+        ask_reject(self, h, self.today)
 
     @on(VirtualList.Selected)
     def _selected(self, event: VirtualList.Selected) -> None:
