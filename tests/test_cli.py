@@ -190,7 +190,8 @@ def test_log_lists_changes_with_who(db: Path, capsys: pytest.CaptureFixture[str]
     assert code == 0
     lines = out.strip().splitlines()
     assert "ana" in lines[0] and "created deal X-1" in lines[0]
-    assert "wei" in lines[-1] and "edited deal X-1 (amount)" in lines[-1]
+    assert "wei" in lines[-2] and "edited deal X-1 (amount)" in lines[-2]
+    assert lines[-1].strip() == "amount: 0 → 300000"  # each change, old → new
 
 
 def test_list_shows_user_text_literally(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -756,7 +756,7 @@ LOGGED: dict[str, tuple[Callable[[Store, dict[str, int]], object], list[tuple[An
     ),
     "delete_task": (
         lambda st, ids: st.items.delete_task(ids["task"]),
-        [("task", "delete", {"title": ["call CTO", None]}, "task")],
+        [("task", "delete", {"title": ["call CTO", None], "role": ["AR", None]}, "task")],
     ),
     "add_risk": (
         lambda st, _: st.items.add_risk(CODE, Role.FR, "permits", likelihood=2, impact=5),
@@ -785,7 +785,7 @@ LOGGED: dict[str, tuple[Callable[[Store, dict[str, int]], object], list[tuple[An
     ),
     "delete_risk": (
         lambda st, ids: st.items.delete_risk(ids["risk"]),
-        [("risk", "delete", {"title": ["rival", None]}, "risk")],
+        [("risk", "delete", {"title": ["rival", None], "role": ["AR", None]}, "risk")],
     ),
     "add_handoff_sent": (
         lambda st, _: st.items.add_handoff(CODE, Role.FR, Role.AR, "certificate"),
@@ -817,7 +817,7 @@ LOGGED: dict[str, tuple[Callable[[Store, dict[str, int]], object], list[tuple[An
     ),
     "delete_handoff": (
         lambda st, ids: st.items.delete_handoff(ids["draft"]),
-        [("handoff", "delete", {"title": ["BoQ", None]}, "draft")],
+        [("handoff", "delete", {"title": ["BoQ", None], "role": ["SR", None]}, "draft")],
     ),
 }
 

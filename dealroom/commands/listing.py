@@ -13,7 +13,7 @@ from dealroom.commands import COMMANDS
 from dealroom.commands.columns import RED, YELLOW, Column, render, use_color
 from dealroom.commands.common import Context, console, parse_day
 from dealroom.domain import STAGE_INFO, TRIANGLE, GateDecision, Stage, rules
-from dealroom.store.views import DealRoomView, PipelineRow
+from dealroom.store.views import DealRoomView, EventView, PipelineRow
 from dealroom.textutil import json_text, money, one_line, short_money
 
 
@@ -40,6 +40,11 @@ def register(sub: Any) -> None:
     p.add_argument("--since", help="from this date (2026-11-01, -7d, mon)")
     p.add_argument(
         "--limit", type=_positive, default=None, help="at most this many (1 or more), newest last"
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="machine-readable: each event with its changes as {field: {old, new}}",
     )
     p.set_defaults(handler=cmd_log)
 
@@ -227,20 +232,41 @@ def render_room(room: DealRoomView, today: Any, now: Any) -> None:
 def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, time
 
+    from dealroom.domain.history import field_changes
+
     with ctx.open() as store:
         since = parse_day(args.since, store.today(), "--since", toward="past")
         start = datetime.combine(since, time()).astimezone(UTC) if since else None
         events = store.reads.events(code=args.code, since=start)
     if args.limit is not None:
         events = events[-args.limit :]
+    if args.json:
+        print(json_text([_event_json(e) for e in events], indent=1))
+        return 0
     out = console()
     for e in events:
         stamp = e.at.astimezone().strftime("%Y-%m-%d %H:%M")
         where = f"{e.deal_code} " if e.deal_code else ""
         out.print(Text(f"{stamp}  {e.actor:<10} {where}{one_line(e.summary)}"))
+        for change in field_changes(e.changes):
+            out.print(Text(f"{'':28}{one_line(change.plain())}"))
     if not events:
         out.print("No events.")
     return 0
+
+
+def _event_json(e: EventView) -> dict[str, object]:
+    return {
+        "id": e.id,
+        "at": e.at.isoformat(),
+        "actor": e.actor,
+        "deal": e.deal_code,
+        "entity": e.entity,
+        "entity_id": e.entity_id,
+        "action": e.action,
+        "summary": e.summary,
+        "changes": {name: {"old": old, "new": new} for name, (old, new) in e.changes.items()},
+    }
 
 
 def _positive(text: str) -> int:

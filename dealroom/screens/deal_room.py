@@ -180,6 +180,14 @@ class DealRoomScreen(ItemActions, DealActions):
             id="deal.status",
         ),
         Binding(
+            "H",
+            "history",
+            "History",
+            show=False,
+            tooltip="The deal's history: who changed what, old → new",
+            id="deal.history",
+        ),
+        Binding(
             "M",
             "members",
             "Members",

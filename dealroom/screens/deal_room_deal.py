@@ -166,3 +166,13 @@ class DealActions(DealRoomBase):
                 forms.member_form(self.room, self.people, self.today),
                 self.after_form("Members saved"),
             )
+
+    def action_history(self) -> None:
+        """The deal's history; ``i`` there narrows it to the item the cursor is on."""
+        from dealroom.screens.history import HistoryScreen
+        from dealroom.store.views import HandoffView, RiskView, TaskView
+
+        item = self.current()
+        entity = {TaskView: "task", RiskView: "risk", HandoffView: "handoff"}.get(type(item))
+        target = (entity, item.id) if entity and item is not None else None
+        self.app.push_screen(HistoryScreen(self.code, self.today, target))

@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from dealroom.domain import RuleError, describe, parse_date
+from dealroom.domain.dates import Toward
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
 from dealroom.screens.host import RoomApp
@@ -47,6 +48,8 @@ class FormField:
     hint: str = ""
     parse: Callable[[str], object] | None = None
     placeholder: str = ""
+    #: For a date: whether "fri" means the next Friday (a due date) or the last one.
+    toward: Toward = "next"
 
 
 #: What saving a form does: the database job its values make.
@@ -168,7 +171,7 @@ class FormScreen(ModalScreen[T]):
                 raise RuleError(f"{f.label.lower()} is required", field=f.name)
             return None
         if f.kind == "date":
-            return parse_date(text, self.today, field=f.label.lower())
+            return parse_date(text, self.today, field=f.label.lower(), toward=f.toward)
         if f.kind == "int":
             try:
                 return int(text.strip())
@@ -202,7 +205,8 @@ class FormScreen(ModalScreen[T]):
             hint.update(Content(f.hint or "ISO 2026-12-01, +3d, +2w, fri, dec 1, today"))
             return
         try:
-            hint.update(Content("→ " + describe(parse_date(text, self.today), self.today)))
+            day = parse_date(text, self.today, toward=f.toward)
+            hint.update(Content("→ " + describe(day, self.today)))
         except RuleError:
             hint.update(Content("not a date yet: 2026-12-01, +3d, fri, dec 1"))
 

@@ -309,7 +309,16 @@ class Deals:
             summary = f"{decision.value} {gate.value} for {deal.code}" + (
                 f": {note}" if note else ""
             )
-            return row, Logged("decide", summary, {gate.value: (None, decision.value)})
+            before = tx.session.execute(
+                select(col(GateRecord.decision))
+                .where(col(GateRecord.deal_id) == deal.id, col(GateRecord.gate) == gate)
+                .order_by(col(GateRecord.decided_at).desc(), col(GateRecord.id).desc())
+                .limit(1)
+            ).scalar()
+            changes: Diff = {gate.value: (before.value if before else None, decision.value)}
+            if note:
+                changes["note"] = (None, note)
+            return row, Logged("decide", summary, changes)
 
         return self.database.create(GATE, build)
 

@@ -35,8 +35,10 @@ HANDOFF = Kind("handoff", Handoff, by_id(HANDOFFS, col(Handoff.id), "handoff"))
 _PAST = {"send": "sent", "accept": "accepted", "reject": "rejected", "withdraw": "withdrew"}
 
 
-def deleted(entity: str, title: str) -> Logged:
-    return Logged("delete", f"deleted {entity} {quote_title(title)}", {"title": (title, None)})
+def deleted(entity: str, title: str, role: Role) -> Logged:
+    """A deletion keeps the item's title and role in the log (the row is gone)."""
+    changes: Diff = {"title": (title, None), "role": (role.value, None)}
+    return Logged("delete", f"deleted {entity} {quote_title(title)}", changes)
 
 
 def edited(entity: str, title: str, diff: Diff, changes: Diff, status: object) -> Logged:
@@ -129,7 +131,9 @@ class Items:
         return self.update_task(task_id, TaskUpdate(status=status), version=version)
 
     def delete_task(self, task_id: int, *, version: int | None = None) -> None:
-        self.database.delete(TASK, task_id, version, lambda row: deleted("task", row.title))
+        self.database.delete(
+            TASK, task_id, version, lambda row: deleted("task", row.title, row.role)
+        )
 
     # --- risks -----------------------------------------------------------------------
 
@@ -212,7 +216,9 @@ class Items:
         return self.database.update(RISK, risk_id, version, change)
 
     def delete_risk(self, risk_id: int, *, version: int | None = None) -> None:
-        self.database.delete(RISK, risk_id, version, lambda row: deleted("risk", row.title))
+        self.database.delete(
+            RISK, risk_id, version, lambda row: deleted("risk", row.title, row.role)
+        )
 
     # --- handoffs --------------------------------------------------------------------
 
@@ -317,7 +323,7 @@ class Items:
 
     def delete_handoff(self, handoff_id: int, *, version: int | None = None) -> None:
         self.database.delete(
-            HANDOFF, handoff_id, version, lambda row: deleted("handoff", row.title)
+            HANDOFF, handoff_id, version, lambda row: deleted("handoff", row.title, row.from_role)
         )
 
 

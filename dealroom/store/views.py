@@ -25,6 +25,7 @@ from dealroom.domain import (
     rules,
 )
 from dealroom.domain.checklist import StageCompletion
+from dealroom.domain.history import FieldChange, field_changes, kind_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +248,32 @@ class FeedItem:
         """``Wei Zhang (SR)``, or the name alone when they hold no role on the deal."""
         roles = "/".join(r.value for r in self.actor_roles)
         return f"{self.actor_name} ({roles})" if roles else self.actor_name
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One change in a deal's history: the event, who made it (by name), and the roles
+    whose side of the deal it touched (none for the deal as a whole)."""
+
+    event: EventView
+    actor_name: str
+    roles: tuple[Role, ...]
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.event.entity, self.event.action)
+
+    @property
+    def changes(self) -> list[FieldChange]:
+        return field_changes(self.event.changes)
+
+    @property
+    def item(self) -> str:
+        """``task #12`` for a change of one item, else the kind alone."""
+        e = self.event
+        if e.entity in ("task", "risk", "handoff") and e.entity_id is not None:
+            return f"{e.entity} #{e.entity_id}"
+        return self.kind
 
 
 @dataclass(frozen=True, slots=True)
