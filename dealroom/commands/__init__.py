@@ -21,6 +21,7 @@ COMMANDS: dict[str, Command] = {
     "standup": Command("export", "the standup digest as Markdown, without the app"),
     "deal": Command("manage", "add or edit a deal"),
     "person": Command("manage", "add or list people"),
+    "account": Command("manage", "the customers: add, rename or re-tier an account, or list them"),
     "member": Command(
         "manage", "who works a deal: set, remove or list its AR/SR/FR, sponsor, experts"
     ),

@@ -58,6 +58,21 @@ def register(sub: Any) -> None:
     p = person.add_parser("list", help="everyone the deal room knows")
     p.set_defaults(handler=cmd_person_list)
 
+    account = sub.add_parser("account", help=COMMANDS["account"].help).add_subparsers(
+        dest="account_command", metavar="ACTION", required=True
+    )
+    p = account.add_parser("add", help="a new customer account")
+    p.add_argument("name")
+    p.add_argument("--tier", default="C", help="S, A, B or C (default C)")
+    p.set_defaults(handler=cmd_account_add)
+    p = account.add_parser("edit", help="rename an account or change its tier")
+    p.add_argument("name", help="the account's name now")
+    p.add_argument("--name", dest="new_name", metavar="NEW", help="its new name")
+    p.add_argument("--tier", help="S, A, B or C")
+    p.set_defaults(handler=cmd_account_edit)
+    p = account.add_parser("list", help="every account, with its tier")
+    p.set_defaults(handler=cmd_account_list)
+
     member = sub.add_parser(
         "member",
         help=COMMANDS["member"].help,
@@ -181,6 +196,46 @@ def cmd_person_list(ctx: Context, args: argparse.Namespace) -> int:
         out.print(f"{p.handle:<14} {one_line(p.name)}", markup=False)
     if not people:
         out.print("Nobody yet: `dealroom person add HANDLE NAME`.", markup=False)
+    return 0
+
+
+def cmd_account_add(ctx: Context, args: argparse.Namespace) -> int:
+    tier = rules.parse_choice(Tier, args.tier, field="tier")
+    with ctx.open() as store:
+        account = store.people.add_account(args.name, tier)
+    console().print(
+        f"Added account {one_line(account.name)} (tier {account.tier.value}).", markup=False
+    )
+    return 0
+
+
+def cmd_account_edit(ctx: Context, args: argparse.Namespace) -> int:
+    if args.new_name is None and args.tier is None:
+        raise UsageError("say what to change: --name NEW, --tier S|A|B|C, or both")
+    tier = rules.parse_choice(Tier, args.tier, field="tier") if args.tier is not None else None
+    with ctx.open() as store:
+        before = store.reads.account(args.name)
+        after = store.people.edit_account(
+            before.name, new_name=args.new_name, tier=tier, version=before.version
+        )
+    if after.version == before.version:
+        console().print(
+            f"{one_line(after.name)} is already tier {after.tier.value}; nothing changed.",
+            markup=False,
+        )
+    else:
+        console().print(f"Account {one_line(after.name)}, tier {after.tier.value}.", markup=False)
+    return 0
+
+
+def cmd_account_list(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.open() as store:
+        accounts = store.reads.accounts()
+    out = console()
+    for a in accounts:
+        out.print(f"{a.tier.value}  {one_line(a.name)}", markup=False)
+    if not accounts:
+        out.print("No accounts yet: `dealroom account add NAME --tier B`.", markup=False)
     return 0
 
 

@@ -173,6 +173,13 @@ class Tier(StrEnum):
     B = "B"
     C = "C"
 
+    @property
+    def long_name(self) -> str:
+        return _TIER_NAMES[self]
+
+
+_TIER_NAMES = {Tier.S: "strategic", Tier.A: "produces", Tier.B: "being grown", Tier.C: "potential"}
+
 
 class TaskStatus(StrEnum):
     TODO = "todo"

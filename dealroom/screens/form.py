@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 
 Kind = Literal["text", "date", "choice", "int"]
 
+#: Below this many rows, fields are drawn without borders (one row each).
+COMPACT_BELOW = 32
+#: The most rows the fields take; more scroll.
+FIELDS_HEIGHT = 30
+
 #: What a save returns: the row as the store wrote it (a TaskView, say).
 T = TypeVar("T")
 
@@ -132,21 +137,56 @@ class FormScreen(ModalScreen[T]):
                             value=f.value if f.value else Select.NULL,
                             allow_blank=not f.required,
                             id=f"f-{f.name}",
+                            compact=self.compact,
                         )
                     else:
-                        yield SafeInput(value=f.value, placeholder=f.placeholder, id=f"f-{f.name}")
-                    yield Static(Content(f.hint), id=f"h-{f.name}", classes="field-hint")
-                    yield Static("", id=f"e-{f.name}", classes="field-error")
-            yield Static("", id="form-error", classes="field-error")
+                        yield SafeInput(
+                            value=f.value,
+                            placeholder=f.placeholder,
+                            id=f"f-{f.name}",
+                            compact=self.compact,
+                        )
+                    hint = Static(Content(f.hint), id=f"h-{f.name}", classes="field-hint")
+                    hint.display = bool(f.hint) or f.kind == "date"
+                    yield hint
+                    yield self._error_line(f"e-{f.name}")
+            yield self._error_line("form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
+
+    @property
+    def compact(self) -> bool:
+        """Fields without borders on a short terminal, so more of them show at once."""
+        return self.app.size.height < COMPACT_BELOW
+
+    @staticmethod
+    def _error_line(name: str) -> Static:
+        line = Static("", id=name, classes="field-error")
+        line.display = False  # takes no room until there is something to say
+        return line
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Keep the buttons on screen: the fields scroll in what the rest leaves."""
+        dialog = self.query_one("#form")
+        fields = self.query_one("#form-fields")
+        rest = sum(
+            w.outer_size.height + w.styles.margin.height
+            for w in dialog.children
+            if w is not fields and w.display
+        )
+        room = self.size.height - rest - dialog.styles.gutter.height
+        fields.styles.max_height = max(3, min(FIELDS_HEIGHT, room))
 
     def compose_intro(self) -> ComposeResult:
         """What a form shows above its fields (the gate decision's facts)."""
         yield from ()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._fit)
         for f in self.fields:
             if f.kind == "date" and f.value:
                 self._date_hint(f, f.value)
@@ -183,12 +223,18 @@ class FormScreen(ModalScreen[T]):
 
     def set_error(self, name: str | None, message: str) -> None:
         target = f"#e-{name}" if name and self.query(f"#e-{name}") else "#form-error"
-        self.query_one(target, Static).update(Content(visible(message)))
+        line = self.query_one(target, Static)
+        line.update(Content(visible(message)))
+        line.display = True
+        if target != "#form-error":
+            self.query_one("#form-fields", VerticalScroll).scroll_to_widget(line)
+        self.call_after_refresh(self._fit)
 
     def clear_errors(self) -> None:
         for widget in self.query(".field-error"):
             assert isinstance(widget, Static)
             widget.update("")
+            widget.display = False
 
     # --- live hints --------------------------------------------------------------------
 
@@ -309,4 +355,10 @@ class FormScreen(ModalScreen[T]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        """Escape closes an open choice list first; only then the form."""
+        for select in self.query(Select):
+            if select.expanded:
+                select.expanded = False
+                select.focus()
+                return
         self.dismiss(None)

@@ -17,7 +17,8 @@ from textual.widgets import Footer, Input, Static
 
 from dealroom.domain import Stage, rules
 from dealroom.domain.forecast import Forecast
-from dealroom.screens.live import LiveScreen, others
+from dealroom.screens.live import others
+from dealroom.screens.setup import WELCOME, SetupActions
 from dealroom.store.views import FeedItem, PipelineRow
 from dealroom.textutil import one_line
 from dealroom.widgets.forecast import ForecastPanel
@@ -81,7 +82,7 @@ def prepare(
     )
 
 
-class PipelineScreen(LiveScreen):
+class PipelineScreen(SetupActions):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Open the deal room", id="pipeline.open"),
         Binding(
@@ -127,6 +128,23 @@ class PipelineScreen(LiveScreen):
             "Forecast",
             tooltip="Forecast in place of the funnel: 3 months, the year, per person and tier",
             id="pipeline.forecast",
+        ),
+        Binding("n", "new_deal", "New deal", tooltip="A new deal", id="pipeline.new_deal"),
+        Binding(
+            "N",
+            "new_person",
+            "New person",
+            show=False,
+            tooltip="A new member of the team",
+            id="pipeline.new_person",
+        ),
+        Binding(
+            "A",
+            "accounts",
+            "Accounts",
+            show=False,
+            tooltip="The customers' accounts: add one, rename one, change its tier",
+            id="pipeline.accounts",
         ),
         Binding("ctrl+r", "reload", "Reload", show=False, id="pipeline.reload"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="pipeline.clear_filter"),
@@ -256,7 +274,7 @@ class PipelineScreen(LiveScreen):
                 if needle
                 else "No deals you are on."
                 if self.mine
-                else "No deals yet: `dealroom demo` fills a database with examples."
+                else WELCOME
             )
         vlist.set_items(rows)
         self.call_after_refresh(self._sync_header)

@@ -54,11 +54,36 @@ class People:
         return self.database.create(ACCOUNT, lambda tx: new_account(tx, name, tier))
 
     def set_account_tier(self, name: str, tier: Tier, *, version: int | None = None) -> AccountView:
+        return self.edit_account(name, tier=tier, version=version)
+
+    def edit_account(
+        self,
+        name: str,
+        *,
+        new_name: str | None = None,
+        tier: Tier | None = None,
+        version: int | None = None,
+    ) -> AccountView:
+        """Rename the account ``name`` or change its tier (what is not given is kept). Its
+        deals follow it: they refer to the account, not to its name."""
+        values: dict[str, object] = {}
+        if new_name is not None:
+            values["name"] = rules.check_text(new_name, field="name", limit=200)
+        if tier is not None:
+            values["tier"] = tier
+
         def change(tx: Tx, row: Account) -> Logged | None:
-            diff = tx.apply(row, {"tier": tier})
-            return (
-                Logged("update", f"set tier of {row.name} to {tier.value}", diff) if diff else None
-            )
+            if values.get("name", row.name) != row.name:
+                taken = select(col(Account.id)).where(col(Account.name) == values["name"])
+                if tx.session.execute(taken).first():
+                    raise RuleError(f"account {values['name']!r} already exists", field="name")
+            before = row.name
+            diff = tx.apply(row, values)
+            if not diff:
+                return None
+            if set(diff) == {"tier"}:
+                return Logged("update", f"set tier of {row.name} to {row.tier.value}", diff)
+            return Logged("update", f"edited account {before} ({', '.join(diff)})", diff)
 
         return self.database.update(ACCOUNT, name, version, change)
 

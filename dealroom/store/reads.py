@@ -25,9 +25,11 @@ from dealroom.domain import (
     rules,
 )
 from dealroom.store.database import Database
+from dealroom.store.errors import NotFoundError
 from dealroom.store.rooms import ACTIVE, deal_view, rooms
 from dealroom.store.rows import ACCOUNTS, DEALS, EVENTS, HANDOFFS, PEOPLE, RISKS, TASKS
 from dealroom.store.tables import (
+    Account,
     Deal,
     DealMember,
     Event,
@@ -75,6 +77,14 @@ class Reads:
     def accounts(self) -> list[AccountView]:
         with self.database.read() as s:
             return ACCOUNTS.rows(s)
+
+    def account(self, name: str) -> AccountView:
+        """The account of that name (surrounding spaces ignored); NotFoundError if none."""
+        with self.database.read() as s:
+            found = ACCOUNTS.rows(s, col(Account.name) == name.strip())
+            if not found:
+                raise NotFoundError(f"no account {name.strip()!r}")
+            return found[0]
 
     def deal(self, code: str) -> DealView:
         with self.database.read() as s:

@@ -278,10 +278,11 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         # Rows as wide as what shows: a vertical scrollbar takes the last columns.
         width = max(1, self.size.width - self.scrollbar_size_vertical)
         index = y + round(self.scroll_y)
-        if not self._items:
-            if y == 0:
+        if not self._items:  # the empty text, a line per row
+            lines = self._empty.split("\n")
+            if y < len(lines):
                 style = self.get_component_rich_style("vlist--empty")
-                text = Text(self._empty, style=style, end="")
+                text = Text(lines[y], style=style, end="")
                 strip = Strip([*text.render(self.app.console)]).apply_style(self.rich_style)
                 strip = strip.adjust_cell_length(width, self.rich_style).crop(0, width)
                 return _no_bare_segments(strip)

@@ -1,0 +1,312 @@
+"""Setting the team up from the app: a new deal, a new person, the customers' accounts.
+
+The pipeline binds the keys (``n`` new deal, ``N`` new person, ``A`` accounts); the forms
+and the accounts list are here. An empty database opens on a welcome that offers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from dealroom.domain import TRIANGLE, Level, Role, RuleError, Stage, Tier, rules
+from dealroom.screens.deal_forms import people_choices
+from dealroom.screens.form import FormField, FormScreen
+from dealroom.screens.form_values import FormValues
+from dealroom.screens.gateway import Job
+from dealroom.screens.host import RoomApp
+from dealroom.screens.live import LiveScreen
+from dealroom.store.views import AccountView, DealView, PersonView
+from dealroom.textutil import one_line
+
+if TYPE_CHECKING:
+    from dealroom.store import Store
+
+#: What the pipeline shows on a database without deals.
+WELCOME = (
+    "Welcome to dealroom: this database has no deals yet.\n\n"
+    "  n   new deal: code, name, account (picked or new), amount, leads\n"
+    "  N   new person: a member of the team (login name, full name)\n"
+    "  A   accounts: the customers, their names and tiers\n\n"
+    "A pipeline from a spreadsheet: `dealroom deal add` per deal, for now.\n"
+    "Only looking? Demo data goes in a separate file, never in this one:\n"
+    "quit (q) and run `dealroom --demo`."
+)
+
+TIERS = [(f"{t.value} · {t.long_name}", t.value) for t in Tier]
+
+
+def new_deal_form(
+    people: Sequence[PersonView], accounts: Sequence[AccountView], actor: str, today: date
+) -> FormScreen[DealView]:
+    """A new deal: its account picked from the known ones, or a new one with its tier."""
+    me = actor if any(p.handle == actor for p in people) else ""
+    fields = [
+        FormField(
+            "code",
+            "Code",
+            required=True,
+            placeholder="ACME-5G",
+            hint="letters, digits, - _ . (the command line's name for it)",
+        ),
+        FormField("name", "Name", required=True, placeholder="5G core refresh"),
+        FormField(
+            "account",
+            "Account",
+            kind="choice",
+            choices=[(f"{a.name} ({a.tier.value})", a.name) for a in accounts],
+            hint="a known customer, or leave empty and name a new one below",
+        ),
+        FormField("new_account", "or a new account", placeholder="customer's name"),
+        FormField(
+            "tier",
+            "Tier of the new account",
+            Tier.C.value,
+            kind="choice",
+            choices=TIERS,
+            required=True,
+        ),
+        FormField(
+            "amount",
+            "Amount",
+            "0",
+            required=True,
+            parse=rules.parse_amount,
+            hint="whole units: 1200000, 1.2m, 300k",
+        ),
+        FormField("currency", "Currency", "CNY", required=True, parse=rules.check_currency),
+        FormField("close_date", "Expected close", kind="date"),
+        FormField(
+            "stage",
+            "Starts as",
+            Stage.LEAD.value,
+            kind="choice",
+            choices=[(s.label, s.value) for s in (Stage.LEAD, Stage.OPPORTUNITY)],
+            required=True,
+        ),
+        FormField(
+            "level",
+            "Project level",
+            Level.III.value,
+            kind="choice",
+            choices=[(lv.value, lv.value) for lv in Level],
+            required=True,
+        ),
+    ]
+    for role in TRIANGLE:
+        fields.append(
+            FormField(
+                role.value,
+                f"{role.value} · {role.long_name}",
+                me if role is Role.AR else "",
+                kind="choice",
+                choices=people_choices(people),
+            )
+        )
+
+    def submit(v: FormValues) -> Job[DealView]:
+        picked, typed = v.choice("account"), v.text("new_account").strip()
+        if picked and typed:
+            raise RuleError("pick an account or name a new one, not both", field="new_account")
+        if not picked and not typed:
+            raise RuleError("pick an account, or name a new one", field="account")
+        if typed and any(a.name == typed for a in accounts):
+            raise RuleError(f"{typed!r} is already an account: pick it above", field="new_account")
+        leads = {role: h for role in TRIANGLE if (h := v.choice(role.value))}
+        code, name = v.text("code"), v.text("name")
+        amount = v.int("amount") or 0
+        return lambda store: store.deals.create_deal(
+            code,
+            name,
+            picked or typed,
+            amount=amount,
+            currency=v.text("currency"),
+            close_date=v.date("close_date"),
+            stage=Stage(v.text("stage")),
+            level=Level(v.text("level")),
+            tier=Tier(v.text("tier")),
+            leads=leads,
+        )
+
+    return FormScreen("New deal", fields, submit, today)
+
+
+def person_form(actor: str, known: Sequence[PersonView], today: date) -> FormScreen[PersonView]:
+    """A new member of the team; the first one offered is whoever is at the keyboard."""
+    mine = "" if any(p.handle == actor for p in known) else actor
+    fields = [
+        FormField(
+            "handle",
+            "Login name (handle)",
+            mine,
+            required=True,
+            hint="who they are on this host: `--as` and DEALROOM_USER name them by it",
+        ),
+        FormField("name", "Full name", required=True, placeholder="Ana Lima"),
+        FormField("email", "E-mail"),
+    ]
+
+    def submit(v: FormValues) -> Job[PersonView]:
+        handle, name, email = v.text("handle"), v.text("name"), v.text("email")
+        return lambda store: store.people.add_person(handle, name, email)
+
+    return FormScreen("New person", fields, submit, today)
+
+
+def account_fields(account: AccountView | None) -> list[FormField]:
+    return [
+        FormField("name", "Name", account.name if account else "", required=True),
+        FormField(
+            "tier",
+            "Tier",
+            account.tier.value if account else Tier.C.value,
+            kind="choice",
+            choices=TIERS,
+            required=True,
+            hint="S strategic · A produces · B being grown · C potential",
+        ),
+    ]
+
+
+def account_form(account: AccountView | None, today: date) -> FormScreen[AccountView]:
+    """A new account, or one account's name and tier (its deals follow a rename)."""
+    if account is None:
+
+        def add(v: FormValues) -> Job[AccountView]:
+            name, tier = v.text("name"), Tier(v.text("tier"))
+            return lambda store: store.people.add_account(name, tier)
+
+        return FormScreen("New account", account_fields(None), add, today)
+
+    def edit(v: FormValues) -> Job[AccountView]:
+        name, tier = v.text("name"), Tier(v.text("tier"))
+        return lambda store: store.people.edit_account(
+            account.name, new_name=name, tier=tier, version=v.version
+        )
+
+    return FormScreen.edit(f"Account {account.name}", account, account_fields, edit, today)
+
+
+class AccountsScreen(Screen[None]):
+    """The customers: enter edits one (name, tier), ``a`` adds one."""
+
+    app = getters.app(RoomApp)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="accounts.back"),
+        Binding("a", "add", "Add", tooltip="A new account", id="accounts.add"),
+        Binding(
+            "e", "edit", "Edit", tooltip="Rename the account or change its tier", id="accounts.edit"
+        ),
+        Binding("j", "cursor(1)", "Down", show=False, id="accounts.down"),
+        Binding("k", "cursor(-1)", "Up", show=False, id="accounts.up"),
+    ]
+    DEFAULT_CSS = "AccountsScreen #accounts { height: 1fr; }"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.accounts: list[AccountView] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Accounts · enter edits, a adds", classes="title-bar")
+        yield OptionList(id="accounts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        def job(store: Store) -> list[AccountView]:
+            return store.reads.accounts()
+
+        self.app.gateway.run(self, job, self._loaded, group="accounts", latest=True)
+
+    def _loaded(self, accounts: list[AccountView]) -> None:
+        listing = self.query_one("#accounts", OptionList)
+        at = listing.highlighted or 0
+        self.accounts = accounts
+        listing.clear_options()
+        listing.add_options(
+            Option(Content(f"{a.tier.value}  {one_line(a.name)}"), id=str(a.id)) for a in accounts
+        )
+        if not accounts:
+            listing.add_option(Option(Content("No accounts yet: a adds one."), disabled=True))
+        else:
+            listing.highlighted = min(at, len(accounts) - 1)
+        listing.focus()
+
+    def _saved(self, what: str) -> Callable[[AccountView | None], None]:
+        def after(result: AccountView | None) -> None:
+            if result is not None:
+                self.notify(f"{what} {result.name} (tier {result.tier.value})", timeout=3)
+                self.reload()
+
+        return after
+
+    def action_add(self) -> None:
+        self.app.push_screen(account_form(None, self.app.today()), self._saved("Added"))
+
+    def action_cursor(self, step: int) -> None:
+        listing = self.query_one("#accounts", OptionList)
+        listing.action_cursor_down() if step > 0 else listing.action_cursor_up()
+
+    @on(OptionList.OptionSelected)
+    def action_edit(self) -> None:
+        listing = self.query_one("#accounts", OptionList)
+        at = listing.highlighted
+        if at is None or at >= len(self.accounts):
+            return
+        form = account_form(self.accounts[at], self.app.today())
+        self.app.push_screen(form, self._saved("Saved"))
+
+
+class SetupActions(LiveScreen):
+    """The pipeline's keys for setting up: a new deal, a new person, the accounts."""
+
+    app = getters.app(RoomApp)
+    today: date
+
+    def _with_team(self, then: Callable[[list[PersonView], list[AccountView]], object]) -> None:
+        """Read the people and accounts a form offers, then open it."""
+
+        def job(store: Store) -> tuple[list[PersonView], list[AccountView]]:
+            return store.reads.people(), store.reads.accounts()
+
+        self.app.gateway.run(self, job, lambda team: then(*team))
+
+    def action_new_deal(self) -> None:
+        def opened(people: list[PersonView], accounts: list[AccountView]) -> None:
+            form = new_deal_form(people, accounts, self.app.actor, self.today)
+            self.app.push_screen(form, self._deal_created)
+
+        self._with_team(opened)
+
+    def _deal_created(self, deal: DealView | None) -> None:
+        if deal is None:
+            return
+        self.notify(f"Created {deal.code}", timeout=3)
+        self.reload()
+        self.app.open_deal(deal.code)
+
+    def action_new_person(self) -> None:
+        def opened(people: list[PersonView], _accounts: list[AccountView]) -> None:
+            form = person_form(self.app.actor, people, self.today)
+            self.app.push_screen(form, self._person_added)
+
+        self._with_team(opened)
+
+    def _person_added(self, person: PersonView | None) -> None:
+        if person is not None:
+            self.notify(f"Added {person.name} ({person.handle})", timeout=3)
+            self.reload()
+
+    def action_accounts(self) -> None:
+        self.app.push_screen(AccountsScreen())
