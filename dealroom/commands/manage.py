@@ -188,15 +188,19 @@ def cmd_person_add(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _listing(lines: list[str], empty: str) -> int:
+    """Print a list a line each, or what to do when it is empty."""
+    out = console()
+    for line in lines or [empty]:
+        out.print(line, markup=False)
+    return 0
+
+
 def cmd_person_list(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
         people = store.reads.people()
-    out = console()
-    for p in people:
-        out.print(f"{p.handle:<14} {one_line(p.name)}", markup=False)
-    if not people:
-        out.print("Nobody yet: `dealroom person add HANDLE NAME`.", markup=False)
-    return 0
+    lines = [f"{p.handle:<14} {one_line(p.name)}" for p in people]
+    return _listing(lines, "Nobody yet: `dealroom person add HANDLE NAME`.")
 
 
 def cmd_account_add(ctx: Context, args: argparse.Namespace) -> int:
@@ -231,12 +235,8 @@ def cmd_account_edit(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_account_list(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
         accounts = store.reads.accounts()
-    out = console()
-    for a in accounts:
-        out.print(f"{a.tier.value}  {one_line(a.name)}", markup=False)
-    if not accounts:
-        out.print("No accounts yet: `dealroom account add NAME --tier B`.", markup=False)
-    return 0
+    lines = [f"{a.tier.value}  {one_line(a.name)}" for a in accounts]
+    return _listing(lines, "No accounts yet: `dealroom account add NAME --tier B`.")
 
 
 def _role(text: str) -> Role:
