@@ -113,8 +113,12 @@ async def test_deal_room_shows_each_roles_items_with_symbols(db: str) -> None:
         lines = "\n".join(
             "".join(seg.text for seg in ar.list.render_line(y)) for y in range(len(titles))
         )
-        assert "! Map the decision chain" in lines  # overdue: a symbol, not only colour
-        assert "⇄ ←SR Solution and quotation" in lines
+        assert room.room is not None
+        task = next(t for t in room.room.tasks if t.title == "Map the decision chain")
+        handoff = next(h for h in room.room.handoffs if h.title == "Solution and quotation")
+        # overdue: a symbol, not only colour; each item's #id, as the command line names it
+        assert f"! #{task.id} Map the decision chain" in lines
+        assert f"⇄ #{handoff.id} ←SR Solution and quotation" in lines
 
 
 async def test_add_task_with_short_date_saves_it(db: str) -> None:

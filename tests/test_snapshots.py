@@ -18,13 +18,13 @@ import pytest
 from pilots import open_room, settle, steady_inputs
 from snapshot_app import ROOM, build_app
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from dealroom.app import DealroomApp
-from dealroom.screens.deal_room import DealRoomScreen
 from dealroom.screens.form import FormScreen
 from dealroom.screens.help import HelpScreen
 from dealroom.screens.pipeline import PipelineScreen
+from dealroom.widgets.role_pane import RolePane
 
 SnapCompare = Callable[..., bool]
 
@@ -57,20 +57,21 @@ def test_pipeline_120x40(snap_compare: SnapCompare, app: DealroomApp) -> None:
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
 
 
-def test_deal_room_160x50(snap_compare: SnapCompare, app: DealroomApp) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 50)], ids=["80", "120", "160"])
+def test_deal_room(snap_compare: SnapCompare, app: DealroomApp, size: tuple[int, int]) -> None:
+    """At every width: each row names its item's ``#id``, and the detail line under the
+    panes shows the highlighted item whole."""
+
     async def run_before(pilot: Pilot[Any]) -> None:
-        await open_room(pilot, ROOM)
-        assert isinstance(app.screen, DealRoomScreen) and app.screen.room is not None
+        room = await open_room(pilot, ROOM)
+        item = room.current()
+        assert item is not None
+        lines = [room.query_one(RolePane).list.render_line(y).text for y in range(6)]
+        assert any(f"#{item.id} " in line for line in lines), lines
+        detail = str(room.query_one("#detail", Static).visual)
+        assert detail.startswith(f"#{item.id} ") and item.title in detail
 
-    assert snap_compare(app, terminal_size=(160, 50), run_before=run_before)
-
-
-def test_deal_room_80x24(snap_compare: SnapCompare, app: DealroomApp) -> None:
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await open_room(pilot, ROOM)
-        assert isinstance(app.screen, DealRoomScreen) and app.screen.room is not None
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 def test_task_form_names_an_invalid_date(snap_compare: SnapCompare, app: DealroomApp) -> None:

@@ -108,30 +108,49 @@ def timeline(
     long = width >= 150
     medium = width >= 116  # a 120-column screen, less the header's padding
     completion = completion or {}
-    out = Text()
+    tokens: list[Text] = []
     for step in steps:
+        token = Text()  # a stage with its gate, date and marks: never split across lines
         if step.gate is not None:
             mark, style = (
                 GATE_MARK.get(step.gate_state, ("?", "dim")) if step.gate_state else ("·", "dim")
             )
-            out.append(f"◆{step.gate.value}{mark}", style=style)
-            out.append(" ")
+            token.append(f"◆{step.gate.value}{mark}", style=style)
+            token.append(" ")
         info = STAGE_INFO[step.stage]
         name = info.label if long else info.short
         if step.current:
-            out.append(f"[{name}]", style="bold reverse")
+            token.append(f"[{name}]", style="bold reverse")
         else:
-            out.append(name, style="" if step.reached else "dim")
+            token.append(name, style="" if step.reached else "dim")
         when = step.actual or step.planned
         if when is not None:
             late = step.actual is None and step.planned is not None and not step.reached
-            out.append(f" {when:%m-%d}", style="dim" if not late else "dim italic")
+            token.append(f" {when:%m-%d}", style="dim" if not late else "dim italic")
         if step.went_back is not None:
-            out.append("↩", style="yellow")  # the deal went back from here
+            token.append("↩", style="yellow")  # the deal went back from here
         c = completion.get(step.stage)
         if c is not None:
             shown = step.current or (medium and (step.reached or c.answered > 0))
-            out.append_text(completion_tag(c, percent=shown))
-        if step.stage is not Stage.CLOSED:
-            out.append(" › ", style="dim")
+            token.append_text(completion_tag(c, percent=shown))
+        tokens.append(token)
+    return wrapped(tokens, Text(" › ", style="dim"), width)
+
+
+def wrapped(tokens: list[Text], separator: Text, width: int) -> Text:
+    """The tokens joined by ``separator``, a new line begun wherever the next token (with
+    the separator after it) would not fit in ``width``: no token is ever broken."""
+    out = Text()
+    used = 0
+    for i, token in enumerate(tokens):
+        piece = token.copy()
+        if i < len(tokens) - 1:
+            piece.append_text(separator)
+        need = piece.cell_len if i < len(tokens) - 1 else token.cell_len
+        if used and used + need > width:
+            out.rstrip()
+            out.append("\n")
+            used = 0
+        out.append_text(piece)
+        used += piece.cell_len
     return out

@@ -6,6 +6,7 @@ do not tell red from green: ``!`` overdue, ``#`` blocked, ``⇑`` escalated, ``�
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -98,6 +99,24 @@ def pipeline_row(row: PipelineRow, layout: PipelineLayout, today: date) -> list[
     return segments
 
 
+def fitted(lead: int, title: str, tails: Sequence[str], width: int) -> tuple[str, str]:
+    """The title and the fullest of ``tails`` (fullest first) that leave the whole title
+    room after ``lead`` cells; when none does, the shortest tail and the title cut."""
+    title = one_line(title)
+    for tail in tails:
+        if lead + cell_len(title) + cell_len(tail) <= width:
+            return fit(title, width - lead - cell_len(tail)), tail
+    tail = tails[-1]
+    return fit(title, max(4, width - lead - cell_len(tail))), tail
+
+
+def _head(mark: str, item_id: int, style: str) -> Text:
+    """The row's mark and the item's ``#id`` (what the command line names it by)."""
+    text = Text(f"{mark} ", style=style)
+    text.append(f"#{item_id} ", style="dim")
+    return text
+
+
 def task_row(t: TaskView, width: int, today: date) -> Text:
     if t.done:
         mark, style = "✓", DONE
@@ -111,11 +130,9 @@ def task_row(t: TaskView, width: int, today: date) -> Text:
         mark, style = "·", ""
     due = t.due.strftime("%m-%d") if t.due else "     "
     owner = one_line(t.owner_name or "—")
-    tail = f" {due} {fit(owner, 10)}"
-    text = Text(f"{mark} ", style=style)
-    text.append(
-        fit(one_line(t.title), max(4, width - 2 - cell_len(tail))), style=style if t.done else ""
-    )
+    text = _head(mark, t.id, style)
+    title, tail = fitted(text.cell_len, t.title, [f" {due} {fit(owner, 10)}", f" {due}"], width)
+    text.append(title, style=style if t.done else "")
     text.append(tail, style=style or "dim")
     return text
 
@@ -136,11 +153,14 @@ def risk_row(r: RiskView, width: int) -> Text:
         if r.escalated and r.is_open
         else ("▲" if level is RiskLevel.HIGH and r.is_open else "△")
     )
-    tail = f" {r.exposure:>2} {r.status.value:<10}"
-    text = Text(f"{mark} ", style=style)
-    text.append(
-        fit(one_line(r.title), max(4, width - 2 - cell_len(tail))), style="" if r.is_open else DONE
+    text = _head(mark, r.id, style)
+    title, tail = fitted(
+        text.cell_len,
+        r.title,
+        [f" {r.exposure:>2} {r.status.value:<10}", f" {r.exposure:>2}"],
+        width,
     )
+    text.append(title, style="" if r.is_open else DONE)
     text.append(tail, style=style or "dim")
     return text
 
@@ -162,9 +182,11 @@ def handoff_row(h: HandoffView, role: Role, width: int, now: datetime) -> Text:
         HandoffState.DRAFTED: "…",
     }[h.state]
     age = f"{h.age_days(now)}d" if waiting else ""
-    tail = f" {h.state.value:<8} {age:>3}"
-    text = Text(f"{mark} {arrow} ", style=style)
-    text.append(fit(one_line(h.title), max(4, width - 6 - cell_len(tail))))
+    text = _head(mark, h.id, style)
+    text.append(f"{arrow} ", style=style)
+    tails = [f" {h.state.value:<8} {age:>3}", f" {age:>3}" if waiting else ""]
+    title, tail = fitted(text.cell_len, h.title, tails, width)
+    text.append(title)
     text.append(tail, style=style or "dim")
     return text
 
@@ -173,7 +195,7 @@ def item_detail(item: object, today: date, now: datetime) -> Text:
     """The highlighted item in full on one line, with what its row has no room for: its
     id (for the command line), the whole title, the owner, the due date, a handoff's age
     and rejection reason, a risk's owner and the sponsor it was escalated to."""
-    out = Text(no_wrap=True, overflow="ellipsis")
+    out = Text(overflow="ellipsis")  # two lines at most (#detail), then cut
     parts: list[str] = []
     if isinstance(item, TaskView):
         out.append(f"#{item.id} task ", style="bold")
