@@ -29,6 +29,10 @@ T = TypeVar("T")
 _NULL = Style()
 
 
+#: On the focused cursor row, nothing faint or slanted: the row must read at a glance.
+_PLAIN = Style(dim=False, italic=False)
+
+
 def _no_bare_segments(strip: Strip) -> Strip:
     """Give every segment a style: applying a null style leaves ``None`` in place, and
     Textual's monochrome filter (``NO_COLOR``) fails on a segment without one."""
@@ -82,7 +86,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         background: $surface;
     }
     VirtualList > .vlist--cursor { background: $boost; }
-    VirtualList:focus > .vlist--cursor { background: $accent 40%; text-style: bold; }
+    VirtualList:focus > .vlist--cursor { background: $accent; color: #000000; text-style: bold; }
     VirtualList > .vlist--section { color: $text-muted; text-style: bold underline; }
     VirtualList > .vlist--empty { color: $text-muted; text-style: italic; }
     VirtualList > .vlist--changed { background: $warning 30%; }
@@ -308,7 +312,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             row = self._render_row(item, width)
         segments = list(row.render(self.app.console)) if isinstance(row, Text) else row
         strip = Strip(segments)
-        if selected:  # under the row's own styles, over the list's background
+        if selected and self.has_focus:  # one colour on one background, over the row's own:
+            # a flag's red on the cursor's orange is unreadable; its symbol still says it
+            strip = Strip(
+                [Segment(text, style + cursor if style else cursor) for text, style, _ in strip]
+            ).adjust_cell_length(width, cursor)
+        elif selected:  # under the row's own styles, over the list's background
             strip = strip.adjust_cell_length(width).apply_style(cursor)
         elif marked:
             strip = strip.adjust_cell_length(width).apply_style(changed)
@@ -321,7 +330,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         if self._styles is None:
             self._styles = (
                 self.rich_style,
-                self.get_component_rich_style("vlist--cursor", partial=True),
+                self.get_component_rich_style("vlist--cursor", partial=True)
+                + (_PLAIN if self.has_focus else Style()),
                 self.get_component_rich_style("vlist--section"),
                 self.get_component_rich_style("vlist--changed", partial=True),
             )
