@@ -18,7 +18,7 @@ from pilots import (
     settle,
     store_on,
 )
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, MarkdownViewer, Select, Static
 
 from dealroom.cli import main
 from dealroom.domain import Gate, GateDecision, HandoffState, Role, Stage, TaskStatus
@@ -26,6 +26,7 @@ from dealroom.screens.deal_room import DealRoomScreen
 from dealroom.screens.form import FormScreen
 from dealroom.screens.help import HelpScreen
 from dealroom.screens.pipeline import PipelineScreen
+from dealroom.screens.reader import ReaderScreen
 from dealroom.store import open_store
 from dealroom.store.views import HandoffView, TaskView
 from dealroom.widgets.deal_header import DealHeader
@@ -694,7 +695,7 @@ async def test_standup_walks_deals_captures_and_saves_minutes(
         await pilot.press("f")
         await settle(pilot)
         assert screen.finished
-        await pilot.press("m")
+        await pilot.press("m", "s")  # the minutes in the reader; s saves them
         await settle(pilot)
         minutes = (tmp_path / "out" / "standup-1-2026-11-23.md").read_text(encoding="utf-8")
     st = store_on(db)
@@ -753,11 +754,14 @@ async def test_standup_scope_and_past_standups_in_the_app(db: str) -> None:
         assert isinstance(pasts, PastStandupsScreen)
         listed = pasts.query_one("#past-list", OptionList)
         assert listed.option_count == 1
-        await pilot.press("enter")
-        await settle(pilot)
-        minutes = pasts.query_one("#past-minutes", Markdown)
+        minutes = pasts.query_one("#past-minutes", Markdown)  # the highlighted one's
         assert "Kept as said." in minutes.source
-        await pilot.press("escape")
+        await pilot.press("enter")  # in the reader, to save or copy
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and "Kept as said." in reader.text
+        assert reader.filename == f"standup-{old.id}-2026-11-23.md"
+        await pilot.press("escape", "escape")
         assert app.screen is screen
 
 
@@ -768,7 +772,11 @@ async def test_m_saves_the_deal_as_markdown(
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_room(pilot, "ACME-5G")
-        await pilot.press("m")
+        await pilot.press("m")  # the report in the reader; s saves it
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.query_one(MarkdownViewer).document.source.startswith("## ACME-5G")
+        await pilot.press("s")
         await settle(pilot)
         assert any("copied it to the clipboard" in n.message for n in app._notifications)
     text = (tmp_path / "ACME-5G-2026-11-23.md").read_text(encoding="utf-8")
@@ -790,9 +798,9 @@ async def test_m_twice_keeps_both_saves_and_never_writes_through_a_link(
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_room(pilot, "ACME-5G")
-        await pilot.press("m")
+        await pilot.press("m", "s")
         await settle(pilot)
-        await pilot.press("m")
+        await pilot.press("s")
         await settle(pilot)
         saved = [n.message for n in app._notifications if n.message.startswith("Saved")]
     assert saved == [
@@ -803,3 +811,25 @@ async def test_m_twice_keeps_both_saves_and_never_writes_through_a_link(
     assert not (tmp_path / "elsewhere.txt").exists()
     for name in ("ACME-5G-2026-11-23-3.md", "ACME-5G-2026-11-23-4.md"):
         assert (tmp_path / name).read_text(encoding="utf-8").startswith("## ACME-5G")
+
+
+async def test_reports_open_in_the_reader_which_copies_and_saves(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, m and R wrote a file on the host and nothing showed in the app."""
+    monkeypatch.setenv("DEALROOM_EXPORT_DIR", str(tmp_path))
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")  # the deals shown, as Markdown
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and "ACME-5G" in reader.text
+        await pilot.press("c")
+        assert app.clipboard == reader.text and not list(tmp_path.glob("*.md"))
+        await pilot.press("s")
+        await settle(pilot)
+        [saved] = tmp_path.glob("pipeline-*.md")
+        assert saved.read_text(encoding="utf-8") == reader.text
+        await pilot.press("escape")
+        assert isinstance(app.screen, PipelineScreen)

@@ -280,6 +280,6 @@ async def test_the_settings_the_app_is_given_reach_its_screens(db: str, tmp_path
         await settle(pilot)
         await pilot.press("f")
         await settle(pilot)
-        await pilot.press("m")
+        await pilot.press("m", "s")
         await settle(pilot)
     assert (tmp_path / "out" / "standup-1-2026-11-23.md").exists()

@@ -372,7 +372,9 @@ async def test_review_saves_the_agenda_and_records_the_meeting(
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_room(pilot, "ACME-5G")
-        await pilot.press("R")
+        await pilot.press("R")  # the agenda in the reader: saved with s; then, leaving it,
+        await settle(pilot)  # the offer to record the meeting as held
+        await pilot.press("s", "escape")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, FormScreen) and form.raw("held_on") == "2026-11-23"
@@ -397,7 +399,7 @@ async def test_review_not_recorded_when_the_person_says_not_yet(
         await open_room(pilot, "ACME-5G")
         await pilot.press("R")
         await settle(pilot)
-        await pilot.press("escape")
+        await pilot.press("s", "escape", "escape")
         await settle(pilot)
     assert (tmp_path / "ACME-5G-review-2026-11-23.md").exists()
     assert store_on(db).methods.deal_methods("ACME-5G").reviews == []

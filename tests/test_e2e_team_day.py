@@ -104,8 +104,10 @@ def test_3_the_standup_walks_the_team_and_keeps_what_was_said(
         term.keys("f")
         term.wait_for("finished")
         term.keys("m")
+        term.wait_for("Minutes of standup", "s saves")  # the minutes in the reader
+        term.keys("s")
         term.wait_for("Saved")
-        term.keys("m")
+        term.keys("s")
         term.wait_for("-2.md")
     saved = sorted(p.name for p in (tmp_path / "out").glob("standup-*.md"))
     assert len(saved) == 2 and saved[0].startswith("standup-1-")
@@ -216,6 +218,8 @@ def test_10_the_apps_export_is_the_command_lines(db: Path, tmp_path: Path) -> No
         term.keys("Enter")
         term.wait_for("AR · Ana Lima")
         term.keys("m")
+        term.wait_for("Deal report of ACME-5G")  # read in the app first
+        term.keys("s")
         term.wait_for("Saved")
     [saved] = (tmp_path / "out").glob("ACME-5G-*.md")
     assert saved.read_text(encoding="utf-8") == cli(db, "export", "ACME-5G").stdout

@@ -150,9 +150,11 @@ def hostile_run(db: Path, tmp_path: Path, text: str, size: tuple[int, int]) -> b
         term.keys(b"\r")
         term.until("Tasks")
         term.keys(b"m", 1.5)
+        term.keys(b"s", 1.0)  # saved from the reader
         with open_store(str(db), actor="wei") as s:
             s.items.add_task(seeded.code, Role.SR, stored(text, "t"))
         term.read(2.5)  # the live change and its toast
+        term.keys(b"\x1b", 0.6)  # out of the reader
         term.keys(b"\x1b", 0.6)
         term.keys(b"q", 0.3)
         assert term.finish() == 0

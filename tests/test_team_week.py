@@ -85,7 +85,7 @@ async def _standup(url: str, chair: str, clock: Clock, day: date, note: str) -> 
         await pilot.press("f")
         await settle(pilot)
         assert screen.finished
-        await pilot.press("m")
+        await pilot.press("m", "s", "escape")
         await settle(pilot)
     return shown
 

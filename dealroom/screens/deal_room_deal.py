@@ -102,10 +102,10 @@ class DealActions(DealRoomBase):
         self.app.push_screen(screens[which](self.code))
 
     def action_review(self) -> None:
-        """Save the review agenda as Markdown (and copy it), then offer to record that the
-        review meeting was held."""
-        from dealroom.screens.exporting import save_markdown
+        """The review agenda in the reader (``s`` saves it, ``c`` copies it); on leaving
+        it, the offer to record that the review meeting was held."""
         from dealroom.screens.form import FormField, FormScreen
+        from dealroom.screens.reader import ReaderScreen
 
         code, today = self.code, self.today
 
@@ -114,9 +114,7 @@ class DealActions(DealRoomBase):
 
             return str(store.methods.review_agenda(code).to_markdown(md))
 
-        def saved(text: str) -> None:
-            save_markdown(self.app, f"{code}-review-{today.isoformat()}.md", text)
-
+        def record(_: object = None) -> None:
             def submit(v: FormValues) -> Job[ReviewView]:
                 return lambda store: store.methods.record_review(
                     code, held_on=v.date("held_on"), note=v.text("note")
@@ -133,18 +131,26 @@ class DealActions(DealRoomBase):
             )
             self.app.push_screen(form, self.after_form("Review recorded"))
 
-        self.app.gateway.run(self, build, saved, group="export")
+        def read(text: str) -> None:
+            reader = ReaderScreen(
+                f"Review agenda of {code}", f"{code}-review-{today.isoformat()}.md", text
+            )
+            self.app.push_screen(reader, record)
+
+        self.app.gateway.run(self, build, read, group="export")
 
     def action_export(self) -> None:
-        """Save what ``dealroom export CODE`` writes (the same function)."""
+        """What ``dealroom export CODE`` writes (the same function), in the reader."""
         from dealroom.export.report import status_report
-        from dealroom.screens.exporting import save_markdown
+        from dealroom.screens.reader import ReaderScreen
 
         code, today = self.code, self.today
         self.app.gateway.run(
             self,
             lambda store: status_report(store, [code], today=today),
-            lambda text: save_markdown(self.app, f"{code}-{today.isoformat()}.md", text),
+            lambda text: self.app.push_screen(
+                ReaderScreen(f"Deal report of {code}", f"{code}-{today.isoformat()}.md", text)
+            ),
             group="export",
         )
 

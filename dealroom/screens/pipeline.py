@@ -387,13 +387,14 @@ class PipelineScreen(SetupActions):
             today = store.today()  # what `dealroom export CODE…` writes, with the funnel
             return status_report(store, codes, today=today, summary=True), today
 
-        def save(result: tuple[str, date]) -> None:
-            from dealroom.screens.exporting import save_markdown
+        def read(result: tuple[str, date]) -> None:
+            from dealroom.screens.reader import ReaderScreen
 
             text, today = result
-            save_markdown(self.app, f"pipeline-{today.isoformat()}.md", text)
+            name = f"pipeline-{today.isoformat()}.md"
+            self.app.push_screen(ReaderScreen(f"{len(codes)} deals", name, text))
 
-        self.app.gateway.run(self, build, save, group="export")
+        self.app.gateway.run(self, build, read, group="export")
 
     def action_my_work(self) -> None:
         from dealroom.screens.my_work import MyWorkScreen

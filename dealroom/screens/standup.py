@@ -403,10 +403,11 @@ class StandupScreen(LiveScreen):
     def action_minutes(self) -> None:
         if self.record is None:
             return
-        from dealroom.screens.exporting import save_markdown
+        from dealroom.screens.reader import ReaderScreen
 
         name = f"standup-{self.record.id}-{self.today.isoformat()}.md"
-        save_markdown(self.app, name, self.record.minutes or self.minutes())
+        text = self.record.minutes or self.minutes()
+        self.app.push_screen(ReaderScreen(f"Minutes of standup {self.record.id}", name, text))
 
     def action_leave(self) -> None:
         if self.finished or self.record is None:

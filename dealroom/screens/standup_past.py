@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import getters, on
@@ -38,7 +39,9 @@ class PastStandupsScreen(Screen[None]):
         self.names: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static("Past standups · enter reads the minutes", classes="title-bar")
+        yield Static(
+            "Past standups · enter opens the minutes, to save or copy", classes="title-bar"
+        )
         yield OptionList(id="past-list")
         yield Markdown(id="past-minutes")
         yield Footer()
@@ -63,17 +66,35 @@ class PastStandupsScreen(Screen[None]):
             self.query_one("#past-minutes", Markdown).update("No standups yet.")
         options.focus()
 
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._load(int(event.option.id or 0), self._show)
+
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        standup_id = int(event.option.id or 0)
+        self._load(int(event.option.id or 0), self._read)
+
+    def _load(self, standup_id: int, then: Callable[[PastStandup], None]) -> None:
         self.app.gateway.run(
             self,
             lambda store: store.standups.past_standup(standup_id),
-            self._show,
+            then,
             group="past",
             latest=True,
         )
 
+    def _text(self, past: PastStandup) -> str:
+        return kept_minutes(past.record, past.actions, self.names, past.codes)
+
     def _show(self, past: PastStandup) -> None:
-        text = kept_minutes(past.record, past.actions, self.names, past.codes)
-        self.query_one("#past-minutes", Markdown).update(text)
+        self.query_one("#past-minutes", Markdown).update(self._text(past))
+
+    def _read(self, past: PastStandup) -> None:
+        """The minutes in the reader, to save or copy."""
+        from dealroom.screens.reader import ReaderScreen
+
+        day = past.record.started_at.astimezone().date().isoformat()
+        name = f"standup-{past.record.id}-{day}.md"
+        self.app.push_screen(
+            ReaderScreen(f"Minutes of standup {past.record.id}", name, self._text(past))
+        )
