@@ -7,13 +7,14 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from dealroom.screens.dialog import FittedDialog
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(FittedDialog[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
@@ -26,12 +27,14 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(self.question), classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll"):  # a long title scrolls
+                yield Label(Content(self.question), classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(f"{self.verb} (y)"), variant="error", id="yes")
                 yield Button("Keep it (n)", id="no")
 
     def on_mount(self) -> None:
+        self.fit_soon()
         self.query_one("#no", Button).focus()
 
     @on(Button.Pressed)

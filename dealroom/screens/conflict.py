@@ -15,11 +15,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from dealroom.screens.dialog import FittedDialog
 from dealroom.textutil import one_line
 
 Choice = Literal["theirs", "yours", "edit"]
@@ -51,7 +51,7 @@ def comparison(pairs: list[FieldPair], who: str) -> Table:
     return table
 
 
-class ConflictScreen(ModalScreen[Choice]):
+class ConflictScreen(FittedDialog[Choice]):
     """``t`` keep theirs, ``y`` keep yours, ``e`` (or escape) edit again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -75,10 +75,11 @@ class ConflictScreen(ModalScreen[Choice]):
                 Content(f"{self.what} was {verb} by {self.by} after you opened it"),
                 classes="dialog-title",
             )
-            if self.pairs is not None:
-                yield Static(comparison(self.pairs, f"{self.by} (now saved)"), id="pairs")
-            else:
-                yield Static(Content("There is nothing left to save your changes into."))
+            with VerticalScroll(id="pairs", classes="dialog-scroll"):
+                if self.pairs is not None:
+                    yield Static(comparison(self.pairs, f"{self.by} (now saved)"))
+                else:
+                    yield Static(Content("There is nothing left to save your changes into."))
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Discard mine (t)" if deleted else "Keep theirs (t)", id="theirs")
                 if not deleted:
@@ -86,6 +87,7 @@ class ConflictScreen(ModalScreen[Choice]):
                 yield Button("Edit again (e)", variant="primary", id="edit")
 
     def on_mount(self) -> None:
+        self.fit_soon()
         self.query_one("#edit", Button).focus()
 
     @on(Button.Pressed)

@@ -17,11 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from dealroom.domain import RuleError, describe, parse_date
 from dealroom.domain.dates import Toward
+from dealroom.screens.dialog import FittedDialog
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
 from dealroom.screens.host import RoomApp
@@ -35,9 +35,6 @@ Kind = Literal["text", "date", "choice", "int"]
 
 #: Below this many rows, fields are drawn without borders (one row each).
 COMPACT_BELOW = 32
-#: The most rows the fields take; more scroll.
-FIELDS_HEIGHT = 30
-
 #: What a save returns: the row as the store wrote it (a TaskView, say).
 T = TypeVar("T")
 
@@ -72,7 +69,7 @@ class Versioned(Protocol):
 V = TypeVar("V", bound=Versioned)
 
 
-class FormScreen(ModalScreen[T]):
+class FormScreen(FittedDialog[T]):
     """Fields in a column; ``ctrl+s`` (or enter on the last field) saves, escape cancels.
     It closes with the saved row, or None when cancelled."""
 
@@ -126,7 +123,7 @@ class FormScreen(ModalScreen[T]):
         with Vertical(id="form", classes="dialog"):
             yield Label(Content(self.form_title), classes="dialog-title")
             yield from self.compose_intro()
-            with VerticalScroll(id="form-fields"):
+            with VerticalScroll(id="form-fields", classes="dialog-scroll"):
                 for f in self.fields:
                     yield Label(
                         Content(f.label + (" *" if f.required else "")), classes="field-label"
@@ -166,27 +163,12 @@ class FormScreen(ModalScreen[T]):
         line.display = False  # takes no room until there is something to say
         return line
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._fit)
-
-    def _fit(self) -> None:
-        """Keep the buttons on screen: the fields scroll in what the rest leaves."""
-        dialog = self.query_one("#form")
-        fields = self.query_one("#form-fields")
-        rest = sum(
-            w.outer_size.height + w.styles.margin.height
-            for w in dialog.children
-            if w is not fields and w.display
-        )
-        room = self.size.height - rest - dialog.styles.gutter.height
-        fields.styles.max_height = max(3, min(FIELDS_HEIGHT, room))
-
     def compose_intro(self) -> ComposeResult:
         """What a form shows above its fields (the gate decision's facts)."""
         yield from ()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._fit)
+        self.fit_soon()
         for f in self.fields:
             if f.kind == "date" and f.value:
                 self._date_hint(f, f.value)
@@ -228,7 +210,7 @@ class FormScreen(ModalScreen[T]):
         line.display = True
         if target != "#form-error":
             self.query_one("#form-fields", VerticalScroll).scroll_to_widget(line)
-        self.call_after_refresh(self._fit)
+        self.fit_soon()
 
     def clear_errors(self) -> None:
         for widget in self.query(".field-error"):

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from dealroom.screens.dialog import FittedDialog
 
-class InfoScreen(ModalScreen[None]):
+
+class InfoScreen(FittedDialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,enter", "close", "Close", id="info.close"),
     ]
@@ -26,9 +27,12 @@ class InfoScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog info"):
             yield Label(Content(self.info_title), classes="dialog-title")
-            with VerticalScroll():
+            with VerticalScroll(classes="dialog-scroll"):
                 yield Static(self.body, id="info-body")
             yield Label("escape closes this", classes="field-hint")
+
+    def on_mount(self) -> None:
+        self.fit_soon()
 
     def action_close(self) -> None:
         self.dismiss()
