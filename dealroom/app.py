@@ -102,9 +102,22 @@ class DealroomApp(RoomApp):
 
     def on_mount(self) -> None:
         sys.setswitchinterval(SWITCH_INTERVAL)
-        keymap, problem = load_keymap(keymap_path(self.settings.keymap))
+        path = keymap_path(self.settings.keymap)
+        keymap, problem = load_keymap(path)
         if keymap:
+            from dealroom.config import keymap_problems
+            from dealroom.screens.keys import scopes
+
             self.set_keymap(keymap)
+            wrong = keymap_problems(keymap, scopes(type(self)))
+            if wrong:  # said once, at the start
+                self.notify(
+                    f"{path}: " + "; ".join(wrong) + " (? lists every id and its keys)",
+                    title="Keymap",
+                    severity="warning",
+                    timeout=12,
+                    markup=False,
+                )
         if problem:
             self.notify(problem, title="Keymap not used", severity="warning", markup=False)
         self.push_screen(PipelineScreen())

@@ -13,6 +13,7 @@ Every binding's id is listed by `?` in the app.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -41,3 +42,32 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str | None]:
     ):
         return {}, f"{path}: [keymap] must map binding ids to key strings; default keys are in use"
     return dict(table), None
+
+
+#: A screen's keys: binding id → the keys it is bound to ("down,j").
+Scope = Mapping[str, str]
+
+
+def keymap_problems(keymap: Mapping[str, str], scopes: Mapping[str, Scope]) -> list[str]:
+    """What is wrong with ``keymap`` for the app's screens (``scopes``: screen name → its
+    keys, the app's included): ids no screen has, and keys it gives to one action that
+    another action of the same screen already has (a collision the defaults do not have:
+    a screen's own ``q`` over the app's is by design)."""
+    known = {ident for scope in scopes.values() for ident in scope}
+    problems = [f"no key has the id {ident!r}" for ident in keymap if ident not in known]
+    for name, scope in scopes.items():
+        before = _collisions(scope)
+        after = _collisions({ident: keymap.get(ident, keys) for ident, keys in scope.items()})
+        for key, idents in sorted(after.items()):
+            if idents - before.get(key, set()) and idents & set(keymap):
+                problems.append(f"{key} is {' and '.join(sorted(idents))} on the {name}")
+    return problems
+
+
+def _collisions(scope: Scope) -> dict[str, set[str]]:
+    owners: dict[str, set[str]] = {}
+    for ident, keys in scope.items():
+        for key in (k.strip() for k in keys.split(",")):
+            if key:
+                owners.setdefault(key, set()).add(ident)
+    return {key: idents for key, idents in owners.items() if len(idents) > 1}

@@ -342,7 +342,7 @@ async def test_help_lists_the_screens_keys(db: str) -> None:
         await open_room(pilot, "ACME-5G")
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        keys = {keys: (what, ident) for keys, what, ident in app.screen.rows}
+        keys = {keys: (what, ident) for _, keys, what, ident in app.screen.rows}
         assert keys["t"] == ("New task for the focused role", "deal.add_task")
         assert keys["g"] == ("Record a gate decision", "deal.gate")
         await pilot.press("escape")
@@ -432,6 +432,28 @@ async def test_keymap_file_rebinds_a_key(
         assert isinstance(app.screen, DealRoomScreen)  # t no longer adds a task
         await pilot.press("n")
         assert isinstance(app.screen, FormScreen)
+
+
+async def test_keymap_warns_once_of_unknown_ids_and_stolen_keys(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, a misspelt id and a key taken from another action were accepted silently."""
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text(
+        '[keymap]\n"deal.add_taks" = "n"\n"deal.add_task" = "r"\n"pipeline.filter" = "f"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DEALROOM_KEYMAP", str(keymap))
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_room(pilot, "ACME-5G")
+        await pilot.press("escape")
+        await open_room(pilot, "ACME-5G")
+        said = [n.message for n in app._notifications if n.title == "Keymap"]
+        assert len(said) == 1, said
+        assert "no key has the id 'deal.add_taks'" in said[0]
+        assert "r is deal.add_risk and deal.add_task on the deal room" in said[0]
+        assert "pipeline.filter" not in said[0]  # f is free on the pipeline
 
 
 async def test_broken_keymap_file_is_reported_and_defaults_stay(

@@ -35,6 +35,7 @@ from dealroom.store.method_views import ContactView
 from dealroom.widgets.deal_header import DealHeader
 from dealroom.widgets.forecast import ForecastPanel
 from dealroom.widgets.funnel import Funnel
+from dealroom.widgets.vlist import Section
 
 
 @pytest.fixture
@@ -87,9 +88,12 @@ async def test_checklist_answers_with_one_key_and_takes_a_note(db: str) -> None:
         assert isinstance(screen, ChecklistScreen)
         first = screen.rows_list.current
         assert isinstance(first, Line) and first.item.stage is Stage.OPPORTUNITY  # current
-        await pilot.press("y", "j", "p", "j", "n")
+        await pilot.press("y")  # answered, the cursor moves on to the next item
+        nxt = screen.rows_list.current
+        assert isinstance(nxt, Line) and nxt.item.key == "opp_current_system"
+        await pilot.press("p", "n")
         await settle(pilot)
-        await pilot.press("j", "o")
+        await pilot.press("o")
         form = app.screen
         assert isinstance(form, FormScreen)
         form.query_one("#f-answer", Select).value = "yes"
@@ -157,8 +161,17 @@ async def test_the_team_edits_the_checklist_template_in_the_app(db: str) -> None
         assert added is not None and added.text == "Procurement rules known"
         await pilot.press("K")  # up one
         await settle(pilot)
-        await pilot.press("asterisk")  # the stage's key item now
+        await pilot.press("asterisk")  # the stage's key item now: it says from which
         await settle(pilot)
+        said = [n.message for n in app._notifications if n.message.startswith("Key item")]
+        assert said == [
+            "Key item of Opportunity: “Procurement rules known”; “The customer has a clear "
+            "budget and a clear start time” is no longer the key item"
+        ]
+        [logged] = [e for e in store_on(db).reads.events() if e.entity == "checklist_item"][-1:]
+        assert logged.summary.endswith(
+            "'The customer has a clear budget and a clear start time' is no longer the key item"
+        )
         await pilot.press("enter")
         form = app.screen
         assert isinstance(form, FormScreen)
@@ -176,9 +189,15 @@ async def test_the_team_edits_the_checklist_template_in_the_app(db: str) -> None
         await pilot.press("n")
         await settle(pilot)
         assert len(store_on(db).methods.checklist_template()[Stage.OPPORTUNITY]) == 7
-        await pilot.press("d", "y")
+        await pilot.press("k", "d", "y")  # one from the middle
         await settle(pilot)
         assert len(store_on(db).methods.checklist_template()[Stage.OPPORTUNITY]) == 6
+        numbers = [
+            screen._row(item, 60).plain[:4].strip()
+            for item in screen.rows_list.items
+            if not isinstance(item, Section) and item.stage is Stage.OPPORTUNITY
+        ]
+        assert numbers == ["1", "2", "3", "4", "5", "6"]  # no gap where the line was
         await pilot.press("escape")
         assert isinstance(app.screen, ChecklistScreen)
 

@@ -396,3 +396,34 @@ def test_log_limit_must_be_one_or_more(
     out, err = capsys.readouterr()
     assert out == "" and "argument --limit" in err
     assert run("log", "--limit", "2")[0] == 0
+
+
+def test_an_items_role_is_offered_only_as_ar_sr_or_fr(run: Run) -> None:
+    """Before, the error for --role XX offered sponsor and expert, which the next try
+    refused."""
+    code, _, err = run(*sh("task add ACME-5G --role XX --title x"))
+    assert code == EXIT_REFUSED and "choose one of AR, SR, FR\n" in err
+    code, _, err = run(*sh("task add ACME-5G --role sponsor --title x"))
+    assert code == EXIT_REFUSED and "choose one of AR, SR, FR\n" in err
+    assert run(*sh("task add ACME-5G --role sr --title x"))[0] == 0
+
+
+def test_a_date_offset_too_far_says_so(run: Run) -> None:
+    """Before, `--due +99999d` "is not a date"."""
+    code, _, err = run(*sh("task add ACME-5G --role SR --title x --due +99999d"))
+    assert code == EXIT_REFUSED
+    assert "'+99999d' is 99,999 days ahead: an offset reaches ten years at most" in err
+    assert run(*sh("task add ACME-5G --role SR --title x --due +520w"))[0] == 0
+
+
+def test_deciding_a_handoff_again_changes_nothing_and_exits_0(run: Run, team: Store) -> None:
+    """Before, `handoff accept` on an accepted handoff exited 1, where the README says a
+    repeated status changes nothing and exits 0."""
+    handoff = team.items.add_handoff("ACME-5G", Role.AR, Role.SR, "Scope")
+    assert run("handoff", "accept", "ACME-5G", str(handoff.id))[0] == 0
+    events = len(team.reads.events())
+    code, out, err = run("handoff", "accept", "ACME-5G", str(handoff.id), "--json")
+    assert code == 0, err
+    body = one_json(out)
+    assert body["changed"] is False and "is already accepted" in body["message"]
+    assert len(team.reads.events()) == events

@@ -469,7 +469,7 @@ def test_parse_choice_error_lists_the_choices() -> None:
 
 def test_parse_lead_role_refuses_non_leads() -> None:
     assert rules.parse_lead_role("sr") is Role.SR
-    with pytest.raises(RuleError, match="AR, SR or FR"):
+    with pytest.raises(RuleError, match=r"choose one of AR, SR, FR$"):
         rules.parse_lead_role("sponsor")
 
 

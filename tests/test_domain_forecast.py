@@ -91,8 +91,10 @@ def test_near_the_year_end_three_months_run_into_next_year() -> None:
         today=date(2026, 11, 30),
     )
     assert [b.label for b in f.buckets[1:4]] == ["2026-11", "2026-12", "2027-01"]
-    assert bucket_counts(f)["Rest of 2026"] == 0 and f.buckets[4].first is None
-    assert bucket_counts(f)["Later"] == 1 and f.buckets[5].first == date(2027, 2, 1)
+    # no "Rest of 2026" after a 2027 month: the three months have left the year
+    assert "Rest of 2026" not in bucket_counts(f)
+    assert [b.label for b in f.buckets[4:]] == ["Later", "No close date"]
+    assert bucket_counts(f)["Later"] == 1 and f.buckets[4].first == date(2027, 2, 1)
     assert f.total.next_3_months.count == 2
     assert f.total.this_year.count == 1
 

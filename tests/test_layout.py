@@ -7,16 +7,21 @@ import re
 
 import pytest
 from pilots import advance_to, make_app, open_room, press, settle, store_on
+from rich.cells import cell_len
 from textual.widgets import Button
 
 from dealroom.app import DealroomApp
-from dealroom.domain import STAGE_INFO, Stage
+from dealroom.domain import STAGE_INFO, DealStatus, Role, Stage, TaskStatus, Tier
 from dealroom.screens.confirm import ConfirmScreen
 from dealroom.screens.conflict import ConflictScreen, FieldPair
 from dealroom.screens.form import FormScreen
+from dealroom.screens.help import TEXTUALS, HelpScreen
 from dealroom.store import Store
 from dealroom.store.inputs import TaskUpdate
 from dealroom.widgets.deal_header import timeline
+from dealroom.widgets.footer import KeysFooter
+from dealroom.widgets.forecast import currency_block
+from dealroom.widgets.rows import PipelineLayout, pipeline_row
 
 WIDTHS = [80, 100, 120, 160]
 
@@ -97,3 +102,99 @@ async def test_the_conflict_dialog_keeps_its_buttons(team_db: str) -> None:
         app.push_screen(ConflictScreen("Task #1", ["wei"], pairs))
         await settle(pilot)
         on_screen(app, "#theirs", "#yours", "#edit")
+
+
+# --- keys -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["pipeline", "deal room"])
+async def test_the_footer_at_80_columns_keeps_help_and_quit(team_db: str, where: str) -> None:
+    """Before, a narrow footer cut ``? Help`` and ``q Quit``, the app's keys, from its end."""
+    app = make_app(team_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if where == "deal room":
+            await open_room(pilot, "ACME-5G")
+        footer = app.screen.query_one(KeysFooter)
+        shown = [key for key in footer.children if key.region.right <= 80 and key.region.width]
+        actions = [getattr(key, "action", None) for key in shown]
+        assert actions[:2] == ["help", "quit"], actions
+
+
+async def test_help_lists_the_apps_keys_first_then_textuals(team_db: str) -> None:
+    app = make_app(team_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "question_mark")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        rows = help_screen.rows
+        assert [r[3] for r in rows[:2]] == ["app.quit", "app.help"]
+        keys = {r[3]: r[1] for r in rows}
+        assert keys["list.down"] == "↓/j" and keys["list.up"] == "↑/k" and "q" in keys["app.quit"]
+        sections = [r[0] for r in rows]
+        first_textual = sections.index(TEXTUALS)
+        assert set(sections[first_textual:]) == {TEXTUALS}  # Textual's own, all after ours
+        assert all(r[3] for r in rows[:first_textual]) and not any(
+            r[3] for r in rows[first_textual:]
+        )
+
+
+# --- the pipeline and the forecast ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_pipeline_keeps_the_amount_and_every_flag(team: Store, width: int) -> None:
+    """Before, at 80 columns the pipeline dropped the amount and cut the flags to "◆A…"."""
+    from datetime import timedelta
+
+    advance_to(team, Stage.BID)
+    past = team.today() - timedelta(days=3)
+    for i in range(12):  # two-digit counts, the widest flags
+        team.items.add_task("ACME-5G", Role.SR, f"late {i}", due=past)
+    team.items.add_task("ACME-5G", Role.SR, "stuck", status=TaskStatus.BLOCKED)
+    team.items.add_risk("ACME-5G", Role.FR, "rival", likelihood=5, impact=5)
+    team.items.add_handoff("ACME-5G", Role.AR, Role.SR, "scope")
+    [row] = team.reads.pipeline()
+    assert row.flags == "!12 #1 ▲1 ⇄1 ◆ATC"
+    layout = PipelineLayout(width)
+    line = "".join(s.text for s in pipeline_row(row, layout, team.today()))
+    assert cell_len(line) == layout.header().cell_len <= width
+    assert "1.2M CNY" in line and row.flags in line, line
+
+
+@pytest.mark.parametrize("width", [78, 98, 118, 158])
+def test_the_forecast_header_wraps_between_phrases(width: int) -> None:
+    """Before, at 120 columns "next 3 months" was split from its figure."""
+    from datetime import date
+
+    from rich.console import Console
+
+    from dealroom.domain.forecast import ForecastDeal, forecast
+
+    today = date(2026, 12, 3)
+    deals = [
+        ForecastDeal(
+            f"D-{i}",
+            12_345_678 * (i + 1),
+            50,
+            date(2027, 1 + i % 12, 5),
+            DealStatus.OPEN,
+            Tier.A,
+            "CNY",
+            {Role.AR: "ana"},
+        )
+        for i in range(12)
+    ]
+    block = currency_block(
+        forecast(deals, today)["CNY"], {"ana": "Ana"}, "currency 1 of 3, EUR, USD next",
+        width=width,
+    )  # fmt: skip
+    console = Console(width=width, record=True, color_system=None)
+    console.print(block)
+    lines = console.export_text().splitlines()
+    head = "\n".join(lines[:4])
+    for phrase in ("next 3 months", "this year", "all open", "F: currency 1 of 3"):
+        assert phrase in head, (phrase, head)
+    assert re.search(r"next 3 months \S+ \(\d+\)", head), head
+    assert "Rest of 2026" not in head  # in December the three months reach into 2027

@@ -49,12 +49,15 @@ def app(demo_db: str) -> DealroomApp:
     return build_app(demo_db)
 
 
-def test_pipeline_120x40(snap_compare: SnapCompare, app: DealroomApp) -> None:
+@pytest.mark.parametrize(
+    "size", [(80, 24), (100, 30), (120, 40), (160, 50)], ids=["80", "100", "120", "160"]
+)
+def test_pipeline(snap_compare: SnapCompare, app: DealroomApp, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         assert isinstance(app.screen, PipelineScreen) and app.screen.loaded
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 50)], ids=["80", "120", "160"])

@@ -77,7 +77,12 @@ def test_deal_room_header_with_methods_120x30(snap_compare: SnapCompare, app: De
     assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
 
 
-def test_pipeline_forecast_120x40(snap_compare: SnapCompare, app: DealroomApp) -> None:
+@pytest.mark.parametrize(
+    "size", [(80, 24), (100, 30), (120, 40), (160, 50)], ids=["80", "100", "120", "160"]
+)
+def test_pipeline_forecast(
+    snap_compare: SnapCompare, app: DealroomApp, size: tuple[int, int]
+) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.press("F")
@@ -85,4 +90,4 @@ def test_pipeline_forecast_120x40(snap_compare: SnapCompare, app: DealroomApp) -
         assert isinstance(app.screen, PipelineScreen)
         assert app.screen.query_one(ForecastPanel).display
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

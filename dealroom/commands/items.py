@@ -17,7 +17,7 @@ from rich.text import Text
 
 from dealroom.commands import COMMANDS
 from dealroom.commands.common import Context, UsageError, console, parse_day
-from dealroom.domain import Gate, GateDecision, RiskStatus, TaskStatus, rules
+from dealroom.domain import Gate, GateDecision, HandoffState, RiskStatus, TaskStatus, rules
 from dealroom.store.errors import NotFoundError
 from dealroom.store.inputs import RiskUpdate, TaskUpdate
 from dealroom.store.views import HandoffView, RiskView, TaskView
@@ -289,11 +289,21 @@ def _new_handoff(store: Any, args: argparse.Namespace) -> Any:
     )
 
 
+#: The state each decision leaves a handoff in: asked again, it is already so.
+SETTLED = {
+    "accept": HandoffState.ACCEPTED,
+    "reject": HandoffState.REJECTED,
+    "withdraw": HandoffState.DRAFTED,
+}
+
+
 def cmd_handoff_move(ctx: Context, args: argparse.Namespace) -> int:
     """``handoff accept|reject|withdraw``."""
     with ctx.open() as store:
         before, code = item_on_deal(store, "handoff", args.item_id, args.code)
         items, version = store.items, before.version
+        if before.state is SETTLED[args.verb]:  # a repeat changes nothing (cron may repeat)
+            return report(args, _already(args.verb, "handoff", code, before, before.state.value))
         if args.verb == "reject":
             after = items.reject_handoff(before.id, args.reason, version=version)
         elif args.verb == "accept":

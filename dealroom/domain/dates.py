@@ -11,7 +11,9 @@ from dealroom.domain.rules import RuleError
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _UNITS = {"d": 1, "w": 7}
-_OFFSET = re.compile(r"^([+-])(\d{1,4})\s*([dw]?)$")
+_OFFSET = re.compile(r"^([+-])(\d+)\s*([dw]?)$")
+#: How far ``+3d`` may reach: ten years, either way.
+FURTHEST_DAYS = 3660
 _MONTH_DAY = re.compile(r"^([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})\s+([a-z]{3})[a-z]*\.?(?:\s+(\d{4}))?$")
 
@@ -43,7 +45,14 @@ def parse_date(text: str, today: date, *, field: str = "date", toward: Toward = 
                 f"e.g. -{m.group(2)}{m.group(3) or 'd'}, mon or 2026-12-01",
                 field=field,
             )
-        return today + timedelta(days=sign * int(m.group(2)) * _UNITS[m.group(3) or "d"])
+        days = int(m.group(2)) * _UNITS[m.group(3) or "d"]
+        if days > FURTHEST_DAYS:
+            raise RuleError(
+                f"{field} {text!r} is {days:,} days {'ahead' if sign > 0 else 'back'}: "
+                "an offset reaches ten years at most; give a date such as 2036-12-01",
+                field=field,
+            )
+        return today + timedelta(days=sign * days)
     if raw[:3] in WEEKDAYS and (len(raw) == 3 or _full_weekday(raw)):
         if toward == "past":
             return today - timedelta(days=(today.weekday() - WEEKDAYS.index(raw[:3])) % 7)

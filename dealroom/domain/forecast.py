@@ -156,13 +156,16 @@ def _one(currency: str, deals: list[ForecastDeal], today: date) -> Forecast:
         Bucket(Horizon.MONTH, m.strftime("%Y-%m"), m, figures.get(m.isoformat(), Figures()))
         for m in months
     ]
+    if after_three < next_year:  # from October on, the three months reach the new year
+        buckets.append(
+            Bucket(
+                Horizon.REST_OF_YEAR,
+                f"Rest of {today.year}",
+                after_three,
+                figures.get(Horizon.REST_OF_YEAR, Figures()),
+            )
+        )
     buckets += [
-        Bucket(
-            Horizon.REST_OF_YEAR,
-            f"Rest of {today.year}",
-            after_three if after_three < next_year else None,
-            figures.get(Horizon.REST_OF_YEAR, Figures()),
-        ),
         Bucket(
             Horizon.LATER,
             "Later",

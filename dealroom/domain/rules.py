@@ -94,10 +94,13 @@ def parse_stage(text: str) -> Stage:
 
 
 def parse_lead_role(text: str) -> Role:
-    role = parse_choice(Role, text, field="role")
-    if role not in TRIANGLE:
-        raise RuleError(f"role must be AR, SR or FR, not {text!r}", field="role")
-    return role
+    """AR, SR or FR: the roles that keep tasks, risks and handoffs (the sponsor and the
+    experts do not, so they are not offered)."""
+    key = text.strip().upper()
+    for role in TRIANGLE:
+        if key == role.value:
+            return role
+    raise RuleError(f"unknown role {text!r}: choose one of AR, SR, FR", field="role")
 
 
 # --- field checks -----------------------------------------------------------------

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from dealroom.domain import STAGES
 from dealroom.domain.assessment import FACTORS
-from dealroom.domain.forecast import Figures, Forecast, Horizon, Slice
+from dealroom.domain.forecast import Figures, Forecast, Slice
 from dealroom.domain.powermap import format_support
 from dealroom.export.escape import md, table
 from dealroom.store.method_views import DealMethodsView
@@ -199,11 +199,7 @@ def forecast_section(forecasts: Mapping[str, Forecast], names: Mapping[str, str]
         out += [f"### {currency}", ""]
         out += table(
             ["Close", "Deals", "Amount", "Weighted"],
-            [
-                [b.label, *cells(b.figures)]
-                for b in fc.buckets
-                if b.horizon is not Horizon.REST_OF_YEAR or b.first is not None
-            ],
+            [[b.label, *cells(b.figures)] for b in fc.buckets],
             align="lrrr",
         )
         out.append("")

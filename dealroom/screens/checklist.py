@@ -200,6 +200,7 @@ class ChecklistScreen(MethodsScreen):
             theirs=lambda now: f"{now.answer.label} ({now.answered_by})",
             retry=job,
         )
+        self.rows_list.action_cursor_down()  # on to the next item: a checklist is walked
 
     def action_note(self) -> None:
         line = self._line()

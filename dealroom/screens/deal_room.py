@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from dealroom.domain import TRIANGLE, Role
 from dealroom.screens.deal_room_base import RoomContents, read_room
@@ -27,6 +27,7 @@ from dealroom.screens.live import item_keys, others
 from dealroom.store.views import FeedItem
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.deal_header import DealHeader
+from dealroom.widgets.footer import KeysFooter
 from dealroom.widgets.role_pane import RolePane, home_role, item_key
 from dealroom.widgets.rows import item_detail
 from dealroom.widgets.vlist import VirtualList
@@ -159,7 +160,7 @@ class DealRoomScreen(ItemActions, DealActions):
             "review",
             "Review",
             show=False,
-            tooltip="Save the review meeting's agenda (and copy); record it was held",
+            tooltip="The review meeting's agenda: read, save, copy; record it was held",
             id="deal.review",
         ),
         Binding(
@@ -167,7 +168,7 @@ class DealRoomScreen(ItemActions, DealActions):
             "export",
             "Export",
             show=False,
-            tooltip="Save this deal as Markdown (and copy)",
+            tooltip="This deal's report: read, save, copy",
             id="deal.export",
         ),
         Binding("e", "edit_deal", "Deal", show=False, tooltip="Edit the deal", id="deal.edit_deal"),
@@ -220,7 +221,7 @@ class DealRoomScreen(ItemActions, DealActions):
             for role in TRIANGLE:
                 yield RolePane(role)
         yield Static(id="detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -12,18 +12,36 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+#: Help's sections: the app's keys (``?`` and ``q`` first), then Textual's generic ones.
+OURS, TEXTUALS = "keys", "Textual's own"
 
-def key_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
-    """(keys, what, binding id) for the screen's bindings, its focused widget's, the app's."""
-    rows: list[tuple[str, str, str]] = []
-    seen: set[str] = set()
-    for _node, binding, _enabled, tooltip in screen.active_bindings.values():
+
+def key_rows(screen: Screen[object]) -> list[tuple[str, str, str, str]]:
+    """(section, keys, what, binding id) for every key active on ``screen``: the app's own
+    first (help and quit, then the screen's and its lists', each action once with all its
+    keys, ``↓/j``), then the generic ones Textual's widgets bring (no id)."""
+    grouped: dict[tuple[int, str], list[str]] = {}
+    found: dict[tuple[int, str], tuple[str, str]] = {}
+    for node, binding, _enabled, tooltip in screen.active_bindings.values():
         what = tooltip or binding.tooltip or binding.description
-        keys = binding.key_display or screen.app.get_key_display(binding)
-        if binding.action in seen or not what:
+        if not what:
             continue
-        seen.add(binding.action)
-        rows.append((keys, what, binding.id or ""))
+        keys = binding.key_display or screen.app.get_key_display(binding)
+        slot = (id(node), binding.action)
+        if slot not in found or (binding.id and not found[slot][1]):  # ours says it best
+            found[slot] = (what, binding.id or "")
+            grouped.setdefault(slot, [])
+        if keys not in grouped[slot]:
+            grouped[slot].append(keys)
+
+    def order(slot: tuple[int, str]) -> int:
+        ident = found[slot][1]
+        return 0 if ident in ("app.help", "app.quit") else 1 if ident else 2
+
+    rows = []
+    for slot in sorted(found, key=order):  # a stable sort: each group keeps its order
+        what, ident = found[slot]
+        rows.append((OURS if ident else TEXTUALS, "/".join(grouped[slot]), what, ident))
     return rows
 
 
@@ -42,7 +60,11 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         table.add_column(style="dim", no_wrap=True)
-        for keys, what, ident in self.rows:
+        section = OURS
+        for part, keys, what, ident in self.rows:
+            if part != section:
+                section = part
+                table.add_row(Text(""), Text(part, style="bold underline"), Text(""))
             table.add_row(Text(keys), Text(what), Text(ident))
         with Vertical(classes="dialog help"):
             yield Label(f"Keys · {self.about}", classes="dialog-title", markup=False)

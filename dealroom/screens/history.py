@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from dealroom.domain import TRIANGLE, Role, describe
 from dealroom.domain.history import KINDS, FieldChange
@@ -25,6 +25,7 @@ from dealroom.screens.gateway import Job
 from dealroom.screens.host import RoomApp
 from dealroom.store.views import HistoryEntry
 from dealroom.textutil import one_line
+from dealroom.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from dealroom.store import Store
@@ -115,7 +116,7 @@ class HistoryScreen(Screen[None]):
         yield Static(id="history-title", classes="title-bar")
         with VerticalScroll(id="history-scroll"):
             yield Static(Text("Loading…", style="dim"), id="history-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload()

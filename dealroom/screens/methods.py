@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from dealroom.screens.gateway import Job
 from dealroom.screens.live import LiveScreen, others
 from dealroom.store.method_views import DealMethodsView
 from dealroom.store.views import FeedItem, PersonView
 from dealroom.textutil import one_line
+from dealroom.widgets.footer import KeysFooter
 from dealroom.widgets.vlist import VirtualList
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class MethodsScreen(LiveScreen):
         yield from self.compose_panel()
         yield VirtualList[Any](self.render_row, self.key, empty="Loading…", id="items")
         yield Static(id="detail", classes="detail")
-        yield Footer()
+        yield KeysFooter()
 
     def compose_panel(self) -> ComposeResult:
         """Anything between the title and the list (the power map's gaps)."""

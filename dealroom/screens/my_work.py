@@ -11,12 +11,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from dealroom.screens.item_moves import accept, ask_reject, toggle_done
 from dealroom.screens.live import ITEM_KIND, LiveScreen, others
 from dealroom.store.views import FeedItem, HandoffView, MyWorkView, RiskView, TaskView
 from dealroom.textutil import fit, one_line
+from dealroom.widgets.footer import KeysFooter
 from dealroom.widgets.rows import handoff_row, risk_row, task_row
 from dealroom.widgets.vlist import Section, VirtualList
 
@@ -85,7 +86,7 @@ class MyWorkScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield Static(Text(f"My work · {one_line(self.app.actor)}"), id="title", classes="title-bar")
         yield VirtualList[Item](self._row_text, self._key, empty="Loading…", id="work")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#work").focus()

@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from dealroom.domain import Stage, rules
 from dealroom.domain.forecast import Forecast
@@ -21,6 +21,7 @@ from dealroom.screens.live import others
 from dealroom.screens.setup import WELCOME, SetupActions
 from dealroom.store.views import FeedItem, PipelineRow
 from dealroom.textutil import one_line
+from dealroom.widgets.footer import KeysFooter
 from dealroom.widgets.forecast import ForecastPanel
 from dealroom.widgets.funnel import Funnel
 from dealroom.widgets.rows import PipelineLayout, pipeline_row
@@ -108,7 +109,7 @@ class PipelineScreen(SetupActions):
             "m",
             "export",
             "Export",
-            tooltip="Save the deals shown as Markdown (and copy)",
+            tooltip="The deals shown as a Markdown report: read, save, copy",
             id="pipeline.export",
         ),
         Binding(
@@ -180,7 +181,7 @@ class PipelineScreen(SetupActions):
         yield VirtualList[PipelineRow](
             self._row_text, lambda r: r.deal.code, empty="Loading deals…", id="deals"
         )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.today = self.app.today()

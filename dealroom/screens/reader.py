@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, MarkdownViewer, Static
+from textual.widgets import MarkdownViewer, Static
 
 from dealroom.screens.exporting import save_markdown
 from dealroom.screens.host import RoomApp
 from dealroom.textutil import one_line
+from dealroom.widgets.footer import KeysFooter
 
 
 class ReaderScreen(Screen[None]):
@@ -49,7 +50,7 @@ class ReaderScreen(Screen[None]):
         heading = f"{one_line(self.report_title)} · s saves {self.filename} · c copies"
         yield Static(Content(heading), classes="title-bar")
         yield MarkdownViewer(self.text, show_table_of_contents=False, open_links=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(MarkdownViewer).focus()

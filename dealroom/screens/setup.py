@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from dealroom.domain import TRIANGLE, Level, Role, RuleError, Stage, Tier, rules
@@ -27,6 +27,7 @@ from dealroom.screens.host import RoomApp
 from dealroom.screens.live import LiveScreen
 from dealroom.store.views import AccountView, DealView, PersonView
 from dealroom.textutil import one_line
+from dealroom.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from dealroom.store import Store
@@ -218,7 +219,7 @@ class AccountsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Accounts · enter edits, a adds", classes="title-bar")
         yield OptionList(id="accounts")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from dealroom.domain.rules import scope_label
 from dealroom.export.digest import DealDigest, minutes_markdown, scoped, walk
@@ -29,6 +29,7 @@ from dealroom.store.views import (
     StandupView,
     TaskView,
 )
+from dealroom.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from dealroom.store import Store
@@ -101,7 +102,7 @@ class StandupScreen(LiveScreen):
             "m",
             "minutes",
             "Save minutes",
-            tooltip="Save the minutes as Markdown",
+            tooltip="The minutes as Markdown: read, save, copy",
             id="standup.minutes",
         ),
         Binding(
@@ -142,7 +143,7 @@ class StandupScreen(LiveScreen):
         with VerticalScroll(id="standup-body"):
             yield Static(id="step")
             yield Markdown(id="summary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.limit = self.app.settings.speaker_seconds

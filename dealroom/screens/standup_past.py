@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dealroom.export.digest import kept_minutes, standup_line
 from dealroom.screens.host import RoomApp
 from dealroom.store.views import PastStandup, PersonView, StandupView
 from dealroom.textutil import one_line
+from dealroom.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from dealroom.store import Store
@@ -44,7 +45,7 @@ class PastStandupsScreen(Screen[None]):
         )
         yield OptionList(id="past-list")
         yield Markdown(id="past-minutes")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         def load(store: Store) -> tuple[list[StandupView], list[PersonView]]:

@@ -11,7 +11,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from dealroom.domain import STAGES, Stage
 from dealroom.screens.form import FormField, FormScreen
@@ -22,6 +22,7 @@ from dealroom.store.inputs import ChecklistItemUpdate
 from dealroom.store.method_views import ChecklistItemView
 from dealroom.store.views import FeedItem
 from dealroom.textutil import fit, one_line
+from dealroom.widgets.footer import KeysFooter
 from dealroom.widgets.vlist import Section, VirtualList
 
 KEY_MARK = "★"
@@ -116,7 +117,7 @@ class TemplateScreen(LiveScreen):
         yield VirtualList[ChecklistItemView](
             self._row, lambda i: i.id, empty="Loading…", id="items"
         )
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def rows_list(self) -> VirtualList[ChecklistItemView]:
@@ -158,7 +159,10 @@ class TemplateScreen(LiveScreen):
             self._select = None
 
     def _row(self, item: ChecklistItemView, width: int) -> Text:
-        text = Text(f" {item.position + 1:>2} ", style="dim")
+        """Numbered 1, 2, 3… in the stage as it is now (a removed line leaves no gap)."""
+        stage = self.template.get(item.stage, [])
+        number = next((i for i, other in enumerate(stage, 1) if other.id == item.id), 0)
+        text = Text(f" {number:>2} ", style="dim")
         text.append(KEY_MARK if item.key_item else " ", style="bold yellow")
         text.append(" ")
         text.append(fit(one_line(item.text), max(0, width - 7)))
@@ -225,12 +229,18 @@ class TemplateScreen(LiveScreen):
         if item is None:
             return
         mark = not item.key_item
+        said = f"{item.stage.label}: no key item now"
+        if mark:
+            said = f"Key item of {item.stage.label}: “{one_line(item.text)}”"
+            was = [i for i in self.template.get(item.stage, []) if i.key_item and i.id != item.id]
+            if was:  # the mark moves: say from where
+                said += f"; “{one_line(was[0].text)}” is no longer the key item"
         self.app.gateway.run(
             self,
             lambda store: store.checklists.update_checklist_item(
                 item.id, ChecklistItemUpdate(key_item=mark), version=item.version
             ),
-            self.done(f"Key item of {item.stage.label}" if mark else "No longer the key item"),
+            self.done(said),
         )
 
     def action_move(self, offset: int) -> None:

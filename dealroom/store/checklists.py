@@ -58,11 +58,12 @@ class Checklists:
                 key_item=False,
                 position=(last if last is not None else -1) + 1,
             )
+            lost = ""
             if key_item:
                 tx.session.add(row)
                 tx.session.flush()
-                _make_key_item(tx.session, row)
-            summary = f"added {stage.label} checklist item {quote_title(text)}"
+                lost = _make_key_item(tx.session, row)
+            summary = f"added {stage.label} checklist item {quote_title(text)}{lost}"
             return row, Logged("create", summary, {"text": (None, text)})
 
         return self.database.create(ITEM, build)
@@ -76,12 +77,14 @@ class Checklists:
                 values["text"] = check_item_text(update.text)
             if isinstance(update.key_item, bool):
                 values["key_item"] = update.key_item
-            if update.key_item is True:
-                _make_key_item(tx.session, row)
+            lost = ""
+            if update.key_item is True and not row.key_item:
+                lost = _make_key_item(tx.session, row)
+                row.key_item = False  # so that the change is in the diff
             diff = tx.apply(row, values)
             if not diff:
                 return None
-            return Logged("update", f"edited {_line(row)} ({', '.join(diff)})", diff)
+            return Logged("update", f"edited {_line(row)} ({', '.join(diff)}){lost}", diff)
 
         return self.database.update(ITEM, item_id, version, change)
 
@@ -196,8 +199,10 @@ class Checklists:
             return ANSWER.view(tx.session, ident(row))
 
 
-def _make_key_item(s: Session, row: ChecklistTemplate) -> None:
-    """``row`` becomes its stage's key item; the one that was loses the mark."""
+def _make_key_item(s: Session, row: ChecklistTemplate) -> str:
+    """``row`` becomes its stage's key item; the one that was loses the mark. What the log
+    adds about that one (empty when there was none)."""
+    lost = []
     for other in s.execute(
         select(ChecklistTemplate).where(
             col(ChecklistTemplate.stage) == row.stage,
@@ -206,4 +211,6 @@ def _make_key_item(s: Session, row: ChecklistTemplate) -> None:
         )
     ).scalars():
         other.key_item = False
+        lost.append(quote_title(other.text))
     row.key_item = True
+    return f"; {', '.join(lost)} is no longer the key item" if lost else ""

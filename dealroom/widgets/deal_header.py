@@ -12,6 +12,7 @@ from dealroom.domain import STAGE_INFO, GateDecision, Stage
 from dealroom.domain.checklist import StageCompletion
 from dealroom.store.views import DealRoomView, TimelineStage
 from dealroom.textutil import fit, money, one_line
+from dealroom.widgets.wrap import wrapped
 
 GATE_MARK = {
     GateDecision.APPROVED: ("✓", "green"),
@@ -135,22 +136,3 @@ def timeline(
             token.append_text(completion_tag(c, percent=shown))
         tokens.append(token)
     return wrapped(tokens, Text(" › ", style="dim"), width)
-
-
-def wrapped(tokens: list[Text], separator: Text, width: int) -> Text:
-    """The tokens joined by ``separator``, a new line begun wherever the next token (with
-    the separator after it) would not fit in ``width``: no token is ever broken."""
-    out = Text()
-    used = 0
-    for i, token in enumerate(tokens):
-        piece = token.copy()
-        if i < len(tokens) - 1:
-            piece.append_text(separator)
-        need = piece.cell_len if i < len(tokens) - 1 else token.cell_len
-        if used and used + need > width:
-            out.rstrip()
-            out.append("\n")
-            used = 0
-        out.append_text(piece)
-        used += piece.cell_len
-    return out

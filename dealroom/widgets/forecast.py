@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from dealroom.domain.forecast import Figures, Forecast, Horizon, Slice
 from dealroom.textutil import one_line, short_money
+from dealroom.widgets.wrap import wrapped
 
 
 def figure(f: Figures, counts: bool = True) -> Text:
@@ -45,26 +46,34 @@ PEOPLE_MAX = 10
 
 
 def currency_block(
-    f: Forecast, names: Mapping[str, str], others: str = "", *, wide: bool = True
+    f: Forecast,
+    names: Mapping[str, str],
+    others: str = "",
+    *,
+    wide: bool = True,
+    width: int = 118,
 ) -> RenderableType:
     """One currency: totals, by close month, then per tier beside per person (the tables
-    leave out the deal counts when narrow, to stay side by side)."""
-    head = Text(f"Forecast {f.currency}", style="bold")
-    head.append("  weighted (deals) · next 3 months ")
-    head.append_text(figure(f.total.next_3_months))
-    head.append(" · this year ")
-    head.append_text(figure(f.total.this_year))
-    head.append(" · all open ")
-    head.append_text(figure(f.total.pipeline))
+    leave out the deal counts when narrow, to stay side by side). The two lines above the
+    tables wrap between phrases in ``width``, never inside one."""
+    head = [Text(f"Forecast {f.currency}", style="bold"), Text("weighted (deals)")]
+    for label, figures in (
+        ("next 3 months", f.total.next_3_months),
+        ("this year", f.total.this_year),
+        ("all open", f.total.pipeline),
+    ):
+        phrase = Text(f"{label} ")
+        phrase.append_text(figure(figures))
+        head.append(phrase)
     if others:
-        head.append(f"  · F: {others}", style="dim")
-    months = Text("by close ", style="dim")
-    for i, b in enumerate(f.buckets):
-        if i:
-            months.append(" · ", style="dim")
+        head.append(Text(f"F: {others}", style="dim"))
+    months = [Text("by close", style="dim")]
+    for b in f.buckets:
         late = b.horizon is Horizon.OVERDUE and b.figures.count
-        months.append(f"{b.label} ", style="bold red" if late else "")
-        months.append_text(figure(b.figures))
+        phrase = Text(f"{b.label} ", style="bold red" if late else "")
+        phrase.append_text(figure(b.figures))
+        months.append(phrase)
+    dot = Text(" · ", style="dim")
     tiers = slice_table("Tier", [(t.value, s) for t, s in f.by_tier.items()], wide)
     ranked = sorted(
         f.by_person.items(),
@@ -88,7 +97,7 @@ def currency_block(
     people = slice_table("Person (each lead counts)", rows, wide)
     grid = Table.grid(padding=(0, 4 if wide else 2))
     grid.add_row(tiers, people)
-    return Group(head, months, grid)
+    return Group(wrapped(head, dot, width), wrapped(months, dot, width), grid)
 
 
 class ForecastPanel(VerticalScroll, can_focus=False):
@@ -115,5 +124,7 @@ class ForecastPanel(VerticalScroll, can_focus=False):
         others = f"{', '.join(later)} next" if later else "hide"
         if len(codes) > 1:
             others = f"currency {currency + 1} of {len(codes)}, {others}"
-        wide = (self.size.width or 120) >= 100
-        body.update(currency_block(forecasts[codes[currency]], names, others, wide=wide))
+        width = body.size.width or (self.size.width or 120) - 2
+        wide = width >= 98
+        block = currency_block(forecasts[codes[currency]], names, others, wide=wide, width=width)
+        body.update(block)

@@ -41,17 +41,25 @@ class PipelineLayout:
         return self.width >= 150
 
     def columns(self) -> list[tuple[str, int, bool]]:
-        """(title, width, right-aligned); the name column takes what is left."""
-        cols: list[tuple[str, int, bool]] = [("Code", 13, False)]
-        if self.medium:
-            cols.append(("Account", 14 if not self.wide else 18, False))
-        cols.append(("Stage", 14 if self.wide else 12 if self.medium else 6, False))
-        if self.medium:
-            cols.append(("Amount", 12, True))
-        cols += [("Weighted", 9, True), ("Close", 11, False)]
-        if self.wide:
-            cols += [(r.value, 12, False) for r in TRIANGLE]
-        cols.append(("Flags", 20 if self.wide else 18 if self.medium else 12, False))
+        """(title, width, right-aligned); the name column takes what is left. Below 110
+        columns the amount and its probability stand in for the weighted amount, and the
+        flags keep the room for all five kinds ("!2 #1 ▲1 ⇄1 ◆ATCC")."""
+        if not self.medium:
+            cols: list[tuple[str, int, bool]] = [
+                ("Code", 11, False),
+                ("Stage", 5, False),
+                ("Amount", 9, True),
+                ("%", 4, True),
+                ("Close", 11, False),
+                ("Flags", 18, False),
+            ]
+        else:
+            cols = [("Code", 13, False), ("Account", 14 if not self.wide else 18, False)]
+            cols.append(("Stage", 14 if self.wide else 12, False))
+            cols += [("Amount", 12, True), ("Weighted", 9, True), ("Close", 11, False)]
+            if self.wide:
+                cols += [(r.value, 12, False) for r in TRIANGLE]
+            cols.append(("Flags", 20 if self.wide else 18, False))
         fixed = sum(w for _, w, _ in cols) + len(cols) + 1
         cols.insert(1, ("Name", max(8, self.width - fixed), False))
         return cols
@@ -82,6 +90,7 @@ def pipeline_row(row: PipelineRow, layout: PipelineLayout, today: date) -> list[
         "Stage": (stage, "dim" if d.status.value in ("lost", "dropped") else ""),
         "Amount": (f"{short_money(d.amount)} {d.currency}", ""),
         "Weighted": (f"{short_money(d.weighted)} {d.probability}%", ""),
+        "%": (f"{d.probability}%", ""),
         "Close": (
             (d.close_date.isoformat() if d.close_date else "—") + ("!" if late else ""),
             OVERDUE if late else "",

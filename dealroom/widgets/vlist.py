@@ -64,12 +64,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("home", "first", "First", show=False, id="list.first"),
+        Binding("end", "last", "Last", show=False, id="list.last"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

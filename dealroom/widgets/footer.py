@@ -1,0 +1,28 @@
+"""The footer every screen shows: Textual's, with the app's own keys first.
+
+Textual lists the focused widget's keys, then the screen's, then the app's, and a narrow
+terminal cuts from the end: at 80 columns ``? Help`` and ``q Quit`` were the ones lost.
+Here they come first, so what is cut is the screen's least-used keys (all listed by ``?``).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Footer
+
+#: The app's actions shown first, in this order.
+FIRST = ("help", "quit")
+
+
+def _first(widget: object) -> int:
+    action = getattr(widget, "action", None)
+    return FIRST.index(action) if action in FIRST else len(FIRST)
+
+
+class KeysFooter(Footer):
+    def compose(self) -> ComposeResult:
+        keys = list(super().compose())
+        palette = [w for w in keys if w.has_class("-command-palette")]  # docked right
+        rest = [w for w in keys if w not in palette]
+        yield from sorted(rest, key=_first)  # (a stable sort: the others keep their order)
+        yield from palette
