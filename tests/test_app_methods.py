@@ -470,7 +470,7 @@ async def test_help_lists_a_methods_screens_keys_with_their_ids(db: str) -> None
             await pilot.press("question_mark")
             help_screen = app.screen
             assert isinstance(help_screen, HelpScreen)
-            assert ident in {row[2] for row in help_screen.rows}
+            assert ident in {row[3] for row in help_screen.rows}
             await pilot.press("escape", "escape")
             await settle(pilot)
 
