@@ -96,6 +96,7 @@ def write(text: str, ctx: Context, args: argparse.Namespace) -> None:
 
 
 def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
+    from dealroom.domain.chain import witnessed
     from dealroom.export.digest import digest_markdown, scoped, walk
     from dealroom.export.report import midnight
 
@@ -114,8 +115,10 @@ def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
         rooms = store.reads.deal_rooms(codes) if codes is None or codes else []
         events = store.reads.events(since=since)
         names = {p.handle: p.name for p in store.reads.people()}
+        head = store.chain.head()
     digests = scoped(walk(rooms, events, today), scope)
-    write(digest_markdown(digests, since=since, today=today, names=names), ctx, args)
+    text = digest_markdown(digests, since=since, today=today, names=names)
+    write(witnessed(text, head), ctx, args)
     return 0
 
 

@@ -57,7 +57,9 @@ def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
             print(f"recorded the review of {args.code.strip().upper()} held on {held.held_on}")
             return 0
         agenda = store.methods.review_agenda(args.code)
+        head = store.chain.head()
+    from dealroom.domain.chain import witnessed
     from dealroom.export.escape import md
 
-    write(agenda.to_markdown(md), ctx, args)
+    write(witnessed(agenda.to_markdown(md), head), ctx, args)
     return 0

@@ -17,9 +17,11 @@ from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import Engine, func, insert, select, text
+from sqlmodel import col
 
 from dealroom.demo import deals as _deals
 from dealroom.demo.builder import Batch, Builder
+from dealroom.domain.chain import GENESIS, Link
 from dealroom.store.engine import writer
 from dealroom.store.errors import StoreError
 from dealroom.store.tables import (
@@ -90,7 +92,10 @@ def seed_demo(
         }
         batch = Batch(next_id)
         _deals.build(Builder(batch, seed, today, actor), deals, items)
-        _chronological(batch, next_id["event"])
+        head = conn.execute(
+            select(col(Event.hash)).order_by(col(Event.id).desc()).limit(1)
+        ).scalar()
+        _chronological(batch, next_id["event"], head or GENESIS)
         for name in TABLES:
             rows = batch.rows.get(name, [])
             table = TABLES[name].__table__  # type: ignore[attr-defined]
@@ -109,9 +114,17 @@ def seed_demo(
     return {name: len(batch.rows.get(name, [])) for name in TABLES}
 
 
-def _chronological(batch: Batch, first_id: int) -> None:
-    """Number the events in time order, as if they had been written as they happened."""
+def _chronological(batch: Batch, first_id: int, prev: str) -> None:
+    """Number the events in time order, as if they had been written as they happened, and
+    chain each to the one before (the log's last event's hash is ``prev``)."""
     events = sorted(batch.rows.get("event", []), key=lambda e: (e["at"], e["id"]))
     for offset, row in enumerate(events):
         row["id"] = first_id + offset
+        link = Link(
+            row["id"], row["at"], row["actor"], row["deal_id"], row["entity"],
+            row["entity_id"], row["entity_version"], row["action"], row["changes"],
+            row["summary"],
+        )  # fmt: skip
+        row["prev_hash"], row["hash"] = prev, link.content_hash(prev)
+        prev = row["hash"]
     batch.rows["event"] = events

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
+from dealroom.domain.chain import witnessed
 from dealroom.export.markdown import deal_report, portfolio
 from dealroom.export.methods import forecast_section
 
@@ -54,4 +55,4 @@ def status_report(
                 methods=methods,
             )
         )
-    return "\n".join(parts)
+    return witnessed("\n".join(parts), store.chain.head())

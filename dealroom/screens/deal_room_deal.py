@@ -110,9 +110,11 @@ class DealActions(DealRoomBase):
         code, today = self.code, self.today
 
         def build(store: Store) -> str:
+            from dealroom.domain.chain import witnessed
             from dealroom.export.escape import md
 
-            return str(store.methods.review_agenda(code).to_markdown(md))
+            agenda = str(store.methods.review_agenda(code).to_markdown(md))
+            return witnessed(agenda, store.chain.head())
 
         def record(_: object = None) -> None:
             def submit(v: FormValues) -> Job[ReviewView]:

@@ -129,6 +129,7 @@ class Database:
             with write_turn(self._path), Session(self._writer, expire_on_commit=False) as s:
                 tx = Tx(s, actor=self.actor, now=self.now())
                 with s.begin():
+                    tx.begin()
                     yield tx
                 # Only once committed: a rolled-back id may be given to someone else's event.
                 with self._own_lock:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from dealroom.domain import Role, rules
+from dealroom.domain.chain import witnessed
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.items import TASK, Items
@@ -183,7 +184,10 @@ class Standups:
             row.ended_at = tx.now
             if minutes is not None:
                 tx.session.flush()
-                row.minutes = minutes(_standup_view(tx.session, ident(row)))
+                head = tx.head()  # the minutes witness the log as it was when kept
+                row.minutes = witnessed(
+                    minutes(_standup_view(tx.session, ident(row))), head if head[0] else None
+                )
             return Logged("end", f"ended the standup ({len(json.loads(row.deals))} deals)")
 
         return self.database.update(STANDUP, standup_id, None, change)

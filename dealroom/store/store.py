@@ -9,7 +9,8 @@ It is composed of parts, each a small class over the same :class:`Database`:
 - ``store.checklists``: the stage checklists' template and each deal's answers;
 - ``store.powermap``: the customer's people on a deal, and its competitors;
 - ``store.methods``: the methods read together, the assessment, reviews, the forecast;
-- ``store.standups``: standups as records.
+- ``store.standups``: standups as records;
+- ``store.chain``: the event log's hash chain, its head and its check.
 
 Every write of every part goes through ``store.database``'s one write path.
 """
@@ -21,6 +22,7 @@ from typing import Self, Unpack
 
 from sqlalchemy import Engine
 
+from dealroom.store.chain import Chain
 from dealroom.store.checklists import Checklists
 from dealroom.store.database import Database, Options
 from dealroom.store.deals import Deals
@@ -43,6 +45,7 @@ class Store:
         self.powermap = PowerMap(self.database)
         self.methods = Methods(self.database)
         self.standups = Standups(self.database, self.items)
+        self.chain = Chain(self.database)
 
     # --- what every caller asks of the store as a whole ------------------------------------
 

@@ -226,6 +226,9 @@ class Event(SQLModel, table=True):
     action: str = Field(max_length=16)
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    #: The chain (``dealroom.domain.chain``): the hash of the event before, and this one's.
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(default="", max_length=64)
 
 
 _standup_v = _version()

@@ -9,17 +9,21 @@ import difflib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Generic, Protocol, TypeVar
 
-from sqlalchemy import String, inspect, select
+from sqlalchemy import String, inspect, select, text
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from dealroom.domain.chain import GENESIS, Link
 from dealroom.domain.rules import check_stored_text
 from dealroom.store.errors import ConflictError, NotFoundError
 from dealroom.store.tables import Deal, Event, Person
+
+#: The PostgreSQL advisory lock that makes writers append to the log one at a time.
+LOG_LOCK = 7310002
 
 
 class Row(Protocol):
@@ -97,6 +101,9 @@ class Tx:
         self.now = now
         #: The ids of the events appended, remembered as the store's own once committed.
         self.events: list[int] = []
+        #: The log's last event (id, hash) as this transaction has it (None: not read yet).
+        self._head: tuple[int, str] | None = None
+        self._postgres = session.get_bind().dialect.name == "postgresql"
 
     # --- loading, with the version check --------------------------------------------
 
@@ -198,10 +205,12 @@ class Tx:
         deal_id: int | None = None,
         version: int | None = None,
     ) -> None:
-        """Append one event to the log, in this transaction."""
+        """Append one event to the log, in this transaction, chained to the one before it
+        (see :mod:`dealroom.domain.chain`)."""
         data = {k: [jsonable(old), jsonable(new)] for k, (old, new) in logged.changes.items()}
+        at = self.now if self.now.tzinfo is None else self.now.astimezone(UTC)
         row = Event(
-            at=self.now,
+            at=at,
             actor=self.actor,
             deal_id=deal_id,
             entity=entity,
@@ -212,9 +221,42 @@ class Tx:
             summary=logged.summary,
         )
         check_text_columns(row, new=True)
+        last_id, prev = self.head()
+        row.id = self._next_event_id(last_id)
+        row.prev_hash = prev
+        row.hash = Link(
+            row.id, at, row.actor, deal_id, entity, entity_id, version, row.action,
+            row.changes, row.summary,
+        ).content_hash(prev)  # fmt: skip
         self.session.add(row)
         self.session.flush()
-        self.events.append(ident(row))
+        self._head = (row.id, row.hash)
+        self.events.append(row.id)
+
+    def begin(self) -> None:
+        """At the start of the transaction: on PostgreSQL, take the log's lock, so writers
+        append one after the other and each chains to the event before it (SQLite's write
+        lock does the same). Taken first, before any row lock, it cannot deadlock."""
+        if self._postgres:
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOG_LOCK})
+
+    def head(self) -> tuple[int, str]:
+        """The log's last event (its id and hash) as this transaction has it."""
+        if self._head is None:
+            last = self.session.execute(
+                select(col(Event.id), col(Event.hash)).order_by(col(Event.id).desc()).limit(1)
+            ).first()
+            self._head = (int(last[0] or 0), str(last[1])) if last else (0, GENESIS)
+        return self._head
+
+    def _next_event_id(self, last_id: int) -> int:
+        """The new event's id, known before it is written: the chain hashes it."""
+        if self._postgres:
+            found = self.session.execute(
+                text("SELECT nextval(pg_get_serial_sequence('event', 'id'))")
+            ).scalar()
+            return int(found or 0)
+        return last_id + 1
 
     # --- looking things up inside the transaction -------------------------------------
 

@@ -1,0 +1,75 @@
+"""``dealroom verify``: walk the event log's hash chain and say whether it holds, or name
+the first event that was changed, removed or moved after it was written."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dealroom.commands import COMMANDS
+from dealroom.commands.common import CommandError, Context, UsageError, console
+from dealroom.textutil import json_text
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "verify",
+        help=COMMANDS["verify"].help,
+        description="Each event in the log carries a hash over its content and the hash of "
+        "the event before it. verify walks the chain from the first event: it names the "
+        "first event that was changed, or that no longer follows the one before it (an "
+        "event removed, reordered or inserted). Every export and standup minutes ends with "
+        "the log's head (log head #4182 3f9a1c2b7d4e): --head 4182:3f9a1c2b7d4e checks "
+        "that nothing up to that event changed since it was pasted. Exit status 1 when the "
+        "log does not hold.",
+    )
+    p.add_argument("--head", metavar="ID:HASH", help="a head from an export, e.g. 4182:3f9a1c2b")
+    p.add_argument("--json", action="store_true", help="machine-readable result")
+    p.set_defaults(handler=cmd_verify)
+
+
+def cmd_verify(ctx: Context, args: argparse.Namespace) -> int:
+    from dealroom.domain.chain import head_text, parse_head
+
+    witness: tuple[int, str] | None = None
+    if args.head is not None:
+        try:
+            witness = parse_head(args.head)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    with ctx.open() as store:
+        walked = store.chain.verify(upto=witness[0] if witness else None)
+    holds = walked.broken is None
+    if holds and witness is not None and not walked.last_hash.startswith(witness[1]):
+        message = (
+            f"event #{witness[0]} is not the one that was witnessed: its hash is "
+            f"{walked.last_hash[:12]}, not {witness[1]}; the log was rewritten up to it"
+        )
+        holds = False
+    elif walked.broken is not None:
+        message = f"the log does not hold: {walked.broken}"
+    elif walked.last_id is None:
+        message = "The log is empty."
+    else:
+        upto = f" up to the witnessed head #{witness[0]}" if witness else ""
+        message = (
+            f"The log holds{upto}: {walked.count:,} events, "
+            f"head {head_text(walked.last_id, walked.last_hash)}."
+        )
+    if args.json:
+        print(
+            json_text(
+                {
+                    "ok": holds,
+                    "events": walked.count,
+                    "head": [walked.last_id, walked.last_hash] if walked.last_id else None,
+                    "broken_at": walked.broken.event_id if walked.broken else None,
+                    "message": message,
+                }
+            )
+        )
+    if not holds:
+        raise CommandError(message)
+    if not args.json:
+        console().print(message, markup=False)
+    return 0
