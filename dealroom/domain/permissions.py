@@ -1,0 +1,82 @@
+"""Who may decide what on a deal: the seeds' defaults, as rules the store enforces for the
+app, the command line and scripts alike.
+
+- A gate is decided by the deal's sponsor; on a level-III deal (which needs no formal
+  board) its AR may decide too.
+- A handoff is accepted or rejected by the receiving role's lead, or the sponsor.
+- The deal moves between stages, and is marked won, lost or dropped, by its AR or its
+  sponsor.
+- An item (task, risk, handoff) is edited by the deal's members; deleting another role's
+  item takes that role's lead or the sponsor.
+
+Each check returns None when the actor may, else the one line that says who may.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from dealroom.domain.model import Gate, Level, Role
+
+
+@dataclass(frozen=True, slots=True)
+class Seats:
+    """Who holds which role on one deal: role → (handle, name) of each holder."""
+
+    code: str
+    level: Level
+    holders: Mapping[Role, Sequence[tuple[str, str]]]
+
+    def holds(self, handle: str, *roles: Role) -> bool:
+        return any(h == handle for role in roles for h, _ in self.holders.get(role, ()))
+
+    def member(self, handle: str) -> bool:
+        return any(h == handle for seats in self.holders.values() for h, _ in seats)
+
+    def named(self, role: Role) -> str:
+        """``its sponsor, Sam O'Connor`` (or ``its sponsor (none yet)``)."""
+        names = [name for _, name in self.holders.get(role, ())]
+        what = "sponsor" if role is Role.SPONSOR else f"{role.value} lead"
+        return f"its {what}, {', '.join(names)}" if names else f"its {what} (none yet)"
+
+
+def _either(seats: Seats, *roles: Role) -> str:
+    return " or ".join(seats.named(r) for r in roles)
+
+
+def gate(seats: Seats, actor: str, which: Gate) -> str | None:
+    deciders = (Role.SPONSOR, Role.AR) if seats.level is Level.III else (Role.SPONSOR,)
+    if seats.holds(actor, *deciders):
+        return None
+    board = "" if seats.level is Level.III else f" (a level-{seats.level.value} deal)"
+    return f"{which.value} on {seats.code}{board} is decided by {_either(seats, *deciders)}"
+
+
+def handoff(seats: Seats, actor: str, to_role: Role, verb: str) -> str | None:
+    if seats.holds(actor, to_role, Role.SPONSOR):
+        return None
+    return (
+        f"a handoff to {to_role.value} on {seats.code} is {verb} by "
+        f"{_either(seats, to_role, Role.SPONSOR)}"
+    )
+
+
+def move(seats: Seats, actor: str, what: str) -> str | None:
+    """``what``: "moved between stages", "marked won", …"""
+    if seats.holds(actor, Role.AR, Role.SPONSOR):
+        return None
+    return f"{seats.code} is {what} by {_either(seats, Role.AR, Role.SPONSOR)}"
+
+
+def edit_item(seats: Seats, actor: str, kind: str) -> str | None:
+    if seats.member(actor):
+        return None
+    return f"a {kind} on {seats.code} is changed by the deal's members; you are not one of them"
+
+
+def delete_item(seats: Seats, actor: str, kind: str, role: Role) -> str | None:
+    if seats.holds(actor, role, Role.SPONSOR):
+        return None
+    who = _either(seats, role, Role.SPONSOR)
+    return f"the {role.value} {kind} on {seats.code} is deleted by {who}"
