@@ -34,6 +34,8 @@ COMMANDS: dict[str, Command] = {
     "review": Command("review", "a deal review's agenda, the deals that need one, or record one"),
     "verify": Command("trust", "check the event log's hash chain: name the first event changed"),
     "backup": Command("backup", "a consistent copy of the database, while others keep working"),
-    "init": Command("shared", "prepare a database every member of an OS group can use"),
+    "init": Command(
+        "shared", "prepare a database for the team: an SQLite file for an OS group, or PostgreSQL"
+    ),
     "demo": Command("demo", "fill an empty database with realistic demo deals"),
 }

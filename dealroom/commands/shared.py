@@ -1,4 +1,5 @@
-"""``dealroom init --shared DIR --group GROUP``: one SQLite database for an OS group.
+"""``dealroom init --shared DIR --group GROUP``: one SQLite database for an OS group;
+``dealroom init --postgres URL --member LOGIN``: a PostgreSQL database and its members' roles.
 
 Every member must be able to write the database file *and* create the ``-wal`` and ``-shm``
 files SQLite keeps beside it. So the folder belongs to the group with mode 2770 (setgid:
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dealroom.commands import COMMANDS
-from dealroom.commands.common import CommandError, Context
+from dealroom.commands.common import CommandError, Context, UsageError
 
 DB_NAME = "dealroom.db"
 FOLDER_MODE = 0o2770
@@ -34,12 +35,61 @@ def register(sub: Any) -> None:
         "of GROUP can write it. Run it as a member of GROUP (or root); running it again "
         "is harmless. --db is not used: the database is DIR/dealroom.db.",
     )
-    p.add_argument("--shared", metavar="DIR", required=True, help="the team's database folder")
-    p.add_argument("--group", required=True, help="the OS group whose members share it")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--shared", metavar="DIR", help="the team's database folder")
+    where.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="a PostgreSQL database, as its owner: migrate it and give members least "
+        "privileges (read and append to the event log, never rewrite it)",
+    )
+    p.add_argument("--group", help="with --shared: the OS group whose members share it")
+    p.add_argument(
+        "--member",
+        action="append",
+        default=[],
+        metavar="LOGIN",
+        help="with --postgres: a member's login role (made if new; repeat for more)",
+    )
+    p.add_argument(
+        "--member-role",
+        default=None,
+        metavar="NAME",
+        help="with --postgres: the group role members are in (default dealroom_member)",
+    )
     p.set_defaults(handler=cmd_init)
 
 
 def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
+    if args.postgres is not None:
+        if args.group is not None:
+            raise UsageError("--group goes with --shared; --postgres takes --member")
+        return _init_postgres(ctx, args)
+    if args.group is None or args.member or args.member_role:
+        raise UsageError("--shared needs --group GROUP (and takes no --member)")
+    return _init_shared(ctx, args)
+
+
+def _init_postgres(ctx: Context, args: argparse.Namespace) -> int:
+    from dealroom.store import open_store
+    from dealroom.store.engine import HEAD_REVISION
+    from dealroom.store.pg_roles import MEMBER_ROLE, grant_members
+
+    with open_store(args.postgres, actor=ctx.actor) as store:  # migrates, as the owner
+        group = args.member_role or MEMBER_ROLE
+        schema = grant_members(store.engine, args.member, group)
+    added = f" {', '.join(args.member)} are in it." if args.member else ""
+    print(
+        f"PostgreSQL database ready (schema {schema}, revision {HEAD_REVISION}). Members "
+        f"connect as their own login roles in {group}: they read and write the deals, "
+        f"read and append to the event log, and the server refuses them UPDATE, DELETE "
+        f"and TRUNCATE on it and any change to the schema.{added} Add another with "
+        f"`dealroom init --postgres URL --member LOGIN`; upgrades are run by the owner."
+    )
+    return 0
+
+
+def _init_shared(ctx: Context, args: argparse.Namespace) -> int:
     from dealroom.store import open_store
     from dealroom.store.engine import HEAD_REVISION
 
