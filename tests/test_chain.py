@@ -190,12 +190,13 @@ def test_a_witnessed_head_catches_a_log_rewritten_whole(
     conn = sqlite3.connect(db)  # ...and every hash from there on computed again
     rows = conn.execute(
         "SELECT id, at, actor, deal_id, entity, entity_id, entity_version, action, changes, "
-        "summary FROM event ORDER BY id"
+        "summary, by FROM event ORDER BY id"
     ).fetchall()
     prev = GENESIS
     for r in rows:
         at = datetime.fromisoformat(r[1])
-        digest = Link(r[0], at, *r[2:]).content_hash(prev)
+        link = Link(r[0], at, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], by=r[10])
+        digest = link.content_hash(prev)
         conn.execute("UPDATE event SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, r[0]))
         prev = digest
     conn.commit()

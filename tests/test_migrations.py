@@ -93,7 +93,7 @@ def test_head_revision_is_alembics_single_head() -> None:
     assert heads[0] == eng.HEAD_REVISION
     # ...and the chain from the head reaches the first revision without gaps.
     chain = [rev.revision for rev in script.walk_revisions()]
-    assert chain == ["0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"]
+    assert chain == ["0009", "0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"]
 
 
 def test_empty_database_is_created_at_head(db_url: str, engine: Engine) -> None:

@@ -307,7 +307,8 @@ def shared_db(members: Members, capsys: pytest.CaptureFixture[str]) -> Iterator[
         assert code == 0, err
         assert "warning" not in out
         db = folder / "dealroom.db"
-        setup = [
+        setup = [  # root made the file: its administrator, who adds the members
+            *(["person", "add", user, f"Member {user}"] for user in members.users),
             ["deal", "add", "T-1", "--name", "Shared deal", "--account", "Acme"],
             ["task", "add", "T-1", "--role", "AR", "--title", "set up by root"],
         ]
@@ -425,3 +426,62 @@ def test_a_member_who_may_only_read_opens_it_while_its_owner_has_it_open(
         _reads_but_may_not_write(members, roots_db, "root has it open")
     with open_store(str(roots_db), actor="root") as s:
         assert [t.title for t in s.reads.deal_room("T-1").tasks] == ["set up by root"]
+
+
+# --- identity from the system ------------------------------------------------------------
+
+
+def test_one_member_cannot_act_as_another_an_administrator_can_and_the_log_says_so(
+    members: Members, shared_db: Path
+) -> None:
+    """Before, `--as` or DEALROOM_USER named anyone, and the log recorded the claim."""
+    first, second = members.users
+    db = ["--db", str(shared_db)]
+    argv = ["task", "add", "T-1", "--role", "SR", "--title"]
+    code, _, err = members.run(second, *db, *argv, "mine")  # as themself: fine
+    assert code == 0, err
+    for posing in (["--as", first], ["--as", "ghost"]):
+        code, out, err = members.run(second, *db, *posing, *argv, "posing")
+        assert (code, out) == (1, ""), err
+        assert err.strip() == (
+            f"dealroom: error: you are logged in as {second}, so you act as {second}: "
+            f"acting as {posing[1]} (--as, DEALROOM_USER) takes an administrator "
+            "(`dealroom admin list` names them)"
+        )
+    assert run_as_admin(shared_db, second, *argv, "for the member") == 0
+    with open_store(str(shared_db), actor="root") as store:
+        tasks = [e for e in store.reads.events(code="T-1") if e.entity == "task"]
+        assert [(e.actor, e.by, e.who) for e in tasks[-2:]] == [
+            (second, "", second),
+            (second, "root", f"root for {second}"),
+        ]
+        assert store.chain.verify().broken is None
+    code, out, _ = members.run(first, *db, "log", "T-1")
+    assert code == 0 and f"root for {second}" in out
+
+
+def run_as_admin(db: Path, actor: str, *argv: str) -> int:
+    """``dealroom --as ACTOR ARGV`` by root, the administrator, in this process."""
+    from dealroom.cli import main
+
+    return main(["--db", str(db), "--as", actor, *argv])
+
+
+def test_a_login_who_is_nobody_on_the_team_may_read_not_write(
+    members: Members, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = Path(tempfile.mkdtemp(prefix="dealroom-shared-", dir="/tmp"))
+    try:
+        base.chmod(0o755)
+        folder = base / "team"
+        assert run(capsys, "init", "--shared", str(folder), "--group", members.group)[0] == 0
+        db = str(folder / "dealroom.db")
+        stranger = members.users[0]
+        code, _, err = members.run(stranger, "--db", db, "list")
+        assert code == 0, err  # reading is fine
+        code, _, err = members.run(stranger, "--db", db, "person", "add", "x", "X")
+        assert code == 4, err  # the database is not theirs to write yet
+        assert f"you ({stranger}) are not on the team yet" in err
+        assert f'`dealroom person add {stranger} "Your Name"`' in err
+    finally:
+        shutil.rmtree(base)

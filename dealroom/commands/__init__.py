@@ -32,6 +32,7 @@ COMMANDS: dict[str, Command] = {
     "stage": Command("items", "move a deal to the next or previous LTC stage, or to a named one"),
     "gate": Command("items", "record a gate decision (approve, reject, defer)"),
     "review": Command("review", "a deal review's agenda, the deals that need one, or record one"),
+    "admin": Command("trust", "the team's administrators: list, add or remove a login"),
     "verify": Command("trust", "check the event log's hash chain: name the first event changed"),
     "backup": Command("backup", "a consistent copy of the database, while others keep working"),
     "init": Command(

@@ -247,7 +247,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     for e in events:
         stamp = e.at.astimezone().strftime("%Y-%m-%d %H:%M")
         where = f"{e.deal_code} " if e.deal_code else ""
-        out.print(Text(f"{stamp}  {e.actor:<10} {where}{one_line(e.summary)}"))
+        out.print(Text(f"{stamp}  {one_line(e.who):<10} {where}{one_line(e.summary)}"))
         for change in field_changes(e.changes):
             out.print(Text(f"{'':28}{one_line(change.plain())}"))
     if not events:
@@ -260,6 +260,7 @@ def _event_json(e: EventView) -> dict[str, object]:
         "id": e.id,
         "at": e.at.isoformat(),
         "actor": e.actor,
+        "by": e.by or None,
         "deal": e.deal_code,
         "entity": e.entity,
         "entity_id": e.entity_id,

@@ -27,6 +27,20 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable result")
     p.set_defaults(handler=cmd_verify)
 
+    admin = sub.add_parser(
+        "admin",
+        help=COMMANDS["admin"].help,
+        description="Administrators (logins) manage the team and may act for another member "
+        'with --as or DEALROOM_USER; the log then records both ("root for ana"). Whoever '
+        "made the database is its first administrator; only an administrator names another.",
+    ).add_subparsers(dest="admin_command", metavar="ACTION", required=True)
+    a = admin.add_parser("list", help="the administrators")
+    a.set_defaults(handler=cmd_admin_list)
+    for verb, what in (("add", "make a login an administrator"), ("remove", "take it back")):
+        a = admin.add_parser(verb, help=what)
+        a.add_argument("login")
+        a.set_defaults(handler=cmd_admin_change, verb=verb)
+
 
 def cmd_verify(ctx: Context, args: argparse.Namespace) -> int:
     from dealroom.domain.chain import head_text, parse_head
@@ -72,4 +86,28 @@ def cmd_verify(ctx: Context, args: argparse.Namespace) -> int:
         raise CommandError(message)
     if not args.json:
         console().print(message, markup=False)
+    return 0
+
+
+def cmd_admin_list(ctx: Context, args: argparse.Namespace) -> int:
+    from dealroom.textutil import one_line
+
+    with ctx.open() as store:
+        names = store.people.administrators()
+    for name in names:
+        console().print(one_line(name), markup=False)
+    return 0
+
+
+def cmd_admin_change(ctx: Context, args: argparse.Namespace) -> int:
+    from dealroom.textutil import one_line
+
+    with ctx.open() as store:
+        if args.verb == "add":
+            store.people.add_administrator(args.login)
+            said = f"{args.login} is an administrator."
+        else:
+            store.people.remove_administrator(args.login)
+            said = f"{args.login} is no longer an administrator."
+    console().print(one_line(said), markup=False)
     return 0

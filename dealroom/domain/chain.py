@@ -44,10 +44,12 @@ class Link:
     summary: str
     prev_hash: str = ""
     hash: str = ""
+    by: str = ""
+    """The administrator who acted for ``actor`` (hashed only when there is one)."""
 
     def content_hash(self, prev: str) -> str:
         """The hash this event has when it follows an event of hash ``prev``."""
-        payload = [
+        payload: list[object] = [
             prev,
             self.id,
             stamp(self.at),
@@ -60,6 +62,8 @@ class Link:
             self.changes,
             self.summary,
         ]
+        if self.by:
+            payload.append(self.by)
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -66,6 +66,8 @@ def history_text(entries: Sequence[HistoryEntry], today: date) -> Text:
             out.append("\n")
         out.append(f"{when}  ", style="dim")
         out.append(one_line(entry.actor_name), style="bold")
+        if e.by:  # an administrator acted for them
+            out.append(f" (by {one_line(e.by)})", style="dim")
         out.append(f"  {entry.item}  ")
         out.append(one_line(e.summary))
         for change in entry.changes:

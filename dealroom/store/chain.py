@@ -26,6 +26,7 @@ _COLUMNS = (
     col(Event.summary),
     col(Event.prev_hash),
     col(Event.hash),
+    col(Event.by),
 )
 _BATCH = 5000
 
@@ -60,7 +61,7 @@ class Chain:
                     for r in rows:
                         yield Link(
                             int(r[0] or 0), r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
-                            r[9], r[10], r[11],
+                            r[9], r[10], r[11], r[12],
                         )  # fmt: skip
                     last = int(rows[-1][0] or 0)
 

@@ -19,13 +19,17 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import TypedDict, TypeVar, Unpack
 
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import col
 
 from dealroom.domain.rules import check_actor
+from dealroom.identity import os_login
 from dealroom.store import engine as eng
-from dealroom.store.errors import ReadOnlyError, StoreError, WriteRaceError
+from dealroom.store.errors import IdentityError, ReadOnlyError, StoreError, WriteRaceError
+from dealroom.store.tables import Administrator, Person
 from dealroom.store.turns import write_turn
 from dealroom.store.tx import Kind, Logged, Row, Tx, ident
 
@@ -50,6 +54,9 @@ class Options(TypedDict, total=False):
     create: bool
     """The caller makes a new database on purpose (``dealroom init``, ``demo``): an empty
     (0-byte) SQLite file is taken as new instead of refused."""
+    login: str
+    """Who is at the keyboard (default: the OS login; on PostgreSQL always the role that
+    connected). Acting as someone else takes an administrator."""
 
 
 class Database:
@@ -81,6 +88,41 @@ class Database:
             except BaseException:
                 self.engine.dispose()
                 raise
+        self.login = check_actor(options.get("login") or os_login())
+        #: The administrator acting for ``actor`` (empty: the login acts as themself).
+        self.by = ""
+        self._identity = ""
+        try:
+            self._check_identity()
+        except BaseException:
+            self.engine.dispose()
+            raise
+
+    def _check_identity(self) -> None:
+        """The actor is the login, or the login is an administrator acting for them; a
+        login that is nobody on the team (and no administrator) may read, not write."""
+        with self.read() as s:
+            if self.engine.dialect.name == "postgresql":  # the server says who connected
+                self.login = str(s.execute(text("SELECT session_user")).scalar())
+            admin = s.get(Administrator, self.login) is not None
+            person = s.execute(
+                select(col(Person.id)).where(col(Person.handle) == self.actor)
+            ).first()
+        if self.actor != self.login:
+            if not admin:
+                raise IdentityError(
+                    f"you are logged in as {self.login}, so you act as {self.login}: "
+                    f"acting as {self.actor} (--as, DEALROOM_USER) takes an administrator "
+                    "(`dealroom admin list` names them)"
+                )
+            self.by = self.login
+        elif person is None and not admin and self.writable:
+            self.writable = False
+            self._identity = (
+                f"you ({self.login}) are not on the team yet: an administrator adds you "
+                f'with `dealroom person add {self.login} "Your Name"`; until then you may '
+                "read, not write"
+            )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -98,6 +140,8 @@ class Database:
 
     def read_only_reason(self) -> str:
         """Why this database cannot be written by us, and how to fix that."""
+        if self._identity:
+            return self._identity
         path = eng.sqlite_path(self.url)
         why = eng.explain_not_writable(path) if path else "it is not writable for you"
         return f"you may not write the database {path}: {why}"
@@ -127,7 +171,7 @@ class Database:
             raise ReadOnlyError(self.read_only_reason())
         try:
             with write_turn(self._path), Session(self._writer, expire_on_commit=False) as s:
-                tx = Tx(s, actor=self.actor, now=self.now())
+                tx = Tx(s, actor=self.actor, now=self.now(), by=self.by)
                 with s.begin():
                     tx.begin()
                     yield tx

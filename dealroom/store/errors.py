@@ -11,6 +11,10 @@ class NotFoundError(StoreError):
     pass
 
 
+class IdentityError(StoreError):
+    """Acting as someone else without being an administrator (refused: exit status 1)."""
+
+
 class UnavailableError(StoreError):
     """The database cannot be opened, reached or written just now (permissions, a lock, a
     server that is down): not a problem with what was asked, so trying again may work."""

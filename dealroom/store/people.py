@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -11,8 +11,8 @@ from dealroom.domain.rules import RuleError
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.rows import ACCOUNTS, PEOPLE, by_id
-from dealroom.store.tables import Account, Person
-from dealroom.store.tx import Kind, Logged, Tx, ident
+from dealroom.store.tables import Account, Administrator, Person
+from dealroom.store.tx import Diff, Kind, Logged, Tx, ident
 from dealroom.store.views import AccountView, PersonView
 
 
@@ -49,6 +49,41 @@ class People:
             return row, Logged("create", f"added person {name}", {"name": (None, name)})
 
         return self.database.create(PERSON, build)
+
+    # --- administrators ------------------------------------------------------------
+
+    def administrators(self) -> list[str]:
+        """The logins that manage the team and may act for another member."""
+        with self.database.read() as s:
+            found = s.execute(select(col(Administrator.login)).order_by(col(Administrator.login)))
+            return [str(login) for login in found.scalars()]
+
+    def add_administrator(self, login: str) -> None:
+        login = rules.check_handle(login)
+        with self.database.write() as tx:
+            _require_administrator(tx, self.database.login)
+            if tx.session.get(Administrator, login) is not None:
+                raise RuleError(f"{login} is already an administrator", field="login")
+            tx.session.add(
+                Administrator(login=login, added_at=tx.now, added_by=self.database.login)
+            )
+            changes: Diff = {"administrator": (None, login)}
+            tx.event(
+                "administrator", None, Logged("create", f"made {login} an administrator", changes)
+            )
+
+    def remove_administrator(self, login: str) -> None:
+        with self.database.write() as tx:
+            _require_administrator(tx, self.database.login)
+            row = tx.session.get(Administrator, login.strip())
+            if row is None:
+                raise NotFoundError(f"{login.strip()} is not an administrator")
+            if tx.session.execute(select(func.count()).select_from(Administrator)).scalar() == 1:
+                raise RuleError(f"{row.login} is the last administrator: name another one first")
+            tx.session.delete(row)
+            changes: Diff = {"administrator": (row.login, None)}
+            summary = f"{row.login} is no longer an administrator"
+            tx.event("administrator", None, Logged("delete", summary, changes))
 
     def add_account(self, name: str, tier: Tier = Tier.C) -> AccountView:
         return self.database.create(ACCOUNT, lambda tx: new_account(tx, name, tier))
@@ -105,3 +140,12 @@ def account_id(tx: Tx, name: str, tier: Tier | None) -> int:
     if found is not None:
         return int(found)
     return ident(tx.insert(ACCOUNT, *new_account(tx, name, tier or Tier.C)))
+
+
+def _require_administrator(tx: Tx, login: str) -> None:
+    if tx.session.get(Administrator, login) is None:
+        names = tx.session.execute(select(col(Administrator.login))).scalars()
+        raise RuleError(
+            f"administrators are named by an administrator ({', '.join(sorted(names))}); "
+            f"you are logged in as {login}"
+        )

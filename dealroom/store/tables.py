@@ -229,6 +229,16 @@ class Event(SQLModel, table=True):
     #: The chain (``dealroom.domain.chain``): the hash of the event before, and this one's.
     prev_hash: str = Field(default="", max_length=64)
     hash: str = Field(default="", max_length=64)
+    #: The administrator's login when one acted for ``actor``; empty otherwise.
+    by: str = Field(default="", max_length=64)
+
+
+class Administrator(SQLModel, table=True):
+    """A login that manages the team and may act for another member."""
+
+    login: str = Field(primary_key=True, max_length=64)
+    added_at: datetime
+    added_by: str = Field(max_length=64)
 
 
 _standup_v = _version()

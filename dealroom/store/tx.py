@@ -95,9 +95,11 @@ class Tx:
     """One write transaction: the session, the moment it acts at, and the write path's
     steps."""
 
-    def __init__(self, session: Session, *, actor: str, now: datetime) -> None:
+    def __init__(self, session: Session, *, actor: str, now: datetime, by: str = "") -> None:
         self.session = session
         self.actor = actor
+        #: The administrator acting for ``actor`` (empty: the actor acts themself).
+        self.by = by
         self.now = now
         #: The ids of the events appended, remembered as the store's own once committed.
         self.events: list[int] = []
@@ -219,6 +221,7 @@ class Tx:
             action=logged.action,
             changes=json.dumps(data, ensure_ascii=False, sort_keys=True),
             summary=logged.summary,
+            by=self.by,
         )
         check_text_columns(row, new=True)
         last_id, prev = self.head()
@@ -226,7 +229,7 @@ class Tx:
         row.prev_hash = prev
         row.hash = Link(
             row.id, at, row.actor, deal_id, entity, entity_id, version, row.action,
-            row.changes, row.summary,
+            row.changes, row.summary, by=self.by,
         ).content_hash(prev)  # fmt: skip
         self.session.add(row)
         self.session.flush()

@@ -231,6 +231,13 @@ class EventView:
     action: str
     changes: dict[str, list[object]]
     summary: str
+    by: str = ""
+    """The administrator who acted for ``actor``, if one did."""
+
+    @property
+    def who(self) -> str:
+        """``ana``, or ``root for ana`` when an administrator acted for her."""
+        return f"{self.by} for {self.actor}" if self.by else self.actor
 
 
 @dataclass(frozen=True, slots=True)
