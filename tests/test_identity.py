@@ -74,9 +74,8 @@ def test_administrators_are_named_by_an_administrator(
     assert capsys.readouterr().out == "wei\n"
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_on_postgresql_the_login_is_the_role_that_connected(db_url: str, at_head: None) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("the server's session user is PostgreSQL's")
     with open_store(db_url, actor="ana", login="not-this") as st:
         assert st.database.login == "postgres"  # the tests' role, which made the schema
         st.people.add_person("ana", "Ana Lima")
