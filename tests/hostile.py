@@ -111,6 +111,7 @@ def seed_hostile(url: str, text: str, n: int) -> Seeded:
             stage=Stage.OPPORTUNITY,
             leads={Role.AR: handle, Role.SR: ACTOR, Role.FR: handle},
         )
+        s.deals.set_member(code, Role.SPONSOR, ACTOR)  # who approves its gate below
         s.items.add_task(
             code, Role.AR, value, owner=handle, due=TODAY - timedelta(days=1), note=value
         )

@@ -72,7 +72,7 @@ async def test_enter_opens_the_deal_room_and_escape_returns(db: str) -> None:
 async def test_opening_another_deal_shows_it_fresh_and_escape_keeps_the_pipeline_cursor(
     db: str,
 ) -> None:
-    with open_store(db, actor="ana", now=fixed_now, today=TODAY) as st:
+    with open_store(db, actor="wei", now=fixed_now, today=TODAY) as st:  # on both deals
         for code in ("ACME-5G", "NORD-DC"):
             for n in range(4):
                 st.items.add_task(code, Role.SR, f"{code} step {n}", due=TODAY + timedelta(days=n))

@@ -118,7 +118,7 @@ def test_handoff_round_trip(run: Run, team: Store) -> None:
     assert team.reads.handoff(hid).state is HandoffState.SENT
     code, _, err = run("handoff", "accept", "ACME-5G", str(hid))  # wei sent it
     assert code == EXIT_REFUSED
-    assert "only the FR lead 李娜 or sponsor Sam Sponsor may accept the handoff" in err
+    assert "a handoff to FR on ACME-5G is accepted by its FR lead, 李娜 or its sponsor" in err
     reject = ("handoff", "reject", "ACME-5G", str(hid), "--reason", "no site list")
     code, out, _ = run("--as", "li", *reject)
     assert code == 0 and out.rstrip().endswith(": no site list")
@@ -142,36 +142,38 @@ def test_handoff_draft_then_send_it_by_id(run: Run, team: Store) -> None:
 
 def test_stage_needs_its_gate_then_moves(run: Run, team: Store) -> None:
     team.deals.move_stage("ACME-5G", Stage.OPPORTUNITY)
-    code, out, err = run("stage", "ACME-5G", "next", "--json")
+    code, out, err = run("--as", "boss", "stage", "ACME-5G", "next", "--json")
     assert code == EXIT_REFUSED
     assert "gate ATI (Approve To Initiate) is not approved yet" in err
     assert one_json(out) == {"ok": False, "error": err.strip()[17:], "kind": "refused"}
     assert team.reads.deal("ACME-5G").stage is Stage.OPPORTUNITY
-    code, out, _ = run("gate", "ACME-5G", "ati", "APPROVE", "--note", "board said yes")
+    code, out, _ = run(
+        "--as", "boss", "gate", "ACME-5G", "ati", "APPROVE", "--note", "board said yes"
+    )
     assert code == 0 and out == "approved ATI (Approve To Initiate) for ACME-5G: board said yes\n"
     [gate] = team.reads.deal_room("ACME-5G").gates
     assert (gate.decision, gate.decided_by, gate.note) == (
         GateDecision.APPROVED,
-        "wei",
+        "boss",  # the sponsor decides
         "board said yes",
     )
-    code, out, _ = run("stage", "ACME-5G", "next", "--json")
+    code, out, _ = run("--as", "boss", "stage", "ACME-5G", "next", "--json")
     assert code == 0 and one_json(out)["item"]["probability"] == 30
     assert team.reads.deal("ACME-5G").stage is Stage.PRE_BID
-    assert run("stage", "ACME-5G", "bid")[0] == EXIT_REFUSED  # ATB not approved
-    code, _, err = run("stage", "ACME-5G", "prev")
+    assert run("--as", "boss", "stage", "ACME-5G", "bid")[0] == EXIT_REFUSED  # ATB not approved
+    code, _, err = run("--as", "boss", "stage", "ACME-5G", "prev")
     assert code == EXIT_REFUSED
     assert "moving back from Pre-bid shaping to Opportunity needs a reason" in err
     assert team.reads.deal("ACME-5G").stage is Stage.PRE_BID
-    code, out, _ = run("stage", "ACME-5G", "prev", "--reason", "tender postponed")
+    code, out, _ = run("--as", "boss", "stage", "ACME-5G", "prev", "--reason", "tender postponed")
     assert code == 0 and out.startswith("moved back ACME-5G from Pre-bid shaping to Opportunity")
     [back] = team.reads.deal_room("ACME-5G").moves_back
-    assert (back.reason, back.actor) == ("tender postponed", "wei")
+    assert (back.reason, back.actor) == ("tender postponed", "boss")
 
 
 @pytest.fixture
 def other_deal_task(team: Store) -> int:
-    team.deals.create_deal("BETA-1", "Other deal", "Beta Corp")
+    team.deals.create_deal("BETA-1", "Other deal", "Beta Corp", leads={Role.AR: "ana"})
     return team.items.add_task("BETA-1", Role.SR, "Not yours").id
 
 
@@ -368,16 +370,24 @@ def test_member_set_remove_and_list(run: Run, team: Store) -> None:
 
 def test_deal_status_from_the_command_line(run: Run, team: Store) -> None:
     """Before, a deal could be marked won or lost only in the app."""
-    code, _, err = run("deal", "status", "ACME-5G", "lost")
+    code, _, err = run("--as", "ana", "deal", "status", "ACME-5G", "lost")
     assert code == EXIT_REFUSED and "reason is required" in err
     assert team.reads.deal("ACME-5G").status.value == "open"
-    code, out, _ = run("deal", "status", "acme-5g", "lost", "--reason", "budget moved")
+    code, out, _ = run(
+        "--as", "ana", "deal", "status", "acme-5g", "lost", "--reason", "budget moved"
+    )
     assert (code, out) == (0, "Marked ACME-5G lost: budget moved.\n")
-    code, _, err = run("stage", "ACME-5G", "next")
+    code, _, err = run("--as", "ana", "stage", "ACME-5G", "next")
     assert code == EXIT_REFUSED and "reopen it before moving its stage" in err
-    assert run("deal", "status", "ACME-5G", "open")[:2] == (0, "Marked ACME-5G open.\n")
-    assert run("deal", "status", "ACME-5G", "open")[:2] == (0, "ACME-5G is already open.\n")
-    code, _, err = run("deal", "status", "ACME-5G", "won")
+    assert run("--as", "ana", "deal", "status", "ACME-5G", "open")[:2] == (
+        0,
+        "Marked ACME-5G open.\n",
+    )
+    assert run("--as", "ana", "deal", "status", "ACME-5G", "open")[:2] == (
+        0,
+        "ACME-5G is already open.\n",
+    )
+    code, _, err = run("--as", "ana", "deal", "status", "ACME-5G", "won")
     assert code == EXIT_REFUSED and "contract is signed" in err
     assert [e.summary for e in team.reads.events(code="ACME-5G")][-2:] == [
         "marked ACME-5G lost: budget moved",

@@ -40,7 +40,9 @@ def store(db: Path, actor: str = "ana") -> Store:
 
 
 def _won_at(st: Store, code: str, stage: Stage) -> None:
-    st.deals.create_deal(code, f"{code} rollout", "Helios Grid", leads={Role.FR: "li"})
+    st.deals.create_deal(
+        code, f"{code} rollout", "Helios Grid", leads={Role.AR: "ana", Role.FR: "li"}
+    )
     won_at(st, code, stage)
 
 

@@ -91,9 +91,10 @@ def fixed_data(url: str) -> None:
             owner="li",
         )
         st.items.add_handoff("ACME-5G", Role.SR, Role.FR, "BoQ v2 and delivery assumptions")
-    with open_store(url, actor="wei", now=clock, today=TODAY) as st:
+    with open_store(url, actor="ana", now=clock, today=TODAY) as st:  # the AR decides
         st.deals.record_gate("ACME-5G", Gate.ATI, GateDecision.APPROVED, "Clear budget")
         st.deals.move_stage("ACME-5G", "next")
+    with open_store(url, actor="wei", now=clock, today=TODAY) as st:
         done = st.items.add_task("ACME-5G", Role.AR, "Confirm budget", owner="ana", due=TODAY)
         st.items.set_task_status(done.id, TaskStatus.DONE)
         cto = st.powermap.add_contact(

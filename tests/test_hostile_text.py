@@ -111,6 +111,7 @@ def seed_hostile(path: Path) -> str:
                 stage=Stage.OPPORTUNITY,
                 leads={Role.AR: person, Role.SR: ACTOR, Role.FR: person},
             )
+            st.deals.set_member(code, Role.SPONSOR, ACTOR)  # who approves its gate below
             overdue, soon = TODAY - timedelta(days=2), TODAY + timedelta(days=1)
             st.items.add_task(code, Role.AR, text, owner=person, due=overdue, note=text)
             st.items.add_task(code, Role.SR, text, owner=ACTOR, due=soon, note=text)
@@ -132,6 +133,7 @@ def seed_hostile(path: Path) -> str:
             st.deals.create_deal(
                 lost, text, text[:NAME_MAX], amount=50_000, leads={Role.AR: person}
             )
+            st.deals.set_member(lost, Role.SPONSOR, ACTOR)
             st.deals.set_status(lost, DealStatus.LOST, text)
     return url
 

@@ -185,7 +185,7 @@ async def test_an_item_deleted_meanwhile_offers_no_overwrite(db: str) -> None:
         await settle(pa)
         await pa.press("enter")
         await pa.pause()
-        with open_store(db, actor="wei", today=TODAY) as other:
+        with open_store(db, actor="cleanup", today=TODAY) as other:  # an admin's script
             other.items.delete_task(1)
         await pa.press("ctrl+s")
         await settle(pa)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from conftest import TODAY, Clock
 
-from dealroom.domain import Gate, GateDecision, Role
+from dealroom.domain import Competitor, Gate, GateDecision, Role
 from dealroom.store import Store, open_store
 from dealroom.store.watch import Watcher
 
@@ -78,7 +78,7 @@ def test_someone_on_no_role_is_named_alone(team: Store, db_url: str, clock: Cloc
     kim = open_store(db_url, actor="kim", now=clock, today=TODAY)
     try:
         start = team.reads.last_event_id()
-        kim.items.add_task("ACME-5G", Role.FR, "Check the customs plan")
+        kim.powermap.add_competitor("ACME-5G", Competitor("Huaxin"))  # on no role
         team.deals.record_gate("ACME-5G", Gate.ATI, GateDecision.APPROVED)
         kim_item, gate = team.reads.feed(start)
         assert kim_item.by == "Kim Park" and kim_item.actor_roles == ()

@@ -141,6 +141,7 @@ def hostile_run(db: Path, tmp_path: Path, text: str, size: tuple[int, int]) -> b
     seeded = seed_hostile(f"sqlite:///{db}", text, 0)
     with open_store(str(db), actor="ana") as s:
         s.people.add_person("wei", stored(text, "Wei"))
+        s.deals.set_member(seeded.code, Role.EXPERT, "wei")  # on the deal, so may add to it
     export_dir = tmp_path / EXPORT_DIR_NAME
     term = Pty(dealroom_argv(), environment(str(db), export_dir), size)
     try:

@@ -310,6 +310,7 @@ def shared_db(members: Members, capsys: pytest.CaptureFixture[str]) -> Iterator[
         setup = [  # root made the file: its administrator, who adds the members
             *(["person", "add", user, f"Member {user}"] for user in members.users),
             ["deal", "add", "T-1", "--name", "Shared deal", "--account", "Acme"],
+            *(["member", "set", "T-1", "expert", user] for user in members.users),
             ["task", "add", "T-1", "--role", "AR", "--title", "set up by root"],
         ]
         for argv in setup:

@@ -161,10 +161,10 @@ def test_won_deals_in_delivery_and_invoice_are_walked_until_closed(team: Store) 
         ("INV-1", Stage.INVOICE),
         ("CLO-1", Stage.CLOSED),
     ):
-        team.deals.create_deal(code, code, "Acme")
+        team.deals.create_deal(code, code, "Acme", leads={Role.AR: "ana"})
         won_at(team, code, stage)
     team.items.add_task("DEL-1", Role.FR, "Install", due=TODAY - timedelta(days=3))
-    team.deals.create_deal("LOST-1", "Lost", "Acme")
+    team.deals.create_deal("LOST-1", "Lost", "Acme", leads={Role.AR: "ana"})
     team.deals.set_status("LOST-1", DealStatus.LOST, "price")
     walked = [d.code for d in walk(team.reads.deal_rooms(), [], TODAY)]
     assert "DEL-1" in walked and "INV-1" in walked

@@ -755,6 +755,7 @@ def test_pipeline_mine_uses_the_acting_person(busy: Store, clock: Clock) -> None
 def test_pipeline_hides_lost_and_dropped_deals_unless_asked(
     busy: Store, status: DealStatus
 ) -> None:
+    busy.deals.set_member("GLX-1", Role.SPONSOR, "ana")  # who may mark it
     busy.deals.set_status("GLX-1", status, "no budget")
     assert [r.deal.code for r in busy.reads.pipeline()] == [CODE]
     closed = {r.deal.code: r for r in busy.reads.pipeline(include_closed=True)}

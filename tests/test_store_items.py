@@ -266,7 +266,7 @@ def test_escalate_and_de_escalate_a_risk(team: Store, clock: Clock) -> None:
 
 def test_a_deal_without_a_sponsor_cannot_escalate(team: Store) -> None:
     """An escalation goes to someone: with no sponsor it is refused and says how to fix it."""
-    team.deals.create_deal("BETA-1", "Other deal", "Beta Corp")
+    team.deals.create_deal("BETA-1", "Other deal", "Beta Corp", leads={Role.AR: "ana"})
     risk = team.items.add_risk("BETA-1", Role.FR, "site access")
     with pytest.raises(RuleError, match="BETA-1 has no sponsor to escalate to"):
         team.items.escalate_risk(risk.id)
@@ -371,8 +371,8 @@ def test_only_the_receiving_lead_or_the_sponsor_accepts_or_rejects(
     with pytest.raises(RuleError) as refused:
         decide(team)  # ana sent it: she may not decide it
     assert str(refused.value) == (
-        f"only the SR lead Wei Zhang or sponsor Sam Sponsor may {action} the handoff "
-        "'customer needs' (AR → SR); you act as ana"
+        f"a handoff to SR on ACME-5G is {action}ed by its SR lead, Wei Zhang or its sponsor, "
+        "Sam Sponsor"
     )
     with other_store(team, clock, actor="li") as st, pytest.raises(RuleError):
         decide(st)  # the FR lead is not the receiver either
@@ -508,9 +508,9 @@ RACES = {
         "deal",
         _deal_id,
         lambda st, _: st.reads.deal(CODE),
-        lambda st, _: st.deals.move_stage(CODE, "next"),
+        lambda st, _: st.deals.update_deal(CODE, DealUpdate(name="5G core, phase 2")),
         lambda st, _, v: st.deals.set_status(CODE, DealStatus.DROPPED, "no budget", version=v),
-        ["stage"],
+        ["name"],
     ),
     "task-update": Race(
         "task",
@@ -653,7 +653,7 @@ def test_a_write_with_the_current_version_succeeds(team: Store, wei: Store) -> N
 
 
 def test_update_after_someone_deleted_the_row_is_not_found(team: Store, wei: Store) -> None:
-    task = team.items.add_task(CODE, Role.AR, "call")
+    task = team.items.add_task(CODE, Role.SR, "call")  # the SR side's, which wei may delete
     wei.items.delete_task(task.id)
     with pytest.raises(NotFoundError):
         team.items.update_task(task.id, TaskUpdate(title="x"), version=task.version)
@@ -668,7 +668,7 @@ def _ids(st: Store) -> dict[str, int]:
         "task": st.items.add_task(CODE, Role.AR, "call CTO").id,
         "risk": st.items.add_risk(CODE, Role.AR, "rival", likelihood=3, impact=4).id,
         "sent": st.items.add_handoff(CODE, Role.SR, Role.AR, "needs").id,
-        "draft": st.items.add_handoff(CODE, Role.SR, Role.FR, "BoQ", send=False).id,
+        "draft": st.items.add_handoff(CODE, Role.AR, Role.FR, "BoQ", send=False).id,
     }
 
 
@@ -817,7 +817,7 @@ LOGGED: dict[str, tuple[Callable[[Store, dict[str, int]], object], list[tuple[An
     ),
     "delete_handoff": (
         lambda st, ids: st.items.delete_handoff(ids["draft"]),
-        [("handoff", "delete", {"title": ["BoQ", None], "role": ["SR", None]}, "draft")],
+        [("handoff", "delete", {"title": ["BoQ", None], "role": ["AR", None]}, "draft")],
     ),
 }
 
@@ -864,7 +864,7 @@ def test_deal_events_name_the_deal(team: Store) -> None:
 
 
 def test_events_filter_by_deal_time_and_id(team: Store, clock: Clock) -> None:
-    team.deals.create_deal("GLX-1", "WAN", "Globex")
+    team.deals.create_deal("GLX-1", "WAN", "Globex", leads={Role.AR: "ana"})
     clock.advance(hours=2)
     cutoff = clock()
     task = team.items.add_task(CODE, Role.AR, "call")

@@ -49,7 +49,9 @@ def prepare(path: Path, writers: int) -> str:
     with open_store(url, actor="setup", today=TODAY) as st:
         st.people.add_person("setup", "Set Up")
         for w in range(writers):
-            st.deals.create_deal(f"W{w}", f"Writer {w}'s deal", "Stress Co")
+            st.deals.create_deal(
+                f"W{w}", f"Writer {w}'s deal", "Stress Co", leads={Role.AR: "setup"}
+            )
     return url
 
 

@@ -91,6 +91,7 @@ class Database:
         self.login = check_actor(options.get("login") or os_login())
         #: The administrator acting for ``actor`` (empty: the login acts as themself).
         self.by = ""
+        self.admin = False
         self._identity = ""
         try:
             self._check_identity()
@@ -108,6 +109,7 @@ class Database:
             person = s.execute(
                 select(col(Person.id)).where(col(Person.handle) == self.actor)
             ).first()
+        self.admin = admin
         if self.actor != self.login:
             if not admin:
                 raise IdentityError(
@@ -171,7 +173,7 @@ class Database:
             raise ReadOnlyError(self.read_only_reason())
         try:
             with write_turn(self._path), Session(self._writer, expire_on_commit=False) as s:
-                tx = Tx(s, actor=self.actor, now=self.now(), by=self.by)
+                tx = Tx(s, actor=self.actor, now=self.now(), by=self.by, admin=self.admin)
                 with s.begin():
                     tx.begin()
                     yield tx

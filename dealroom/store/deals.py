@@ -23,6 +23,7 @@ from dealroom.domain import (
     Role,
     Stage,
     Tier,
+    permissions,
     rules,
 )
 from dealroom.domain.rules import RuleError
@@ -30,6 +31,7 @@ from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.inputs import DealUpdate, given
 from dealroom.store.people import account_id
+from dealroom.store.permit import require, seats
 from dealroom.store.rows import DEALS, GATES, by_id
 from dealroom.store.tables import (
     Account,
@@ -180,6 +182,7 @@ class Deals:
             approved = rules.approved_gates(
                 rules.latest_gate_states((g.gate, g.decision) for g in gates)
             )
+            require(tx, permissions.move(seats(tx.session, row), tx.actor, "moved between stages"))
             rules.check_stage_move(row.status, current, goal, approved)
             why = rules.check_move_reason(current, goal, reason)
             row.stage = goal
@@ -227,6 +230,8 @@ class Deals:
         """Mark a deal won, lost or dropped (lost and dropped need a reason), or reopen it."""
 
         def change(tx: Tx, row: Deal) -> Logged:
+            marked = f"marked {status.value}" if status is not DealStatus.OPEN else "reopened"
+            require(tx, permissions.move(seats(tx.session, row), tx.actor, marked))
             why = rules.check_status_change(row.status, status, row.stage, reason)
             diff = tx.apply(row, {"status": status, "status_reason": why})
             summary = f"marked {row.code} {status.value}" + (f": {why}" if why else "")
@@ -297,6 +302,7 @@ class Deals:
 
         def build(tx: Tx) -> tuple[GateRecord, Logged]:
             deal = tx.deal(code, lock=True)
+            require(tx, permissions.gate(seats(tx.session, deal), tx.actor, gate))
             rules.check_gate_decision(gate, deal.stage, deal.status)
             row = GateRecord(
                 deal_id=ident(deal),

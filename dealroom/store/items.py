@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import TypedDict, Unpack
+from typing import TypedDict, TypeVar, Unpack
 
 from sqlalchemy import select
 from sqlmodel import col
@@ -18,14 +18,17 @@ from dealroom.domain import (
     Role,
     Stage,
     TaskStatus,
+    permissions,
     rules,
 )
+from dealroom.domain.permissions import Seats
 from dealroom.domain.rules import RuleError
 from dealroom.store.database import Database
 from dealroom.store.inputs import HandoffUpdate, RiskUpdate, TaskUpdate, given
+from dealroom.store.permit import require, seats
 from dealroom.store.rows import HANDOFFS, RISKS, TASKS, by_id
 from dealroom.store.tables import Deal, DealMember, Handoff, Person, Risk, Task
-from dealroom.store.tx import Diff, Kind, Logged, Tx, ident, quote_title
+from dealroom.store.tx import Diff, Kind, Logged, Tx, V, ident, quote_title
 from dealroom.store.views import HandoffView, RiskView, TaskView
 
 TASK = Kind("task", Task, by_id(TASKS, col(Task.id), "task"))
@@ -33,6 +36,10 @@ RISK = Kind("risk", Risk, by_id(RISKS, col(Risk.id), "risk"))
 HANDOFF = Kind("handoff", Handoff, by_id(HANDOFFS, col(Handoff.id), "handoff"))
 
 _PAST = {"send": "sent", "accept": "accepted", "reject": "rejected", "withdraw": "withdrew"}
+
+
+#: A task, risk or handoff row.
+Item = TypeVar("Item", Task, Risk, Handoff)
 
 
 def deleted(entity: str, title: str, role: Role) -> Logged:
@@ -94,6 +101,7 @@ class Items:
             raise RuleError("a task belongs to AR, SR or FR", field="role")
         title = rules.check_text(title, field="title")
         deal = tx.deal(code)
+        require(tx, permissions.edit_item(seats(tx.session, deal), tx.actor, "task"))
         row = Task(
             deal_id=ident(deal),
             role=role,
@@ -116,6 +124,7 @@ class Items:
         values = _item_values(given(update), TaskStatus)
 
         def change(tx: Tx, row: Task) -> Logged | None:
+            _may_edit(tx, row.deal_id, "task")
             diff = tx.apply(row, _with_owner(tx, values))
             if not diff:
                 return None
@@ -131,9 +140,7 @@ class Items:
         return self.update_task(task_id, TaskUpdate(status=status), version=version)
 
     def delete_task(self, task_id: int, *, version: int | None = None) -> None:
-        self.database.delete(
-            TASK, task_id, version, lambda row: deleted("task", row.title, row.role)
-        )
+        self._delete(TASK, task_id, version)
 
     # --- risks -----------------------------------------------------------------------
 
@@ -158,8 +165,10 @@ class Items:
         exposure = likelihood * impact
 
         def build(tx: Tx) -> tuple[Risk, Logged]:
+            deal = tx.deal(code)
+            require(tx, permissions.edit_item(seats(tx.session, deal), tx.actor, "risk"))
             row = Risk(
-                deal_id=ident(tx.deal(code)),
+                deal_id=ident(deal),
                 role=role,
                 title=title,
                 likelihood=likelihood,
@@ -186,6 +195,7 @@ class Items:
         values = _item_values(given(update), RiskStatus)
 
         def change(tx: Tx, row: Risk) -> Logged | None:
+            _may_edit(tx, row.deal_id, "risk")
             diff = tx.apply(row, _with_owner(tx, values))
             return edited("risk", row.title, diff, readable(tx, diff), row.status) if diff else None
 
@@ -197,6 +207,7 @@ class Items:
         """Escalate a risk to the sponsor (or take the escalation back)."""
 
         def change(tx: Tx, row: Risk) -> Logged:
+            _may_edit(tx, row.deal_id, "risk")
             if row.escalated == escalated:
                 state = "already escalated" if escalated else "not escalated"
                 raise RuleError(f"risk {quote_title(row.title)} is {state}")
@@ -216,9 +227,7 @@ class Items:
         return self.database.update(RISK, risk_id, version, change)
 
     def delete_risk(self, risk_id: int, *, version: int | None = None) -> None:
-        self.database.delete(
-            RISK, risk_id, version, lambda row: deleted("risk", row.title, row.role)
-        )
+        self._delete(RISK, risk_id, version)
 
     # --- handoffs --------------------------------------------------------------------
 
@@ -239,8 +248,10 @@ class Items:
         state = HandoffState.SENT if send else HandoffState.DRAFTED
 
         def build(tx: Tx) -> tuple[Handoff, Logged]:
+            deal = tx.deal(code)
+            require(tx, permissions.edit_item(seats(tx.session, deal), tx.actor, "handoff"))
             row = Handoff(
-                deal_id=ident(tx.deal(code)),
+                deal_id=ident(deal),
                 from_role=from_role,
                 to_role=to_role,
                 title=title,
@@ -270,6 +281,7 @@ class Items:
                 values[key] = Role(str(values[key]))
 
         def change(tx: Tx, row: Handoff) -> Logged | None:
+            _may_edit(tx, row.deal_id, "handoff")
             if row.state is HandoffState.ACCEPTED:
                 raise RuleError("an accepted handoff is final: send a new one instead")
             rules.check_handoff_roles(
@@ -290,8 +302,12 @@ class Items:
         def change(tx: Tx, row: Handoff) -> Logged:
             old = row.state
             new = rules.handoff_transition(old, action, reason)
+            seated = _seats(tx, row.deal_id)
             if action in ("accept", "reject"):
-                _check_receiver(tx, row, action)
+                verb = "accepted" if action == "accept" else "rejected"
+                require(tx, permissions.handoff(seated, tx.actor, row.to_role, verb))
+            else:
+                require(tx, permissions.edit_item(seated, tx.actor, "handoff"))
             row.state = new
             if action == "send":
                 row.sent_at, row.decided_at, row.reason = tx.now, None, ""
@@ -322,9 +338,16 @@ class Items:
         return self._move_handoff(handoff_id, "withdraw", version)
 
     def delete_handoff(self, handoff_id: int, *, version: int | None = None) -> None:
-        self.database.delete(
-            HANDOFF, handoff_id, version, lambda row: deleted("handoff", row.title, row.from_role)
-        )
+        self._delete(HANDOFF, handoff_id, version)
+
+    def _delete(self, kind: Kind[Item, V], item_id: int, version: int | None) -> None:
+        """Delete an item of the actor's side, or any as its lead or the sponsor."""
+        with self.database.write() as tx:
+            row = tx.load(kind, item_id, version)
+            role = row.from_role if isinstance(row, Handoff) else row.role
+            rule = permissions.delete_item(_seats(tx, row.deal_id), tx.actor, kind.entity, role)
+            require(tx, rule)
+            tx.remove(kind, row, deleted(kind.entity, row.title, role))
 
 
 def _item_values(
@@ -380,25 +403,11 @@ def _sponsor_id(tx: Tx, code: str) -> int:
     return ident(_sponsor(tx, ident(tx.deal(code))))
 
 
-def _check_receiver(tx: Tx, row: Handoff, action: str) -> None:
-    """A handoff is accepted or rejected by the receiving role's lead, or the sponsor."""
-    found = tx.session.execute(
-        select(col(DealMember.role), col(Person.handle), col(Person.name))
-        .join(Person, col(DealMember.person_id) == col(Person.id))
-        .where(
-            col(DealMember.deal_id) == row.deal_id,
-            col(DealMember.role).in_([row.to_role, Role.SPONSOR]),
-        )
-    ).all()
-    if any(handle == tx.actor for _, handle, _ in found):
-        return
-    names = {role: name for role, _, name in found}
-    lead, sponsor = names.get(row.to_role), names.get(Role.SPONSOR)
-    allowed = " or ".join(
-        [f"{row.to_role.value} lead {lead}" if lead else f"{row.to_role.value} lead (none yet)"]
-        + ([f"sponsor {sponsor}"] if sponsor else [])
-    )
-    raise RuleError(
-        f"only the {allowed} may {action} the handoff {quote_title(row.title)} "
-        f"({row.from_role.value} → {row.to_role.value}); you act as {tx.actor}"
-    )
+def _seats(tx: Tx, deal_id: int) -> Seats:
+    deal = tx.session.get(Deal, deal_id)
+    assert deal is not None  # an item's deal cannot go while the item stays
+    return seats(tx.session, deal)
+
+
+def _may_edit(tx: Tx, deal_id: int, kind: str) -> None:
+    require(tx, permissions.edit_item(_seats(tx, deal_id), tx.actor, kind))

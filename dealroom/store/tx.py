@@ -95,9 +95,13 @@ class Tx:
     """One write transaction: the session, the moment it acts at, and the write path's
     steps."""
 
-    def __init__(self, session: Session, *, actor: str, now: datetime, by: str = "") -> None:
+    def __init__(
+        self, session: Session, *, actor: str, now: datetime, by: str = "", admin: bool = False
+    ) -> None:
         self.session = session
         self.actor = actor
+        #: Whether the login at the keyboard is an administrator.
+        self.admin = admin
         #: The administrator acting for ``actor`` (empty: the actor acts themself).
         self.by = by
         self.now = now
@@ -260,6 +264,18 @@ class Tx:
             ).scalar()
             return int(found or 0)
         return last_id + 1
+
+    def bound(self) -> bool:
+        """Whether the deal rules (``dealroom.domain.permissions``) bind this actor: they
+        bind every member, and an administrator acting for one; not an administrator
+        acting in their own right (as themself, or under a name that is nobody on the
+        team, as a script does)."""
+        if not self.admin:
+            return True
+        if not self.by:
+            return False
+        found = select(col(Person.id)).where(col(Person.handle) == self.actor)
+        return self.session.execute(found).first() is not None
 
     # --- looking things up inside the transaction -------------------------------------
 

@@ -1,0 +1,41 @@
+"""The rules of who may decide what (:mod:`dealroom.domain.permissions`), applied inside
+the write transaction: a refused change writes nothing and says who may."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from dealroom.domain.model import Role
+from dealroom.domain.permissions import Seats
+from dealroom.domain.rules import RuleError
+from dealroom.store.tables import Deal, DealMember, Person
+from dealroom.store.tx import Tx
+
+
+class NotAllowed(RuleError):
+    """The actor may not do this (exit status 1: refused); the message names who may."""
+
+
+def seats(session: Session, deal: Deal) -> Seats:
+    """The deal's members by role, as the rules read them."""
+    holders: dict[Role, list[tuple[str, str]]] = defaultdict(list)
+    rows = session.execute(
+        select(col(DealMember.role), col(Person.handle), col(Person.name))
+        .join(Person, col(DealMember.person_id) == col(Person.id))
+        .where(col(DealMember.deal_id) == deal.id)
+        .order_by(col(DealMember.id))
+    )
+    for role, handle, name in rows:
+        holders[role].append((handle, name))
+    return Seats(deal.code, deal.level, dict(holders))
+
+
+def require(tx: Tx, refusal: str | None) -> None:
+    """Go on, or stop the transaction with the rule's one line (unless the rules do not
+    bind this actor: an administrator acting in their own right)."""
+    if refusal is not None and tx.bound():
+        raise NotAllowed(refusal)
