@@ -247,7 +247,8 @@ class AccountsScreen(Screen[None]):
     def _saved(self, what: str) -> Callable[[AccountView | None], None]:
         def after(result: AccountView | None) -> None:
             if result is not None:
-                self.notify(f"{what} {result.name} (tier {result.tier.value})", timeout=3)
+                said = f"{what} {result.name} (tier {result.tier.value})"
+                self.notify(said, timeout=3, markup=False)
                 self.reload()
 
         return after
@@ -293,7 +294,7 @@ class SetupActions(LiveScreen):
     def _deal_created(self, deal: DealView | None) -> None:
         if deal is None:
             return
-        self.notify(f"Created {deal.code}", timeout=3)
+        self.notify(f"Created {deal.code}", timeout=3, markup=False)
         self.reload()
         self.app.open_deal(deal.code)
 
@@ -306,7 +307,7 @@ class SetupActions(LiveScreen):
 
     def _person_added(self, person: PersonView | None) -> None:
         if person is not None:
-            self.notify(f"Added {person.name} ({person.handle})", timeout=3)
+            self.notify(f"Added {person.name} ({person.handle})", timeout=3, markup=False)
             self.reload()
 
     def action_accounts(self) -> None:

@@ -26,6 +26,7 @@ from dealroom.domain import (
 )
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
+from dealroom.store.history import history
 from dealroom.store.rooms import ACTIVE, deal_view, rooms
 from dealroom.store.rows import ACCOUNTS, DEALS, EVENTS, HANDOFFS, PEOPLE, RISKS, TASKS
 from dealroom.store.tables import (
@@ -55,8 +56,6 @@ from dealroom.store.views import (
     TaskView,
 )
 from dealroom.store.watch import Watcher
-
-_ROLE_VALUES = frozenset(r.value for r in Role)
 
 
 class Reads:
@@ -247,55 +246,9 @@ class Reads:
         since: datetime | None = None,
         item: tuple[str, int] | None = None,
     ) -> list[HistoryEntry]:
-        """A deal's changes, newest first, each with who made it and the roles it touched;
-        narrowed to one role's side, one kind of change (see ``domain.history.KINDS``),
-        changes from ``since`` on, or one item (``("task", 12)``). Six queries."""
+        """A deal's changes, newest first (see :func:`dealroom.store.history.history`)."""
         with self.database.read() as s:
-            deal_id = deal_by_code(s, code).id
-            where: list[ColumnElement[bool]] = [col(Event.deal_id) == deal_id]
-            if since is not None:
-                where.append(col(Event.at) >= since)
-            if item is not None:
-                where += [col(Event.entity) == item[0], col(Event.entity_id) == item[1]]
-            events = EVENTS.read(s, EVENTS.select(*where))
-            names: dict[str, str] = dict(
-                s.execute(
-                    select(col(Person.handle), col(Person.name)).where(
-                        col(Person.handle).in_({e.actor for e in events})
-                    )
-                ).all()
-            )
-            sides: dict[tuple[str, int], tuple[Role, ...]] = {}
-            for entity, ids, sided, deals in (
-                ("task", col(Task.id), col(Task.role), col(Task.deal_id)),
-                ("risk", col(Risk.id), col(Risk.role), col(Risk.deal_id)),
-            ):
-                for row_id, row_role in s.execute(select(ids, sided).where(deals == deal_id)):
-                    sides[(entity, row_id or 0)] = (row_role,)
-            for row_id, from_role, to_role in s.execute(
-                select(col(Handoff.id), col(Handoff.from_role), col(Handoff.to_role)).where(
-                    col(Handoff.deal_id) == deal_id
-                )
-            ):
-                sides[("handoff", row_id or 0)] = (from_role, to_role)
-        for e in events:  # a deleted item's role is in its log
-            key = (e.entity, e.entity_id or 0)
-            said = e.changes.get("role")
-            if key not in sides and said and said[0] in _ROLE_VALUES:
-                sides[key] = (Role(str(said[0])),)
-        out = []
-        for e in reversed(events):
-            if e.entity == "member":
-                touched = tuple(Role(k) for k in e.changes if k in _ROLE_VALUES)
-            else:
-                touched = sides.get((e.entity, e.entity_id or 0), ())
-            entry = HistoryEntry(e, names.get(e.actor, e.actor), touched)
-            if role is not None and role not in touched:
-                continue
-            if kind is not None and entry.kind != kind:
-                continue
-            out.append(entry)
-        return out
+            return history(s, code, role=role, kind=kind, since=since, item=item)
 
     def feed(self, after_id: int, *, limit: int = 500) -> list[FeedItem]:
         """What happened after event ``after_id``, oldest first, as a running app tells
