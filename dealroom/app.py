@@ -84,6 +84,9 @@ class DealroomApp(RoomApp):
         #: The one deal room, kept installed and given each deal opened (see open_deal).
         self._deal_room: DealRoomScreen | None = None
         self._switch_interval = sys.getswitchinterval()
+        #: Why the app stopped before it started (acting as someone else without being an
+        #: administrator): the command line says it once the terminal is back.
+        self.refusal = ""
 
     @property
     def store(self) -> Store | None:
@@ -129,6 +132,7 @@ class DealroomApp(RoomApp):
     def _open_store(self) -> None:
         from dealroom.domain import RuleError
         from dealroom.store import StoreError, open_store
+        from dealroom.store.errors import IdentityError
 
         options: dict[str, Any] = {}
         if self._today is not None:
@@ -137,6 +141,11 @@ class DealroomApp(RoomApp):
             options["now"] = self._now
         try:
             store = open_store(self.db_location, actor=self.actor, **options)
+        except IdentityError as exc:  # who acts is not for the app to fix: it stops, and
+            self.gateway.opened(None)  # the command line says why, as for any refusal
+            self.refusal = str(exc)
+            self.call_from_thread(self.exit, return_code=1)
+            return
         except (StoreError, RuleError) as exc:
             self.gateway.opened(None)
             self.call_from_thread(self._show_open_error, str(exc))
@@ -144,6 +153,10 @@ class DealroomApp(RoomApp):
         except BaseException:
             self.gateway.opened(None)
             raise
+        try:
+            self.standing = store.reads.standing()
+        except StoreError:  # the screens grey nothing out; the store still refuses
+            self.standing = None
         self.gateway.opened(store)
         if not store.writable:
             self.call_from_thread(self._show_read_only, store.read_only_reason())
@@ -251,6 +264,8 @@ class DealroomApp(RoomApp):
         return []
 
 
-def run_app(db: str | None, actor: str, settings: Settings) -> int:
-    DealroomApp(db, actor, settings=settings).run()
-    return 0
+def run_app(db: str | None, actor: str, settings: Settings) -> str:
+    """Run the app; returns why it refused to start (empty: it ran)."""
+    app = DealroomApp(db, actor, settings=settings)
+    app.run()
+    return app.refusal

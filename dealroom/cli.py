@@ -274,7 +274,8 @@ def _run_app(ctx: object) -> int:
             "the deal room app is not part of this build yet; the commands work: "
             "`dealroom list`, `dealroom show CODE`, `dealroom --help`"
         )
-    return run_app(ctx.db, ctx.actor, ctx.settings)
+    refusal = run_app(ctx.db, ctx.actor, ctx.settings)
+    return fail(refusal) if refusal else EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,6 +27,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg.rows import TupleRow
+from seeding import open_seeder
 from sqlalchemy import URL, make_url
 
 from dealroom.store import Store, open_store
@@ -299,9 +300,9 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def store(db_url: str, at_head: None, clock: Clock) -> Iterator[Store]:
-    """A store acting as ``ana`` (AR) on a database at the current schema, with a fixed
-    today."""
-    st = open_store(db_url, actor="ana", now=clock, today=TODAY)
+    """A store acting as ``ana`` (AR, and an administrator: she keeps the team, the
+    accounts and the checklists) on a database at the current schema, with a fixed today."""
+    st = open_seeder(db_url, actor="ana", now=clock, today=TODAY)
     try:
         yield st
     finally:

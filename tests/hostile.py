@@ -18,11 +18,11 @@ from datetime import timedelta
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from pilots import ACTOR, TODAY, fixed_now
+from seeding import open_seeder
 
 from dealroom.domain import Gate, GateDecision, Role, Stage
 from dealroom.domain.competitors import Competitor
 from dealroom.domain.powermap import Contact
-from dealroom.store import open_store
 
 #: What may never reach a terminal from user text: C0 controls but tab and newline, DEL,
 #: C1 controls, the bidirectional embeddings, overrides and isolates, lone surrogates.
@@ -99,7 +99,7 @@ def seed_hostile(url: str, text: str, n: int) -> Seeded:
     value = stored(text, "x")
     handle = f"p{n}"
     code = f"HOST-{n}"
-    with open_store(url, actor=ACTOR, now=fixed_now, today=TODAY) as s:
+    with open_seeder(url, actor=ACTOR, now=fixed_now, today=TODAY) as s:
         if not any(p.handle == ACTOR for p in s.reads.people()):
             s.people.add_person(ACTOR, "Ana Lima")
         s.people.add_person(handle, value)

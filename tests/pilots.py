@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from seeding import open_seeder
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -153,7 +154,7 @@ def seed_team(
     FR li) and NORD-DC (AR wei). Returns the open store for the caller to add to, and
     close; ``now=None`` and ``today=None`` are the real clock and day."""
     clock: dict[str, Any] = {} if now is None else {"now": now}
-    st = open_store(url, actor=ACTOR, today=today, **clock)
+    st = open_seeder(url, actor=ACTOR, today=today, **clock)
     for handle, name in (("ana", "Ana Lima"), ("wei", "Wei Zhang"), ("li", "李娜")):
         st.people.add_person(handle, name)
     st.deals.create_deal(
@@ -191,7 +192,7 @@ def one_deal_db(tmp_path: Path) -> Path:
     """An SQLite file with one person (ana) and one deal, ``T-1``, whose AR she is: for
     the command-line tests of files, errors and the write turn."""
     path = tmp_path / "team.db"
-    with open_store(str(path), actor=ACTOR) as s:
+    with open_seeder(str(path), actor=ACTOR) as s:
         s.people.add_person(ACTOR, "Ana Lima")
         s.deals.create_deal("T-1", "Deal", "Acme", leads={Role.AR: ACTOR})
     return path

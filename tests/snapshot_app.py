@@ -1,7 +1,8 @@
 """The app on fixed data, for snapshot tests: seeded demo deals, a fixed today and now.
 
 ``seed_database(path)`` fills a new SQLite file with the same demo data every time (same
-seed, same day); ``build_app(url)`` is a :class:`DealroomApp` on it, acting as ``ana``.
+seed, same day); ``build_app(url)`` is a :class:`DealroomApp` on it, acting as ``ana``,
+the sponsor of the deal room shown (:data:`ROOM`).
 A pytest plugin (``pytest_plugins`` in conftest.py): the ``snapshot_db`` and
 ``snapshot_methods_db`` fixtures are those files, seeded once per test process; the
 snapshot tests only read them. The ``run_before`` helpers wait for the app's workers with
@@ -21,6 +22,7 @@ from pilots import ACTOR, TODAY, fixed_now, make_app
 
 from dealroom.app import DealroomApp
 from dealroom.demo import seed_demo
+from dealroom.domain import Role
 from dealroom.store import open_store
 
 DEALS = 30
@@ -35,6 +37,8 @@ def seed_database(path: Path) -> str:
     url = f"sqlite:///{path}"
     with open_store(url, actor=ACTOR, now=fixed_now, today=TODAY) as store:
         seed_demo(store.engine, deals=DEALS, seed=SEED, today=TODAY, actor=ACTOR, items=ITEMS)
+        # ana, at the keyboard, is the deal room's sponsor: every key of it is hers
+        store.deals.set_member(ROOM, Role.SPONSOR, ACTOR)
     return url
 
 

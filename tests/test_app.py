@@ -342,7 +342,7 @@ async def test_help_lists_the_screens_keys(db: str) -> None:
         await open_room(pilot, "ACME-5G")
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        keys = {keys: (what, ident) for _, keys, what, ident in app.screen.rows}
+        keys = {row.keys: (row.what, row.ident) for row in app.screen.rows}
         assert keys["t"] == ("New task for the focused role", "deal.add_task")
         assert keys["g"] == ("Record a gate decision", "deal.gate")
         await pilot.press("escape")
@@ -471,6 +471,8 @@ async def test_broken_keymap_file_is_reported_and_defaults_stay(
 
 
 async def test_palette_offers_go_to_deal_and_the_screens_actions(db: str) -> None:
+    with store_on(db) as st:  # (a deal's items are its members' to add)
+        st.deals.set_member("NORD-DC", Role.FR, "ana")
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_room(pilot, "ACME-5G")

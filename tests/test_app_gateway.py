@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy
 from pilots import TODAY, fixed_now, make_app, open_room, settle, until
+from seeding import open_seeder
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -95,7 +96,7 @@ def counted(store: object, name: str) -> list[tuple[Any, ...]]:
 
 
 async def test_an_older_pipeline_load_that_answers_late_is_never_shown(db: str) -> None:
-    with open_store(db, actor="ana", now=fixed_now, today=TODAY) as st:
+    with open_seeder(db, actor="ana", now=fixed_now, today=TODAY) as st:
         st.deals.create_deal("LOST-1", "Old tender", "Lost Ltd", leads={Role.AR: "ana"})
         st.deals.set_status("LOST-1", DealStatus.LOST, "budget cut")
     app = make_app(db)
@@ -116,7 +117,7 @@ async def test_an_older_pipeline_load_that_answers_late_is_never_shown(db: str) 
 
 
 async def test_the_deal_room_shows_the_last_neighbour_asked_for(db: str) -> None:
-    with open_store(db, actor="ana", now=fixed_now, today=TODAY) as st:
+    with open_seeder(db, actor="ana", now=fixed_now, today=TODAY) as st:
         st.deals.create_deal(
             "ZED-1", "Third", "Zed", stage=Stage.OPPORTUNITY, leads={Role.AR: "ana"}
         )

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from seeding import open_seeder
 
 from dealroom.cli import EXIT_REFUSED, EXIT_UNAVAILABLE, main
 from dealroom.commands import backup
@@ -39,7 +40,7 @@ with open_store(url, actor="writer") as store:
 @pytest.fixture
 def db(sqlite_url: str) -> Path:
     """A database with one deal, ACME-5G, and a task."""
-    with open_store(sqlite_url, actor="ana") as store:
+    with open_seeder(sqlite_url, actor="ana") as store:
         store.deals.create_deal("ACME-5G", "5G core refresh", "ACME Telecom")
         store.items.add_task("ACME-5G", Role.AR, "Confirm budget")
     return Path(sqlite_url.removeprefix("sqlite:///"))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from conftest import other_store
+from seeding import open_seeder
 
 from dealroom.cli import EXIT_REFUSED, main
 from dealroom.domain import Gate, GateDecision, Role
@@ -109,7 +110,7 @@ def test_writers_at_once_append_one_after_the_other(team: Store, clock: object) 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "team.db"
-    with open_store(str(path), actor="ana") as st:
+    with open_seeder(str(path), actor="ana") as st:
         st.people.add_person("ana", "Ana Lima")
         st.deals.create_deal("ACME-5G", "5G core", "ACME", leads={Role.AR: "ana"})
         for i in range(5):
@@ -136,7 +137,7 @@ def verify(db: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[in
 
 def test_verify_says_the_log_holds(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = verify(db, capsys)
-    assert code == 0 and out.startswith("The log holds: 9 events, head #9 ")
+    assert code == 0 and out.startswith("The log holds: 10 events, head #10 ")
 
 
 @pytest.mark.parametrize(
@@ -182,7 +183,7 @@ def test_a_witnessed_head_catches_a_log_rewritten_whole(
     assert main(["--db", str(db), "export", "ACME-5G"]) == 0
     report = capsys.readouterr().out
     line = report.rstrip("\n").splitlines()[-1]
-    assert line.startswith("log head #9 ")
+    assert line.startswith("log head #10 ")
     head = line.split("--head ")[1]
     assert verify(db, capsys, "--head", head)[0] == 0
 
@@ -204,7 +205,7 @@ def test_a_witnessed_head_catches_a_log_rewritten_whole(
     assert verify(db, capsys)[0] == 0  # the chain alone holds again...
     code, _, err = verify(db, capsys, "--head", head)
     assert code == EXIT_REFUSED  # ...but not against the witness
-    assert "event #9 is not the one that was witnessed" in err
+    assert "event #10 is not the one that was witnessed" in err
 
 
 def test_standup_minutes_keep_the_head_they_witnessed(team: Store) -> None:

@@ -47,6 +47,7 @@ def test_help_of_every_command_exits_zero(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_add_deal_then_list_shows_it(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "admin", "add", "ana")[0] == 0  # she keeps the team and the accounts
     assert run(capsys, "person", "add", "ana", "Ana Lima")[0] == 0
     code, out, _ = run(
         capsys,
@@ -179,6 +180,9 @@ def test_demo_fills_an_empty_database_and_refuses_a_full_one(
 ) -> None:
     code, out, _ = run(capsys, "demo", "--deals", "12", "--seed", "3")
     assert code == 0 and "Seeded 12 deals" in out
+    events = int(out.split(" and ")[-1].split()[0].replace(",", ""))
+    code, out, _ = run(capsys, "verify")  # numbered from the first, in time order
+    assert code == 0 and out.startswith(f"The log holds: {events:,} events, head #{events} ")
     code, _, err = run(capsys, "demo", "--deals", "12")
     assert code == 1 and "already holds 12 deals" in err
 

@@ -18,6 +18,7 @@ from typing import Any
 import _workers
 import pytest
 import sqlalchemy as sa
+from seeding import open_seeder
 
 from dealroom.store import Store, open_store
 from dealroom.store import engine as eng
@@ -52,7 +53,7 @@ def run_all(
 
 @pytest.fixture
 def deal_store(sqlite_url: str) -> Iterator[Store]:
-    store = open_store(sqlite_url, actor="ana")
+    store = open_seeder(sqlite_url, actor="ana")
     store.people.add_person("ana", "Ana Lima")
     store.deals.create_deal("ACME-5G", "5G core refresh", "ACME Telecom", amount=START_AMOUNT)
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from seeding import open_seeder
 from sqlalchemy import Engine, event
 
 import dealroom.commands.listing as listing
@@ -58,7 +59,7 @@ def random_bytes(tmp_path: Path) -> str:
 def damaged(tmp_path: Path) -> str:
     """A real database whose pages after the first were overwritten."""
     path = tmp_path / "damaged.db"
-    with open_store(str(path), actor="ana") as s:
+    with open_seeder(str(path), actor="ana") as s:
         s.people.add_person("ana", "Ana Lima")
     data = bytearray(path.read_bytes())
     data[4096:] = b"\xa5" * (len(data) - 4096)

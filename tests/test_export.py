@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from seeding import open_seeder
 
 from dealroom.cli import main
 from dealroom.domain import Gate, GateDecision, Role, Stage, TaskStatus
@@ -56,7 +57,7 @@ class Clock:
 def fixed_data(url: str) -> None:
     """Two deals with items in every role, a gate history and a week of changes."""
     clock = Clock()
-    with open_store(url, actor="ana", now=clock, today=TODAY - timedelta(days=7)) as st:
+    with open_seeder(url, actor="ana", now=clock, today=TODAY - timedelta(days=7)) as st:
         st.people.add_person("ana", "Ana Lima")
         st.people.add_person("wei", "Wei Zhang 张伟")
         st.people.add_person("li", "李娜")
@@ -251,7 +252,7 @@ def hostile_deal(url: str, texts: list[str]) -> None:
     from dealroom.domain.competitors import Competitor
     from dealroom.domain.powermap import Contact, DecisionRole
 
-    with open_store(url, actor="ana", today=TODAY) as st:
+    with open_seeder(url, actor="ana", today=TODAY) as st:
         st.people.add_person("ana", texts[0])
         st.deals.create_deal("H-1", texts[0], f"ACME {texts[4]}", leads={Role.AR: "ana"})
         for i, title in enumerate(texts):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pilots import TODAY, make_app, press, settle, store_on
+from seeding import open_seeder
 from textual.widgets import Input, Select, Static
 from tmuxterm import app_in_tmux
 
@@ -25,7 +26,7 @@ from dealroom.widgets.vlist import VirtualList
 
 def empty_db(tmp_path: Path) -> str:
     path = tmp_path / "team.db"
-    open_store(str(path), actor="ana").close()  # a new database: no people, no deals
+    open_seeder(str(path)).close()  # a new database: no people, no deals; ana administers it
     return str(path)
 
 

@@ -47,6 +47,7 @@ from pilots import (
     settle,
 )
 from rich.segment import Segment
+from seeding import open_seeder
 from textual import events
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
@@ -97,7 +98,7 @@ def shown(text: str, limit: int = 20) -> str:
 
 def seed_hostile(path: Path) -> str:
     url = f"sqlite:///{path}"
-    with open_store(url, actor=ACTOR, now=fixed_now, today=TODAY) as st:
+    with open_seeder(url, actor=ACTOR, now=fixed_now, today=TODAY) as st:
         st.people.add_person(ACTOR, "Ana Lima")
         for kind, text in HOSTILE.items():
             person = f"p-{kind.lower()}"

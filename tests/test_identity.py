@@ -7,11 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pilots import make_app
 
 from dealroom.cli import main
 from dealroom.identity import acting_user, os_login
 from dealroom.store import open_store
 from dealroom.store.errors import IdentityError
+from dealroom.store.permit import NotAllowed
 from dealroom.store.tables import Administrator
 
 
@@ -29,6 +31,7 @@ def db(tmp_path: Path) -> str:
     with open_store(path, actor=os_login()) as st:
         st.people.add_person("ana", "Ana Lima")
         st.people.add_person("wei", "Wei Zhang")
+        st.people.add_account("ACME")  # (accounts are an administrator's to add)
     return path
 
 
@@ -60,6 +63,9 @@ def test_administrators_are_named_by_an_administrator(
     with open_store(db, actor="ana", login="wei") as st:  # now wei may act for ana
         st.deals.create_deal("ACME-5G", "5G core", "ACME")
         assert st.reads.events()[-1].who == "wei for ana"
+        with pytest.raises(NotAllowed, match=r"^administrators are named by an administrator"):
+            st.people.remove_administrator(os_login())  # for ana, wei has ana's powers
+    with open_store(db, actor="wei", login="wei") as st:
         st.people.remove_administrator(os_login())
         with pytest.raises(Exception, match="wei is the last administrator"):
             st.people.remove_administrator("wei")
@@ -80,3 +86,18 @@ def test_on_postgresql_the_login_is_the_role_that_connected(db_url: str, at_head
         assert st.database.login == "postgres"  # the tests' role, which made the schema
         st.people.add_person("ana", "Ana Lima")
         assert st.reads.events()[-1].who == "postgres for ana"
+
+
+async def test_the_app_stops_before_it_starts_for_someone_acting_as_another(db: str) -> None:
+    with open_store(db, actor=os_login()) as st:  # ana administers it; this login no more
+        st.people.add_administrator("ana")
+    with open_store(db, actor="ana", login="ana") as st:
+        st.people.remove_administrator(os_login())
+    app = make_app(db, "wei")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            if app.refusal:
+                break
+            await pilot.pause(0.05)
+    assert app.refusal.startswith(f"you are logged in as {os_login()}, so you act as")
+    assert app.return_code == 1

@@ -217,7 +217,13 @@ async def test_a_database_we_may_not_write_opens_read_only_and_says_why(
         assert isinstance(pipeline, PipelineScreen) and len(pipeline.rows) == 2  # reads work
         ana.open_deal("ACME-5G")
         await settle(pa)
-        await pa.press("t")
+        room = ana.screen
+        assert isinstance(room, DealRoomScreen)
+        assert (room.refusal("add_task") or "").startswith("you may not write the database")
+        await pa.press("t")  # greyed out, and the help says why
+        await pa.pause()
+        assert ana.screen is room
+        await pa.press("enter")  # an item's edit opens, and its save is refused
         await pa.pause()
         form = ana.screen
         assert isinstance(form, FormScreen)

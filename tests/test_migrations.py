@@ -18,6 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from conftest import TODAY, Clock
+from seeding import open_seeder
 from sqlalchemy import Engine
 
 from dealroom.domain import (
@@ -93,7 +94,19 @@ def test_head_revision_is_alembics_single_head() -> None:
     assert heads[0] == eng.HEAD_REVISION
     # ...and the chain from the head reaches the first revision without gaps.
     chain = [rev.revision for rev in script.walk_revisions()]
-    assert chain == ["0009", "0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"]
+    assert chain == [
+        "0011",
+        "0010",
+        "0009",
+        "0008",
+        "0007",
+        "0006",
+        "0005",
+        "0004",
+        "0003",
+        "0002",
+        "0001",
+    ]
 
 
 def test_empty_database_is_created_at_head(db_url: str, engine: Engine) -> None:
@@ -434,7 +447,7 @@ def test_old_schema_without_auto_upgrade_names_dealroom_upgrade(
 
 
 def test_downgrade_to_0001_and_upgrade_again(db_url: str, engine: Engine, clock: Clock) -> None:
-    store = open_store(db_url, actor="ana", now=clock, today=TODAY)
+    store = open_seeder(db_url, actor="ana", now=clock, today=TODAY)
     try:
         store.people.add_person("li", "李娜")
         store.deals.create_deal("ACME-5G", "5G core refresh", "ACME Telecom", amount=10)
@@ -460,7 +473,7 @@ def test_downgrade_to_0001_and_upgrade_again(db_url: str, engine: Engine, clock:
         assert again.status_changed_at == again.updated_at == task.updated_at
         r = store.reads.risk(risk.id)
         assert r.escalated and r.escalated_at == r.updated_at == risk.escalated_at
-        assert [e.summary.endswith(".") for e in store.reads.events()] == [True] * 6
+        assert [e.summary.endswith(".") for e in store.reads.events()] == [True] * 7
         with pytest.raises(sa.exc.DBAPIError, match="append-only"):
             with engine.begin() as conn:
                 conn.execute(sa.text("DELETE FROM event"))

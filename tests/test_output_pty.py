@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 from hostile import HARMFUL, examples, hostile_text, seed_hostile, stored
 from hypothesis import given
+from seeding import open_seeder
 
 from dealroom.domain import Role
 from dealroom.store import open_store
@@ -139,7 +140,7 @@ def hostile_run(db: Path, tmp_path: Path, text: str, size: tuple[int, int]) -> b
     """The app on one hostile deal: the pipeline, my work, the deal room, ``m`` there,
     a change by a hostile-named colleague arriving live, then ``q``."""
     seeded = seed_hostile(f"sqlite:///{db}", text, 0)
-    with open_store(str(db), actor="ana") as s:
+    with open_seeder(str(db), actor="ana") as s:
         s.people.add_person("wei", stored(text, "Wei"))
         s.deals.set_member(seeded.code, Role.EXPERT, "wei")  # on the deal, so may add to it
     export_dir = tmp_path / EXPORT_DIR_NAME

@@ -7,13 +7,14 @@ fifth person, ``eve``, is on no deal."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 
 import pytest
 from conftest import Clock, other_store
 
 from dealroom.cli import EXIT_REFUSED, main
-from dealroom.domain import DealStatus, Gate, GateDecision, Level, Role
+from dealroom.domain import DealStatus, Gate, GateDecision, Level, Role, Stage, Tier
 from dealroom.store import Store
 from dealroom.store.inputs import DealUpdate, TaskUpdate
 from dealroom.store.permit import NotAllowed
@@ -68,6 +69,47 @@ def test_a_gate_is_decided_by_the_sponsor_and_on_level_iii_by_the_ar(
         team,
         "ATI on ACME-5G (a level-I deal) is decided by its sponsor, Sam Sponsor",
     )
+
+
+def test_the_policy_names_who_else_decides_a_gate_on_every_deal(
+    team: Store, as_: Callable[[str], Store], capsys: pytest.CaptureFixture[str]
+) -> None:
+    team.deals.update_deal("ACME-5G", DealUpdate(level=Level.I))
+    admins = ", ".join(team.people.administrators())
+    refused(
+        lambda: as_("eve").policy.name_approver(Gate.ATI, "eve"),
+        team,
+        f"the gate approvers are named by an administrator ({admins})",
+    )
+    team.policy.name_approver(Gate.ATI, "eve")  # ana administers the database
+    assert team.policy.approvers() == {Gate.ATI: [("eve", "Eve Outsider")]}
+    as_("eve").deals.record_gate("ACME-5G", Gate.ATI, GateDecision.APPROVED)
+    refused(  # named for ATI, not for ATB
+        lambda: as_("eve").deals.record_gate("ACME-5G", Gate.ATB, GateDecision.APPROVED),
+        team,
+        "ATB on ACME-5G (a level-I deal) is decided by its sponsor, Sam Sponsor",
+    )
+    team.policy.name_approver(Gate.ATB, "li")
+    refused(
+        lambda: as_("eve").deals.record_gate("ACME-5G", Gate.ATB, GateDecision.APPROVED),
+        team,
+        "ATB on ACME-5G (a level-I deal) is decided by its sponsor, Sam Sponsor or the named "
+        "ATB approver, 李娜",
+    )
+    team.policy.unname_approver(Gate.ATI, "eve")
+    refused(
+        lambda: as_("eve").deals.record_gate("ACME-5G", Gate.ATI, GateDecision.DEFERRED),
+        team,
+        "ATI on ACME-5G (a level-I deal) is decided by its sponsor, Sam Sponsor",
+    )
+    policy = [e.summary for e in team.reads.events() if e.entity == "policy"]
+    assert policy == [
+        "named Eve Outsider to decide ATI on every deal",
+        "named 李娜 to decide ATB on every deal",
+        "Eve Outsider no longer decides ATI on every deal",
+    ]
+    assert main(["--db", team.url, "approver", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ATB"] == ["li"]
 
 
 # --- the deal's stage and status -------------------------------------------------------------
@@ -142,6 +184,41 @@ def test_items_are_the_members_to_change_and_a_sides_own_to_delete(
     as_("boss").items.delete_task(task.id)  # the sponsor may delete any
 
 
+# --- what the administrators keep ------------------------------------------------------------
+
+
+def test_the_team_the_accounts_and_the_checklists_are_the_administrators(
+    team: Store, as_: Callable[[str], Store]
+) -> None:
+    wei = as_("wei")
+    admins = team.people.administrators()
+    assert "ana" in admins and len(admins) == 2  # she, and the login that made it
+    item = team.methods.checklist_template()[Stage.LEAD][0]
+    for action, said in (
+        (lambda: wei.people.add_person("zoe", "Zoe"), "people are added"),
+        (lambda: wei.people.add_account("Nordlicht"), "a new account (Nordlicht) is added"),
+        (lambda: wei.people.edit_account("ACME Telecom", tier=Tier.C), "accounts are changed"),
+        (
+            lambda: wei.deals.create_deal("NORD-1", "Data centre", "Nordlicht"),
+            "a new account (Nordlicht) is added",
+        ),
+        (
+            lambda: wei.checklists.add_checklist_item(Stage.LEAD, "Met the CFO"),
+            "the stage checklists are changed",
+        ),
+        (
+            lambda: wei.checklists.retire_checklist_item(item.id),
+            "the stage checklists are changed",
+        ),
+        (lambda: wei.people.add_administrator("wei"), "administrators are named"),
+    ):
+        refused(action, team, f"{said} by an administrator ({', '.join(admins)})")
+    wei.deals.create_deal("ACME-6", "Edge sites", "ACME Telecom")  # a member, a known account
+    team.people.add_administrator("wei")  # by an administrator
+    as_("wei").people.add_account("Nordlicht")
+    as_("wei").checklists.retire_checklist_item(item.id)
+
+
 # --- the command line: exit 1, nothing written ---------------------------------------------
 
 
@@ -154,9 +231,13 @@ def test_a_refusal_on_the_command_line_exits_1_and_writes_nothing(
         ["gate", "ACME-5G", "ATI", "approve"],
         ["stage", "ACME-5G", "next"],
         ["deal", "status", "ACME-5G", "lost", "--reason", "x"],
+        ["person", "add", "zoe", "Zoe"],
+        ["account", "add", "Nordlicht"],
+        ["admin", "add", "wei"],
     ):
         assert main(["--db", db_url, *argv]) == EXIT_REFUSED, argv
         err = capsys.readouterr().err
-        assert err.startswith("dealroom: error: ") and "Ana Lima" in err
+        assert err.startswith("dealroom: error: ")
+        assert "Ana Lima" in err or "by an administrator (ana, " in err
         assert len(err.strip().splitlines()) == 1  # one line
     assert len(team.reads.events()) == before

@@ -14,17 +14,14 @@ from sqlalchemy.engine import make_url
 from dealroom.cli import EXIT_USAGE, main
 from dealroom.domain import Role
 from dealroom.store import open_store
+from dealroom.store.errors import IdentityError
 
 pytestmark = pytest.mark.usefixtures("at_head")
 
 
 def _as(url: str, role: str) -> str:
-    """The same database, acting as ``role`` from the start of each connection."""
-    parsed = make_url(url)
-    options = parsed.query.get("options", "")
-    return parsed.update_query_dict({"options": f"{options} -crole={role}"}).render_as_string(
-        hide_password=False
-    )
+    """The same database, logged in as ``role`` (the server trusts local connections)."""
+    return make_url(url).set(username=role).render_as_string(hide_password=False)
 
 
 def _libpq(url: str) -> str:
@@ -57,16 +54,29 @@ def test_a_member_cannot_rewrite_the_log_but_the_app_works_for_them(
     assert main(["init", "--postgres", pg_url, "--member", member, "--member-role", group]) == 0
     out = capsys.readouterr().out
     assert f"in {group}" in out and "refuses them UPDATE, DELETE and TRUNCATE" in out
+    assert "Administrators: postgres (the owner names more" in out
 
+    with open_store(pg_url, actor="postgres") as owner:  # the owner, who administers it
+        owner.people.add_person(member, "Eve Member")
+        owner.people.add_account("ACME")
     with open_store(_as(pg_url, member), actor=member) as st:  # the app, as the member
-        st.people.add_person(member, "Eve Member")
+        assert st.database.login == member
         st.deals.create_deal("ACME-5G", "5G core", "ACME", leads={Role.AR: member})
         st.items.add_task("ACME-5G", Role.AR, "Call the CFO")
         assert st.chain.verify().broken is None
+        assert [(e.actor, e.by) for e in st.reads.events()][-2:] == [(member, "")] * 2
+    with pytest.raises(IdentityError, match=f"you are logged in as {member}"):
+        open_store(_as(pg_url, member), actor="postgres")  # the app refuses another name
 
-    with psycopg.connect(_libpq(pg_url), autocommit=True) as conn:
-        conn.execute(f'SET ROLE "{member}"')
+    with psycopg.connect(_libpq(_as(pg_url, member)), autocommit=True) as conn:
+        assert conn.execute("SELECT session_user").fetchone() == (member,)
         for statement in (
+            "INSERT INTO administrator VALUES ('someone', now(), 'someone')",
+            # ...and the server refuses an event in another's name, or "for" another
+            "INSERT INTO event (at, actor, entity, action, by) "
+            "VALUES (now(), 'postgres', 'deal', 'update', '')",
+            f"INSERT INTO event (at, actor, entity, action, by) "
+            f"VALUES (now(), 'postgres', 'deal', 'update', '{member}')",
             "UPDATE event SET actor = 'ghost'",
             "DELETE FROM event",
             "TRUNCATE event",

@@ -29,9 +29,11 @@ from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import pytest
+from seeding import open_seeder
 
 from dealroom.cli import EXIT_REFUSED, EXIT_UNAVAILABLE, main
 from dealroom.domain import Role
+from dealroom.identity import os_login
 from dealroom.store import open_store
 from dealroom.store.engine import HEAD_REVISION, current_revision, explain_not_writable, make_engine
 
@@ -65,6 +67,7 @@ def test_init_shared_with_my_own_group(
     assert folder.stat().st_mode & stat.S_ISGID
     assert (mode(db), db.stat().st_gid) == (0o660, os.getgid())
     assert f"  export DEALROOM_DB={db}\n" in out
+    assert f"Administrators: {os_login()}. They add the team with" in out  # who made it
     engine = make_engine(f"sqlite:///{db}")
     try:
         assert current_revision(engine) == HEAD_REVISION
@@ -80,7 +83,7 @@ def test_sqlite_gives_the_wal_files_the_database_files_mode_whatever_the_umask(
     db = folder / "dealroom.db"
     old = os.umask(0o077)
     try:
-        with open_store(str(db), actor="ana") as store:
+        with open_seeder(str(db), actor="ana") as store:
             store.people.add_person("ana", "Ana Lima")  # a write, with the connection kept open
             for side in (Path(f"{db}-wal"), Path(f"{db}-shm")):
                 assert (mode(side), side.stat().st_gid) == (0o660, os.getgid()), side
@@ -94,7 +97,7 @@ def test_init_again_keeps_the_data_and_shares_an_older_database(
     folder = tmp_path / "team"
     folder.mkdir(mode=0o755)
     db = folder / "dealroom.db"
-    with open_store(str(db), actor="ana") as store:
+    with open_seeder(str(db), actor="ana") as store:
         store.deals.create_deal("ACME-5G", "5G core refresh", "ACME Telecom")
     db.chmod(0o644)  # as made before the team shared it
     for _ in range(2):

@@ -9,11 +9,12 @@ import pytest
 from conftest import TODAY, Clock, other_store
 from markdown_it import MarkdownIt
 from pilots import won_at
+from seeding import open_seeder
 
 from dealroom.cli import main
 from dealroom.domain import Gate, GateDecision, Role, Stage, TaskStatus
 from dealroom.export.digest import deal_digest_markdown, digest, minutes_markdown, walk
-from dealroom.store import Store, open_store
+from dealroom.store import Store
 from dealroom.store.inputs import ContactUpdate
 
 
@@ -136,7 +137,7 @@ def test_standup_command_prints_the_digest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "t.db"
-    with open_store(str(db), actor="ana", today=TODAY) as st:
+    with open_seeder(str(db), actor="ana", today=TODAY) as st:
         st.people.add_person("ana", "Ana Lima")
         st.deals.create_deal("ACME-5G", "5G", "ACME", leads={Role.AR: "ana"})
         st.items.add_task("ACME-5G", Role.AR, "Late one", owner="ana", due=date(2026, 11, 20))

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from conftest import TODAY, Clock, other_store
 from pilots import advance_to
+from seeding import open_seeder
 
 from dealroom.domain import (
     STAGES,
@@ -828,7 +829,7 @@ def test_timestamps_read_back_as_aware_utc(team: Store, clock: Clock) -> None:
 def test_read_only_database_refuses_writes_but_serves_reads(
     sqlite_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with open_store(sqlite_url, actor="ana", now=clock, today=TODAY) as st:
+    with open_seeder(sqlite_url, actor="ana", now=clock, today=TODAY) as st:
         st.people.add_person("ana", "Ana Lima")
         st.deals.create_deal(CODE, "5G core refresh", "ACME Telecom", leads={Role.AR: "ana"})
     path = sqlite_path(sqlite_url)

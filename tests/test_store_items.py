@@ -897,9 +897,10 @@ def test_events_filter_by_deal_time_and_id(team: Store, clock: Clock) -> None:
     assert team.reads.last_event_id() == everything[-1].id
 
 
-def test_last_event_id_is_zero_on_an_empty_database(store: Store) -> None:
-    assert store.reads.last_event_id() == 0
-    assert store.reads.events() == []
+def test_last_event_id_is_zero_on_an_empty_database(db_url: str, at_head: None) -> None:
+    with open_store(db_url, actor="ana") as store:
+        assert store.reads.last_event_id() == 0
+        assert store.reads.events() == []
 
 
 @pytest.mark.parametrize(

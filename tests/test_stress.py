@@ -26,6 +26,7 @@ from pathlib import Path
 import _stress_workers
 import pytest
 from conftest import TODAY
+from seeding import open_seeder
 
 from dealroom.domain import Role
 from dealroom.store import open_store
@@ -46,7 +47,7 @@ START_TIMEOUT = 60.0
 
 def prepare(path: Path, writers: int) -> str:
     url = f"sqlite:///{path}"
-    with open_store(url, actor="setup", today=TODAY) as st:
+    with open_seeder(url, actor="setup", today=TODAY) as st:
         st.people.add_person("setup", "Set Up")
         for w in range(writers):
             st.deals.create_deal(

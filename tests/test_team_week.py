@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import Clock
 from pilots import make_app, open_standup, settle, won_at
+from seeding import open_seeder
 from textual.widgets import Static
 
 from dealroom.cli import main
@@ -37,7 +38,7 @@ def store_as(url: str, actor: str, clock: Clock) -> Store:
 
 
 def _set_up(url: str, clock: Clock) -> None:
-    with store_as(url, "ana", clock) as st:
+    with open_seeder(url, now=clock, today=clock().date()) as st:
         for handle, name in (
             ("ana", "Ana Lima"), ("wei", "Wei Zhang"), ("li", "李娜"), ("boss", "Sam Sponsor"),
         ):  # fmt: skip

@@ -33,6 +33,7 @@ COMMANDS: dict[str, Command] = {
     "gate": Command("items", "record a gate decision (approve, reject, defer)"),
     "review": Command("review", "a deal review's agenda, the deals that need one, or record one"),
     "admin": Command("trust", "the team's administrators: list, add or remove a login"),
+    "approver": Command("trust", "the policy: who is named to decide a gate on every deal"),
     "verify": Command("trust", "check the event log's hash chain: name the first event changed"),
     "backup": Command("backup", "a consistent copy of the database, while others keep working"),
     "init": Command(

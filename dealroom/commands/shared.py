@@ -78,13 +78,16 @@ def _init_postgres(ctx: Context, args: argparse.Namespace) -> int:
     with open_store(args.postgres, actor=ctx.actor) as store:  # migrates, as the owner
         group = args.member_role or MEMBER_ROLE
         schema = grant_members(store.engine, args.member, group)
+        admins = store.people.administrators()
     added = f" {', '.join(args.member)} are in it." if args.member else ""
     print(
         f"PostgreSQL database ready (schema {schema}, revision {HEAD_REVISION}). Members "
         f"connect as their own login roles in {group}: they read and write the deals, "
         f"read and append to the event log, and the server refuses them UPDATE, DELETE "
         f"and TRUNCATE on it and any change to the schema.{added} Add another with "
-        f"`dealroom init --postgres URL --member LOGIN`; upgrades are run by the owner."
+        f"`dealroom init --postgres URL --member LOGIN`; upgrades are run by the owner. "
+        f"Administrators: {', '.join(admins)} (the owner names more with `dealroom admin "
+        "add LOGIN`)."
     )
     return 0
 
@@ -103,12 +106,18 @@ def _init_shared(ctx: Context, args: argparse.Namespace) -> int:
     if not db.exists():  # made with its final mode, so SQLite's -wal/-shm get it too
         os.close(os.open(db, os.O_CREAT | os.O_WRONLY, FILE_MODE))
     share(db, gid, FILE_MODE)
-    with open_store(str(db), actor=ctx.actor, create=True):
-        pass  # creates the schema (in the empty file made above), or upgrades an older one
+    # creates the schema (in the empty file made above), or upgrades an older one
+    with open_store(str(db), actor=ctx.actor, create=True) as store:
+        admins = store.people.administrators()
     for side in (Path(f"{db}-wal"), Path(f"{db}-shm")):
         if side.exists():  # someone has it open: their files must be shared too
             share(side, gid, FILE_MODE)
     _print_ready(db, args.group, gid, HEAD_REVISION)
+    print(
+        f"Administrators: {', '.join(admins)}. They add the team with `dealroom person add "
+        "LOGIN NAME` (a person's handle is their login) and name more administrators with "
+        "`dealroom admin add LOGIN`."
+    )
     return 0
 
 

@@ -41,6 +41,22 @@ def register(sub: Any) -> None:
         a.add_argument("login")
         a.set_defaults(handler=cmd_admin_change, verb=verb)
 
+    approver = sub.add_parser(
+        "approver",
+        help=COMMANDS["approver"].help,
+        description="A gate is decided by the deal's sponsor (on a level-III deal also by its "
+        "AR). The policy may name people who decide a gate on every deal besides them: the "
+        "decision board's chair for ATC, say. Only an administrator names or unnames them.",
+    ).add_subparsers(dest="approver_command", metavar="ACTION", required=True)
+    a = approver.add_parser("list", help="the gates and who is named for each")
+    a.add_argument("--json", action="store_true", help="machine-readable list")
+    a.set_defaults(handler=cmd_approver_list)
+    for verb, what in (("add", "name a person to decide a gate"), ("remove", "take it back")):
+        a = approver.add_parser(verb, help=what)
+        a.add_argument("gate", help="ATI, ATB, ATC, ATAC or ATCC")
+        a.add_argument("handle", help="the person's handle")
+        a.set_defaults(handler=cmd_approver_change, verb=verb)
+
 
 def cmd_verify(ctx: Context, args: argparse.Namespace) -> int:
     from dealroom.domain.chain import head_text, parse_head
@@ -109,5 +125,37 @@ def cmd_admin_change(ctx: Context, args: argparse.Namespace) -> int:
         else:
             store.people.remove_administrator(args.login)
             said = f"{args.login} is no longer an administrator."
+    console().print(one_line(said), markup=False)
+    return 0
+
+
+def cmd_approver_list(ctx: Context, args: argparse.Namespace) -> int:
+    from dealroom.domain import Gate
+    from dealroom.textutil import one_line
+
+    with ctx.open() as store:
+        named = store.policy.approvers()
+    if args.json:
+        print(json_text({g.value: [h for h, _ in named.get(g, [])] for g in Gate}))
+        return 0
+    for gate in Gate:
+        people = "".join(f", and {name} ({handle})" for handle, name in named.get(gate, []))
+        line = f"{gate.value}: the deal's sponsor (on a level-III deal also its AR){people}"
+        console().print(one_line(line), markup=False)
+    return 0
+
+
+def cmd_approver_change(ctx: Context, args: argparse.Namespace) -> int:
+    from dealroom.domain import Gate, rules
+    from dealroom.textutil import one_line
+
+    gate = rules.parse_choice(Gate, args.gate, field="gate")
+    with ctx.open() as store:
+        if args.verb == "add":
+            store.policy.name_approver(gate, args.handle)
+            said = f"{args.handle} decides {gate.value} on every deal."
+        else:
+            store.policy.unname_approver(gate, args.handle)
+            said = f"{args.handle} no longer decides {gate.value} on every deal."
     console().print(one_line(said), markup=False)
     return 0

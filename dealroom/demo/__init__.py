@@ -90,12 +90,13 @@ def seed_demo(
             name: (conn.execute(select(func.max(model.id))).scalar() or 0) + 1  # type: ignore[attr-defined]
             for name, model in TABLES.items()
         }
+        first_event = next_id["event"]  # (the builder moves next_id on as it numbers rows)
         batch = Batch(next_id)
         _deals.build(Builder(batch, seed, today, actor), deals, items)
         head = conn.execute(
             select(col(Event.hash)).order_by(col(Event.id).desc()).limit(1)
         ).scalar()
-        _chronological(batch, next_id["event"], head or GENESIS)
+        _chronological(batch, first_event, head or GENESIS)
         for name in TABLES:
             rows = batch.rows.get(name, [])
             table = TABLES[name].__table__  # type: ignore[attr-defined]

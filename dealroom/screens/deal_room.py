@@ -260,7 +260,8 @@ class DealRoomScreen(ItemActions, DealActions):
         self.reload()
 
     def _loaded(self, contents: RoomContents, *, fresh: bool = False) -> None:
-        self.room, self.people, self.today, self.now = contents
+        self.room, self.people, self.today, self.now, self.standing = contents
+        self.app.standing = self.standing  # (the newest word on it)
         self.code = self.room.deal.code
         self.query_one(DealHeader).show(self.room, self.today)
         changed, self._changed = self._changed, set()
@@ -273,6 +274,7 @@ class DealRoomScreen(ItemActions, DealActions):
             self._focus_role(home_role(item))
             self._pane(home_role(item)).list.select_key(item_key(item))
         self.show_detail()
+        self.refresh_bindings()
 
     # --- panes ----------------------------------------------------------------------------
 

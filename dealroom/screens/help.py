@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, NamedTuple, Protocol
 
 from rich.table import Table
 from rich.text import Text
@@ -16,20 +16,39 @@ from textual.widgets import Label, Static
 OURS, TEXTUALS = "keys", "Textual's own"
 
 
-def key_rows(screen: Screen[object]) -> list[tuple[str, str, str, str]]:
-    """(section, keys, what, binding id) for every key active on ``screen``: the app's own
-    first (help and quit, then the screen's and its lists', each action once with all its
-    keys, ``↓/j``), then the generic ones Textual's widgets bring (no id)."""
+class Explains(Protocol):
+    """A screen that says why the rules refuse one of its actions (greyed out)."""
+
+    def refusal(self, action: str) -> str | None: ...
+
+
+class KeyRow(NamedTuple):
+    section: str
+    keys: str
+    what: str
+    ident: str
+    #: Why the person at the keyboard may not do it here (empty: they may).
+    why: str = ""
+
+
+def key_rows(screen: Screen[object]) -> list[KeyRow]:
+    """A row for every key active on ``screen``: the app's own first (help and quit, then
+    the screen's and its lists', each action once with all its keys, ``↓/j``), then the
+    generic ones Textual's widgets bring (no id). A key the rules refuse says why."""
     grouped: dict[tuple[int, str], list[str]] = {}
-    found: dict[tuple[int, str], tuple[str, str]] = {}
-    for node, binding, _enabled, tooltip in screen.active_bindings.values():
+    found: dict[tuple[int, str], tuple[str, str, str]] = {}
+    for node, binding, enabled, tooltip in screen.active_bindings.values():
         what = tooltip or binding.tooltip or binding.description
         if not what:
             continue
         keys = binding.key_display or screen.app.get_key_display(binding)
         slot = (id(node), binding.action)
         if slot not in found or (binding.id and not found[slot][1]):  # ours says it best
-            found[slot] = (what, binding.id or "")
+            why = ""
+            if not enabled and hasattr(node, "refusal"):
+                explains: Explains = node
+                why = explains.refusal(binding.action.split("(")[0]) or ""
+            found[slot] = (what, binding.id or "", why)
             grouped.setdefault(slot, [])
         if keys not in grouped[slot]:
             grouped[slot].append(keys)
@@ -40,8 +59,9 @@ def key_rows(screen: Screen[object]) -> list[tuple[str, str, str, str]]:
 
     rows = []
     for slot in sorted(found, key=order):  # a stable sort: each group keeps its order
-        what, ident = found[slot]
-        rows.append((OURS if ident else TEXTUALS, "/".join(grouped[slot]), what, ident))
+        what, ident, why = found[slot]
+        keys = "/".join(grouped[slot])
+        rows.append(KeyRow(OURS if ident else TEXTUALS, keys, what, ident, why))
     return rows
 
 
@@ -61,11 +81,15 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         table.add_column(style="dim", no_wrap=True)
         section = OURS
-        for part, keys, what, ident in self.rows:
-            if part != section:
-                section = part
-                table.add_row(Text(""), Text(part, style="bold underline"), Text(""))
-            table.add_row(Text(keys), Text(what), Text(ident))
+        for row in self.rows:
+            if row.section != section:
+                section = row.section
+                table.add_row(Text(""), Text(section, style="bold underline"), Text(""))
+            what = Text(row.what)
+            if row.why:  # greyed out: the rules' own line says who may
+                what.stylize("dim")
+                what.append(f"\nnot yours: {row.why}", style="italic")
+            table.add_row(Text(row.keys), what, Text(row.ident))
         with Vertical(classes="dialog help"):
             yield Label(f"Keys · {self.about}", classes="dialog-title", markup=False)
             with VerticalScroll():

@@ -11,10 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
+from textual import getters
 from textual.app import App
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
+from dealroom.domain.permissions import Standing
 from dealroom.screens.gateway import Gateway, JobAnswered
 from dealroom.settings import Settings
 from dealroom.textutil import visible
@@ -35,6 +39,14 @@ class RoomApp(App[None]):
         #: The database: ``gateway.run(requester, job, done)`` runs ``job(store)`` in a
         #: worker and hands its result to ``done`` on the UI thread.
         self.gateway = Gateway(self, slow_notice=slow_notice, wrote=self.wrote)
+        #: How the rules see whoever is at the keyboard (None until the store is open): what
+        #: the screens grey out. The store has the last word on every change anyway.
+        self.standing: Standing | None = None
+
+    def administer(self, what: str) -> str | None:
+        """Why the person at the keyboard may not keep ``what`` ("people are added", …):
+        administrators do; None when they may, or it is not known yet."""
+        return self.standing.administer(what) if self.standing is not None else None
 
     def notify(
         self,
@@ -72,3 +84,19 @@ class RoomApp(App[None]):
     def today(self) -> date:
         """The acting person's calendar day, until the store says otherwise."""
         return date.today()
+
+
+class Administered(Screen[None]):
+    """A screen some of whose actions only an administrator takes: they are greyed out for
+    everyone else, and the help says why. ``ADMINISTERED``: action → what it keeps
+    ("people are added")."""
+
+    ADMINISTERED: ClassVar[dict[str, str]] = {}
+    app = getters.app(RoomApp)
+
+    def refusal(self, action: str) -> str | None:
+        what = self.ADMINISTERED.get(action)
+        return self.app.administer(what) if what else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if self.refusal(action) is not None else True

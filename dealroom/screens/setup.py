@@ -14,7 +14,6 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -23,7 +22,7 @@ from dealroom.screens.deal_forms import people_choices
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
-from dealroom.screens.host import RoomApp
+from dealroom.screens.host import Administered, RoomApp
 from dealroom.screens.live import LiveScreen
 from dealroom.store.views import AccountView, DealView, PersonView
 from dealroom.textutil import one_line
@@ -197,8 +196,13 @@ def account_form(account: AccountView | None, today: date) -> FormScreen[Account
     return FormScreen.edit(f"Account {account.name}", account, account_fields, edit, today)
 
 
-class AccountsScreen(Screen[None]):
+class AccountsScreen(Administered):
     """The customers: enter edits one (name, tier), ``a`` adds one."""
+
+    ADMINISTERED: ClassVar[dict[str, str]] = {
+        "add": "a new account is added",
+        "edit": "accounts are changed",
+    }
 
     app = getters.app(RoomApp)
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -270,8 +274,10 @@ class AccountsScreen(Screen[None]):
         self.app.push_screen(form, self._saved("Saved"))
 
 
-class SetupActions(LiveScreen):
+class SetupActions(Administered, LiveScreen):
     """The pipeline's keys for setting up: a new deal, a new person, the accounts."""
+
+    ADMINISTERED: ClassVar[dict[str, str]] = {"new_person": "people are added"}
 
     app = getters.app(RoomApp)
     today: date

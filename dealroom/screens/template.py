@@ -17,6 +17,7 @@ from dealroom.domain import STAGES, Stage
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
+from dealroom.screens.host import Administered
 from dealroom.screens.live import LiveScreen
 from dealroom.store.inputs import ChecklistItemUpdate
 from dealroom.store.method_views import ChecklistItemView
@@ -65,7 +66,10 @@ def item_fields(item: ChecklistItemView | None, stage: Stage | None) -> list[For
     return fields
 
 
-class TemplateScreen(LiveScreen):
+class TemplateScreen(Administered, LiveScreen):
+    ADMINISTERED: ClassVar[dict[str, str]] = dict.fromkeys(
+        ("add", "edit", "key_item", "move", "remove"), "the stage checklists are changed"
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the checklist", id="template.back"),
         Binding("a", "add", "Add", tooltip="Add an item to the stage", id="template.add"),

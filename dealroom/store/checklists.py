@@ -14,6 +14,7 @@ from dealroom.store.errors import NotFoundError
 from dealroom.store.inputs import ChecklistItemUpdate
 from dealroom.store.method_rows import ANSWERS, TEMPLATE
 from dealroom.store.method_views import ChecklistAnswerView, ChecklistItemView
+from dealroom.store.permit import require_admin
 from dealroom.store.rows import by_id
 from dealroom.store.tables import ChecklistAnswer, ChecklistTemplate
 from dealroom.store.tx import Kind, Logged, Tx, ident, quote_title
@@ -25,6 +26,10 @@ ITEM = Kind(
     label="checklist item",
 )
 ANSWER = Kind("checklist", ChecklistAnswer, by_id(ANSWERS, col(ChecklistAnswer.id), "answer"))
+
+
+#: What a member who may not change the template is told: who may.
+CHANGED = "the stage checklists are changed"
 
 
 def _line(row: ChecklistTemplate) -> str:
@@ -46,6 +51,7 @@ class Checklists:
         text = check_item_text(text)
 
         def build(tx: Tx) -> tuple[ChecklistTemplate, Logged]:
+            require_admin(tx, CHANGED)
             here = col(ChecklistTemplate.stage) == stage
             taken = tx.session.execute(select(col(ChecklistTemplate.key)).where(here)).scalars()
             last = tx.session.execute(
@@ -72,6 +78,7 @@ class Checklists:
         self, item_id: int, update: ChecklistItemUpdate, *, version: int | None = None
     ) -> ChecklistItemView:
         def change(tx: Tx, row: ChecklistTemplate) -> Logged | None:
+            require_admin(tx, CHANGED)
             values: dict[str, object] = {}
             if isinstance(update.text, str):
                 values["text"] = check_item_text(update.text)
@@ -94,6 +101,7 @@ class Checklists:
         """Move a line up (``offset`` < 0) or down the stage's checklist."""
 
         def change(tx: Tx, row: ChecklistTemplate) -> Logged | None:
+            require_admin(tx, CHANGED)
             lines = list(
                 tx.session.execute(
                     select(ChecklistTemplate)
@@ -121,6 +129,7 @@ class Checklists:
         """Take a line off the checklist; answers given to it are kept but no longer count."""
 
         def change(tx: Tx, row: ChecklistTemplate) -> Logged | None:
+            require_admin(tx, CHANGED)
             if row.retired:
                 return None
             row.retired = True

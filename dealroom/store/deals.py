@@ -32,6 +32,7 @@ from dealroom.store.errors import NotFoundError
 from dealroom.store.inputs import DealUpdate, given
 from dealroom.store.people import account_id
 from dealroom.store.permit import require, seats
+from dealroom.store.policy import approvers
 from dealroom.store.rows import DEALS, GATES, by_id
 from dealroom.store.tables import (
     Account,
@@ -302,7 +303,8 @@ class Deals:
 
         def build(tx: Tx) -> tuple[GateRecord, Logged]:
             deal = tx.deal(code, lock=True)
-            require(tx, permissions.gate(seats(tx.session, deal), tx.actor, gate))
+            named = approvers(tx.session, gate).get(gate, [])
+            require(tx, permissions.gate(seats(tx.session, deal), tx.actor, gate, named))
             rules.check_gate_decision(gate, deal.stage, deal.status)
             row = GateRecord(
                 deal_id=ident(deal),

@@ -10,6 +10,7 @@ from dealroom.domain import Tier, rules
 from dealroom.domain.rules import RuleError
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
+from dealroom.store.permit import administrators, require_admin
 from dealroom.store.rows import ACCOUNTS, PEOPLE, by_id
 from dealroom.store.tables import Account, Administrator, Person
 from dealroom.store.tx import Diff, Kind, Logged, Tx, ident
@@ -42,6 +43,7 @@ class People:
         email = rules.check_text(email, field="e-mail", required=False, limit=200)
 
         def build(tx: Tx) -> tuple[Person, Logged]:
+            require_admin(tx, "people are added")
             taken = select(col(Person.id)).where(col(Person.handle) == handle)
             if tx.session.execute(taken).first():
                 raise RuleError(f"person {handle!r} already exists", field="handle")
@@ -55,13 +57,12 @@ class People:
     def administrators(self) -> list[str]:
         """The logins that manage the team and may act for another member."""
         with self.database.read() as s:
-            found = s.execute(select(col(Administrator.login)).order_by(col(Administrator.login)))
-            return [str(login) for login in found.scalars()]
+            return administrators(s)
 
     def add_administrator(self, login: str) -> None:
         login = rules.check_handle(login)
         with self.database.write() as tx:
-            _require_administrator(tx, self.database.login)
+            require_admin(tx, "administrators are named")
             if tx.session.get(Administrator, login) is not None:
                 raise RuleError(f"{login} is already an administrator", field="login")
             tx.session.add(
@@ -74,7 +75,7 @@ class People:
 
     def remove_administrator(self, login: str) -> None:
         with self.database.write() as tx:
-            _require_administrator(tx, self.database.login)
+            require_admin(tx, "administrators are named")
             row = tx.session.get(Administrator, login.strip())
             if row is None:
                 raise NotFoundError(f"{login.strip()} is not an administrator")
@@ -108,6 +109,7 @@ class People:
             values["tier"] = tier
 
         def change(tx: Tx, row: Account) -> Logged | None:
+            require_admin(tx, "accounts are changed")
             if values.get("name", row.name) != row.name:
                 taken = select(col(Account.id)).where(col(Account.name) == values["name"])
                 if tx.session.execute(taken).first():
@@ -125,6 +127,7 @@ class People:
 
 def new_account(tx: Tx, name: str, tier: Tier) -> tuple[Account, Logged]:
     name = rules.check_text(name, field="account", limit=200)
+    require_admin(tx, f"a new account ({name}) is added")
     taken = select(col(Account.id)).where(col(Account.name) == name)
     if tx.session.execute(taken).first():
         raise RuleError(f"account {name!r} already exists", field="account")
@@ -140,12 +143,3 @@ def account_id(tx: Tx, name: str, tier: Tier | None) -> int:
     if found is not None:
         return int(found)
     return ident(tx.insert(ACCOUNT, *new_account(tx, name, tier or Tier.C)))
-
-
-def _require_administrator(tx: Tx, login: str) -> None:
-    if tx.session.get(Administrator, login) is None:
-        names = tx.session.execute(select(col(Administrator.login))).scalars()
-        raise RuleError(
-            f"administrators are named by an administrator ({', '.join(sorted(names))}); "
-            f"you are logged in as {login}"
-        )

@@ -3,16 +3,14 @@ the write transaction: a refused change writes nothing and says who may."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from dealroom.domain.model import Role
+from dealroom.domain import permissions
 from dealroom.domain.permissions import Seats
 from dealroom.domain.rules import RuleError
-from dealroom.store.tables import Deal, DealMember, Person
+from dealroom.store.tables import Administrator, Deal, DealMember, Person
 from dealroom.store.tx import Tx
 
 
@@ -22,16 +20,13 @@ class NotAllowed(RuleError):
 
 def seats(session: Session, deal: Deal) -> Seats:
     """The deal's members by role, as the rules read them."""
-    holders: dict[Role, list[tuple[str, str]]] = defaultdict(list)
     rows = session.execute(
         select(col(DealMember.role), col(Person.handle), col(Person.name))
         .join(Person, col(DealMember.person_id) == col(Person.id))
         .where(col(DealMember.deal_id) == deal.id)
         .order_by(col(DealMember.id))
     )
-    for role, handle, name in rows:
-        holders[role].append((handle, name))
-    return Seats(deal.code, deal.level, dict(holders))
+    return permissions.seats_of(deal.code, deal.level, ((r, h, n) for r, h, n in rows))
 
 
 def require(tx: Tx, refusal: str | None) -> None:
@@ -39,3 +34,15 @@ def require(tx: Tx, refusal: str | None) -> None:
     bind this actor: an administrator acting in their own right)."""
     if refusal is not None and tx.bound():
         raise NotAllowed(refusal)
+
+
+def administrators(session: Session) -> list[str]:
+    """The logins that keep the team, the accounts, the checklists and the policy."""
+    found = session.execute(select(col(Administrator.login)).order_by(col(Administrator.login)))
+    return [str(login) for login in found.scalars()]
+
+
+def require_admin(tx: Tx, what: str) -> None:
+    """Go on only with an administrator's powers; ``what``: "people are added", …"""
+    if not tx.administers():
+        raise NotAllowed(permissions.administered(what, administrators(tx.session)))

@@ -17,8 +17,8 @@ from dealroom.store.tables import metadata
 MEMBER_ROLE = "dealroom_member"
 #: Tables a member may only read and append to.
 APPEND_ONLY = ("event",)
-#: Tables a member may only read.
-READ_ONLY = ("alembic_version",)
+#: Tables a member may only read (the owner names the administrators).
+READ_ONLY = ("alembic_version", "administrator")
 
 
 def grant_members(engine: Engine, members: Sequence[str] = (), group: str = MEMBER_ROLE) -> str:
@@ -39,7 +39,7 @@ def grant_members(engine: Engine, members: Sequence[str] = (), group: str = MEMB
         conn.execute(text(f"GRANT USAGE ON SCHEMA {s} TO {g}"))
         conn.execute(text(f"REVOKE CREATE ON SCHEMA {s} FROM {g}"))
         conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {g}"))
-        for table in [t.name for t in metadata.sorted_tables] + list(READ_ONLY):
+        for table in dict.fromkeys([*(t.name for t in metadata.sorted_tables), *READ_ONLY]):
             if table in APPEND_ONLY:
                 rights = "SELECT, INSERT"
             elif table in READ_ONLY:

@@ -24,6 +24,8 @@ from dealroom.domain import (
     TaskStatus,
     rules,
 )
+from dealroom.domain.permissions import Standing
+from dealroom.store import permit, policy
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.history import history
@@ -40,7 +42,7 @@ from dealroom.store.tables import (
     Risk,
     Task,
 )
-from dealroom.store.tx import deal_by_code
+from dealroom.store.tx import administers, deal_by_code, rules_bind
 from dealroom.store.views import (
     AccountView,
     DealRoomView,
@@ -63,6 +65,19 @@ class Reads:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+
+    def standing(self) -> Standing:
+        """How the rules see whoever acts through this store: what the app greys out."""
+        db = self.database
+        with db.read() as s:
+            return Standing(
+                db.actor,
+                bound=rules_bind(s, db.actor, admin=db.admin, by=db.by),
+                administers=administers(s, db.actor, admin=db.admin, by=db.by),
+                administrators=permit.administrators(s),
+                approvers=policy.approvers(s),
+                read_only="" if db.writable else db.read_only_reason(),
+            )
 
     def people(self) -> list[PersonView]:
         with self.database.read() as s:

@@ -29,6 +29,7 @@ from dealroom.store.deals import Deals
 from dealroom.store.items import Items
 from dealroom.store.methods import Methods
 from dealroom.store.people import People
+from dealroom.store.policy import Policy
 from dealroom.store.powermap import PowerMap
 from dealroom.store.reads import Reads
 from dealroom.store.standups import Standups
@@ -46,6 +47,7 @@ class Store:
         self.methods = Methods(self.database)
         self.standups = Standups(self.database, self.items)
         self.chain = Chain(self.database)
+        self.policy = Policy(self.database)
 
     # --- what every caller asks of the store as a whole ------------------------------------
 

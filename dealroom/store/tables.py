@@ -241,6 +241,16 @@ class Administrator(SQLModel, table=True):
     added_by: str = Field(max_length=64)
 
 
+class GateApprover(SQLModel, table=True):
+    """The policy: a person named to decide one gate on every deal, besides its sponsor."""
+
+    __tablename__ = "gate_approver"
+    gate: Gate = Field(sa_column=Column(Choice(Gate, 8), primary_key=True))
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    added_at: datetime
+    added_by: str = Field(max_length=64)
+
+
 _standup_v = _version()
 
 

@@ -20,7 +20,7 @@ from sqlmodel import col
 from dealroom.domain.chain import GENESIS, Link
 from dealroom.domain.rules import check_stored_text
 from dealroom.store.errors import ConflictError, NotFoundError
-from dealroom.store.tables import Deal, Event, Person
+from dealroom.store.tables import Administrator, Deal, Event, Person
 
 #: The PostgreSQL advisory lock that makes writers append to the log one at a time.
 LOG_LOCK = 7310002
@@ -89,6 +89,30 @@ class Kind(Generic[M, V]):
             return row.id
         deal_id = getattr(row, "deal_id", None)
         return int(deal_id) if deal_id is not None else None
+
+
+def rules_bind(session: Session, actor: str, *, admin: bool, by: str) -> bool:
+    """Whether the deal rules (``dealroom.domain.permissions``) bind ``actor``: they bind
+    every member, and an administrator acting for one; not an administrator acting in
+    their own right (as themself, or under a name that is nobody on the team, as a script
+    does). ``admin``: the login is an administrator; ``by``: the login acting for
+    ``actor`` (empty: they act as themself)."""
+    if not admin:
+        return True
+    if not by:
+        return False
+    found = select(col(Person.id)).where(col(Person.handle) == actor)
+    return session.execute(found).first() is not None
+
+
+def administers(session: Session, actor: str, *, admin: bool, by: str) -> bool:
+    """Whether ``actor`` acts with an administrator's powers: the login is an
+    administrator, acting in their own right or for another administrator (acting for a
+    member, they have that member's powers)."""
+    if not admin:
+        return False
+    bound = rules_bind(session, actor, admin=admin, by=by)
+    return not bound or session.get(Administrator, actor) is not None
 
 
 class Tx:
@@ -270,12 +294,11 @@ class Tx:
         bind every member, and an administrator acting for one; not an administrator
         acting in their own right (as themself, or under a name that is nobody on the
         team, as a script does)."""
-        if not self.admin:
-            return True
-        if not self.by:
-            return False
-        found = select(col(Person.id)).where(col(Person.handle) == self.actor)
-        return self.session.execute(found).first() is not None
+        return rules_bind(self.session, self.actor, admin=self.admin, by=self.by)
+
+    def administers(self) -> bool:
+        """Whether this transaction acts with an administrator's powers."""
+        return administers(self.session, self.actor, admin=self.admin, by=self.by)
 
     # --- looking things up inside the transaction -------------------------------------
 
