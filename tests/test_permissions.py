@@ -225,9 +225,21 @@ def test_the_team_the_accounts_and_the_checklists_are_the_administrators(
 def test_a_refusal_on_the_command_line_exits_1_and_writes_nothing(
     team: Store, db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    to_ar = team.items.add_handoff("ACME-5G", Role.SR, Role.AR, "Scope")
+    team.people.add_person("eve", "Eve Outsider")
     before = len(team.reads.events())
+    monkeypatch.setenv("DEALROOM_USER", "eve")  # on no deal
+    argv = ["task", "add", "ACME-5G", "--role", "AR", "--title", "Sneak"]
+    assert main(["--db", db_url, *argv]) == EXIT_REFUSED
+    err = capsys.readouterr().err
+    assert err == (
+        "dealroom: error: a task on ACME-5G is changed by the deal's members; you are not "
+        "one of them\n"
+    )
     monkeypatch.setenv("DEALROOM_USER", "wei")
     for argv in (
+        ["handoff", "accept", "ACME-5G", str(to_ar.id)],
+        ["approver", "add", "ATI", "wei"],
         ["gate", "ACME-5G", "ATI", "approve"],
         ["stage", "ACME-5G", "next"],
         ["deal", "status", "ACME-5G", "lost", "--reason", "x"],
