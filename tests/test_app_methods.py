@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -424,7 +425,7 @@ async def test_review_not_recorded_when_the_person_says_not_yet(
     assert store_on(db).methods.deal_methods("ACME-5G").reviews == []
 
 
-async def test_forecast_panel_takes_the_funnels_place_and_cycles_currencies(db: str) -> None:
+async def test_forecast_panel_takes_the_funnels_place_in_the_base_currency(db: str) -> None:
     st = store_on(db)
     st.deals.create_deal(
         "EURO-1",
@@ -446,13 +447,15 @@ async def test_forecast_panel_takes_the_funnels_place_and_cycles_currencies(db: 
         await settle(pilot)
         assert panel.display and not screen.query_one(Funnel).display
         body = rendered(panel.query_one("#forecast-body", Static))
-        assert "Forecast CNY" in body and "EUR next" in body and "Ana Lima" in body
+        assert "Forecast CNY" in body and "Ana Lima" in body
+        assert "no rate, not counted: EURO-1" in body and "385k" not in body  # never summed
+        await pilot.press("F")
+        assert not panel.display and screen.query_one(Funnel).display
+        st.money.set_rate("EUR", Decimal("7.7"), TODAY)  # now it converts: 10% of 3.85M
         await pilot.press("F")
         await settle(pilot)
         body = rendered(panel.query_one("#forecast-body", Static))
-        assert "Forecast EUR" in body and "李娜" in body and "50.0k" in body  # 10% of 500k
-        await pilot.press("F")
-        assert not panel.display and screen.query_one(Funnel).display
+        assert "no rate" not in body and "385k" in body
 
 
 async def test_help_lists_a_methods_screens_keys_with_their_ids(db: str) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from dealroom.domain import DealStatus, Role, RuleError, Tier
 from dealroom.domain.forecast import Figures, Forecast, ForecastDeal, Horizon, forecast
+from dealroom.domain.money import Rate, Rates
 
 TODAY = date(2026, 5, 15)
 
@@ -27,8 +29,7 @@ def deal(
 
 
 def one(deals: list[ForecastDeal], today: date = TODAY) -> Forecast:
-    [(_, f)] = forecast(deals, today).items()
-    return f
+    return forecast(deals, today)
 
 
 def bucket_counts(f: Forecast) -> dict[str, int]:
@@ -106,16 +107,22 @@ def test_totals_sum_the_rounded_rows() -> None:
 
 @pytest.mark.parametrize("status", [DealStatus.WON, DealStatus.LOST, DealStatus.DROPPED])
 def test_only_open_deals_count(status: DealStatus) -> None:
-    assert forecast([deal("x", date(2026, 6, 1), status=status)], TODAY) == {}
+    f = forecast([deal("x", date(2026, 6, 1), status=status)], TODAY)
+    assert f.total.pipeline == Figures() and f.unrated == ()
 
 
-def test_currencies_are_never_added_together() -> None:
-    out = forecast(
-        [deal("a", date(2026, 6, 1), currency="USD"), deal("b", date(2026, 6, 1), currency="CNY")],
-        TODAY,
-    )
-    assert list(out) == ["CNY", "USD"]
-    assert out["USD"].total.pipeline == Figures(1, 1_000, 500)
+def test_currencies_are_converted_to_the_base_or_kept_apart_never_added_as_they_are() -> None:
+    usd = deal("a", date(2026, 6, 1), 1_001, currency="USD")
+    gbp = deal("c", date(2026, 6, 1), currency="GBP")
+    deals = [usd, deal("b", date(2026, 6, 1), currency="CNY"), gbp]
+    rates = Rates("CNY", (Rate("USD", Decimal("7.1"), date(2026, 1, 1), "CNY"),))
+    out = forecast(deals, TODAY, rates)
+    assert out.currency == "CNY"
+    # 1,001 USD = 7,107.1 → 7,107 CNY, weighted 50% → 3,553; plus 1,000 CNY at 50%
+    assert out.total.pipeline == Figures(2, 8_107, 3_553 + 500)
+    assert out.unrated == (gbp,)  # no rate: named, not summed
+    # without a rate for USD the sum would have been 2,001 "CNY"; it is never made
+    assert forecast(deals, TODAY).total.pipeline == Figures(1, 1_000, 500)
 
 
 def test_per_person_counts_a_deal_once_for_each_lead() -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from pilots import store_on
 from seeding import open_seeder
 
 from dealroom.cli import main
-from dealroom.domain import Gate, GateDecision, Role, Stage, TaskStatus
+from dealroom.domain import Gate, GateDecision, Role, Stage, TaskStatus, rules
 from dealroom.domain.checklist import Answer
 from dealroom.domain.competitors import Competitor
 from dealroom.domain.powermap import Contact, DecisionRole
@@ -197,14 +199,47 @@ def test_export_all_has_a_portfolio_summary(db: str, capsys: pytest.CaptureFixtu
     tokens = parser().parse(text)
     assert headings(tokens)[0] == ("h1", "Pipeline status — 2026-11-23")
     funnel = tables(tokens)[0]
-    assert funnel[0] == ["Stage", "Deals", "Weighted (all currencies)"]
-    assert {row[0]: row[1] for row in funnel[1:]}["Pre-bid shaping"] == "1"
+    assert funnel[0] == ["Stage", "Deals", "Weighted (CNY)", "No rate"]  # EUR has no rate
+    assert {row[0]: row[1:] for row in funnel[1:]}["Lead"] == ["1", "0", "1"]
     assert [h for h in headings(tokens) if h[0] == "h2"] == [
+        ("h2", "Open pipeline by currency"),
         ("h2", "Forecast"),
         ("h2", "ACME-5G — 5G core refresh"),
         ("h2", "NORD-DC — Data centre"),
     ]
-    assert ("h3", "EUR") in headings(tokens) and ("h3", "CNY") in headings(tokens)
+    assert "Not in the figures, no rate for their currency: NORD-DC (300,000 EUR)." in text
+
+
+def test_export_all_adds_up_in_the_base_currency_at_the_rate_in_force(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One figure per stage, converted: a USD deal beside a CNY one at Pre-bid is 7.1 CNY a
+    dollar, not one; and the open pipeline by currency adds up to the forecast's total."""
+    with store_on(db) as st:
+        st.deals.create_deal(
+            "ACME-US", "US arm", "ACME Telecom", amount=1_000_000, currency="USD",
+            stage=Stage.OPPORTUNITY, close_date=date(2027, 1, 15),
+        )  # fmt: skip
+        st.deals.record_gate("ACME-US", Gate.ATI, GateDecision.APPROVED)
+        st.deals.move_stage("ACME-US", "next")
+        st.money.set_rate("USD", Decimal("7.1"), date(2026, 11, 1))
+        st.money.set_rate("EUR", Decimal("7.7"), date(2026, 11, 1))
+        st.money.set_rate("USD", Decimal("9.9"), date(2026, 12, 1))  # not yet in force
+        acme, us = st.reads.deal("ACME-5G"), st.reads.deal("ACME-US")
+    assert acme.stage is us.stage is Stage.PRE_BID and acme.probability == us.probability
+    text = export(capsys, "--all", "--today", "2026-11-23")
+    tokens = parser().parse(text)
+    assert "1 EUR = 7.7 CNY (from 2026-11-01); 1 USD = 7.1 CNY (from 2026-11-01)." in text
+    funnel = {row[0]: row[1:] for row in tables(tokens)[0][1:]}
+    both = rules.weighted(1_200_000, acme.probability) + rules.weighted(7_100_000, us.probability)
+    assert funnel["Pre-bid shaping"] == ["2", f"{both:,}"]  # not 1.2M + 1M "all currencies"
+    assert tables(tokens)[0][0] == ["Stage", "Deals", "Weighted (CNY)"]  # every deal has a rate
+    by_currency = tables(tokens)[1]
+    assert by_currency[0] == ["Currency", "Deals", "Pipeline", "Weighted", "Weighted in CNY"]
+    everything = by_currency[-1]
+    assert everything[0] == "**All, in CNY**" and everything[1] == "3"
+    forecast_total = next(r for r in tables(tokens)[3] if r[0] == "**All**")[3]
+    assert everything[4] == f"**{forecast_total.removesuffix(' CNY')}**"  # the two agree
 
 
 def test_export_matches_the_golden_file(db: str, capsys: pytest.CaptureFixture[str]) -> None:

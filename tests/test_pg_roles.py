@@ -89,6 +89,12 @@ def test_a_member_cannot_rewrite_the_log_but_the_app_works_for_them(
                 conn.execute(statement)
         assert conn.execute("SELECT count(*) FROM event").fetchone()[0] > 0  # type: ignore[index]
 
+    with psycopg.connect(_libpq(pg_url), autocommit=True) as conn:  # an upgrade's new table
+        conn.execute("CREATE TABLE later_one (id serial PRIMARY KEY, x int)")
+    with psycopg.connect(_libpq(_as(pg_url, member)), autocommit=True) as conn:
+        conn.execute("INSERT INTO later_one (x) VALUES (1)")  # the members' without a new init
+    with psycopg.connect(_libpq(pg_url), autocommit=True) as conn:
+        conn.execute("DROP TABLE later_one")
     assert main(["init", "--postgres", pg_url, "--member-role", group]) == 0  # again: harmless
     capsys.readouterr()
 

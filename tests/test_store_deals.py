@@ -247,7 +247,7 @@ def test_stage_change_keeps_the_probability_override(team: Store) -> None:
         ({"amount": -5}, "amount must not be negative"),
         ({"probability": 101}, "between 0 and 100"),
         ({"name": "   "}, "name must not be empty"),
-        ({"currency": "EURO"}, "3-letter code"),
+        ({"currency": "EURO"}, "ISO 4217"),
     ],
 )
 def test_update_deal_refuses_bad_changes(team: Store, changes: dict[str, Any], error: str) -> None:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from pilots import won_at
 from sqlalchemy import event
 
 from dealroom.demo import seed_demo
@@ -17,7 +18,7 @@ from dealroom.domain.checklist import Answer
 from dealroom.domain.competitors import Competitor
 from dealroom.domain.powermap import Contact
 from dealroom.store import Store
-from dealroom.store.inputs import ContactUpdate
+from dealroom.store.inputs import ContactUpdate, DealUpdate
 
 TODAY = date(2026, 11, 23)
 
@@ -99,6 +100,36 @@ def test_statement_count_does_not_grow_with_items(store: Store, read: str) -> No
         store.checklists.answer_checklist("B-1", Stage.OPPORTUNITY, item.key, Answer.PARTLY)
     store.methods.record_review("B-1")
     store.deals.create_deal("C-1", "Third", "Other", leads={Role.SR: "ana"})
+    assert run() == before
+
+
+@pytest.mark.parametrize("read", ["of_deals", "deal", "receivables"])
+def test_cash_statement_count_does_not_grow_with_invoices(store: Store, read: str) -> None:
+    """Opening a deal's cash, the export's cash of every deal and the ageing report read
+    in a fixed number of statements, whatever the number of milestones, invoices and
+    payments."""
+    store.people.add_person("ana", "Ana Lima")
+    for code in ("A-1", "B-1"):
+        store.deals.create_deal(code, code, "ACME", stage=Stage.OPPORTUNITY, leads={Role.AR: "ana"})
+        won_at(store, code, Stage.INVOICE)
+
+    def run() -> int:
+        with counting(store) as statements:
+            if read == "of_deals":
+                store.cash.of_deals([r.deal for r in store.reads.deal_rooms()], today=TODAY)
+            elif read == "deal":
+                store.cash.deal("B-1")
+            else:
+                store.cash.receivables()
+        return len(statements)
+
+    store.deals.update_deal("B-1", DealUpdate(amount=1_000_000))
+    before = run()
+    for i in range(10):
+        m = store.cash.add_milestone("B-1", f"part {i}", share_bp=1000)
+        inv = store.cash.raise_invoice("B-1", f"INV-{i}", milestone_id=m.id, issued=TODAY)
+        store.cash.settle(inv.id, 1_000_00, on=TODAY)
+        store.cash.settle(inv.id, 1_000_00, on=TODAY)
     assert run() == before
 
 

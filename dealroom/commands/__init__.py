@@ -31,6 +31,12 @@ COMMANDS: dict[str, Command] = {
     "handoff": Command("items", "send, accept, reject or withdraw a handoff"),
     "stage": Command("items", "move a deal to the next or previous LTC stage, or to a named one"),
     "gate": Command("items", "record a gate decision (approve, reject, defer)"),
+    "rate": Command("cash", "the base currency and the exchange rates totals convert at"),
+    "plan": Command("cash", "a deal's payment plan: milestones that add up to the contract"),
+    "invoice": Command("cash", "invoices of a won deal, and the payments and credits on them"),
+    "receivables": Command(
+        "cash", "what customers owe, aged by days past due, per customer and AR"
+    ),
     "review": Command("review", "a deal review's agenda, the deals that need one, or record one"),
     "admin": Command("trust", "the team's administrators: list, add or remove a login"),
     "approver": Command("trust", "the policy: who is named to decide a gate on every deal"),

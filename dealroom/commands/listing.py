@@ -68,16 +68,26 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     width = shutil.get_terminal_size((200, 24)).columns if sys.stdout.isatty() else 200
     print(pipeline_table(rows, today, width, color=use_color(ctx.settings.no_color)))
-    totals: dict[str, list[int]] = {}
-    for r in rows:
-        pair = totals.setdefault(r.deal.currency, [0, 0])
-        pair[0] += r.deal.amount
-        pair[1] += r.deal.weighted
-    sums = ", ".join(
-        f"{short_money(a)} {c} (weighted {short_money(w)})" for c, (a, w) in sorted(totals.items())
-    )
-    print(f"\n{len(rows)} deals · {sums}")
+    print(f"\n{len(rows)} deals · {pipeline_total(rows)}")
     return 0
+
+
+def pipeline_total(rows: list[PipelineRow]) -> str:
+    """``12.3M CNY (weighted 4.5M)``, in the base currency; the deals whose currency has
+    no rate said apart, in their own currencies."""
+    base = rows[0].base if rows else ""
+    amount = sum(r.base_amount for r in rows if r.base_amount is not None)
+    weighted = sum(r.base_weighted for r in rows if r.base_weighted is not None)
+    said = f"{short_money(amount)} {base} (weighted {short_money(weighted)})"
+    apart: dict[str, int] = {}
+    for r in rows:
+        if r.base_amount is None:
+            apart[r.deal.currency] = apart.get(r.deal.currency, 0) + r.deal.amount
+    if apart:
+        count = sum(1 for r in rows if r.base_amount is None)
+        own = ", ".join(f"{short_money(a)} {c}" for c, a in sorted(apart.items()))
+        said += f" · no rate, not counted: {count} deals ({own})"
+    return said
 
 
 def pipeline_table(rows: list[PipelineRow], today: Any, width: int, *, color: bool = False) -> str:
@@ -89,7 +99,8 @@ def pipeline_table(rows: list[PipelineRow], today: Any, width: int, *, color: bo
     columns.append(Column("Stage"))
     if medium:
         columns.append(Column("Amount", right=True))
-    columns += [Column("Weighted", right=True), Column("Close")]
+    base = rows[0].base if rows else ""
+    columns += [Column(f"Weighted {base}".strip(), right=True), Column("Close")]
     if wide:
         columns += [Column(r.value, flexible=True, max_width=16) for r in TRIANGLE]
     columns.append(Column("Flags"))
@@ -104,8 +115,9 @@ def pipeline_table(rows: list[PipelineRow], today: Any, width: int, *, color: bo
         cells.append(stage + ("" if d.status.value == "open" else f" ({d.status})"))
         if medium:
             cells.append(f"{short_money(d.amount)} {d.currency}")
+        in_base = "no rate" if row.base_weighted is None else short_money(row.base_weighted)
         cells += [
-            f"{short_money(d.weighted)} {d.probability}%",
+            f"{in_base} {d.probability}%",
             (d.close_date.isoformat() if d.close_date else "—") + (" !" if late else ""),
         ]
         if wide:
@@ -132,6 +144,9 @@ def _row_json(row: PipelineRow) -> dict[str, Any]:
         "currency": d.currency,
         "probability": d.probability,
         "weighted": d.weighted,
+        "base_currency": row.base,
+        "amount_in_base": row.base_amount,
+        "weighted_in_base": row.base_weighted,
         "close_date": d.close_date.isoformat() if d.close_date else None,
         "leads": {r.value: name for r, name in row.leads.items()},
         "overdue_tasks": row.overdue_tasks,

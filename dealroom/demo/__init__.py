@@ -34,6 +34,7 @@ from dealroom.store.tables import (
     DealMember,
     DealReview,
     Event,
+    ExchangeRate,
     GateRecord,
     Handoff,
     Person,
@@ -48,6 +49,7 @@ __all__ = ["seed_demo"]
 #: The tables the demo fills, in the order they are written (each before those that point at it).
 TABLES = {
     "person": Person,
+    "exchange_rate": ExchangeRate,
     "account": Account,
     "deal": Deal,
     "deal_member": DealMember,

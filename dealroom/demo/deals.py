@@ -5,6 +5,7 @@ how it ended; then its items and, unless it was lost or dropped, its methods."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from dealroom.demo import items, methods
 from dealroom.demo.builder import Builder, DealSeed
@@ -29,11 +30,13 @@ from dealroom.domain import (
     Role,
     Stage,
 )
+from dealroom.domain.money import rate_text
 
 
 def build(b: Builder, deals: int, n_items: int) -> None:
     """Everyone, the accounts, then ``deals`` deals with about ``n_items`` items each."""
     _people(b)
+    _rates(b)
     accounts = _accounts(b, max(len(ACCOUNTS), deals // 8))
     codes: set[str] = set()
     for i in range(deals):
@@ -55,8 +58,28 @@ def _people(b: Builder) -> None:
             start,
             f"added person {name}",
             {"name": [None, name]},
-            who=handles[0][0],
+            who=b.actor,  # whoever made the demo: its administrator
         )
+
+
+#: The demo's exchange rates into its base currency (CNY): currency, rate, days ago.
+RATES = (("USD", "7.10", 120), ("EUR", "7.70", 120), ("USD", "7.18", 20))
+
+
+def _rates(b: Builder) -> None:
+    """USD and EUR into CNY, set by whoever made the demo (its administrator); the dollar
+    moved three weeks ago."""
+    for currency, rate, days in RATES:
+        valid_from = b.today - timedelta(days=days)
+        text = rate_text(Decimal(rate))
+        row = {"currency": currency, "base": "CNY", "rate": text, "valid_from": valid_from}
+        summary = f"set 1 {currency} = {text} CNY from {valid_from.isoformat()}"
+        rate_id = b.batch.add("exchange_rate", row)
+        changes: dict[str, list[object]] = {f"{currency} rate": [None, text]}
+        when = b.morning - timedelta(
+            days=days
+        )  # (not from the generator: the deals stay as they were)
+        b.event(None, "rate", rate_id, "create", when, summary, changes, who=b.actor)
 
 
 def _accounts(b: Builder, count: int) -> list[tuple[int, str, str]]:
@@ -78,7 +101,7 @@ def _accounts(b: Builder, count: int) -> list[tuple[int, str, str]]:
             b.at(59),
             f"added account {base} (tier {tier})",
             {"tier": [None, tier]},
-            who="sam",
+            who=b.actor,
         )
         out.append((aid, base, prefix))
     return out

@@ -6,8 +6,10 @@ Decisions:
 - A deal's weighted amount is ``amount × probability ÷ 100`` rounded **down** to a whole
   unit (:func:`rules.weighted`, the same as the funnel), computed per deal and then summed,
   so totals always equal the sum of the rows shown.
-- Amounts in different currencies are never added: :func:`forecast` returns one
-  :class:`Forecast` per currency.
+- One forecast, in the database's base currency: each deal's amount is converted at the
+  rate in force ``today`` (:mod:`dealroom.domain.money`) and then weighted, so a deal's
+  weighted figure is the funnel's. A deal whose currency has no rate is not summed: it is
+  listed apart (:attr:`Forecast.unrated`).
 - Buckets by close date, relative to ``today``: **overdue** (before the first day of this
   month), the **three months** from this month on (this month, next, the one after),
   **rest of the year** (later months of this calendar year), **later** (after this
@@ -23,11 +25,12 @@ Decisions:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
 from dealroom.domain.model import TRIANGLE, DealStatus, Role, Tier
+from dealroom.domain.money import Rates
 from dealroom.domain.rules import check_probability, weighted
 
 
@@ -91,6 +94,7 @@ class Slice:
 @dataclass(frozen=True, slots=True)
 class Forecast:
     currency: str
+    """The base currency every figure is in."""
     buckets: tuple[Bucket, ...]
     """Overdue, the three months, rest of year, later, no close date — always all seven."""
     total: Slice
@@ -98,6 +102,8 @@ class Forecast:
     """Handle → figures, handles sorted."""
     by_tier: dict[Tier, Slice]
     """Every tier, S to C, even when empty."""
+    unrated: tuple[ForecastDeal, ...] = ()
+    """Open deals whose currency has no rate: in none of the figures."""
 
 
 def _month(d: date, ahead: int = 0) -> date:
@@ -113,13 +119,21 @@ def _add(slice_: Slice, deal: ForecastDeal, near: bool, year: bool) -> Slice:
     )
 
 
-def forecast(deals: Iterable[ForecastDeal], today: date) -> dict[str, Forecast]:
-    """The forecast per currency (sorted by currency code); see the module for the rules."""
-    by_currency: dict[str, list[ForecastDeal]] = {}
+def forecast(deals: Iterable[ForecastDeal], today: date, rates: Rates | None = None) -> Forecast:
+    """The forecast in the base currency of ``rates`` (default: CNY, no other currency
+    converted); see the module for the rules."""
+    rates = rates if rates is not None else Rates()
+    converted: list[ForecastDeal] = []
+    unrated: list[ForecastDeal] = []
     for d in deals:
-        if d.status is DealStatus.OPEN:
-            by_currency.setdefault(d.currency, []).append(d)
-    return {cur: _one(cur, by_currency[cur], today) for cur in sorted(by_currency)}
+        if d.status is not DealStatus.OPEN:
+            continue
+        amount = rates.convert(d.amount, d.currency, today)
+        if amount is None:
+            unrated.append(d)
+        else:
+            converted.append(replace(d, amount=amount, currency=rates.base))
+    return replace(_one(rates.base, converted, today), unrated=tuple(unrated))
 
 
 def _one(currency: str, deals: list[ForecastDeal], today: date) -> Forecast:

@@ -9,6 +9,8 @@ app, the command line and scripts alike.
   sponsor.
 - An item (task, risk, handoff) is edited by the deal's members; deleting another role's
   item takes that role's lead or the sponsor.
+- The payment plan, the invoices and the payments are kept by the deal's AR (who owns
+  invoicing and collection) or its sponsor.
 - The team (people, administrators), the accounts, the stage checklists and the policy
   are kept by the database's administrators.
 
@@ -142,3 +144,11 @@ def delete_item(seats: Seats, actor: str, kind: str, role: Role) -> str | None:
 def administered(what: str, administrators: Sequence[str]) -> str:
     """``what``: "people are added", …: the line that refuses a non-administrator."""
     return f"{what} by an administrator ({', '.join(administrators) or 'none yet'})"
+
+
+def cash(seats: Seats, actor: str) -> str | None:
+    """The payment plan, the invoices and the payments are the AR's (or the sponsor's)."""
+    if seats.holds(actor, Role.AR, Role.SPONSOR):
+        return None
+    who = _either(seats, Role.AR, Role.SPONSOR)
+    return f"the payment plan, invoices and payments of {seats.code} are kept by {who}"

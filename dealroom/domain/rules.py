@@ -6,12 +6,12 @@ person at the keyboard; the store and the command line show it as it is.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from enum import StrEnum
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from dealroom.domain.model import (
     STAGE_GATE,
@@ -106,7 +106,6 @@ def parse_lead_role(text: str) -> Role:
 # --- field checks -----------------------------------------------------------------
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,39}$")
-CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 TITLE_MAX = 20_000
 
 
@@ -187,19 +186,19 @@ def parse_amount(text: str) -> int:
         scale = {"k": 10**3, "m": 10**6, "b": 10**9}[raw[-1]]
         raw = raw[:-1]
     try:
-        value = float(raw) * scale if scale != 1 or "." in raw else int(raw)
-    except ValueError:
+        value = Decimal(raw) * scale
+    except InvalidOperation:
         raise RuleError(f"amount {text!r} is not a number", field="amount") from None
-    if not math.isfinite(value):
+    if not value.is_finite():
         raise RuleError(f"amount {text!r} is not a number", field="amount")
-    return check_amount(round(value))
+    return check_amount(int(value.to_integral_value(ROUND_HALF_EVEN)))
 
 
 def check_currency(code: str) -> str:
-    value = code.strip().upper()
-    if not CURRENCY_RE.match(value):
-        raise RuleError(f"currency {code!r} must be a 3-letter code such as CNY", field="currency")
-    return value
+    """An ISO 4217 code (see :func:`dealroom.domain.money.check_currency`)."""
+    from dealroom.domain.money import check_currency as iso_4217
+
+    return iso_4217(code)
 
 
 def check_probability(value: int | None) -> int | None:
@@ -385,15 +384,26 @@ def is_overdue(due: date | None, done: bool, today: date) -> bool:
 # --- funnel --------------------------------------------------------------------------
 
 
-def funnel(deals: Iterable[tuple[Stage, int]]) -> dict[Stage, tuple[int, int]]:
-    """Per stage, in LTC order: how many deals and their weighted amount.
+class StageFigures(NamedTuple):
+    """One stage of the funnel: its deals, their weighted amount in the base currency,
+    and how many of them have no rate (counted, but not in the amount)."""
 
-    Give ``(stage, weighted amount)`` for each deal.
-    """
-    out = {stage: (0, 0) for stage in STAGES}
+    deals: int = 0
+    weighted: int = 0
+    unrated: int = 0
+
+
+def funnel(deals: Iterable[tuple[Stage, int | None]]) -> dict[Stage, StageFigures]:
+    """Per stage, in LTC order: how many deals and their weighted amount in the base
+    currency. Give ``(stage, weighted amount in the base)`` for each deal, None for a deal
+    whose currency has no rate: it is counted apart, never summed."""
+    out = {stage: StageFigures() for stage in STAGES}
     for stage, amount in deals:
-        count, total = out[stage]
-        out[stage] = (count + 1, total + amount)
+        count, total, unrated = out[stage]
+        if amount is None:
+            out[stage] = StageFigures(count + 1, total, unrated + 1)
+        else:
+            out[stage] = StageFigures(count + 1, total + amount, unrated)
     return out
 
 

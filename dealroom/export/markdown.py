@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from dealroom.domain import STAGE_INFO, TRIANGLE, GateDecision, Role, rules
+from dealroom.domain import STAGE_INFO, TRIANGLE, DealStatus, GateDecision, Role, rules
+from dealroom.domain.money import Rates, rate_text
+from dealroom.export.cash import cash_section
 from dealroom.export.escape import md, table
 from dealroom.export.methods import methods_sections
+from dealroom.store.cash_views import DealCash
 from dealroom.store.method_views import DealMethodsView
 from dealroom.store.views import DealRoomView, EventView, HandoffView, RiskView, TaskView
 from dealroom.textutil import money
@@ -42,6 +45,7 @@ def deal_report(
     names: dict[str, str] | None = None,
     level: int = 2,
     methods: DealMethodsView | None = None,
+    cash: DealCash | None = None,
 ) -> str:
     """One deal: title line, timeline with gates, a section per role, with ``methods`` its
     checklists, power map, competitors and assessment, and the changes since ``since``."""
@@ -90,6 +94,8 @@ def deal_report(
     out.append("")
     for role in TRIANGLE:
         out += _role_section(room, role, today, h + "#")
+    if cash is not None:
+        out += cash_section(cash, h + "#")
     if methods is not None:
         out += methods_sections(methods, h + "#", names)
     if since is not None:
@@ -170,24 +176,68 @@ def _handoff_cells(x: HandoffView, today: date) -> list[str]:
     return [f"{x.from_role.value} → {x.to_role.value}", md(x.title), state, age]
 
 
-def portfolio(rooms: Sequence[DealRoomView], *, today: date) -> str:
-    """The head of ``export --all``: the funnel and the weighted pipeline per currency."""
+def portfolio(rooms: Sequence[DealRoomView], *, today: date, rates: Rates) -> str:
+    """The head of ``export --all``: the funnel of every active deal and the open pipeline
+    by currency, in the base currency at the rates in force ``today``. A deal whose
+    currency has no rate is counted, never summed."""
+    base = rates.base
     out = [f"# Pipeline status — {today.isoformat()}", ""]
-    funnel = rules.funnel((r.deal.stage, r.deal.weighted) for r in rooms)
-    by_currency: dict[str, list[int]] = {}
-    for r in rooms:
-        pair = by_currency.setdefault(r.deal.currency, [0, 0])
-        pair[0] += r.deal.amount
-        pair[1] += r.deal.weighted
-    counts = {stage: 0 for stage in funnel}
-    for r in rooms:
-        counts[r.deal.stage] += 1
-    out += table(
-        ["Stage", "Deals", "Weighted (all currencies)"],
-        [[STAGE_INFO[s].label, str(counts[s]), f"{funnel[s][1]:,}"] for s in funnel],
-        align="lrr",
+    in_force = rates.in_force(today)
+    said = "; ".join(
+        f"1 {c} = {rate_text(r)} {base} (from {d.isoformat()})" for c, (d, r) in in_force.items()
     )
-    out += ["", "| Currency | Pipeline | Weighted |", "| --- | ---: | ---: |"]
-    out += [f"| {c} | {a:,} | {w:,} |" for c, (a, w) in sorted(by_currency.items())]
+    out += [
+        f"Amounts in {base}, the base currency, at the rates in force on {today.isoformat()}"
+        + (f": {said}." if said else " (no other currency has a rate)."),
+        "",
+    ]
+    converted = [
+        (r, rates.weighted(r.deal.amount, r.deal.currency, r.deal.probability, today))
+        for r in rooms
+    ]
+    funnel = rules.funnel((r.deal.stage, w) for r, w in converted)
+    apart = any(f.unrated for f in funnel.values())
+    head = ["Stage", "Deals", f"Weighted ({base})"] + (["No rate"] if apart else [])
+    rows = [
+        [STAGE_INFO[s].label, str(f.deals), f"{f.weighted:,}"]
+        + ([str(f.unrated) if f.unrated else ""] if apart else [])
+        for s, f in funnel.items()
+    ]
+    out += table(head, rows, align="lrrr" if apart else "lrr")
+    out += [
+        "",
+        "Every active deal: open ones, and won ones still in delivery or invoicing (weighted "
+        "at 100%).",
+        "",
+        "## Open pipeline by currency",
+        "",
+        "Open deals only: what the forecast below forecasts.",
+        "",
+    ]
+    by_currency: dict[str, list[int | None]] = {}
+    for r, w in converted:
+        if r.deal.status is not DealStatus.OPEN:
+            continue
+        row = by_currency.setdefault(r.deal.currency, [0, 0, 0, 0])
+        row[0] = (row[0] or 0) + 1
+        row[1] = (row[1] or 0) + r.deal.amount
+        row[2] = (row[2] or 0) + r.deal.weighted
+        row[3] = None if w is None or row[3] is None else row[3] + w
+    lines = [
+        [c, str(n), f"{a:,}", f"{w:,}", "no rate" if b is None else f"{b:,}"]
+        for c, (n, a, w, b) in sorted(by_currency.items())
+    ]
+    counted = [v for v in by_currency.values() if v[3] is not None]
+    lines.append(
+        [
+            f"**All, in {base}**",
+            str(sum(v[0] or 0 for v in counted)),
+            "",
+            "",
+            f"**{sum(v[3] or 0 for v in counted):,}**",
+        ]
+    )
+    head = ["Currency", "Deals", "Pipeline", "Weighted", f"Weighted in {base}"]
+    out += table(head, lines, align="lrrrr")
     out.append("")
     return "\n".join(out)

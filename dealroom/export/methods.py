@@ -186,29 +186,33 @@ def _review(m: DealMethodsView, h: str) -> list[str]:
     return out
 
 
-def forecast_section(forecasts: Mapping[str, Forecast], names: Mapping[str, str]) -> list[str]:
-    """The forecast of ``export --all``: per currency, by close month, person and tier."""
+def forecast_section(fc: Forecast, names: Mapping[str, str]) -> list[str]:
+    """The forecast of ``export --all``, in the base currency: by close month, person and
+    tier; the open deals whose currency has no rate are listed apart."""
+    currency = fc.currency
     out = ["## Forecast", ""]
-    if not forecasts:
+    if not fc.total.pipeline.count and not fc.unrated:
         return [*out, "No open deals.", ""]
-    for currency, fc in forecasts.items():
 
-        def cells(f: Figures, cur: str = currency) -> list[str]:
-            return [str(f.count), money(f.amount, cur), money(f.weighted, cur)]
+    def cells(f: Figures) -> list[str]:
+        return [str(f.count), money(f.amount, currency), money(f.weighted, currency)]
 
-        out += [f"### {currency}", ""]
-        out += table(
-            ["Close", "Deals", "Amount", "Weighted"],
-            [[b.label, *cells(b.figures)] for b in fc.buckets],
-            align="lrrr",
-        )
-        out.append("")
-        head = ["", "Next 3 months (weighted)", "This year (weighted)", "Pipeline (weighted)"]
-        rows = [["**All**", *_slice(fc.total, currency)]]
-        rows += [[f"Tier {t.value}", *_slice(s, currency)] for t, s in fc.by_tier.items()]
-        rows += [[md(names.get(p, p)), *_slice(s, currency)] for p, s in fc.by_person.items()]
-        out += table(head, rows, align="lrrr")
-        out.append("")
+    out += [f"Open deals, in {currency} at the rates in force today.", ""]
+    out += table(
+        ["Close", "Deals", "Amount", "Weighted"],
+        [[b.label, *cells(b.figures)] for b in fc.buckets],
+        align="lrrr",
+    )
+    out.append("")
+    head = ["", "Next 3 months (weighted)", "This year (weighted)", "Pipeline (weighted)"]
+    rows = [["**All**", *_slice(fc.total, currency)]]
+    rows += [[f"Tier {t.value}", *_slice(s, currency)] for t, s in fc.by_tier.items()]
+    rows += [[md(names.get(p, p)), *_slice(s, currency)] for p, s in fc.by_person.items()]
+    out += table(head, rows, align="lrrr")
+    out.append("")
+    if fc.unrated:
+        listed = ", ".join(f"{md(d.code)} ({money(d.amount, d.currency)})" for d in fc.unrated)
+        out += [f"Not in the figures, no rate for their currency: {listed}.", ""]
     return out
 
 

@@ -33,7 +33,7 @@ def status_report(
     the changes since ``since``; with ``summary`` the funnel and the weighted pipeline
     first, and for every active deal the forecast too."""
     reports = store.methods.deal_reports(None if codes is None else list(codes), today=today)
-    forecasts = store.methods.forecast(today=today) if summary and codes is None else {}
+    forecast = store.methods.forecast(today=today) if summary and codes is None else None
     events = store.reads.events(since=midnight(since)) if since is not None else []
     names = {p.handle: p.name for p in store.reads.people()}
     by_deal: dict[int | None, list[EventView]] = defaultdict(list)
@@ -41,9 +41,11 @@ def status_report(
         by_deal[e.deal_id].append(e)
     parts = []
     if summary:
-        parts.append(portfolio([room for room, _ in reports], today=today))
-    if forecasts:
-        parts.append("\n".join(forecast_section(forecasts, names)))
+        rates = store.money.rates()
+        parts.append(portfolio([room for room, _ in reports], today=today, rates=rates))
+    if forecast is not None:
+        parts.append("\n".join(forecast_section(forecast, names)))
+    cashes = store.cash.of_deals([room.deal for room, _ in reports], today=today)
     for room, methods in reports:
         parts.append(
             deal_report(
@@ -53,6 +55,7 @@ def status_report(
                 since=since,
                 names=names,
                 methods=methods,
+                cash=cashes.get(room.deal.id),
             )
         )
     return witnessed("\n".join(parts), store.chain.head())

@@ -156,6 +156,15 @@ class DealRoomScreen(ItemActions, DealActions):
             id="deal.assessment",
         ),
         Binding(
+            "dollar_sign",
+            "methods('cash')",
+            "Cash",
+            key_display="$",
+            show=False,
+            tooltip="The payment plan, invoices and what is outstanding",
+            id="deal.cash",
+        ),
+        Binding(
             "R",
             "review",
             "Review",

@@ -87,8 +87,9 @@ class DealActions(DealRoomBase):
         self.app.gateway.run(self, lambda store: store.methods.deal_methods(room.deal.code), show)
 
     def action_methods(self, which: str) -> None:
-        """The checklist, power map, competitors or assessment of this deal."""
+        """The checklist, power map, competitors, assessment or cash of this deal."""
         from dealroom.screens.assessment import AssessmentScreen
+        from dealroom.screens.cash import CashScreen
         from dealroom.screens.checklist import ChecklistScreen
         from dealroom.screens.competitors import CompetitorsScreen
         from dealroom.screens.power_map import PowerMapScreen
@@ -98,6 +99,7 @@ class DealActions(DealRoomBase):
             "power_map": PowerMapScreen,
             "competitors": CompetitorsScreen,
             "assessment": AssessmentScreen,
+            "cash": CashScreen,
         }
         self.app.push_screen(screens[which](self.code))
 

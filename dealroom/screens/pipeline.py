@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 SORTS: list[tuple[str, Callable[[PipelineRow], Any]]] = [
     ("stage", lambda r: (-r.deal.stage.order, r.deal.close_date or date.max, r.deal.code)),
     ("close date", lambda r: (r.deal.close_date or date.max, r.deal.code)),
-    ("weighted", lambda r: (-r.deal.weighted, r.deal.code)),
-    ("amount", lambda r: (-r.deal.amount, r.deal.code)),
+    # in the base currency; a deal with no rate after the rest
+    ("weighted", lambda r: (r.base_weighted is None, -(r.base_weighted or 0), r.deal.code)),
+    ("amount", lambda r: (r.base_amount is None, -(r.base_amount or 0), r.deal.code)),
     (
         "health",
         lambda r: (
@@ -71,13 +72,13 @@ class PreparedPipeline:
     today: date
     sort: tuple[int, bool]
     ordered: list[tuple[PipelineRow, str]]
-    funnel: dict[Stage, tuple[int, int]]
+    funnel: dict[Stage, rules.StageFigures]
 
 
 def prepare(
     rows: list[PipelineRow], today: date, sort_index: int, reverse: bool
 ) -> PreparedPipeline:
-    funnel = rules.funnel((r.deal.stage, r.deal.weighted) for r in rows)
+    funnel = rules.funnel((r.deal.stage, r.base_weighted) for r in rows)
     return PreparedPipeline(
         rows, today, (sort_index, reverse), ordered(rows, sort_index, reverse), funnel
     )
@@ -166,9 +167,9 @@ class PipelineScreen(SetupActions):
         self.query_text = ""
         self._filter_pending = False
         self.loaded = False
-        #: Which currency's forecast shows (None: the funnel shows instead).
-        self.forecast: int | None = None
-        self._forecasts: tuple[dict[str, Forecast], dict[str, str]] | None = None
+        #: Whether the forecast shows in place of the funnel.
+        self.forecast = False
+        self._forecasts: tuple[Forecast, dict[str, str]] | None = None
         #: Deals someone else changed, to mark once the reload is in.
         self._changed: set[Hashable] = set()
 
@@ -213,34 +214,30 @@ class PipelineScreen(SetupActions):
             f.event.deal_code for f in others(feed, self.app.actor) if f.event.deal_code
         }
         self.reload()
-        if self.forecast is not None:
+        if self.forecast:
             self._load_forecast()
 
     def action_forecast(self) -> None:
-        """Show the forecast of the first currency, then each next one, then the funnel."""
-        count = len(self._forecasts[0]) if self._forecasts else 1
-        step = 0 if self.forecast is None else self.forecast + 1
-        self.forecast = step if step < max(1, count) else None
-        shown = self.forecast is not None
-        self.query_one(ForecastPanel).display = shown
-        self.query_one(Funnel).display = not shown
-        if shown and self._forecasts is not None:
+        """Show the forecast (in the base currency) in place of the funnel, or the funnel
+        again."""
+        self.forecast = not self.forecast
+        self.query_one(ForecastPanel).display = self.forecast
+        self.query_one(Funnel).display = not self.forecast
+        if self.forecast:
             self._show_forecast()
-        if self.forecast == 0:
             self._load_forecast()
 
     def _show_forecast(self) -> None:
-        if self._forecasts is None or self.forecast is None:
+        if self._forecasts is None or not self.forecast:
             return
-        forecasts, names = self._forecasts
-        self.forecast = min(self.forecast, max(0, len(forecasts) - 1))
-        self.query_one(ForecastPanel).show(forecasts, names, self.forecast)
+        forecast, names = self._forecasts
+        self.query_one(ForecastPanel).show(forecast, names)
 
     def _load_forecast(self) -> None:
-        def job(store: Store) -> tuple[dict[str, Forecast], dict[str, str]]:
+        def job(store: Store) -> tuple[Forecast, dict[str, str]]:
             return store.methods.forecast(), {p.handle: p.name for p in store.reads.people()}
 
-        def loaded(result: tuple[dict[str, Forecast], dict[str, str]]) -> None:
+        def loaded(result: tuple[Forecast, dict[str, str]]) -> None:
             self._forecasts = result
             self._show_forecast()
 
@@ -293,6 +290,8 @@ class PipelineScreen(SetupActions):
         if shown is not None:
             parts.append(f"{shown} of {len(self.rows)} deals")
         parts.append(f"sorted by {name}")
+        if self.rows:  # what the funnel, the forecast and the sorts add up in
+            parts.append(f"in {self.rows[0].base}")
         if self.mine:
             parts.append("my deals")
         if self.closed:

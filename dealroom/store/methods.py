@@ -20,6 +20,7 @@ from dealroom.domain.powermap import format_support
 from dealroom.domain.review import DealBrief, ReviewAgenda, review_agenda
 from dealroom.domain.rules import RuleError, check_text
 from dealroom.store import method_rows as mr
+from dealroom.store import money
 from dealroom.store.database import Database
 from dealroom.store.errors import ConflictError
 from dealroom.store.method_views import ChecklistItemView, DealMethodsView, ReviewView, ScoreView
@@ -189,10 +190,11 @@ class Methods:
             if m.triggers
         }
 
-    def forecast(self, *, today: date | None = None) -> dict[str, Forecast]:
-        """The weighted pipeline by close month, per person and per tier, per currency, as
-        of ``today`` (default: the store's today)."""
+    def forecast(self, *, today: date | None = None) -> Forecast:
+        """The weighted pipeline by close month, per person and per tier, in the base
+        currency at the rates in force ``today`` (default: the store's today)."""
         with self.database.read() as s:
+            rates = money.rates(s)
             deals = DEALS.rows(s, col(Deal.status) == DealStatus.OPEN.value)
             leads: dict[int, dict[Role, str]] = {}
             for r in s.execute(
@@ -216,6 +218,7 @@ class Methods:
                 for d in deals
             ),
             today or self.database.today(),
+            rates,
         )
 
     # --- the assessment ----------------------------------------------------------------------

@@ -13,16 +13,12 @@ from dealroom.store.errors import NotFoundError
 from dealroom.store.permit import administrators, require_admin
 from dealroom.store.rows import ACCOUNTS, PEOPLE, by_id
 from dealroom.store.tables import Account, Administrator, Person
-from dealroom.store.tx import Diff, Kind, Logged, Tx, ident
+from dealroom.store.tx import Diff, Kind, Logged, Tx, ident, locked_by_key
 from dealroom.store.views import AccountView, PersonView
 
 
 def _account_by_name(s: Session, name: str) -> Account:
-    stmt = select(Account).where(col(Account.name) == name.strip()).with_for_update()
-    row = s.execute(stmt).scalar_one_or_none()
-    if row is None:
-        raise NotFoundError(f"no account {name.strip()!r}")
-    return row
+    return locked_by_key(s, Account, col(Account.name), name, "account")
 
 
 PERSON = Kind("person", Person, by_id(PEOPLE, col(Person.id), "person"))

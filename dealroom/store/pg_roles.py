@@ -48,6 +48,16 @@ def grant_members(engine: Engine, members: Sequence[str] = (), group: str = MEMB
                 rights = "SELECT, INSERT, UPDATE, DELETE"
             conn.execute(text(f"GRANT {rights} ON {s}.{quote(table)} TO {g}"))
         conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {g}"))
+        # Tables and sequences a later upgrade makes (as the owner) are the members' too.
+        conn.execute(
+            text(
+                f"ALTER DEFAULT PRIVILEGES IN SCHEMA {s} "
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {g}"
+            )
+        )
+        conn.execute(
+            text(f"ALTER DEFAULT PRIVILEGES IN SCHEMA {s} GRANT USAGE, SELECT ON SEQUENCES TO {g}")
+        )
         for member in members:
             conn.execute(text(f"GRANT {g} TO {quote(member)}"))
     return schema

@@ -24,8 +24,8 @@ from dealroom.domain import (
     TaskStatus,
     rules,
 )
-from dealroom.domain.permissions import Standing
-from dealroom.store import permit, policy
+from dealroom.domain.permissions import Seats, Standing
+from dealroom.store import money, permit, policy
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.history import history
@@ -78,6 +78,11 @@ class Reads:
                 approvers=policy.approvers(s),
                 read_only="" if db.writable else db.read_only_reason(),
             )
+
+    def seats(self, code: str) -> Seats:
+        """Who holds which role on deal ``code``, as the rules read them."""
+        with self.database.read() as s:
+            return permit.seats(s, deal_by_code(s, code))
 
     def people(self) -> list[PersonView]:
         with self.database.read() as s:
@@ -208,6 +213,7 @@ class Reads:
                 .order_by(col(GateRecord.decided_at), col(GateRecord.id))
             ):
                 gate_states[g.deal_id][g.gate] = g.decision
+            rates = money.rates(s)
         rows = []
         for d in deals:
             t, k, h = tasks.get(d.id, {}), risks.get(d.id, {}), handoffs.get(d.id, {})
@@ -223,6 +229,9 @@ class Reads:
                     high_risks=k.get("high", 0),
                     waiting_handoffs=h.get("waiting", 0),
                     pending_gate=pending,
+                    base=rates.base,
+                    base_amount=rates.convert(d.amount, d.currency, day),
+                    base_weighted=rates.weighted(d.amount, d.currency, d.probability, day),
                 )
             )
         rows.sort(

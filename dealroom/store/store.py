@@ -22,12 +22,14 @@ from typing import Self, Unpack
 
 from sqlalchemy import Engine
 
+from dealroom.store.cash import Cash
 from dealroom.store.chain import Chain
 from dealroom.store.checklists import Checklists
 from dealroom.store.database import Database, Options
 from dealroom.store.deals import Deals
 from dealroom.store.items import Items
 from dealroom.store.methods import Methods
+from dealroom.store.money import Money
 from dealroom.store.people import People
 from dealroom.store.policy import Policy
 from dealroom.store.powermap import PowerMap
@@ -48,6 +50,8 @@ class Store:
         self.standups = Standups(self.database, self.items)
         self.chain = Chain(self.database)
         self.policy = Policy(self.database)
+        self.money = Money(self.database)
+        self.cash = Cash(self.database)
 
     # --- what every caller asks of the store as a whole ------------------------------------
 

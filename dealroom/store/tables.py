@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from dealroom.domain import (
@@ -27,6 +27,7 @@ from dealroom.domain import (
     TaskStatus,
     Tier,
 )
+from dealroom.domain.cash import Settlement, Trigger
 from dealroom.domain.checklist import Answer
 from dealroom.domain.powermap import DecisionRole
 from dealroom.store.columns import Choice
@@ -36,6 +37,10 @@ def _choice(enum: type[StrEnum], length: int, *, default: Any = ..., index: bool
     """A field holding one of ``enum``'s members (``default=None``: may be empty)."""
     column: Column[Any] = Column(Choice(enum, length), nullable=default is None, index=index)
     return Field(default=default, sa_column=column)
+
+
+#: Money in integers: 64-bit (SQLite's INTEGER always is; PostgreSQL's needs BIGINT).
+AMOUNT = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def _version() -> Column[int]:
@@ -73,7 +78,11 @@ class Deal(SQLModel, table=True):
     code: str = Field(max_length=40, unique=True)
     name: str = Field(max_length=20_000)
     account_id: int = Field(foreign_key="account.id", index=True)
-    amount: int = Field(default=0, description="whole currency units")
+    amount: int = Field(
+        default=0,
+        sa_column=Column(AMOUNT, nullable=False, default=0),
+        description="whole units",
+    )
     currency: str = Field(default="CNY", max_length=3)
     close_date: date | None = None
     stage: Stage = _choice(Stage, 16, default=Stage.LEAD, index=True)
@@ -239,6 +248,76 @@ class Administrator(SQLModel, table=True):
     login: str = Field(primary_key=True, max_length=64)
     added_at: datetime
     added_by: str = Field(max_length=64)
+
+
+_milestone_v = _version()
+
+
+class Milestone(SQLModel, table=True):
+    """One line of a deal's payment plan: a share of the contract or a fixed amount."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", index=True)
+    position: int = 0
+    name: str = Field(max_length=200)
+    #: Basis points of the contract (3000 = 30%), or None for a fixed ``amount``.
+    share_bp: int | None = None
+    #: Minor units of the deal's currency, for a fixed milestone.
+    amount: int | None = Field(default=None, sa_column=Column(AMOUNT, nullable=True))
+    trigger: Trigger = _choice(Trigger, 12)
+    planned: date | None = None
+    version: int = Field(default=1, sa_column=_milestone_v)
+    __mapper_args__ = {"version_id_col": _milestone_v}
+
+
+_invoice_v = _version()
+
+
+class Invoice(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", index=True)
+    milestone_id: int | None = Field(default=None, foreign_key="milestone.id", index=True)
+    number: str = Field(max_length=40)
+    issued: date
+    due: date
+    #: Minor units of the deal's currency.
+    amount: int = Field(sa_column=Column(AMOUNT, nullable=False))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    version: int = Field(default=1, sa_column=_invoice_v)
+    __mapper_args__ = {"version_id_col": _invoice_v}
+
+
+class InvoiceSettlement(SQLModel, table=True):
+    """A payment, credit note or write-off against an invoice."""
+
+    __tablename__ = "settlement"
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    kind: Settlement = _choice(Settlement, 10)
+    on: date
+    amount: int = Field(sa_column=Column(AMOUNT, nullable=False))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class Setting(SQLModel, table=True):
+    """One of the database's own settings (``base_currency``): a key and its text."""
+
+    key: str = Field(primary_key=True, max_length=32)
+    value: str = Field(max_length=200)
+
+
+class ExchangeRate(SQLModel, table=True):
+    """One unit of ``currency`` is worth ``rate`` units of ``base`` from ``valid_from`` on."""
+
+    __tablename__ = "exchange_rate"
+    __table_args__ = (UniqueConstraint("currency", "base", "valid_from"),)
+    id: int | None = Field(default=None, primary_key=True)
+    currency: str = Field(max_length=3)
+    base: str = Field(max_length=3)
+    #: A decimal, kept as its text: exact on SQLite (whose NUMERIC is a float) too.
+    rate: str = Field(max_length=40)
+    valid_from: date
 
 
 class GateApprover(SQLModel, table=True):

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy import String, inspect, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session
 from sqlmodel import col
 
 from dealroom.domain.chain import GENESIS, Link
@@ -354,6 +354,16 @@ def check_text_columns(row: object, *, new: bool) -> None:
         value = getattr(row, name, None)
         if isinstance(value, str):
             check_stored_text(value, field=name.replace("_", " "), limit=limit)
+
+
+def locked_by_key(s: Session, model: type[M], column: Mapped[str], key: str, what: str) -> M:
+    """The row of ``model`` whose ``column`` is ``key`` (stripped), locked for the write;
+    ``no {what} 'key'`` when there is none."""
+    stmt = select(model).where(column == key.strip()).with_for_update()
+    row = s.execute(stmt).scalar_one_or_none()
+    if row is None:
+        raise NotFoundError(f"no {what} {key.strip()!r}")
+    return row
 
 
 def deal_by_code(s: Session, code: str, *, lock: bool = False) -> Deal:

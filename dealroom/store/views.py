@@ -292,6 +292,11 @@ class PipelineRow:
     high_risks: int
     waiting_handoffs: int
     pending_gate: Gate | None
+    #: The database's base currency, and the deal's amount and weighted amount in it at
+    #: the rate in force on the day read (None: its currency has no rate that day).
+    base: str = "CNY"
+    base_amount: int | None = None
+    base_weighted: int | None = None
 
     @property
     def flags(self) -> str:

@@ -1,5 +1,6 @@
 """The forecast panel of the pipeline: weighted amounts for the next three months and the
-year, by close month, per tier and per person — one block per currency, never added."""
+year, by close month, per tier and per person, in the base currency (deals whose currency
+has no rate are named apart, never added)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,10 @@ def currency_block(
         phrase = Text(f"{label} ")
         phrase.append_text(figure(figures))
         head.append(phrase)
+    if f.unrated:
+        codes = ", ".join(one_line(d.code) for d in f.unrated[:3])
+        more = f" +{len(f.unrated) - 3}" if len(f.unrated) > 3 else ""
+        head.append(Text(f"no rate, not counted: {codes}{more}", style="bold yellow"))
     if others:
         head.append(Text(f"F: {others}", style="dim"))
     months = [Text("by close", style="dim")]
@@ -111,20 +116,20 @@ class ForecastPanel(VerticalScroll, can_focus=False):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text("Forecast · loading…", style="dim"), id="forecast-body")
 
-    def show(
-        self, forecasts: Mapping[str, Forecast], names: Mapping[str, str], currency: int = 0
-    ) -> None:
-        """The ``currency``-th currency's forecast (currencies in code order)."""
+    def show(self, forecast: Forecast, names: Mapping[str, str]) -> None:
+        """The forecast, in the base currency; the deals with no rate named apart."""
+        self._shown = (forecast, names)
         body = self.query_one("#forecast-body", Static)
-        if not forecasts:
+        if not forecast.total.pipeline.count and not forecast.unrated:
             body.update(Text("Forecast: no open deals.", style="dim"))
             return
-        codes = list(forecasts)
-        later = codes[currency + 1 :]
-        others = f"{', '.join(later)} next" if later else "hide"
-        if len(codes) > 1:
-            others = f"currency {currency + 1} of {len(codes)}, {others}"
         width = body.size.width or (self.size.width or 120) - 2
         wide = width >= 98
-        block = currency_block(forecasts[codes[currency]], names, others, wide=wide, width=width)
-        body.update(block)
+        body.update(currency_block(forecast, names, "hide", wide=wide, width=width))
+
+    def on_resize(self) -> None:
+        """Lay the phrases out again in the width there is now (the first show may come
+        before the panel has its size)."""
+        shown = getattr(self, "_shown", None)
+        if shown is not None:
+            self.show(*shown)

@@ -1,4 +1,5 @@
-"""The funnel strip above the pipeline: deals and weighted amount per LTC stage."""
+"""The funnel strip above the pipeline: deals and weighted amount per LTC stage, in the
+database's base currency (the pipeline's title says which)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from dealroom.domain import STAGE_INFO, STAGES, Stage
+from dealroom.domain.rules import StageFigures
 from dealroom.textutil import short_money
 
 
@@ -14,14 +16,20 @@ class Funnel(Static):
     Funnel { height: 2; padding: 0 1; background: $panel; }
     """
 
-    def show(self, counts: dict[Stage, tuple[int, int]]) -> None:
+    def show(self, counts: dict[Stage, StageFigures]) -> None:
+        """Per stage its deals and their weighted amount in the base currency; ``+2?``
+        (``+2 no rate`` where it fits) counts the deals whose currency has no rate."""
         width = max(8, (self.size.width or 80) - 2)
         cell = max(8, width // len(STAGES))
         names, figures = Text(), Text()
         for stage in STAGES:
-            count, weighted = counts.get(stage, (0, 0))
+            count, weighted, unrated = counts.get(stage, StageFigures())
             label = STAGE_INFO[stage].label if cell >= 16 else STAGE_INFO[stage].short
             style = "bold" if count else "dim"
             names.append(f"{label} {count}"[: cell - 1].ljust(cell), style=style)
-            figures.append(short_money(weighted)[: cell - 1].ljust(cell), style="dim")
+            figure = short_money(weighted)
+            if unrated:
+                wide = f"{figure} +{unrated} no rate"
+                figure = wide if len(wide) < cell else f"{figure}+{unrated}?"
+            figures.append(figure[: cell - 1].ljust(cell), style="dim")
         self.update(Text("\n").join([names, figures]), layout=False)  # always 2 lines

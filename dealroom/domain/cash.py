@@ -1,0 +1,196 @@
+"""The cash end of Lead-to-Cash: a deal's payment plan, its invoices, the payments and
+credits against them, and what is outstanding and overdue.
+
+Decisions:
+
+- Cash is held in minor units of the deal's currency (:mod:`dealroom.domain.money`).
+- A milestone is a share of the contract (in basis points: 3000 is 30%) or a fixed
+  amount. Share milestones are the contract's amount times their share, rounded down;
+  when the plan's shares come to 100% and there are no fixed amounts, the cents the
+  rounding left go to the last share milestone, so the plan adds up to the contract
+  exactly.
+- A plan "adds up" when its milestones come to the contract amount; otherwise it says by
+  how much it is short or over. A deal's amount changing moves its share milestones with
+  it, and the plan says what that does.
+- An invoice is raised against a milestone, for the milestone's amount unless told
+  otherwise, due after the payment terms (30 days unless told otherwise).
+- Payments, credit notes and write-offs settle an invoice; what they settle may never
+  exceed it: an overpayment is refused, not kept as a credit.
+- An invoice is overdue from the day after it fell due while anything is outstanding.
+  Ageing buckets by days overdue on the day asked: current (not yet due), 1–30, 31–60,
+  61–90, over 90.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from dealroom.domain.money import minor_to_text
+from dealroom.domain.rules import RuleError, check_text
+
+#: 100% in basis points.
+WHOLE = 10_000
+#: Payment terms when none are given: due 30 days after the invoice date.
+DEFAULT_TERMS = 30
+
+
+class Trigger(StrEnum):
+    """What makes a milestone due for invoicing."""
+
+    SIGNATURE = "signature"
+    DELIVERY = "delivery"
+    ACCEPTANCE = "acceptance"
+    DATE = "date"
+
+
+class Settlement(StrEnum):
+    """What settles (part of) an invoice: the customer's payment, a credit note, or a
+    write-off (the last two with a reason)."""
+
+    PAYMENT = "payment"
+    CREDIT = "credit"
+    WRITE_OFF = "write_off"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLine:
+    """A milestone as the plan reads it: a share in basis points, or an amount."""
+
+    share_bp: int | None
+    amount: int | None
+
+
+def check_share(percent: str) -> int:
+    """``30`` or ``30%`` or ``12.5`` → basis points (3000, 1250); 0 < share ≤ 100%."""
+    from decimal import Decimal, InvalidOperation
+
+    raw = percent.strip().removesuffix("%").strip()
+    try:
+        value = Decimal(raw) * 100
+    except InvalidOperation:
+        raise RuleError(f"share {percent.strip()!r} is not a percentage", field="share") from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise RuleError(f"share {percent.strip()!r} has more than two decimals", field="share")
+    if not 0 < value <= WHOLE:
+        raise RuleError(
+            f"share {percent.strip()!r} must be above 0 and at most 100%", field="share"
+        )
+    return int(value)
+
+
+def share_text(share_bp: int) -> str:
+    """3000 → ``30%``; 1250 → ``12.5%``."""
+    whole, part = divmod(share_bp, 100)
+    return f"{whole}%" if not part else f"{whole}.{part:02d}".rstrip("0") + "%"
+
+
+def check_milestone_name(name: str) -> str:
+    return check_text(name, field="name", limit=200)
+
+
+def milestone_amounts(contract: int, lines: Sequence[PlanLine]) -> list[int]:
+    """Each milestone's amount in minor units, for a contract of ``contract`` minor
+    units (see the module for the rounding)."""
+    out = [
+        line.amount if line.amount is not None else contract * (line.share_bp or 0) // WHOLE
+        for line in lines
+    ]
+    shares = [i for i, line in enumerate(lines) if line.amount is None]
+    if (
+        shares
+        and len(shares) == len(lines)
+        and sum(lines[i].share_bp or 0 for i in shares) == WHOLE
+    ):
+        out[shares[-1]] += contract - sum(out)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class PlanCheck:
+    contract: int
+    planned: int
+
+    @property
+    def gap(self) -> int:
+        """Above 0: the plan is short of the contract by that much; below 0: over it."""
+        return self.contract - self.planned
+
+    @property
+    def adds_up(self) -> bool:
+        return self.gap == 0
+
+    def said(self, currency: str) -> str:
+        """``adds up to 1,200,000.00 CNY`` or ``is 300,000.00 CNY short of …``."""
+        total = f"{minor_to_text(self.contract, currency)} {currency}"
+        if self.adds_up:
+            return f"adds up to the contract, {total}"
+        how = "short of" if self.gap > 0 else "over"
+        return f"is {minor_to_text(abs(self.gap), currency)} {currency} {how} the contract, {total}"
+
+
+def check_plan(contract: int, amounts: Iterable[int]) -> PlanCheck:
+    return PlanCheck(contract, sum(amounts))
+
+
+def due_date(issued: date, terms_days: int) -> date:
+    if not 0 <= terms_days <= 365:
+        raise RuleError(
+            f"payment terms of {terms_days} days are not plausible (0–365)", field="terms"
+        )
+    return issued + timedelta(days=terms_days)
+
+
+def check_settlement(
+    invoice: int, settled: int, amount: int, *, number: str, currency: str
+) -> None:
+    """Refuse a payment or credit of ``amount`` that would settle more than the invoice."""
+    if amount <= 0:
+        raise RuleError("an amount above 0 is needed", field="amount")
+    left = invoice - settled
+    if amount > left:
+        over = minor_to_text(amount - left, currency)
+        open_ = minor_to_text(left, currency)
+        raise RuleError(
+            f"that overpays invoice {number} by {over} {currency}: {open_} {currency} is "
+            "outstanding",
+            field="amount",
+        )
+
+
+def days_overdue(due: date, as_of: date) -> int:
+    """0 until the due day has passed."""
+    return max(0, (as_of - due).days)
+
+
+class Age(StrEnum):
+    CURRENT = "current"
+    D1_30 = "1-30"
+    D31_60 = "31-60"
+    D61_90 = "61-90"
+    OVER_90 = "90+"
+
+    @property
+    def label(self) -> str:
+        return {
+            Age.CURRENT: "Current",
+            Age.D1_30: "1–30 days",
+            Age.D31_60: "31–60 days",
+            Age.D61_90: "61–90 days",
+            Age.OVER_90: "Over 90 days",
+        }[self]
+
+
+def age(due: date, as_of: date) -> Age:
+    late = days_overdue(due, as_of)
+    if late == 0:
+        return Age.CURRENT
+    if late <= 30:
+        return Age.D1_30
+    if late <= 60:
+        return Age.D31_60
+    if late <= 90:
+        return Age.D61_90
+    return Age.OVER_90
