@@ -7,6 +7,7 @@ member who is not the AR or the sponsor sees the keys greyed out.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from textual.widgets import Input, Static
 from dealroom.domain import Stage
 from dealroom.screens.cash import CashScreen
 from dealroom.screens.form import FormScreen
+from dealroom.screens.rates import RatesScreen
 
 
 def form_of(app: object) -> FormScreen[object]:
@@ -98,3 +100,36 @@ async def test_a_member_who_is_not_the_ar_sees_the_cash_keys_greyed(signed_db: s
         assert cash.refusal("add") == said and cash.check_action("add", ()) is None
         await press(pilot, "a")
         assert app.screen is cash  # nothing opens
+
+
+async def test_rates_are_set_in_the_app_by_an_administrator_and_greyed_for_others(
+    team_db: str,
+) -> None:
+    app = make_app(team_db, "ana")  # an administrator
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "dollar_sign")
+        await settle(pilot)
+        rates = app.screen
+        assert isinstance(rates, RatesScreen)
+        await press(pilot, "a")
+        typed(form_of(app), currency="usd", rate="7.10")
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        assert app.screen is rates
+        await press(pilot, "a")
+        typed(form_of(app), currency="XYZ", rate="7")
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        assert "not an ISO 4217 currency code" in str(
+            form_of(app).query_one("#e-currency", Static).visual
+        )
+    with store_on(team_db) as st:
+        assert st.money.rates().rate("USD", TODAY) == Decimal("7.1")
+    app = make_app(team_db, "wei")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "dollar_sign")
+        await settle(pilot)
+        assert isinstance(app.screen, RatesScreen)
+        assert app.screen.check_action("add", ()) is None  # greyed: not an administrator

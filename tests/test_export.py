@@ -204,6 +204,7 @@ def test_export_all_has_a_portfolio_summary(db: str, capsys: pytest.CaptureFixtu
     assert [h for h in headings(tokens) if h[0] == "h2"] == [
         ("h2", "Open pipeline by currency"),
         ("h2", "Forecast"),
+        ("h2", "Cash forecast"),
         ("h2", "ACME-5G — 5G core refresh"),
         ("h2", "NORD-DC — Data centre"),
     ]

@@ -201,6 +201,8 @@ def _cash_text(cash: DealCash) -> list[str]:
         part = share_text(ms.share_bp) if ms.share_bp is not None else "fixed"
         when = f" · planned {ms.planned.isoformat()}" if ms.planned else ""
         billed = f" · invoiced {m(p.invoiced)}" if p.invoiced else ""
+        if p.to_invoice:
+            billed += f" · due for invoicing {m(p.to_invoice)}"
         out.append(
             f"  #{ms.id} {one_line(ms.name)} · {part} · {m(p.amount)} · on {ms.trigger.value}"
             f"{when}{billed}"
@@ -250,6 +252,7 @@ def cash_json(cash: DealCash) -> dict[str, Any]:
                 "trigger": p.milestone.trigger.value,
                 "planned": p.milestone.planned.isoformat() if p.milestone.planned else None,
                 "invoiced": p.invoiced,
+                "due_for_invoicing": p.due,
             }
             for p in cash.plan
         ],

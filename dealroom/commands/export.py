@@ -116,7 +116,8 @@ def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
         events = store.reads.events(since=since)
         names = {p.handle: p.name for p in store.reads.people()}
         head = store.chain.head()
-    digests = scoped(walk(rooms, events, today), scope)
+        cashes = store.cash.of_deals([r.deal for r in rooms], today=today)
+    digests = scoped(walk(rooms, events, today, cashes), scope)
     text = digest_markdown(digests, since=since, today=today, names=names)
     write(witnessed(text, head), ctx, args)
     return 0

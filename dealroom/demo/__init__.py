@@ -37,6 +37,9 @@ from dealroom.store.tables import (
     ExchangeRate,
     GateRecord,
     Handoff,
+    Invoice,
+    InvoiceSettlement,
+    Milestone,
     Person,
     Risk,
     StageMove,
@@ -64,6 +67,9 @@ TABLES = {
     "competitor": CompetitorRecord,
     "assessment_score": AssessmentScore,
     "deal_review": DealReview,
+    "milestone": Milestone,
+    "invoice": Invoice,
+    "settlement": InvoiceSettlement,
     "event": Event,
 }
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from dealroom.demo import items, methods
+from dealroom.demo import cash, items, methods
 from dealroom.demo.builder import Builder, DealSeed
 from dealroom.demo.data import (
     ACCOUNTS,
@@ -199,6 +199,9 @@ def _deal(b: Builder, i: int, account: tuple[int, str, str], codes: set[str], n_
     items.seed(b, d, n_items)
     if status is not DealStatus.LOST and status is not DealStatus.DROPPED:
         methods.seed(b, d)
+    if status is DealStatus.WON:
+        row = b.batch.rows["deal"][-1]
+        cash.seed(b, d, row["amount"], row["currency"])
 
 
 def _timeline(b: Builder, d: DealSeed, created_days: int) -> None:

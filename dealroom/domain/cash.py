@@ -12,10 +12,16 @@ Decisions:
 - A plan "adds up" when its milestones come to the contract amount; otherwise it says by
   how much it is short or over. A deal's amount changing moves its share milestones with
   it, and the plan says what that does.
+- A milestone is due for invoicing once what triggers it has happened: signature (the
+  deal is won), delivery (the deal has moved on to Invoice & cash), acceptance (the FR's
+  handoff to the AR is accepted on the won deal: the customer's acceptance reached the
+  side that invoices), or its planned day.
 - An invoice is raised against a milestone, for the milestone's amount unless told
   otherwise, due after the payment terms (30 days unless told otherwise).
 - Payments, credit notes and write-offs settle an invoice; what they settle may never
   exceed it: an overpayment is refused, not kept as a credit.
+- Closing the deal (approving ATCC) while invoices are unpaid takes a note on the
+  decision that says what becomes of them.
 - An invoice is overdue from the day after it fell due while anything is outstanding.
   Ageing buckets by days overdue on the day asked: current (not yet due), 1–30, 31–60,
   61–90, over 90.
@@ -194,3 +200,37 @@ def age(due: date, as_of: date) -> Age:
     if late <= 90:
         return Age.D61_90
     return Age.OVER_90
+
+
+def check_closing(code: str, outstanding: int, invoices: int, currency: str, note: str) -> None:
+    """Approving ATCC (which closes the deal) with invoices unpaid takes a note that says
+    what becomes of them: Lead-to-Cash ends when the customer has paid."""
+    if outstanding > 0 and not note.strip():
+        owed = f"{minor_to_text(outstanding, currency)} {currency}"
+        which = "1 invoice" if invoices == 1 else f"{invoices} invoices"
+        raise RuleError(
+            f"ATCC on {code} leaves {owed} outstanding on {which}: the decision's note "
+            "says what becomes of it (collected later, written off, disputed)",
+            field="note",
+        )
+
+
+def due_for_invoicing(
+    trigger: Trigger,
+    planned: date | None,
+    today: date,
+    *,
+    signed: bool,
+    delivered: bool,
+    accepted: bool,
+) -> bool:
+    """Whether what makes a milestone due has happened: the contract signed (the deal
+    won), delivery done (the deal moved on to Invoice & cash), the customer's acceptance
+    (the FR's handoff to the AR accepted on the won deal), or its planned day reached."""
+    if trigger is Trigger.SIGNATURE:
+        return signed
+    if trigger is Trigger.DELIVERY:
+        return delivered
+    if trigger is Trigger.ACCEPTANCE:
+        return accepted
+    return planned is not None and planned <= today

@@ -3,11 +3,12 @@ deal's payment plan and receivables in its export."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from dealroom.domain.cash import Age, share_text
+from dealroom.domain.cashflow import CashForecast
 from dealroom.domain.money import minor_places, minor_to_text
 from dealroom.export.escape import md, table
 from dealroom.store.cash_views import DealCash, Receivable
@@ -112,7 +113,7 @@ def cash_section(cash: DealCash, h: str = "###") -> list[str]:
     out = [f"{h} Payment plan and receivables", "", f"The plan {cash.check.said(cur)}.", ""]
     if cash.plan:
         out += table(
-            ["Milestone", "Share", "Amount", "Due on", "Planned", "Invoiced"],
+            ["Milestone", "Share", "Amount", "Due on", "Planned", "Invoiced", "To invoice"],
             [
                 [
                     md(p.milestone.name),
@@ -121,10 +122,11 @@ def cash_section(cash: DealCash, h: str = "###") -> list[str]:
                     p.milestone.trigger.value,
                     p.milestone.planned.isoformat() if p.milestone.planned else "",
                     m(p.invoiced) if p.invoiced else "",
+                    m(p.to_invoice) if p.to_invoice else "",
                 ]
                 for p in cash.plan
             ],
-            align="lrrllr",
+            align="lrrllrr",
         )
         out.append("")
     if cash.invoices:
@@ -144,4 +146,42 @@ def cash_section(cash: DealCash, h: str = "###") -> list[str]:
             align="llrlrr",
         )
         out += ["", f"Invoiced {m(cash.invoiced)}; outstanding {m(cash.outstanding)}.", ""]
+    return out
+
+
+def cash_forecast_section(cf: CashForecast, names: Mapping[str, str]) -> list[str]:
+    """``export --all``'s cash forecast: when the money is expected, per AR and tier."""
+    base = cf.base
+    out = [
+        "## Cash forecast",
+        "",
+        f"Expected collections in {base}: won deals by their invoices' due days and their "
+        "milestones' planned days (30 days' terms), open deals weighted by their probability "
+        "30 days after their close date. The rules: docs/CASH.md.",
+        "",
+    ]
+    out += table(
+        ["When", "Items", f"Expected ({base})"],
+        [[b.label, str(b.count), minor_to_text(b.amount, base)] for b in cf.buckets]
+        + [["**All**", "", f"**{minor_to_text(cf.total, base)}**"]],
+        align="lrr",
+    )
+    out += [""]
+    out += table(
+        ["AR", f"Expected ({base})"],
+        [[md(names.get(h, h)), minor_to_text(v, base)] for h, v in cf.by_ar.items()],
+        align="lr",
+    )
+    out += [""]
+    out += table(
+        ["Tier", f"Expected ({base})"],
+        [[t.value, minor_to_text(v, base)] for t, v in cf.by_tier.items()],
+        align="lr",
+    )
+    out.append("")
+    if cf.unrated:
+        listed = ", ".join(
+            f"{md(e.code)} ({minor_to_text(e.amount, e.currency)} {e.currency})" for e in cf.unrated
+        )
+        out += [f"Not in the figures, no rate for their currency: {listed}.", ""]
     return out

@@ -1,5 +1,7 @@
 """The standup digest: per deal and role, what changed since the last standup, what is due
-or overdue, what is blocked, which handoffs wait on whom, and the top risks.
+or overdue, what is blocked, which handoffs wait on whom, and the top risks; for the AR
+also the invoices due or past due and the milestones due for invoicing (payments received
+since the last standup are among the AR's changes).
 
 Pure: it takes deal rooms and events and gives plain data; the standup screen walks it,
 ``dealroom standup`` prints it, and the minutes record it.
@@ -7,13 +9,16 @@ Pure: it takes deal rooms and events and gives plain data; the standup screen wa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from dealroom.domain import TRIANGLE, HandoffState, Role, TaskStatus
+from dealroom.domain.money import minor_to_text
 from dealroom.domain.rules import in_play, scope_label
 from dealroom.export.escape import md
+from dealroom.store.cash_views import DealCash, InvoiceState, PlannedMilestone
 from dealroom.store.views import (
     DealRoomView,
     EventView,
@@ -41,6 +46,27 @@ class RoleDigest:
     blocked: list[TaskView]
     waiting: list[HandoffView]  # sent, not yet accepted: to this role first
     top_risks: list[RiskView]
+    #: The AR's: invoices due today or past due with money outstanding, and milestones
+    #: due for invoicing that are not invoiced yet (in the deal's currency).
+    unpaid: list[InvoiceState] = field(default_factory=list)
+    to_invoice: list[PlannedMilestone] = field(default_factory=list)
+    currency: str = ""
+
+    def cash_notes(self, show: Callable[[str], str]) -> list[str]:
+        """The cash lines of the AR's part, with user text through ``show``."""
+
+        def money(minor: int) -> str:
+            return f"{minor_to_text(minor, self.currency)} {self.currency}"
+
+        out = []
+        for i in self.unpaid:
+            when = f"{i.days_overdue} days overdue" if i.days_overdue else "due today"
+            out.append(
+                f"invoice {show(i.invoice.number)} {when}: {money(i.outstanding)} outstanding"
+            )
+        for p in self.to_invoice:
+            out.append(f"to invoice: {show(p.milestone.name)} ({money(p.to_invoice)})")
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +84,9 @@ class DealDigest:
     def quiet(self) -> bool:
         """Nothing to say: no changes, nothing due, blocked, waiting or risky."""
         return not self.deal_changes and all(
-            not (r.changes or r.due or r.blocked or r.waiting or r.top_risks) for r in self.roles
+            not (r.changes or r.due or r.blocked or r.waiting or r.top_risks)
+            and not (r.unpaid or r.to_invoice)
+            for r in self.roles
         )
 
 
@@ -67,6 +95,8 @@ def _event_role(e: EventView, room: DealRoomView) -> Role | None:
         found = next((t.role for t in room.tasks if t.id == e.entity_id), None)
     elif e.entity == "risk":
         found = next((r.role for r in room.risks if r.id == e.entity_id), None)
+    elif e.entity in ("milestone", "invoice", "payment"):
+        return Role.AR  # invoicing and collection are the AR's
     elif e.entity == "handoff":
         h = next((h for h in room.handoffs if h.id == e.entity_id), None)
         found = (
@@ -79,7 +109,9 @@ def _event_role(e: EventView, room: DealRoomView) -> Role | None:
     return found
 
 
-def digest(room: DealRoomView, events: Iterable[EventView], today: date) -> DealDigest:
+def digest(
+    room: DealRoomView, events: Iterable[EventView], today: date, cash: DealCash | None = None
+) -> DealDigest:
     by_role: dict[Role, list[EventView]] = {r: [] for r in TRIANGLE}
     deal_changes: list[EventView] = []
     for e in events:
@@ -100,9 +132,21 @@ def digest(room: DealRoomView, events: Iterable[EventView], today: date) -> Deal
                 blocked=[t for t in tasks if t.status is TaskStatus.BLOCKED],
                 waiting=waiting,
                 top_risks=[r for r in room.risks_for(role) if r.is_open][:TOP_RISKS],
+                **(_cash_part(cash, today) if role is Role.AR and cash is not None else {}),
             )
         )
     return DealDigest(room, deal_changes, roles, urgency(room, today))
+
+
+def _owed(cash: DealCash | None) -> bool:
+    """A closed deal whose customer has not paid is still walked: Lead-to-Cash ends when
+    the cash is in."""
+    return cash is not None and cash.outstanding > 0
+
+
+def _cash_part(cash: DealCash, today: date) -> dict[str, Any]:
+    unpaid = [i for i in cash.invoices if i.outstanding and i.invoice.due <= today]
+    return {"unpaid": unpaid, "to_invoice": cash.to_invoice, "currency": cash.currency}
 
 
 def urgency(room: DealRoomView, today: date) -> int:
@@ -118,17 +162,22 @@ def urgency(room: DealRoomView, today: date) -> int:
 
 
 def walk(
-    rooms: Sequence[DealRoomView], events: Iterable[EventView], today: date
+    rooms: Sequence[DealRoomView],
+    events: Iterable[EventView],
+    today: date,
+    cashes: Mapping[int, DealCash] | None = None,
 ) -> list[DealDigest]:
     """Digests of the deals in play (open, and won until Closed: Delivery and Invoice &
-    cash are the FR's and the AR's work), most urgent first (then by code)."""
+    cash are the FR's and the AR's work; and a closed one while money is outstanding), most
+    urgent first (then by code)."""
     per_deal: dict[int | None, list[EventView]] = {}
     for e in events:
         per_deal.setdefault(e.deal_id, []).append(e)
+    cashes = cashes or {}
     out = [
-        digest(r, per_deal.get(r.deal.id, []), today)
+        digest(r, per_deal.get(r.deal.id, []), today, cashes.get(r.deal.id))
         for r in rooms
-        if in_play(r.deal.status, r.deal.stage)
+        if in_play(r.deal.status, r.deal.stage) or _owed(cashes.get(r.deal.id))
     ]
     out.sort(key=lambda d: (-d.urgency, d.code))
     return out
@@ -189,6 +238,7 @@ def deal_digest_markdown(d: DealDigest, today: date, names: dict[str, str]) -> l
             f"- risk {r2.exposure}{' ' + md(r2.escalation) if r2.escalated else ''}: {md(r2.title)}"
             for r2 in r.top_risks
         ]
+        lines += [f"- {line}" for line in r.cash_notes(md)]
         out += lines or ["- nothing to report"]
         out.append("")
     return out

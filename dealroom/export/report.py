@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from dealroom.domain.chain import witnessed
+from dealroom.export.cash import cash_forecast_section
 from dealroom.export.markdown import deal_report, portfolio
 from dealroom.export.methods import forecast_section
 
@@ -45,6 +46,8 @@ def status_report(
         parts.append(portfolio([room for room, _ in reports], today=today, rates=rates))
     if forecast is not None:
         parts.append("\n".join(forecast_section(forecast, names)))
+        cash_forecast = store.cash.forecast(today=today)
+        parts.append("\n".join(cash_forecast_section(cash_forecast, names)))
     cashes = store.cash.of_deals([room.deal for room, _ in reports], today=today)
     for room, methods in reports:
         parts.append(

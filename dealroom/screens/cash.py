@@ -119,6 +119,9 @@ class CashScreen(MethodsScreen):
         if cash.overdue:
             late = sum(i.outstanding for i in cash.overdue)
             text.append(f" · overdue {self._money(late)}", style="bold red")
+        if cash.to_invoice:
+            due = sum(p.to_invoice for p in cash.to_invoice)
+            text.append(f" · due for invoicing {self._money(due)}", style="bold yellow")
         self.query_one("#cash-panel", Static).update(text)
 
     def render_row(self, row: CashRow, width: int) -> Text:
@@ -129,7 +132,9 @@ class CashScreen(MethodsScreen):
             text.append("◇ ", style="cyan")
             text.append(fit(one_line(ms.name), max(8, width // 3)), style="bold")
             text.append(f" {part:>6} {self._money(row.amount):>20} on {ms.trigger.value}")
-            if row.invoiced:
+            if row.to_invoice:
+                text.append(f" · to invoice {self._money(row.to_invoice)}", style="bold yellow")
+            elif row.invoiced:
                 text.append(f" · invoiced {self._money(row.invoiced)}", style="dim")
             return text
         inv = row.invoice
@@ -153,6 +158,8 @@ class CashScreen(MethodsScreen):
             text.append(f" · due for invoicing on {ms.trigger.value}{planned}")
             left = row.amount - row.invoiced
             text.append(f" · {self._money(left)} not yet invoiced" if left else " · invoiced")
+            if row.to_invoice:
+                text.append(" · due for invoicing now: i raises the invoice", style="bold")
             return text
         inv = row.invoice
         text.append(f"Invoice {inv.number}", style="bold")

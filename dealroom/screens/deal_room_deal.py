@@ -10,6 +10,7 @@ from dealroom.screens import deal_edit_forms as forms
 from dealroom.screens.deal_room_base import DealRoomBase
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
+from dealroom.store.cash_views import DealCash
 from dealroom.store.method_views import DealMethodsView
 from dealroom.store.views import DealView
 
@@ -77,14 +78,20 @@ class DealActions(DealRoomBase):
         room, today, now = self.room, self.today, self.now
         gate = rules.pending_gate(room.deal.stage, room.gate_states)
 
-        def show(methods: DealMethodsView) -> None:
+        code = room.deal.code
+
+        def read(store: Store) -> tuple[DealMethodsView, DealCash]:
+            return store.methods.deal_methods(code), store.cash.deal(code, today=today)
+
+        def show(result: tuple[DealMethodsView, DealCash]) -> None:
+            methods, cash = result
             if self.app.screen is self:
                 self.app.push_screen(
-                    GateScreen(room, methods, today, now, gate),
+                    GateScreen(room, methods, today, now, gate, cash),
                     self.after_form("Gate decision recorded"),
                 )
 
-        self.app.gateway.run(self, lambda store: store.methods.deal_methods(room.deal.code), show)
+        self.app.gateway.run(self, read, show)
 
     def action_methods(self, which: str) -> None:
         """The checklist, power map, competitors, assessment or cash of this deal."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -37,6 +38,10 @@ class FormValues:
     def int(self, name: str) -> builtins.int | None:
         """A whole number: an ``int`` field's, or what a field's ``parse`` made of it."""
         return self._get(name, builtins.int)
+
+    def decimal(self, name: str) -> Decimal | None:
+        """An exact number: what a field's ``parse`` made of it (a rate)."""
+        return self._get(name, Decimal)
 
     def _get(self, name: str, kind: type[T]) -> T | None:
         value = self._values[name]  # a KeyError names a field the form does not have

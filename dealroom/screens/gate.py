@@ -14,10 +14,12 @@ from textual.widgets import Select, Static
 
 from dealroom.domain import Gate, GateDecision, HandoffState, RiskLevel
 from dealroom.domain.checklist import stage_closed_by
+from dealroom.domain.money import minor_to_text
 from dealroom.screens.checklist import ANSWER_STYLE, KEY_MARK, completion_title
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
+from dealroom.store.cash_views import DealCash
 from dealroom.store.method_views import DealMethodsView
 from dealroom.store.views import DealRoomView, GateView
 from dealroom.textutil import one_line
@@ -45,9 +47,34 @@ def gate_fields(gate: Gate | None) -> list[FormField]:
     ]
 
 
-def gate_facts(gate: Gate | None, room: DealRoomView, m: DealMethodsView, now: datetime) -> Text:
-    """What the decision weighs, as text: every piece of user text as data."""
+def gate_facts(
+    gate: Gate | None,
+    room: DealRoomView,
+    m: DealMethodsView,
+    now: datetime,
+    cash: DealCash | None = None,
+) -> Text:
+    """What the decision weighs, as text: every piece of user text as data. ATCC, which
+    closes the deal, also weighs what the customer still owes."""
     text = Text()
+    if gate is Gate.ATCC and cash is not None:
+        unpaid = [i for i in cash.invoices if i.outstanding]
+        owed = sum(i.outstanding for i in unpaid)
+        cur = cash.currency
+        text.append(f"Outstanding ({len(unpaid)} invoices)\n", style="bold")
+        if not unpaid:
+            text.append("  nothing: the customer has paid\n", style="dim")
+        for i in unpaid:
+            late = f" · {i.days_overdue} days overdue" if i.days_overdue else ""
+            text.append(f"  $ {one_line(i.invoice.number)} ", style="bold red" if late else "")
+            text.append(f"{minor_to_text(i.outstanding, cur)} {cur}{late}\n")
+        if cash.to_invoice:
+            text.append(f"  not invoiced yet: {len(cash.to_invoice)} milestones due\n")
+        if owed:
+            text.append(
+                "  approving ATCC with this unpaid needs a note on what becomes of it\n",
+                style="italic",
+            )
     stage = stage_closed_by(gate) if gate is not None else None
     if stage is None:
         text.append("This gate closes no stage: no checklist to weigh.\n", style="dim")
@@ -103,6 +130,7 @@ class GateScreen(FormScreen[GateView]):
         today: date,
         now: datetime,
         gate: Gate | None,
+        cash: DealCash | None = None,
     ) -> None:
         code = room.deal.code
 
@@ -115,10 +143,12 @@ class GateScreen(FormScreen[GateView]):
         self.methods = methods
         self.now = now
         self.gate = gate
+        self.cash = cash
 
     def compose_intro(self) -> ComposeResult:
         with VerticalScroll(id="gate-facts"):
-            yield Static(gate_facts(self.gate, self.room, self.methods, self.now), id="facts")
+            facts = gate_facts(self.gate, self.room, self.methods, self.now, self.cash)
+            yield Static(facts, id="facts")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -129,5 +159,5 @@ class GateScreen(FormScreen[GateView]):
         value = event.value
         self.gate = Gate(value) if isinstance(value, str) and value else None
         self.query_one("#facts", Static).update(
-            gate_facts(self.gate, self.room, self.methods, self.now)
+            gate_facts(self.gate, self.room, self.methods, self.now, self.cash)
         )

@@ -148,6 +148,15 @@ class PipelineScreen(SetupActions):
             tooltip="The customers' accounts: add one, rename one, change its tier",
             id="pipeline.accounts",
         ),
+        Binding(
+            "dollar_sign",
+            "rates",
+            "Rates",
+            key_display="$",
+            show=False,
+            tooltip="The base currency and the exchange rates totals convert at",
+            id="pipeline.rates",
+        ),
         Binding("ctrl+r", "reload", "Reload", show=False, id="pipeline.reload"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="pipeline.clear_filter"),
     ]

@@ -318,3 +318,8 @@ class SetupActions(Administered, LiveScreen):
 
     def action_accounts(self) -> None:
         self.app.push_screen(AccountsScreen())
+
+    def action_rates(self) -> None:
+        from dealroom.screens.rates import RatesScreen
+
+        self.app.push_screen(RatesScreen())

@@ -20,6 +20,7 @@ from dealroom.screens.live import LiveScreen, others
 from dealroom.screens.standup_forms import action_form, note_form, scope_form
 from dealroom.screens.standup_text import captured_text, deal_text, person_text
 from dealroom.settings import SPEAKER_SECONDS
+from dealroom.store.cash_views import DealCash
 from dealroom.store.views import (
     DealRoomView,
     EventView,
@@ -44,6 +45,7 @@ class Begun(NamedTuple):
     events: list[EventView]
     people: list[PersonView]
     today: date
+    cashes: dict[int, DealCash]
 
 
 class Reread(NamedTuple):
@@ -52,6 +54,7 @@ class Reread(NamedTuple):
     rooms: list[DealRoomView]
     events: list[EventView]
     people: list[PersonView]
+    cashes: dict[int, DealCash]
 
 
 class StandupScreen(LiveScreen):
@@ -155,7 +158,9 @@ class StandupScreen(LiveScreen):
             start = since or store.standups.default_since()
             rooms = store.reads.deal_rooms()  # the team's deals, not only the chair's
             events = store.reads.events(since=start)
-            return Begun(start, rooms, events, store.reads.people(), store.today())
+            today = store.today()
+            cashes = store.cash.of_deals([r.deal for r in rooms], today=today)
+            return Begun(start, rooms, events, store.reads.people(), today, cashes)
 
         self.app.gateway.run(self, begin, self._begun, group="standup")
 
@@ -169,25 +174,25 @@ class StandupScreen(LiveScreen):
         since = self.since_at
 
         def load(store: Store) -> Reread:
-            return Reread(
-                store.reads.deal_rooms(codes), store.reads.events(since=since), store.reads.people()
-            )
+            rooms = store.reads.deal_rooms(codes)
+            cashes = store.cash.of_deals([r.deal for r in rooms], today=store.today())
+            return Reread(rooms, store.reads.events(since=since), store.reads.people(), cashes)
 
         self.app.gateway.run(self, load, self._reloaded, group="standup-live", latest=True)
 
     def _reloaded(self, result: Reread) -> None:
-        rooms, events, self.people = result
+        rooms, events, self.people, cashes = result
         self.names = {p.handle: p.name for p in self.people}
-        fresh = {d.code: d for d in walk(rooms, events, self.today)}
+        fresh = {d.code: d for d in walk(rooms, events, self.today, cashes)}
         self.all_digests = [fresh.get(d.code, d) for d in self.all_digests]
         self.digests = scoped(self.all_digests, self.scope)
         if not self.finished:
             self._show(new_step=False)
 
     def _begun(self, result: Begun) -> None:
-        self.since_at, rooms, events, self.people, self.today = result
+        self.since_at, rooms, events, self.people, self.today, cashes = result
         self.names = {p.handle: p.name for p in self.people}
-        self.all_digests = walk(rooms, events, self.today)
+        self.all_digests = walk(rooms, events, self.today, cashes)
         self.digests = scoped(self.all_digests, self.scope)
         self.index = 0
         self._show()

@@ -44,6 +44,10 @@ def role_text(r: RoleDigest, today: date, names: dict[str, str], who: str = "") 
         out.append(f"risk {k.exposure}: {one_line(k.title)}")
         out.append(f" ({one_line(k.escalation)})\n" if k.escalated else "\n", style="dim")
         lines += 1
+    for line in r.cash_notes(one_line):
+        out.append("  $ ", style="bold red" if "overdue" in line else "yellow")
+        out.append(line + "\n")
+        lines += 1
     if not lines:
         out.append("  nothing to report\n", style="dim")
     return out

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from dealroom.domain import DealStatus, Role, permissions, rules
+from dealroom.domain import DealStatus, HandoffState, Role, Stage, permissions, rules
 from dealroom.domain.cash import (
     DEFAULT_TERMS,
     PlanLine,
@@ -26,9 +26,11 @@ from dealroom.domain.cash import (
     check_settlement,
     days_overdue,
     due_date,
+    due_for_invoicing,
     milestone_amounts,
     share_text,
 )
+from dealroom.domain.cashflow import CashForecast, DealCashFacts, cash_forecast
 from dealroom.domain.money import minor_places, minor_to_text
 from dealroom.domain.rules import RuleError
 from dealroom.store import money
@@ -44,11 +46,12 @@ from dealroom.store.cash_views import (
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.permit import require, seats
-from dealroom.store.rows import Shape, by_id, grouped
+from dealroom.store.rows import DEALS, Shape, by_id, grouped
 from dealroom.store.tables import (
     Account,
     Deal,
     DealMember,
+    Handoff,
     Invoice,
     InvoiceSettlement,
     Milestone,
@@ -92,6 +95,10 @@ class Contracted(Protocol):
     def amount(self) -> int: ...
     @property
     def currency(self) -> str: ...
+    @property
+    def status(self) -> DealStatus: ...
+    @property
+    def stage(self) -> Stage: ...
 
 
 def contract_minor(deal: Contracted) -> int:
@@ -104,7 +111,7 @@ def _lines(milestones: list[MilestoneView]) -> list[PlanLine]:
 
 
 def deal_cashes(s: Session, deals: Sequence[Contracted], today: date) -> dict[int, DealCash]:
-    """The plans, invoices and settlements of ``deals`` by deal id, in three queries
+    """The plans, invoices and settlements of ``deals`` by deal id, in four queries
     whatever their number."""
     ids = [d.id for d in deals if d.id is not None]
     plans = grouped(MILESTONES.rows(s, col(Milestone.deal_id).in_(ids)))
@@ -113,10 +120,26 @@ def deal_cashes(s: Session, deals: Sequence[Contracted], today: date) -> dict[in
     settled: dict[int, list[SettlementView]] = defaultdict(list)
     for row in SETTLEMENTS.rows(s, col(InvoiceSettlement.invoice_id).in_(billed)):
         settled[row.invoice_id].append(row)
+    accepted = set(
+        s.execute(
+            select(col(Handoff.deal_id)).where(
+                col(Handoff.deal_id).in_(ids),
+                col(Handoff.from_role) == Role.FR.value,
+                col(Handoff.to_role) == Role.AR.value,
+                col(Handoff.state) == HandoffState.ACCEPTED.value,
+            )
+        ).scalars()
+    )
     out = {}
     for deal in deals:
         if deal.id is None:
             continue
+        signed = deal.status is DealStatus.WON
+        happened = {
+            "signed": signed,
+            "delivered": signed and deal.stage.order >= Stage.INVOICE.order,
+            "accepted": signed and deal.id in accepted,
+        }
         plan, invoices = plans.get(deal.id, []), bills.get(deal.id, [])
         contract = contract_minor(deal)
         amounts = milestone_amounts(contract, _lines(plan))
@@ -134,7 +157,12 @@ def deal_cashes(s: Session, deals: Sequence[Contracted], today: date) -> dict[in
             currency=deal.currency,
             contract=contract,
             plan=[
-                PlannedMilestone(m, a, invoiced.get(m.id, 0))
+                PlannedMilestone(
+                    m,
+                    a,
+                    invoiced.get(m.id, 0),
+                    due_for_invoicing(m.trigger, m.planned, today, **happened),
+                )
                 for m, a in zip(plan, amounts, strict=True)
             ],
             check=check_plan(contract, amounts),
@@ -162,6 +190,30 @@ def _milestone_words(name: str, share_bp: int | None, amount: int | None, curren
     return f"{quote_title(name)} ({part})"
 
 
+def overdue_invoices(s: Session, deal_ids: Select[int | None], today: date) -> dict[int, int]:
+    """Per deal (of ``deal_ids``), how many of its invoices are past due with something
+    outstanding on ``today``: one grouped query."""
+    settled = (
+        select(
+            col(InvoiceSettlement.invoice_id),
+            func.sum(col(InvoiceSettlement.amount)).label("settled"),
+        )
+        .group_by(col(InvoiceSettlement.invoice_id))
+        .subquery()
+    )
+    rows = s.execute(
+        select(col(Invoice.deal_id), func.count())
+        .join(settled, settled.c.invoice_id == col(Invoice.id), isouter=True)
+        .where(
+            col(Invoice.deal_id).in_(deal_ids),
+            col(Invoice.due) < today,
+            col(Invoice.amount) > func.coalesce(settled.c.settled, 0),
+        )
+        .group_by(col(Invoice.deal_id))
+    )
+    return {int(deal_id): int(n) for deal_id, n in rows}
+
+
 class Cash:
     """Reads and writes of the payment plans, invoices and payments."""
 
@@ -175,9 +227,48 @@ class Cash:
             return deal_cash(s, deal_by_code(s, code), today or self.database.today())
 
     def of_deals(self, deals: Sequence[Contracted], *, today: date) -> dict[int, DealCash]:
-        """Several deals' cash by deal id, in the same three queries whatever their number."""
+        """Several deals' cash by deal id, in the same four queries whatever their number."""
         with self.database.read() as s:
             return deal_cashes(s, deals, today)
+
+    def forecast(self, *, today: date | None = None) -> CashForecast:
+        """When the money is expected (``domain.cashflow``): open and won deals, in the
+        base currency at the rates in force ``today``; a fixed number of statements."""
+        day = today or self.database.today()
+        live = [DealStatus.OPEN.value, DealStatus.WON.value]
+        with self.database.read() as s:
+            rates = money.rates(s)
+            deals = DEALS.rows(s, col(Deal.status).in_(live))
+            ars = dict(
+                s.execute(
+                    select(col(DealMember.deal_id), col(Person.handle))
+                    .join(Person, col(DealMember.person_id) == col(Person.id))
+                    .where(col(DealMember.role) == Role.AR.value)
+                ).all()
+            )
+            won = [d for d in deals if d.status is DealStatus.WON]
+            cashes = deal_cashes(s, won, day)
+        facts = []
+        for d in deals:
+            c = cashes.get(d.id)
+            facts.append(
+                DealCashFacts(
+                    code=d.code,
+                    ar=ars.get(d.id, ""),
+                    tier=d.tier,
+                    currency=d.currency,
+                    status=d.status,
+                    probability=d.probability,
+                    close_date=d.close_date,
+                    contract=contract_minor(d),
+                    milestones=[(p.amount - p.invoiced, p.milestone.planned, p.due) for p in c.plan]
+                    if c
+                    else [],
+                    invoices=[(i.outstanding, i.invoice.due) for i in c.invoices] if c else [],
+                    invoiced=c.invoiced if c else 0,
+                )
+            )
+        return cash_forecast(facts, day, rates)
 
     def invoice(self, number: str) -> InvoiceView:
         with self.database.read() as s:

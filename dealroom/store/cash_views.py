@@ -70,6 +70,13 @@ class PlannedMilestone:
     """What the milestone comes to, in minor units."""
     invoiced: int
     """How much of it has been invoiced."""
+    due: bool = False
+    """Whether what triggers it has happened (see ``domain.cash.due_for_invoicing``)."""
+
+    @property
+    def to_invoice(self) -> int:
+        """Due for invoicing and not invoiced yet (0: nothing to do)."""
+        return self.amount - self.invoiced if self.due else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +99,11 @@ class DealCash:
     @property
     def outstanding(self) -> int:
         return sum(i.outstanding for i in self.invoices)
+
+    @property
+    def to_invoice(self) -> list[PlannedMilestone]:
+        """The milestones due for invoicing with something not invoiced yet."""
+        return [p for p in self.plan if p.to_invoice > 0]
 
     @property
     def overdue(self) -> list[InvoiceState]:

@@ -26,7 +26,9 @@ from dealroom.domain import (
     permissions,
     rules,
 )
+from dealroom.domain.cash import check_closing
 from dealroom.domain.rules import RuleError
+from dealroom.store.cash import deal_cash
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.inputs import DealUpdate, given
@@ -300,12 +302,17 @@ class Deals:
     ) -> GateView:
         """Record a decision at a gate, by the acting person, now."""
         note = rules.check_text(note, field="note", required=False)
+        day = self.database.today()
 
         def build(tx: Tx) -> tuple[GateRecord, Logged]:
             deal = tx.deal(code, lock=True)
             named = approvers(tx.session, gate).get(gate, [])
             require(tx, permissions.gate(seats(tx.session, deal), tx.actor, gate, named))
             rules.check_gate_decision(gate, deal.stage, deal.status)
+            if gate is Gate.ATCC and decision is GateDecision.APPROVED:
+                unpaid = [i for i in deal_cash(tx.session, deal, day).invoices if i.outstanding]
+                owed = sum(i.outstanding for i in unpaid)
+                check_closing(deal.code, owed, len(unpaid), deal.currency, note)
             row = GateRecord(
                 deal_id=ident(deal),
                 gate=gate,

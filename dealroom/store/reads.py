@@ -26,6 +26,7 @@ from dealroom.domain import (
 )
 from dealroom.domain.permissions import Seats, Standing
 from dealroom.store import money, permit, policy
+from dealroom.store.cash import overdue_invoices
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.history import history
@@ -214,6 +215,7 @@ class Reads:
             ):
                 gate_states[g.deal_id][g.gate] = g.decision
             rates = money.rates(s)
+            unpaid = overdue_invoices(s, ids, day)
         rows = []
         for d in deals:
             t, k, h = tasks.get(d.id, {}), risks.get(d.id, {}), handoffs.get(d.id, {})
@@ -232,6 +234,7 @@ class Reads:
                     base=rates.base,
                     base_amount=rates.convert(d.amount, d.currency, day),
                     base_weighted=rates.weighted(d.amount, d.currency, d.probability, day),
+                    overdue_invoices=unpaid.get(d.id, 0),
                 )
             )
         rows.sort(

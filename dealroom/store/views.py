@@ -297,11 +297,13 @@ class PipelineRow:
     base: str = "CNY"
     base_amount: int | None = None
     base_weighted: int | None = None
+    #: Invoices past due with something outstanding.
+    overdue_invoices: int = 0
 
     @property
     def flags(self) -> str:
         """Flags as symbols, for lists: ``!2`` overdue, ``#1`` blocked, ``▲1`` high risk,
-        ``⇄1`` handoff waiting, ``◆ATB`` gate pending."""
+        ``⇄1`` handoff waiting, ``◆ATB`` gate pending, ``$1`` an invoice overdue."""
         parts = []
         if self.overdue_tasks:
             parts.append(f"!{self.overdue_tasks}")
@@ -313,6 +315,8 @@ class PipelineRow:
             parts.append(f"⇄{self.waiting_handoffs}")
         if self.pending_gate:
             parts.append(f"◆{self.pending_gate.value}")
+        if self.overdue_invoices:
+            parts.append(f"${self.overdue_invoices}")
         return " ".join(parts)
 
 

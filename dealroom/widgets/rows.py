@@ -56,7 +56,7 @@ class PipelineLayout:
         else:
             cols = [("Code", 13, False), ("Account", 14 if not self.wide else 18, False)]
             cols.append(("Stage", 14 if self.wide else 12, False))
-            cols += [("Amount", 12, True), ("Weighted", 9, True), ("Close", 11, False)]
+            cols += [("Amount", 12, True), ("Weighted", 11, True), ("Close", 11, False)]
             if self.wide:
                 cols += [(r.value, 12, False) for r in TRIANGLE]
             cols.append(("Flags", 20 if self.wide else 18, False))
@@ -89,7 +89,12 @@ def pipeline_row(row: PipelineRow, layout: PipelineLayout, today: date) -> list[
         "Account": (one_line(d.account), ""),
         "Stage": (stage, "dim" if d.status.value in ("lost", "dropped") else ""),
         "Amount": (f"{short_money(d.amount)} {d.currency}", ""),
-        "Weighted": (f"{short_money(d.weighted)} {d.probability}%", ""),
+        # in the base currency, as the funnel and the sort (the title says which)
+        "Weighted": (
+            f"{'no rate' if row.base_weighted is None else short_money(row.base_weighted)} "
+            f"{d.probability}%",
+            "",
+        ),
         "%": (f"{d.probability}%", ""),
         "Close": (
             (d.close_date.isoformat() if d.close_date else "—") + ("!" if late else ""),
