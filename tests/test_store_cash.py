@@ -48,6 +48,13 @@ def test_a_plan_adds_up_to_the_contract_and_says_so_when_it_does_not(signed: Sto
     # the deal's amount changes: the shares move with it, the plan still adds up
     signed.deals.update_deal("ACME-5G", DealUpdate(amount=1_000_000))
     assert [p.amount for p in signed.cash.deal("ACME-5G").plan] == [300_000_00, 700_000_00]
+    fixed = signed.cash.add_milestone("ACME-5G", "retention", amount=50_000_00)
+    signed.deals.update_deal("ACME-5G", DealUpdate(amount=1_100_000))  # the log says so
+    assert signed.reads.events()[-1].summary == (
+        "edited deal ACME-5G (amount); the payment plan is 50,000.00 CNY over the contract, "
+        "1,100,000.00 CNY"
+    )
+    signed.cash.delete_milestone(fixed.id)
     with pytest.raises(RuleError, match="a share of the contract or an amount"):
         signed.cash.add_milestone("ACME-5G", "both", share_bp=1000, amount=5)
     assert next(e.summary for e in signed.reads.events() if e.entity == "milestone") == (

@@ -3,7 +3,7 @@ configured): exact, dated, logged, and kept by the administrators."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +12,7 @@ from conftest import Clock, other_store
 from dealroom.domain.money import Rate
 from dealroom.domain.rules import RuleError
 from dealroom.store import Store
+from dealroom.store.inputs import DealUpdate
 from dealroom.store.permit import NotAllowed
 
 DEC1 = date(2026, 12, 1)
@@ -65,3 +66,25 @@ def test_only_an_administrator_sets_rates_and_the_base(team: Store, clock: Clock
         with pytest.raises(NotAllowed):
             wei.money.set_base("USD")
         assert len(team.reads.events()) == before and team.money.rates().rates == ()
+
+
+def test_the_pipeline_funnel_and_list_add_up_in_the_base_currency(
+    team: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """9M CNY and 1M USD are not 10M of anything: converted at the rate in force, and a
+    deal whose currency has no rate is counted apart."""
+    from dealroom.cli import main
+    from dealroom.domain import Stage, rules
+
+    team.deals.create_deal("US-1", "US arm", "ACME Telecom", amount=1_000_000, currency="USD")
+    team.deals.create_deal("GB-1", "UK arm", "ACME Telecom", amount=500_000, currency="GBP")
+    team.deals.update_deal("ACME-5G", DealUpdate(amount=9_000_000))
+    team.money.set_rate("USD", Decimal("7.1"), DEC1 - timedelta(days=30))
+    rows = {r.deal.code: r for r in team.reads.pipeline(today=DEC1)}
+    assert rows["US-1"].base_amount == 7_100_000 and rows["GB-1"].base_amount is None
+    lead = rules.funnel((r.deal.stage, r.base_weighted) for r in rows.values())[Stage.LEAD]
+    assert lead.deals == 3 and lead.unrated == 1  # GBP: counted, not summed
+    assert lead.weighted == rules.weighted(9_000_000, 10) + rules.weighted(7_100_000, 10)
+    assert main(["--db", team.url, "list"]) == 0
+    total = capsys.readouterr().out.strip().splitlines()[-1]
+    assert total == "3 deals · 16.1M CNY (weighted 1.6M) · no rate, not counted: 1 deal (500k GBP)"

@@ -86,7 +86,7 @@ def pipeline_total(rows: list[PipelineRow]) -> str:
     if apart:
         count = sum(1 for r in rows if r.base_amount is None)
         own = ", ".join(f"{short_money(a)} {c}" for c, a in sorted(apart.items()))
-        said += f" · no rate, not counted: {count} deals ({own})"
+        said += f" · no rate, not counted: {count} deal{'s' if count != 1 else ''} ({own})"
     return said
 
 

@@ -125,28 +125,41 @@ class CashScreen(MethodsScreen):
         self.query_one("#cash-panel", Static).update(text)
 
     def render_row(self, row: CashRow, width: int) -> Text:
+        """Below 100 columns the trigger and the due day give way (the detail line under
+        the list has them); what is to invoice, outstanding and overdue always shows."""
+        wide = width >= 100
         text = Text(" ")
         if isinstance(row, PlannedMilestone):
             ms = row.milestone
             part = share_text(ms.share_bp) if ms.share_bp is not None else "fixed"
             text.append("◇ ", style="cyan")
-            text.append(fit(one_line(ms.name), max(8, width // 3)), style="bold")
-            text.append(f" {part:>6} {self._money(row.amount):>20} on {ms.trigger.value}")
+            text.append(
+                fit(one_line(ms.name), max(8, width // 3 if wide else width // 4)), style="bold"
+            )
+            text.append(f" {part:>6} {self._money(row.amount):>18}")
+            if wide:
+                text.append(f" on {ms.trigger.value}")
             if row.to_invoice:
                 text.append(f" · to invoice {self._money(row.to_invoice)}", style="bold yellow")
             elif row.invoiced:
-                text.append(f" · invoiced {self._money(row.invoiced)}", style="dim")
-            return text
-        inv = row.invoice
-        text.append("▤ ", style="magenta")
-        text.append(fit(one_line(inv.number), 14), style="bold")
-        text.append(f" {self._money(inv.amount):>20} due {inv.due.isoformat()} ")
-        if not row.outstanding:
-            text.append("paid", style="green")
+                text.append(
+                    " · invoiced" if not wide else f" · invoiced {self._money(row.invoiced)}",
+                    style="dim",
+                )
         else:
-            text.append(f"open {self._money(row.outstanding)}")
-            if row.days_overdue:
-                text.append(f" · {row.days_overdue}d overdue", style="bold red")
+            inv = row.invoice
+            text.append("▤ ", style="magenta")
+            text.append(fit(one_line(inv.number), 14), style="bold")
+            text.append(f" {self._money(inv.amount):>18}")
+            if wide:
+                text.append(f" due {inv.due.isoformat()}")
+            if not row.outstanding:
+                text.append(" paid", style="green")
+            else:
+                text.append(f" open {minor_to_text(row.outstanding, inv.currency)}")
+                if row.days_overdue:
+                    text.append(f" · {row.days_overdue}d overdue", style="bold red")
+        text.truncate(width, overflow="ellipsis")
         return text
 
     def detail(self, row: CashRow) -> Text | None:

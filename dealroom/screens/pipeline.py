@@ -16,6 +16,7 @@ from textual.events import Resize
 from textual.widgets import Input, Static
 
 from dealroom.domain import Stage, rules
+from dealroom.domain.cashflow import CashForecast
 from dealroom.domain.forecast import Forecast
 from dealroom.screens.live import others
 from dealroom.screens.setup import WELCOME, SetupActions
@@ -178,7 +179,7 @@ class PipelineScreen(SetupActions):
         self.loaded = False
         #: Whether the forecast shows in place of the funnel.
         self.forecast = False
-        self._forecasts: tuple[Forecast, dict[str, str]] | None = None
+        self._forecasts: tuple[Forecast, dict[str, str], CashForecast] | None = None
         #: Deals someone else changed, to mark once the reload is in.
         self._changed: set[Hashable] = set()
 
@@ -239,14 +240,15 @@ class PipelineScreen(SetupActions):
     def _show_forecast(self) -> None:
         if self._forecasts is None or not self.forecast:
             return
-        forecast, names = self._forecasts
-        self.query_one(ForecastPanel).show(forecast, names)
+        forecast, names, cash = self._forecasts
+        self.query_one(ForecastPanel).show(forecast, names, cash)
 
     def _load_forecast(self) -> None:
-        def job(store: Store) -> tuple[Forecast, dict[str, str]]:
-            return store.methods.forecast(), {p.handle: p.name for p in store.reads.people()}
+        def job(store: Store) -> tuple[Forecast, dict[str, str], CashForecast]:
+            names = {p.handle: p.name for p in store.reads.people()}
+            return store.methods.forecast(), names, store.cash.forecast()
 
-        def loaded(result: tuple[Forecast, dict[str, str]]) -> None:
+        def loaded(result: tuple[Forecast, dict[str, str], CashForecast]) -> None:
             self._forecasts = result
             self._show_forecast()
 

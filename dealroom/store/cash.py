@@ -176,6 +176,15 @@ def deal_cash(s: Session, deal: Contracted, today: date) -> DealCash:
     return deal_cashes(s, [deal], today)[ident_of(deal)]
 
 
+def plan_effect(s: Session, deal: Contracted, today: date) -> str:
+    """What a new amount does to the deal's payment plan, for the change's log line:
+    ``; the payment plan is 100,000.00 CNY short of the contract, …`` ("" without a plan)."""
+    cash = deal_cash(s, deal, today)
+    if not cash.plan:
+        return ""
+    return f"; the payment plan {cash.check.said(cash.currency)}"
+
+
 def ident_of(deal: Contracted) -> int:
     assert deal.id is not None
     return deal.id

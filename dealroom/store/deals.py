@@ -28,7 +28,7 @@ from dealroom.domain import (
 )
 from dealroom.domain.cash import check_closing
 from dealroom.domain.rules import RuleError
-from dealroom.store.cash import deal_cash
+from dealroom.store.cash import deal_cash, plan_effect
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.inputs import DealUpdate, given
@@ -153,7 +153,10 @@ class Deals:
             if not diff:
                 return None
             changes = _deal_readable(tx, diff)
-            return Logged("update", f"edited deal {row.code} ({', '.join(changes)})", changes)
+            summary = f"edited deal {row.code} ({', '.join(changes)})"
+            if {"amount", "currency"} & set(diff):
+                summary += plan_effect(tx.session, row, self.database.today())
+            return Logged("update", summary, changes)
 
         return self.database.update(DEAL, code, version, change)
 

@@ -12,7 +12,9 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from dealroom.domain.cashflow import CashForecast
 from dealroom.domain.forecast import Figures, Forecast, Horizon, Slice
+from dealroom.domain.money import minor_places
 from dealroom.textutil import one_line, short_money
 from dealroom.widgets.wrap import wrapped
 
@@ -53,6 +55,7 @@ def currency_block(
     *,
     wide: bool = True,
     width: int = 118,
+    cash: CashForecast | None = None,
 ) -> RenderableType:
     """One currency: totals, by close month, then per tier beside per person (the tables
     leave out the deal counts when narrow, to stay side by side). The two lines above the
@@ -102,7 +105,25 @@ def currency_block(
     people = slice_table("Person (each lead counts)", rows, wide)
     grid = Table.grid(padding=(0, 4 if wide else 2))
     grid.add_row(tiers, people)
-    return Group(wrapped(head, dot, width), wrapped(months, dot, width), grid)
+    lines: list[RenderableType] = [wrapped(head, dot, width), wrapped(months, dot, width)]
+    if cash is not None and cash.total:
+        lines.append(cash_line(cash, width))
+    return Group(*lines, grid)
+
+
+def cash_line(cash: CashForecast, width: int) -> RenderableType:
+    """``cash expected (CNY) · overdue 35.7M · 2026-12 8.9M · …``: when the money comes."""
+    whole = 10 ** minor_places(cash.base)
+    phrases = [Text(f"Cash expected {cash.base}", style="bold")]
+    for b in cash.buckets:
+        if b.amount:
+            style = "bold red" if b.label == "Overdue" else ""
+            phrase = Text(f"{b.label.lower() if b.label[0].isalpha() else b.label} ", style=style)
+            phrase.append(short_money(b.amount // whole))
+            phrases.append(phrase)
+    if cash.unrated:
+        phrases.append(Text(f"no rate, not counted: {len(cash.unrated)}", style="bold yellow"))
+    return wrapped(phrases, Text(" · ", style="dim"), width)
 
 
 class ForecastPanel(VerticalScroll, can_focus=False):
@@ -116,16 +137,23 @@ class ForecastPanel(VerticalScroll, can_focus=False):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text("Forecast · loading…", style="dim"), id="forecast-body")
 
-    def show(self, forecast: Forecast, names: Mapping[str, str]) -> None:
-        """The forecast, in the base currency; the deals with no rate named apart."""
-        self._shown = (forecast, names)
+    def show(
+        self, forecast: Forecast, names: Mapping[str, str], cash: CashForecast | None = None
+    ) -> None:
+        """The forecast, in the base currency; the deals with no rate named apart; and
+        under it when the cash is expected."""
+        self._shown = (forecast, names, cash)
         body = self.query_one("#forecast-body", Static)
-        if not forecast.total.pipeline.count and not forecast.unrated:
-            body.update(Text("Forecast: no open deals.", style="dim"))
-            return
         width = body.size.width or (self.size.width or 120) - 2
-        wide = width >= 98
-        body.update(currency_block(forecast, names, "hide", wide=wide, width=width))
+        if not forecast.total.pipeline.count and not forecast.unrated:
+            block: RenderableType = Text("Forecast: no open deals.", style="dim")
+            if cash is not None and cash.total:
+                block = Group(block, cash_line(cash, width))
+        else:
+            block = currency_block(
+                forecast, names, "hide", wide=width >= 98, width=width, cash=cash
+            )
+        body.update(block)
 
     def on_resize(self) -> None:
         """Lay the phrases out again in the width there is now (the first show may come
