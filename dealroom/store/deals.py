@@ -28,7 +28,7 @@ from dealroom.domain import (
 )
 from dealroom.domain.cash import check_closing
 from dealroom.domain.rules import RuleError
-from dealroom.store.cash import deal_cash, plan_effect
+from dealroom.store.cash_reads import deal_cash, plan_effect
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.inputs import DealUpdate, given

@@ -26,7 +26,7 @@ from dealroom.domain import (
 )
 from dealroom.domain.permissions import Seats, Standing
 from dealroom.store import money, permit, policy
-from dealroom.store.cash import overdue_invoices
+from dealroom.store.cash_reads import overdue_invoices
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.history import history
