@@ -54,6 +54,7 @@ async def test_the_plan_an_invoice_and_a_payment_by_keys(signed_db: str) -> None
     async with app.run_test(size=(120, 40)) as pilot:
         cash = await open_cash(pilot, signed_db)
         assert "No payment plan yet" in cash.rows_list._empty
+        assert "· no payment plan yet" in str(cash.query_one("#cash-panel", Static).visual)
 
         await press(pilot, "a")
         typed(form_of(app), name="40% on signature", share="40")

@@ -110,10 +110,12 @@ class CashScreen(MethodsScreen):
         if cash is None:
             return
         text = Text()
-        text.append(f"Contract {self._money(cash.contract)} · the plan ")
-        text.append(
-            cash.check.said(cash.currency), style="" if cash.check.adds_up else "bold yellow"
-        )
+        text.append(f"Contract {self._money(cash.contract)} · ")
+        if not cash.plan:
+            text.append("no payment plan yet", style="dim")
+        else:
+            style = "" if cash.check.adds_up else "bold yellow"
+            text.append(f"the plan {cash.check.said(cash.currency)}", style=style)
         text.append(f"\nInvoiced {self._money(cash.invoiced)} · outstanding ")
         text.append(self._money(cash.outstanding), style="bold" if cash.outstanding else "")
         if cash.overdue:
