@@ -19,6 +19,7 @@ COMMANDS: dict[str, Command] = {
     "log": Command("listing", "the event log: who changed what, when"),
     "export": Command("export", "deal status as Markdown"),
     "standup": Command("export", "the standup digest as Markdown, without the app"),
+    "calendar": Command("export", "the deals' dates as an iCalendar file for a calendar app"),
     "deal": Command("manage", "add or edit a deal"),
     "person": Command("manage", "add or list people"),
     "account": Command("manage", "the customers: add, rename or re-tier an account, or list them"),

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context, UsageError, parse_day
 from dealroom.domain import rules
+
+if TYPE_CHECKING:
+    from dealroom.store import Store
 
 
 def register(sub: Any) -> None:
@@ -23,6 +27,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("codes", nargs="*", metavar="CODE", help="deal codes")
     p.add_argument("--all", action="store_true", help="every active deal")
+    p.add_argument(
+        "--format",
+        choices=["markdown", "json"],
+        default="markdown",
+        help="markdown (the report) or json (the data, schema in docs/EXPORT_JSON.md)",
+    )
     output_arguments(p)
     p.add_argument("--since", help="list the changes since this date (UTC midnight)")
     p.add_argument("--today", help="the day overdue and ages are counted from (default today)")
@@ -52,6 +62,36 @@ def register(sub: Any) -> None:
     output_arguments(p)
     p.set_defaults(handler=cmd_standup)
 
+    p = sub.add_parser(
+        "calendar",
+        help=COMMANDS["calendar"].help,
+        description="The dates of every active deal as an iCalendar file for a calendar app: "
+        "open tasks' and sent handoffs' due days, the stages' planned days not reached yet "
+        "(with the gate review that opens each), and invoices' due days while money is "
+        "outstanding. Each event keeps its UID, so importing the file again updates the "
+        "events rather than adding copies.",
+    )
+    p.add_argument("--mine", action="store_true", help="only deals you are a member of")
+    output_arguments(p)
+    p.set_defaults(handler=cmd_calendar)
+
+
+def cmd_calendar(ctx: Context, args: argparse.Namespace) -> int:
+    from dealroom.export.calendar import calendar
+
+    with ctx.open() as store:
+        codes = [r.deal.code for r in store.reads.pipeline(mine=True)] if args.mine else None
+        rooms = store.reads.deal_rooms(codes) if codes is None or codes else []
+        cashes = store.cash.of_deals([r.deal for r in rooms], today=store.today())
+        stamp = store.now()
+    text = calendar(rooms, cashes, stamp).decode("utf-8")
+    if args.output is None or args.output == "-":
+        # the format's CRLF line ends as they are: its user text is made inert already
+        getattr(sys.stdout, "raw", sys.stdout).write(text)
+        return 0
+    write(text, ctx, args)
+    return 0
+
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     if bool(args.codes) == bool(args.all):
@@ -62,9 +102,28 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
         today = parse_day(args.today, store.today(), "--today") or store.today()
         since = parse_day(args.since, today, "--since", toward="past")
         codes = None if args.all else args.codes
-        text = status_report(store, codes, today=today, since=since, summary=args.all)
+        if args.format == "json":
+            text = _json_export(store, codes, today)
+        else:
+            text = status_report(store, codes, today=today, since=since, summary=args.all)
     write(text, ctx, args)
     return 0
+
+
+def _json_export(store: Store, codes: list[str] | None, today: date) -> str:
+    from dealroom.export.json_export import export_json
+    from dealroom.textutil import json_text
+
+    rooms = store.reads.deal_rooms(codes)
+    cashes = store.cash.of_deals([r.deal for r in rooms], today=today)
+    data = export_json(
+        rooms,
+        cashes,
+        exported_at=store.now(),
+        base_currency=store.money.rates().base,
+        log_head=store.chain.head(),
+    )
+    return json_text(data, indent=1)
 
 
 def output_arguments(p: argparse.ArgumentParser) -> None:

@@ -132,14 +132,11 @@ def pipeline_table(rows: list[PipelineRow], today: Any, width: int, *, color: bo
 
 
 def _row_json(row: PipelineRow) -> dict[str, Any]:
+    from dealroom.export.json_export import deal_core
+
     d = row.deal
     return {
-        "code": d.code,
-        "name": d.name,
-        "account": d.account,
-        "tier": d.tier.value,
-        "stage": d.stage.value,
-        "status": d.status.value,
+        **deal_core(d),
         "amount": d.amount,
         "currency": d.currency,
         "probability": d.probability,

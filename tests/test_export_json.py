@@ -1,0 +1,54 @@
+"""``dealroom export --format json``: the documented schema, exact text, and the cash."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pilots import TODAY, store_on, won_at
+
+from dealroom.cli import main
+from dealroom.domain import Role, Stage
+
+
+def test_the_json_export_is_the_documented_schema_with_exact_text(
+    team_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEALROOM_USER", "test")
+    with store_on(team_db) as st:
+        st.items.add_task("ACME-5G", Role.SR, "BoQ \x1b]0;pwned\x07 v2", owner="wei")
+        won_at(st, "NORD-DC", Stage.CONTRACT)
+        st.cash.add_milestone("NORD-DC", "all on signature", share_bp=10_000)
+        st.cash.raise_invoice("NORD-DC", "INV-1", amount=1_000_00, issued=TODAY)
+        head = st.chain.head()
+    assert main(["--db", team_db, "export", "--format", "json", "--all"]) == 0
+    raw = capsys.readouterr().out
+    assert "\x1b" not in raw and "\\u001b" in raw  # escaped, never live
+    doc = json.loads(raw)
+    assert (doc["schema"], doc["version"], doc["base_currency"]) == ("dealroom.export", 1, "CNY")
+    assert head is not None and doc["log_head"] == {"id": head[0], "hash": head[1]}
+    deals = {d["code"]: d for d in doc["deals"]}
+    acme = deals["ACME-5G"]
+    assert {m["role"]: m["handle"] for m in acme["members"]} == {
+        "AR": "ana",
+        "SR": "wei",
+        "FR": "li",
+    }
+    assert any(t["title"] == "BoQ \x1b]0;pwned\x07 v2" for t in acme["tasks"])  # exact
+    assert [s["stage"] for s in acme["timeline"]][:2] == ["lead", "opportunity"]
+    cash = deals["NORD-DC"]["cash"]
+    assert cash["minor_places"] == 2 and cash["plan_adds_up"] is True
+    assert cash["invoices"][0]["outstanding"] == 1_000_00
+    assert set(acme) == documented("## A deal\n")  # docs/EXPORT_JSON.md lists every field
+    assert set(cash) == documented("## A deal's cash\n")
+    assert set(doc) == documented("## The document (version 1)\n")
+
+
+def documented(section: str) -> set[str]:
+    """The field names in the first column of a table of docs/EXPORT_JSON.md."""
+    text = (Path(__file__).parent.parent / "docs" / "EXPORT_JSON.md").read_text(encoding="utf-8")
+    part = text.split(section, 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1] for line in part.splitlines() if line.startswith("| `")]
+    return {name for cell in rows for name in re.findall(r"`([a-z_]+)`", cell)}
