@@ -1,7 +1,10 @@
-"""``dealroom export --format json``: the documented schema, exact text, and the cash."""
+"""``dealroom export --format json``: the documented schema, exact text, and the cash; and
+``--format csv``: a deals sheet whose cells are never formulas."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -52,3 +55,23 @@ def documented(section: str) -> set[str]:
     part = text.split(section, 1)[1].split("\n## ", 1)[0]
     rows = [line.split("|")[1] for line in part.splitlines() if line.startswith("| `")]
     return {name for cell in rows for name in re.findall(r"`([a-z_]+)`", cell)}
+
+
+def test_the_csv_deals_sheet_neutralises_formulas_and_reads_back(
+    team_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEALROOM_USER", "test")
+    with store_on(team_db) as st:
+        st.deals.create_deal(
+            "EVIL-1", '=HYPERLINK("http://evil.example","click")', "@Acme, \"quoted\"\nnext line",
+            leads={Role.AR: "ana"},
+        )  # fmt: skip
+    assert main(["--db", team_db, "export", "--format", "csv", "--all"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    evil = next(r for r in rows if r["code"] == "EVIL-1")
+    assert evil["name"] == '\'=HYPERLINK("http://evil.example","click")'  # never a formula
+    assert evil["account"] == '\'@Acme, "quoted"\nnext line'  # quoted, and read back whole
+    acme = next(r for r in rows if r["code"] == "ACME-5G")
+    assert (acme["amount"], acme["currency"], acme["AR"], acme["SR"]) == (
+        "1200000", "CNY", "ana", "wei",
+    )  # fmt: skip

@@ -29,9 +29,10 @@ def register(sub: Any) -> None:
     p.add_argument("--all", action="store_true", help="every active deal")
     p.add_argument(
         "--format",
-        choices=["markdown", "json"],
+        choices=["markdown", "json", "csv"],
         default="markdown",
-        help="markdown (the report) or json (the data, schema in docs/EXPORT_JSON.md)",
+        help="markdown (the report), json (the data, schema in docs/EXPORT_JSON.md) or csv "
+        "(a deals sheet, formulas neutralised)",
     )
     output_arguments(p)
     p.add_argument("--since", help="list the changes since this date (UTC midnight)")
@@ -104,6 +105,10 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
         codes = None if args.all else args.codes
         if args.format == "json":
             text = _json_export(store, codes, today)
+        elif args.format == "csv":
+            from dealroom.export.csv_export import deals_csv
+
+            text = deals_csv(store.reads.deal_rooms(codes))
         else:
             text = status_report(store, codes, today=today, since=since, summary=args.all)
     write(text, ctx, args)
