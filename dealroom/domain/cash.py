@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from dealroom.domain.money import minor_to_text
@@ -71,8 +72,6 @@ class PlanLine:
 
 def check_share(percent: str) -> int:
     """``30`` or ``30%`` or ``12.5`` → basis points (3000, 1250); 0 < share ≤ 100%."""
-    from decimal import Decimal, InvalidOperation
-
     raw = percent.strip().removesuffix("%").strip()
     try:
         value = Decimal(raw) * 100

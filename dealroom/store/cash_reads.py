@@ -151,7 +151,8 @@ def deal_cashes(s: Session, deals: Sequence[Contracted], today: date) -> dict[in
 
 
 def deal_cash(s: Session, deal: Contracted, today: date) -> DealCash:
-    return deal_cashes(s, [deal], today)[ident_of(deal)]
+    [cash] = deal_cashes(s, [deal], today).values()  # (a stored deal: it has an id)
+    return cash
 
 
 def plan_effect(s: Session, deal: Contracted, today: date) -> str:
@@ -161,11 +162,6 @@ def plan_effect(s: Session, deal: Contracted, today: date) -> str:
     if not cash.plan:
         return ""
     return f"; the payment plan {cash.check.said(cash.currency)}"
-
-
-def ident_of(deal: Contracted) -> int:
-    assert deal.id is not None
-    return deal.id
 
 
 def overdue_invoices(s: Session, deal_ids: Select[int | None], today: date) -> dict[int, int]:
