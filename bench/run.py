@@ -32,7 +32,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: make the package importable
     sys.path.insert(0, str(Path(__file__).absolute().parent.parent))
 
-from bench import appbench, cli, live, startup, traffic, writers
+from bench import appbench, cli, importing, live, startup, traffic, writers
 from bench.context import ROOT, Context
 from bench.data import Databases
 from bench.report import END, START, ParsedRow, Row, parse, table, unavailable
@@ -50,6 +50,7 @@ SUITES: dict[str, tuple[str, str, Suite]] = {
     "writers": ("6", "concurrent writers on one SQLite file", writers.run),
     "live": ("7", "live update latency and idle CPU", live.run),
     "traffic": ("9", "bytes written to the terminal", traffic.run),
+    "import": ("10", "importing deals from a CSV file, and its SQL statements", importing.run),
 }
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 

@@ -25,6 +25,7 @@ class Scale:
     idle_seconds: float
     live_timeout: float
     live_runs: int
+    import_deals: int
 
 
 #: field: (full, quick)
@@ -48,6 +49,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     # How long to wait for a write to show in a running app before calling it missing.
     "live_timeout": (10.0, 2.0),
     "live_runs": (5, 1),
+    # Deals in the file the import benchmark imports (and twice that, for its statements).
+    "import_deals": (10_000, 100),
 }
 
 FULL = Scale("full", **{name: full for name, (full, _) in SETTINGS.items()})

@@ -46,6 +46,28 @@ def visible(text: str) -> str:
     return _CONTROL.sub(_placeholder, text)
 
 
+#: How a cell starts that a spreadsheet would take for a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def sheet_cell(value: object) -> str:
+    """A value as a safe spreadsheet cell: one a spreadsheet would take for a formula
+    (``=HYPERLINK(…)``) gets a leading ``'``, so opening the file never runs it; control
+    characters are shown as placeholders."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    return visible(text)
+
+
+def sheet_text(cell: str) -> str:
+    """What :func:`sheet_cell` wrote: the leading ``'`` taken off a formula-looking cell,
+    so a sheet dealroom wrote reads back as it was."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
 class InertStream(io.TextIOBase):
     """A text stream that shows everything written to it through :func:`visible`: the
     command line's standard output and error, so no line it prints, whatever it holds,

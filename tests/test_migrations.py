@@ -94,7 +94,7 @@ def test_head_revision_is_alembics_single_head() -> None:
     assert heads[0] == eng.HEAD_REVISION
     # ...and the chain from the head reaches the first revision without gaps.
     chain = [rev.revision for rev in script.walk_revisions()]
-    assert chain == [f"{n:04d}" for n in range(13, 0, -1)]  # 0013 … 0001
+    assert chain == [f"{n:04d}" for n in range(14, 0, -1)]  # 0014 … 0001
 
 
 def test_empty_database_is_created_at_head(db_url: str, engine: Engine) -> None:

@@ -20,6 +20,9 @@ COMMANDS: dict[str, Command] = {
     "export": Command("export", "deal status as Markdown"),
     "standup": Command("export", "the standup digest as Markdown, without the app"),
     "calendar": Command("export", "the deals' dates as an iCalendar file for a calendar app"),
+    "import": Command(
+        "importing", "the team's pipeline from a CSV or Excel file: a dry run, then --apply"
+    ),
     "deal": Command("manage", "add or edit a deal"),
     "person": Command("manage", "add or list people"),
     "account": Command("manage", "the customers: add, rename or re-tier an account, or list them"),

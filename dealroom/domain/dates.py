@@ -58,10 +58,8 @@ def parse_date(text: str, today: date, *, field: str = "date", toward: Toward = 
             return today - timedelta(days=(today.weekday() - WEEKDAYS.index(raw[:3])) % 7)
         ahead = (WEEKDAYS.index(raw[:3]) - today.weekday()) % 7 or 7
         return today + timedelta(days=ahead)
-    if m := _MONTH_DAY.match(raw):
-        return _month_day(m.group(1), m.group(2), m.group(3), today, text, field, toward)
-    if m := _DAY_MONTH.match(raw):
-        return _month_day(m.group(2), m.group(1), m.group(3), today, text, field, toward)
+    if parts := month_day_parts(raw):
+        return _month_day(*parts, today, text, field, toward)
     try:
         return date.fromisoformat(raw)
     except ValueError:
@@ -70,6 +68,17 @@ def parse_date(text: str, today: date, *, field: str = "date", toward: Toward = 
         f"{field} {text!r} is not a date: use 2026-12-01, +3d, +2w, fri, dec 1 or today",
         field=field,
     )
+
+
+def month_day_parts(raw: str) -> tuple[str, str, str | None] | None:
+    """The month name, day and year (if any) of ``dec 1``, ``december 1, 2026`` or
+    ``1 dec 2026``, written lower-case with single spaces; None for any other form. The
+    month is its first three letters, not checked against :data:`MONTHS`."""
+    if m := _MONTH_DAY.match(raw):
+        return m.group(1), m.group(2), m.group(3)
+    if m := _DAY_MONTH.match(raw):
+        return m.group(2), m.group(1), m.group(3)
+    return None
 
 
 def _full_weekday(raw: str) -> bool:

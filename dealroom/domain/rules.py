@@ -170,28 +170,49 @@ def check_stored_text(value: str, *, field: str, limit: int | None) -> None:
         raise RuleError(f"{field} holds bytes that are not text (UTF-8)", field=field) from None
 
 
+#: The most a deal's amount may be, in whole units of its currency.
+AMOUNT_MAX = 10**15
+#: What a suffix multiplies an amount by: ``300k``, ``1.2m``, ``2b``.
+AMOUNT_SCALES: Mapping[str, int] = {"k": 10**3, "m": 10**6, "b": 10**9}
+
+
 def check_amount(amount: int) -> int:
     if amount < 0:
         raise RuleError(f"amount must not be negative (got {amount:,})", field="amount")
-    if amount > 10**15:
+    if amount > AMOUNT_MAX:
         raise RuleError("amount is implausibly large", field="amount")
     return amount
+
+
+def scaled_number(raw: str, scales: Mapping[str, int] = AMOUNT_SCALES) -> Decimal | None:
+    """A plain number with an optional multiplier suffix (``1.2m`` → 1200000, with the
+    suffixes of ``scales``, longest first); None when it is not a finite number."""
+    scale = 1
+    for suffix in sorted(scales, key=len, reverse=True):
+        if raw.endswith(suffix):
+            scale, raw = scales[suffix], raw[: -len(suffix)]
+            break
+    try:
+        value = Decimal(raw) * scale
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def whole_amount(value: Decimal) -> int:
+    """An amount in whole currency units, rounded half to even, and checked."""
+    if value >= AMOUNT_MAX + 1:  # refused before rounding a number of any size to an int
+        raise RuleError("amount is implausibly large", field="amount")
+    return check_amount(int(value.to_integral_value(ROUND_HALF_EVEN)))
 
 
 def parse_amount(text: str) -> int:
     """Whole currency units; accepts ``1,200,000``, ``1.2m``, ``300k``."""
     raw = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
-    scale = 1
-    if raw.endswith(("k", "m", "b")):
-        scale = {"k": 10**3, "m": 10**6, "b": 10**9}[raw[-1]]
-        raw = raw[:-1]
-    try:
-        value = Decimal(raw) * scale
-    except InvalidOperation:
-        raise RuleError(f"amount {text!r} is not a number", field="amount") from None
-    if not value.is_finite():
+    value = scaled_number(raw)
+    if value is None:
         raise RuleError(f"amount {text!r} is not a number", field="amount")
-    return check_amount(int(value.to_integral_value(ROUND_HALF_EVEN)))
+    return whole_amount(value)
 
 
 def check_currency(code: str) -> str:

@@ -13,22 +13,13 @@ from collections.abc import Sequence
 
 from dealroom.domain import Role
 from dealroom.store.views import DealRoomView
-from dealroom.textutil import visible
+from dealroom.textutil import sheet_cell
 
 #: The sheet's columns, in order.
 COLUMNS = (
     "code", "name", "account", "tier", "stage", "status", "amount", "currency",
     "probability", "close_date", "level", "AR", "SR", "FR", "sponsor",
 )  # fmt: skip
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value: object) -> str:
-    """A value as a safe spreadsheet cell."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA):
-        text = "'" + text
-    return visible(text)
 
 
 def deals_csv(rooms: Sequence[DealRoomView]) -> str:
@@ -39,7 +30,7 @@ def deals_csv(rooms: Sequence[DealRoomView]) -> str:
         d = room.deal
         leads = {role: ", ".join(m.handle for m in room.members if m.role is role) for role in Role}
         writer.writerow(
-            cell(v)
+            sheet_cell(v)
             for v in (
                 d.code, d.name, d.account, d.tier.value, d.stage.value, d.status.value,
                 d.amount, d.currency, d.probability,

@@ -29,6 +29,7 @@ def scopes(app: type[DOMNode]) -> dict[str, Scope]:
     from dealroom.screens.competitors import CompetitorsScreen
     from dealroom.screens.deal_room import DealRoomScreen
     from dealroom.screens.history import HistoryScreen
+    from dealroom.screens.importing import ImportScreen
     from dealroom.screens.my_work import MyWorkScreen
     from dealroom.screens.pipeline import PipelineScreen
     from dealroom.screens.power_map import PowerMapScreen
@@ -53,5 +54,6 @@ def scopes(app: type[DOMNode]) -> dict[str, Scope]:
         "power map": PowerMapScreen,
         "competitors": CompetitorsScreen,
         "assessment": AssessmentScreen,
+        "import": ImportScreen,
     }
     return {name: bound(app, VirtualList, screen) for name, screen in screens.items()}

@@ -158,6 +158,14 @@ class PipelineScreen(SetupActions):
             tooltip="The base currency and the exchange rates totals convert at",
             id="pipeline.rates",
         ),
+        Binding(
+            "I",
+            "import_file",
+            "Import",
+            show=False,
+            tooltip="Deals, people or accounts from a CSV or Excel file: preview, then import",
+            id="pipeline.import",
+        ),
         Binding("ctrl+r", "reload", "Reload", show=False, id="pipeline.reload"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="pipeline.clear_filter"),
     ]

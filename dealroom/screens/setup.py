@@ -24,6 +24,7 @@ from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
 from dealroom.screens.host import Administered, RoomApp
 from dealroom.screens.live import LiveScreen
+from dealroom.store.imports import IMPORTED
 from dealroom.store.views import AccountView, DealView, PersonView
 from dealroom.textutil import one_line
 from dealroom.widgets.footer import KeysFooter
@@ -36,8 +37,9 @@ WELCOME = (
     "Welcome to dealroom: this database has no deals yet.\n\n"
     "  n   new deal: code, name, account (picked or new), amount, leads\n"
     "  N   new person: a member of the team (login name, full name)\n"
-    "  A   accounts: the customers, their names and tiers\n\n"
-    "A pipeline from a spreadsheet: `dealroom deal add` per deal, for now.\n"
+    "  A   accounts: the customers, their names and tiers\n"
+    "  I   import: your pipeline from a CSV or Excel file (Salesforce, HubSpot,\n"
+    "      Odoo, your own sheet), previewed before anything is written\n\n"
     "Only looking? Demo data goes in a separate file, never in this one:\n"
     "quit (q) and run `dealroom --demo`."
 )
@@ -277,7 +279,10 @@ class AccountsScreen(Administered):
 class SetupActions(Administered, LiveScreen):
     """The pipeline's keys for setting up: a new deal, a new person, the accounts."""
 
-    ADMINISTERED: ClassVar[dict[str, str]] = {"new_person": "people are added"}
+    ADMINISTERED: ClassVar[dict[str, str]] = {
+        "new_person": "people are added",
+        "import_file": IMPORTED,
+    }
 
     app = getters.app(RoomApp)
     today: date
@@ -318,6 +323,11 @@ class SetupActions(Administered, LiveScreen):
 
     def action_accounts(self) -> None:
         self.app.push_screen(AccountsScreen())
+
+    def action_import_file(self) -> None:
+        from dealroom.screens.importing import ImportScreen
+
+        self.app.push_screen(ImportScreen())
 
     def action_rates(self) -> None:
         from dealroom.screens.rates import RatesScreen

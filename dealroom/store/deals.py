@@ -122,7 +122,7 @@ class Deals:
             tx.insert(DEAL, row, Logged("create", summary, changes))
             today = self.database.today()
             tx.session.add(StagePlan(deal_id=ident(row), stage=stage, actual=today))
-            tx.session.add(_move(tx, row, None, stage, today))
+            tx.session.add(stage_move(tx, row, None, stage, today))
             for role, handle in (leads or {}).items():
                 _set_member(tx, row, role, handle)
             return DEAL.view(tx.session, ident(row))
@@ -193,8 +193,8 @@ class Deals:
             why = rules.check_move_reason(current, goal, reason)
             row.stage = goal
             today = self.database.today()
-            _first_entries(tx, ident(row), current, goal, today)
-            tx.session.add(_move(tx, row, current, goal, today, why))
+            first_entries(tx, ident(row), current, goal, today)
+            tx.session.add(stage_move(tx, row, current, goal, today, why))
             way = "moved" if goal.order > current.order else "moved back"
             summary = f"{way} {row.code} from {current.label} to {goal.label}"
             changes: Diff = {"stage": (current.value, goal.value)}
@@ -358,7 +358,7 @@ def _deal_readable(tx: Tx, diff: Diff) -> Diff:
     return out
 
 
-def _move(
+def stage_move(
     tx: Tx, deal: Deal, before: Stage | None, goal: Stage, today: date, reason: str = ""
 ) -> StageMove:
     back = before is not None and goal.order < before.order
@@ -374,7 +374,7 @@ def _move(
     )
 
 
-def _first_entries(tx: Tx, deal_id: int, current: Stage, goal: Stage, today: date) -> None:
+def first_entries(tx: Tx, deal_id: int, current: Stage, goal: Stage, today: date) -> None:
     """A forward move dates each stage it enters for the first time; a stage entered
     before keeps its first day, and a move back dates nothing."""
     if goal.order < current.order:

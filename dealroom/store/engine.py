@@ -17,7 +17,7 @@ from sqlalchemy.pool import NullPool
 from dealroom.store.errors import ReadOnlyError, SchemaError, StoreError, UnavailableError
 
 #: The newest migration; ``tests/test_migrations.py`` checks it matches Alembic's head.
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0014"
 
 #: How long a writer waits for another's transaction before giving up, in milliseconds.
 BUSY_TIMEOUT_MS = 30_000

@@ -27,6 +27,8 @@ from dealroom.store.chain import Chain
 from dealroom.store.checklists import Checklists
 from dealroom.store.database import Database, Options
 from dealroom.store.deals import Deals
+from dealroom.store.import_directory import Directory
+from dealroom.store.imports import Imports
 from dealroom.store.items import Items
 from dealroom.store.methods import Methods
 from dealroom.store.money import Money
@@ -52,6 +54,8 @@ class Store:
         self.policy = Policy(self.database)
         self.money = Money(self.database)
         self.cash = Cash(self.database)
+        self.imports = Imports(self.database)
+        self.directory = Directory(self.database)
 
     # --- what every caller asks of the store as a whole ------------------------------------
 

@@ -92,6 +92,8 @@ class Deal(SQLModel, table=True):
     status_reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime
     updated_at: datetime
+    #: The id the team's CRM or sheet gave the deal, for an import to find it again.
+    source_id: str | None = Field(default=None, max_length=200, unique=True, index=True)
     version: int = Field(default=1, sa_column=_deal_v)
     __mapper_args__ = {"version_id_col": _deal_v}
 

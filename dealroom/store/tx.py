@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Generic, Protocol, TypeVar
 
-from sqlalchemy import String, inspect, select, text
+from sqlalchemy import String, Table, func, insert, inspect, select, text
 from sqlalchemy.orm import Mapped, Session
 from sqlmodel import col
 
@@ -65,6 +65,17 @@ class Logged:
     action: str
     summary: str
     changes: Mapping[str, tuple[object, object]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One event to append: what it is about and how the log words it."""
+
+    entity: str
+    entity_id: int | None
+    logged: Logged
+    deal_id: int | None = None
+    version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +212,21 @@ class Tx:
         self.log(kind, row, logged)
         return row
 
+    def insert_many(self, rows: Sequence[Row]) -> None:
+        """Insert new rows (not logged: the caller appends their events with
+        :meth:`append`) after the same text checks as any write: their ids taken first
+        (:meth:`new_ids`), then one batched INSERT per table, however many rows."""
+        by_model: dict[type, list[Row]] = {}
+        for row in rows:
+            check_text_columns(row, new=True)
+            by_model.setdefault(type(row), []).append(row)
+        for model, group in by_model.items():
+            table = model.__table__  # type: ignore[attr-defined]
+            for row, new_id in zip(group, self.new_ids(table, len(group)), strict=True):
+                row.id = new_id
+            names = [c.key for c in table.columns]
+            self.session.execute(insert(table), [{n: getattr(r, n) for n in names} for r in group])
+
     def changed(self, kind: Kind[M, V], row: M, logged: Logged) -> None:
         """Stamp a changed row, flush it (bumping its version) and log the change."""
         if hasattr(row, "updated_at"):
@@ -237,32 +263,46 @@ class Tx:
     ) -> None:
         """Append one event to the log, in this transaction, chained to the one before it
         (see :mod:`dealroom.domain.chain`)."""
-        data = {k: [jsonable(old), jsonable(new)] for k, (old, new) in logged.changes.items()}
+        self.append([Entry(entity, entity_id, logged, deal_id, version)])
+
+    def append(self, entries: Sequence[Entry]) -> None:
+        """Append events to the log in this order, each chained to the one before it, in
+        a fixed number of statements however many there are (an import logs thousands)."""
+        if not entries:
+            return
         at = self.now if self.now.tzinfo is None else self.now.astimezone(UTC)
-        row = Event(
-            at=at,
-            actor=self.actor,
-            deal_id=deal_id,
-            entity=entity,
-            entity_id=entity_id,
-            entity_version=version,
-            action=logged.action,
-            changes=json.dumps(data, ensure_ascii=False, sort_keys=True),
-            summary=logged.summary,
-            by=self.by,
-        )
-        check_text_columns(row, new=True)
         last_id, prev = self.head()
-        row.id = self._next_event_id(last_id)
-        row.prev_hash = prev
-        row.hash = Link(
-            row.id, at, row.actor, deal_id, entity, entity_id, version, row.action,
-            row.changes, row.summary, by=self.by,
-        ).content_hash(prev)  # fmt: skip
-        self.session.add(row)
+        ids = self._next_event_ids(last_id, len(entries))
+        rows: list[Event] = []
+        for new_id, entry in zip(ids, entries, strict=True):
+            changes = {
+                k: [jsonable(old), jsonable(new)] for k, (old, new) in entry.logged.changes.items()
+            }
+            row = Event(
+                id=new_id,
+                at=at,
+                actor=self.actor,
+                deal_id=entry.deal_id,
+                entity=entry.entity,
+                entity_id=entry.entity_id,
+                entity_version=entry.version,
+                action=entry.logged.action,
+                changes=json.dumps(changes, ensure_ascii=False, sort_keys=True),
+                summary=entry.logged.summary,
+                by=self.by,
+                prev_hash=prev,
+            )
+            check_text_columns(row, new=True)
+            row.hash = Link(
+                new_id, at, row.actor, row.deal_id, row.entity, row.entity_id,
+                row.entity_version, row.action, row.changes, row.summary, by=self.by,
+            ).content_hash(prev)  # fmt: skip
+            prev = row.hash
+            rows.append(row)
+        self.session.add_all(rows)
         self.session.flush()
-        self._head = (row.id, row.hash)
-        self.events.append(row.id)
+        self._head = (ids[-1], prev)
+        self.events.extend(ids)
 
     def begin(self) -> None:
         """At the start of the transaction: on PostgreSQL, take the log's lock, so writers
@@ -280,14 +320,29 @@ class Tx:
             self._head = (int(last[0] or 0), str(last[1])) if last else (0, GENESIS)
         return self._head
 
-    def _next_event_id(self, last_id: int) -> int:
-        """The new event's id, known before it is written: the chain hashes it."""
+    def _next_event_ids(self, last_id: int, count: int) -> list[int]:
+        """The new events' ids, known before they are written: the chain hashes them."""
+        return self.new_ids(Event.__table__, count, last_id)  # type: ignore[attr-defined]
+
+    def new_ids(self, table: Table, count: int, last_id: int | None = None) -> list[int]:
+        """``count`` ids for new rows of ``table``, known before they are written (so rows
+        that point at each other go in as batches): from its sequence on PostgreSQL; on
+        SQLite, whose write lock this transaction holds, those after the last
+        (``last_id`` when the caller knows it)."""
+        if count <= 0:
+            return []
         if self._postgres:
             found = self.session.execute(
-                text("SELECT nextval(pg_get_serial_sequence('event', 'id'))")
-            ).scalar()
-            return int(found or 0)
-        return last_id + 1
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:table, 'id'))"
+                    " FROM generate_series(1, :n)"
+                ),
+                {"table": table.name, "n": count},
+            ).scalars()
+            return sorted(int(i) for i in found)
+        if last_id is None:
+            last_id = int(self.session.execute(select(func.max(table.c.id))).scalar() or 0)
+        return list(range(last_id + 1, last_id + 1 + count))
 
     def bound(self) -> bool:
         """Whether the deal rules (``dealroom.domain.permissions``) bind this actor: they
