@@ -401,3 +401,22 @@ def test_the_command_line_writes_the_rejected_rows_for_fixing(
     assert "line 4: Close Date: '31/02/2027' is not a date" in text
     assert main(args) == 1  # the same file whole: the bad row refuses it, nothing more written
     assert "Bluefield" not in capsys.readouterr().out.split("Problems")[0]
+
+
+def test_rows_without_ids_are_found_by_account_and_name_and_never_doubled(
+    store: Store, tmp_path: Path
+) -> None:
+    headers = ("项目名称", "客户名称", "金额")
+    rows = [("华东智慧园区", "东方海岳", "120万"), ("西南数据中心", "蜀山云", "80万")]
+    path = sheet_file(tmp_path, "a.csv", csv_bytes(headers, rows))
+    assert len(run(store, prepare(path, "deals"), apply=True).created) == 2
+    rows[1] = ("西南数据中心", "蜀山云", "90万")
+    moved = sheet_file(tmp_path, "b.csv", csv_bytes(headers, rows))
+    done = run(store, prepare(moved, "deals"), apply=True)
+    assert (len(done.created), len(done.updated), done.unchanged) == (0, 1, 1)
+    twice = sheet_file(tmp_path, "c.csv", csv_bytes(headers, [*rows, rows[0]]))
+    refused = run(store, prepare(twice, "deals"), apply=False)
+    assert [str(p) for p in refused.problems] == [
+        "line 4: repeats the account and name of line 2: give each deal a source id or a code "
+        "to tell them apart"
+    ]

@@ -233,14 +233,27 @@ def plan_deals(
         by_name.setdefault((account_names.get(d.account_id, ""), d.name), d)
     _load_members(session, plan, [int(d.id or 0) for d in deals])
     claimed: dict[int, int] = {}
+    named: dict[tuple[str, str], int] = {}  # rows without an id, by account and name
     for draft in drafts:
         problems = len(plan.problems)
         leads = _leads(draft, people, plan, create_people)
         deal = _match(draft, by_source, by_code, by_name, plan)
-        if deal is not None and deal.id in claimed:
+        key = (draft.account.strip(), draft.name)
+        if not (draft.source_id or draft.code) and key in named:
+            plan.problems.append(
+                Problem(
+                    draft.line,
+                    "",
+                    f"repeats the account and name of line {named[key]}: give each deal a "
+                    "source id or a code to tell them apart",
+                )
+            )
+        elif deal is not None and deal.id in claimed:
             plan.problems.append(
                 Problem(draft.line, "", f"is the same deal as line {claimed[int(deal.id)]}")
             )
+        if not (draft.source_id or draft.code):
+            named.setdefault(key, draft.line)
         if len(plan.problems) > problems:
             plan.refused.add(draft.line)
             continue
