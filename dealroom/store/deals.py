@@ -361,17 +361,24 @@ def _deal_readable(tx: Tx, diff: Diff) -> Diff:
 def stage_move(
     tx: Tx, deal: Deal, before: Stage | None, goal: Stage, today: date, reason: str = ""
 ) -> StageMove:
+    return StageMove.model_validate(move_values(tx, ident(deal), before, goal, today, reason))
+
+
+def move_values(
+    tx: Tx, deal_id: int, before: Stage | None, goal: Stage, today: date, reason: str = ""
+) -> dict[str, object]:
+    """A move of the deal between stages (its stage history's row), as column values."""
     back = before is not None and goal.order < before.order
-    return StageMove(
-        deal_id=ident(deal),
-        from_stage=before,
-        to_stage=goal,
-        back=back,
-        day=today,
-        at=tx.now,
-        actor=tx.actor,
-        reason=reason,
-    )
+    return {
+        "deal_id": deal_id,
+        "from_stage": before,
+        "to_stage": goal,
+        "back": back,
+        "day": today,
+        "at": tx.now,
+        "actor": tx.actor,
+        "reason": reason,
+    }
 
 
 def first_entries(tx: Tx, deal_id: int, current: Stage, goal: Stage, today: date) -> None:

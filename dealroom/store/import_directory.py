@@ -146,7 +146,11 @@ def _added(row: Person | Account) -> str:
 
 def _write(tx: Tx, entity: str, rows: Sequence[Person | Account], plan: RowPlan) -> None:
     """Add the new rows, change the matched ones (bumping their versions), and log each."""
-    tx.insert_many(rows)
+    if rows:
+        values = [r.model_dump(exclude={"id"}) for r in rows]
+        tx.insert_many(type(rows[0]), values)
+        for row, added in zip(rows, values, strict=True):
+            row.id = int(added["id"])
     entries = [Entry(entity, ident(r), Logged("create", _added(r), {}), None, 1) for r in rows]
     changed = dict(plan.updated)
     if changed:

@@ -131,27 +131,34 @@ def new_person(named: str, taken: Iterable[str]) -> NewPerson:
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
 
-def code_for(account: str, taken: set[str], source_id: str | None = None) -> str:
-    """A new deal's code where the sheet gives none: its source id where that reads as
-    a code (``P-2026-001``: at most 16 characters, letters and digits), else its
-    account's first word and the next free number (``ACME-3``; ``DEAL-…`` for an account
-    without Latin letters)."""
-    if source_id and len(source_id) <= 16 and re.search(r"[A-Za-z]", source_id):
-        try:
-            code = rules.check_code(source_id)
-        except rules.RuleError:
-            code = ""
-        if code and re.search(r"\d", code) and code not in taken:
-            taken.add(code)
-            return code
-    words = _WORD.findall(account)
-    prefix = (words[0].upper()[:20] if words else "DEAL").strip("-") or "DEAL"
-    n = 1
-    while f"{prefix}-{n}" in taken:
-        n += 1
-    code = f"{prefix}-{n}"
-    taken.add(code)
-    return code
+class Codes:
+    """The deal codes taken, and new ones for deals a sheet gives no code: its source id
+    where that reads as a code (``P-2026-001``: at most 16 characters, letters and
+    digits), else its account's first word and the next free number (``ACME-3``;
+    ``DEAL-…`` for an account without Latin letters)."""
+
+    def __init__(self, taken: Iterable[str]) -> None:
+        self.taken = set(taken)
+        self._next: dict[str, int] = {}
+
+    def new(self, account: str, source_id: str | None = None) -> str:
+        if source_id and len(source_id) <= 16 and re.search(r"[A-Za-z]", source_id):
+            try:
+                code = rules.check_code(source_id)
+            except rules.RuleError:
+                code = ""
+            if code and re.search(r"\d", code) and code not in self.taken:
+                self.taken.add(code)
+                return code
+        words = _WORD.findall(account)
+        prefix = (words[0].upper()[:20] if words else "DEAL").strip("-") or "DEAL"
+        n = self._next.get(prefix, 1)
+        while f"{prefix}-{n}" in self.taken:
+            n += 1
+        self._next[prefix] = n + 1
+        code = f"{prefix}-{n}"
+        self.taken.add(code)
+        return code
 
 
 def override(draft: DealDraft) -> int | None:
@@ -225,7 +232,7 @@ def plan_deals(
     plan.accounts = {name: aid for name, (aid, _t) in accounts.items()}
     account_names = {aid: name for name, (aid, _t) in accounts.items()}
     deals, codes = _existing(session, drafts)
-    taken = set(codes)
+    codes_taken = Codes(codes)
     by_source = {d.source_id: d for d in deals if d.source_id}
     by_code = {d.code: d for d in deals}
     by_name: dict[tuple[str, str], Deal] = {}
@@ -261,8 +268,8 @@ def plan_deals(
         if account not in accounts and account not in plan.new_accounts:
             plan.new_accounts[account] = draft.tier or Tier.C
         if deal is None:
-            code = draft.code or code_for(account, taken, draft.source_id)
-            taken.add(code)
+            code = draft.code or codes_taken.new(account, draft.source_id)
+            codes_taken.taken.add(code)
             plan.created.append(_created(draft, code, leads, currency))
             continue
         claimed[int(deal.id or 0)] = draft.line

@@ -23,7 +23,7 @@ from dealroom.domain.import_rows import DealDraft
 from dealroom.domain.rules import RuleError, check_text
 from dealroom.store.cash_reads import plan_effect
 from dealroom.store.database import Database
-from dealroom.store.deals import first_entries, stage_move
+from dealroom.store.deals import first_entries, move_values
 from dealroom.store.errors import WriteRaceError
 from dealroom.store.import_plan import DealChange, DealPlan, chunks, override, plan_deals
 from dealroom.store.money import base_currency
@@ -34,9 +34,10 @@ from dealroom.store.tables import (
     DealMember,
     Milestone,
     Person,
+    StageMove,
     StagePlan,
 )
-from dealroom.store.tx import Entry, Logged, Row, Tx, check_text_columns, ident, quote_title
+from dealroom.store.tx import Entry, Logged, Tx, check_text_columns, ident, quote_title
 
 #: What an administrator-only import is called in a refusal.
 IMPORTED = "deals are imported"
@@ -118,74 +119,80 @@ def _write(tx: Tx, plan: DealPlan, source: str, database: Database) -> None:
 
 
 def _add_people(tx: Tx, plan: DealPlan, entries: list[Entry]) -> None:
-    rows = [Person(handle=p.handle, name=p.name, email=p.email) for p in plan.new_people.values()]
-    tx.insert_many(rows)
+    rows: list[dict[str, object]] = [
+        {"handle": p.handle, "name": p.name, "email": p.email} for p in plan.new_people.values()
+    ]
+    tx.insert_many(Person, rows)
     for row in rows:
-        plan.people[row.handle] = ident(row)
-        summary = f"added person {row.name} (imported)"
-        entries.append(
-            Entry(
-                "person", ident(row), Logged("create", summary, {"name": (None, row.name)}), None, 1
-            )
+        plan.people[str(row["handle"])] = int(str(row["id"]))
+        logged = Logged(
+            "create", f"added person {row['name']} (imported)", {"name": (None, row["name"])}
         )
+        entries.append(Entry("person", int(str(row["id"])), logged, None, 1))
 
 
 def _add_accounts(tx: Tx, plan: DealPlan, entries: list[Entry]) -> None:
-    rows = [Account(name=name, tier=tier) for name, tier in plan.new_accounts.items()]
-    tx.insert_many(rows)
-    for row in rows:
-        plan.accounts[row.name] = ident(row)
+    rows: list[dict[str, object]] = [
+        {"name": name, "tier": tier} for name, tier in plan.new_accounts.items()
+    ]
+    tx.insert_many(Account, rows)
+    for row, (name, tier) in zip(rows, plan.new_accounts.items(), strict=True):
+        plan.accounts[name] = int(str(row["id"]))
         logged = Logged(
-            "create",
-            f"added account {row.name} (tier {row.tier.value})",
-            {"tier": (None, row.tier.value)},
+            "create", f"added account {name} (tier {tier.value})", {"tier": (None, tier.value)}
         )
-        entries.append(Entry("account", ident(row), logged, None, 1))
+        entries.append(Entry("account", int(str(row["id"])), logged, None, 1))
 
 
 def _create(tx: Tx, plan: DealPlan, entries: list[Entry], origin: str, today: date) -> None:
-    deals: list[Deal] = []
+    """The new deals, and with each its stage (entered today, in its stage history) and
+    its leads: a batch per table, whatever their number."""
+    deals: list[dict[str, object]] = []
     for change in plan.created:
         d = change.draft
         deals.append(
-            Deal(
-                code=change.code,
-                name=d.name,
-                account_id=plan.accounts[d.account.strip()],
-                amount=d.amount,
-                currency=str(change.changes["currency"][1]),
-                close_date=d.close_date,
-                stage=d.stage,
-                probability_override=override(d),
-                level=d.level or Level.III,
-                status=d.status,
-                status_reason=_why(d.status, origin),
-                created_at=tx.now,
-                updated_at=tx.now,
-                source_id=d.source_id,
-            )
+            {
+                "code": change.code,
+                "name": d.name,
+                "account_id": plan.accounts[d.account.strip()],
+                "amount": d.amount,
+                "currency": str(change.changes["currency"][1]),
+                "close_date": d.close_date,
+                "stage": d.stage,
+                "probability_override": override(d),
+                "level": d.level or Level.III,
+                "status": d.status,
+                "status_reason": _why(d.status, origin),
+                "created_at": tx.now,
+                "updated_at": tx.now,
+                "source_id": d.source_id,
+            }
         )
-    tx.insert_many(deals)
-    extra: list[Row] = []
-    members: list[tuple[DealMember, str, str]] = []
+    tx.insert_many(Deal, deals)
+    plans: list[dict[str, object]] = []
+    moves: list[dict[str, object]] = []
+    members: list[dict[str, object]] = []
+    made: list[tuple[str, str, Role]] = []
     for change, row in zip(plan.created, deals, strict=True):
-        deal_id = ident(row)
-        change.deal = row
-        summary = f"imported deal {row.code} {quote_title(row.name)} from {origin}"
-        changes = dict(change.changes)
-        entries.append(Entry("deal", deal_id, Logged("create", summary, changes), deal_id, 1))
-        extra.append(StagePlan(deal_id=deal_id, stage=row.stage, actual=today))
-        extra.append(stage_move(tx, row, None, row.stage, today, f"imported from {origin}"))
-        for role, handle in change.leads.items():
-            m = DealMember(deal_id=deal_id, person_id=plan.people[handle], role=role)
-            extra.append(m)
-            members.append((m, handle, row.code))
-    tx.insert_many(extra)
-    for m, handle, code in members:
-        logged = Logged(
-            "set", f"made {handle} {m.role.value} of {code}", {m.role.value: (None, handle)}
+        deal_id, stage = int(str(row["id"])), change.draft.stage
+        summary = f"imported deal {change.code} {quote_title(change.name)} from {origin}"
+        entries.append(
+            Entry("deal", deal_id, Logged("create", summary, dict(change.changes)), deal_id, 1)
         )
-        entries.append(Entry("member", ident(m), logged, m.deal_id, 1))
+        plans.append({"deal_id": deal_id, "stage": stage, "actual": today})
+        moves.append(move_values(tx, deal_id, None, stage, today, f"imported from {origin}"))
+        for role, handle in change.leads.items():
+            members.append({"deal_id": deal_id, "person_id": plan.people[handle], "role": role})
+            made.append((handle, change.code, role))
+    tx.insert_many(StagePlan, plans)
+    tx.insert_many(StageMove, moves)
+    tx.insert_many(DealMember, members)
+    for m, (handle, code, role) in zip(members, made, strict=True):
+        logged = Logged(
+            "set", f"made {handle} {role.value} of {code}", {role.value: (None, handle)}
+        )
+        deal_id = int(str(m["deal_id"]))
+        entries.append(Entry("member", int(str(m["id"])), logged, deal_id, 1))
 
 
 def _update(tx: Tx, plan: DealPlan, entries: list[Entry], origin: str, today: date) -> None:
@@ -203,9 +210,10 @@ def _update(tx: Tx, plan: DealPlan, entries: list[Entry], origin: str, today: da
         found = select(col(Milestone.deal_id)).where(col(Milestone.deal_id).in_(part))
         planned.update(int(i) for i in tx.session.execute(found.distinct()).scalars())
     batches: dict[tuple[str, ...], list[dict[str, object]]] = {}
-    added: list[Row] = []
+    moves: list[dict[str, object]] = []
+    members: list[dict[str, object]] = []
     gone: list[int] = []
-    news: list[tuple[DealMember, DealChange, Role]] = []
+    news: list[tuple[DealChange, Role]] = []
     for change in plan.updated:
         row = change.deal
         assert row is not None
@@ -219,16 +227,19 @@ def _update(tx: Tx, plan: DealPlan, entries: list[Entry], origin: str, today: da
         row.version = version + 1
         if row.stage is not before:
             first_entries(tx, ident(row), before, row.stage, today)
-            added.append(stage_move(tx, row, before, row.stage, today, f"imported from {origin}"))
+            moves.append(
+                move_values(tx, ident(row), before, row.stage, today, f"imported from {origin}")
+            )
         for role in (r for r in Role if r.value in change.changes):
             gone += [ident(m) for m, _h in plan.members.get(ident(row), {}).get(role, [])]
-            m = DealMember(deal_id=ident(row), person_id=plan.people[change.leads[role]], role=role)
-            added.append(m)
-            news.append((m, change, role))
+            person_id = plan.people[change.leads[role]]
+            members.append({"deal_id": ident(row), "person_id": person_id, "role": role})
+            news.append((change, role))
     _write_updates(tx, batches)
     for part in chunks(gone):
         tx.session.execute(delete(DealMember).where(col(DealMember.id).in_(part)))
-    tx.insert_many(added)
+    tx.insert_many(StageMove, moves)
+    tx.insert_many(DealMember, members)
     for change in plan.updated:
         row = change.deal
         assert row is not None
@@ -237,13 +248,14 @@ def _update(tx: Tx, plan: DealPlan, entries: list[Entry], origin: str, today: da
             summary += plan_effect(tx.session, row, today)
         logged = Logged("update", summary, change.changes)
         entries.append(Entry("deal", ident(row), logged, ident(row), row.version))
-    for m, change, role in news:
+    for m, (change, role) in zip(members, news, strict=True):
         old, new = change.changes[role.value]
         was = f" instead of {old}" if old else ""
         logged = Logged(
             "set", f"made {new} {role.value} of {change.code}{was}", {role.value: (old, new)}
         )
-        entries.append(Entry("member", ident(m), logged, m.deal_id, 1))
+        deal_id = int(str(m["deal_id"]))
+        entries.append(Entry("member", int(str(m["id"])), logged, deal_id, 1))
 
 
 def _write_updates(tx: Tx, batches: dict[tuple[str, ...], list[dict[str, object]]]) -> None:

@@ -212,20 +212,26 @@ class Tx:
         self.log(kind, row, logged)
         return row
 
-    def insert_many(self, rows: Sequence[Row]) -> None:
-        """Insert new rows (not logged: the caller appends their events with
-        :meth:`append`) after the same text checks as any write: their ids taken first
-        (:meth:`new_ids`), then one batched INSERT per table, however many rows."""
-        by_model: dict[type, list[Row]] = {}
-        for row in rows:
-            check_text_columns(row, new=True)
-            by_model.setdefault(type(row), []).append(row)
-        for model, group in by_model.items():
-            table = model.__table__  # type: ignore[attr-defined]
-            for row, new_id in zip(group, self.new_ids(table, len(group)), strict=True):
-                row.id = new_id
-            names = [c.key for c in table.columns]
-            self.session.execute(insert(table), [{n: getattr(r, n) for n in names} for r in group])
+    def insert_many(
+        self, model: type, rows: Sequence[dict[str, object]], ids: Sequence[int] | None = None
+    ) -> None:
+        """Insert new rows of ``model``, given as column values (not logged: the caller
+        appends their events with :meth:`append`), after the same text checks as any
+        write: their ids taken first (:meth:`new_ids`; ``ids`` when the caller has them)
+        and set in each row's ``"id"``, the columns a row leaves out at their defaults,
+        then one batched INSERT however many rows."""
+        if not rows:
+            return
+        table = model.__table__  # type: ignore[attr-defined]
+        defaults = _defaults(model)
+        new = ids if ids is not None else self.new_ids(table, len(rows))
+        for row, new_id in zip(rows, new, strict=True):
+            for name, value in defaults.items():
+                row.setdefault(name, value)
+            row["id"] = new_id
+            check_text_values(model, row)
+        self.session.flush()  # the rows these may point at are written first
+        self.session.execute(insert(table), list(rows))
 
     def changed(self, kind: Kind[M, V], row: M, logged: Logged) -> None:
         """Stamp a changed row, flush it (bumping its version) and log the change."""
@@ -273,34 +279,35 @@ class Tx:
         at = self.now if self.now.tzinfo is None else self.now.astimezone(UTC)
         last_id, prev = self.head()
         ids = self._next_event_ids(last_id, len(entries))
-        rows: list[Event] = []
+        rows: list[dict[str, object]] = []
         for new_id, entry in zip(ids, entries, strict=True):
             changes = {
                 k: [jsonable(old), jsonable(new)] for k, (old, new) in entry.logged.changes.items()
             }
-            row = Event(
-                id=new_id,
-                at=at,
-                actor=self.actor,
-                deal_id=entry.deal_id,
-                entity=entry.entity,
-                entity_id=entry.entity_id,
-                entity_version=entry.version,
-                action=entry.logged.action,
-                changes=json.dumps(changes, ensure_ascii=False, sort_keys=True),
-                summary=entry.logged.summary,
-                by=self.by,
-                prev_hash=prev,
-            )
-            check_text_columns(row, new=True)
-            row.hash = Link(
-                new_id, at, row.actor, row.deal_id, row.entity, row.entity_id,
-                row.entity_version, row.action, row.changes, row.summary, by=self.by,
+            data = json.dumps(changes, ensure_ascii=False, sort_keys=True)
+            logged = entry.logged
+            digest = Link(
+                new_id, at, self.actor, entry.deal_id, entry.entity, entry.entity_id,
+                entry.version, logged.action, data, logged.summary, by=self.by,
             ).content_hash(prev)  # fmt: skip
-            prev = row.hash
-            rows.append(row)
-        self.session.add_all(rows)
-        self.session.flush()
+            rows.append(
+                {
+                    "at": at,
+                    "actor": self.actor,
+                    "deal_id": entry.deal_id,
+                    "entity": entry.entity,
+                    "entity_id": entry.entity_id,
+                    "entity_version": entry.version,
+                    "action": logged.action,
+                    "changes": data,
+                    "summary": logged.summary,
+                    "by": self.by,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
+            prev = digest
+        self.insert_many(Event, rows, ids)
         self._head = (ids[-1], prev)
         self.events.extend(ids)
 
@@ -406,9 +413,36 @@ def check_text_columns(row: object, *, new: bool) -> None:
     for name, limit in _text_columns(type(row)):
         if state is not None and not state.attrs[name].history.has_changes():
             continue
-        value = getattr(row, name, None)
-        if isinstance(value, str):
-            check_stored_text(value, field=name.replace("_", " "), limit=limit)
+        _check_text(name, getattr(row, name, None), limit)
+
+
+def check_text_values(model: type, values: Mapping[str, object]) -> None:
+    """:func:`check_text_columns` for a row of ``model`` given as column values."""
+    for name, limit in _text_columns(model):
+        _check_text(name, values.get(name), limit)
+
+
+def _check_text(name: str, value: object, limit: int | None) -> None:
+    if isinstance(value, str):
+        check_stored_text(value, field=name.replace("_", " "), limit=limit)
+
+
+_DEFAULTS: dict[type, dict[str, object]] = {}
+
+
+def _defaults(model: type) -> dict[str, object]:
+    """A table's columns' default values, as its model declares them (for rows inserted
+    as values, which leave them out)."""
+    found = _DEFAULTS.get(model)
+    if found is None:
+        fields = model.model_fields  # type: ignore[attr-defined]
+        found = {
+            name: f.default
+            for name, f in fields.items()
+            if name != "id" and not f.is_required() and f.default_factory is None
+        }
+        _DEFAULTS[model] = found
+    return found
 
 
 def locked_by_key(s: Session, model: type[M], column: Mapped[str], key: str, what: str) -> M:
