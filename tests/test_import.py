@@ -420,3 +420,27 @@ def test_rows_without_ids_are_found_by_account_and_name_and_never_doubled(
         "line 4: repeats the account and name of line 2: give each deal a source id or a code "
         "to tell them apart"
     ]
+
+
+def test_a_round_trip_through_the_csv_sheet_on_each_database(
+    team: Store, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team.deals.create_deal(
+        "NORD-DC",
+        "Data centre",
+        "Nordlicht",
+        amount=300_000,
+        currency="EUR",
+        leads={Role.AR: "wei"},
+    )
+    assert main(["--db", db_url, "export", "--format", "csv", "--all"]) == 0
+    sheet = capsys.readouterr().out
+    exported = sheet_file(tmp_path, "deals.csv", sheet.encode())
+    assert main(["--db", db_url, "import", "deals", str(exported), "--apply"]) == 0
+    assert "Created 0 deals, updated 0, 2 already as the file says." in capsys.readouterr().out
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    args = ["--db", fresh, "import", "deals", str(exported), "--apply", "--create-people"]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(["--db", fresh, "export", "--format", "csv", "--all"]) == 0
+    assert capsys.readouterr().out == sheet
