@@ -70,6 +70,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="open on freshly seeded demo data, kept apart from the team's database",
     )
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="the language to speak, e.g. zh_CN (or set DEALROOM_LANG; default: the locale)",
+    )
     parser.add_argument("--version", action="version", version=f"dealroom {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = COMMANDS[command].module if command in COMMANDS else None
@@ -120,10 +125,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             from dealroom.commands.common import CommandError
 
             return _refuse(argparse.Namespace(json="--json" in given), CommandError(problem))
+        speak(given, os.environ)
         args = parse_args(given)
         if args.command is not None:
             return _dispatch(args)
     return _dispatch(args)
+
+
+def speak(argv: Sequence[str], environ: Mapping[str, str]) -> str:
+    """Choose the language before anything is said (``--help`` included): ``--lang``,
+    else ``DEALROOM_LANG``, else the locale (:func:`dealroom.i18n.choose`)."""
+    from dealroom import i18n
+
+    given = None
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            given = argv[i + 1]
+        elif arg.startswith("--lang="):
+            given = arg.split("=", 1)[1]
+    lang = i18n.choose(given, environ)
+    i18n.use(lang)
+    return lang
 
 
 def undecodable(argv: Sequence[str], environ: Mapping[str, str]) -> str:

@@ -68,18 +68,26 @@ def clock() -> Clock:
 
 
 @pytest.fixture(autouse=True)
-def _hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No test reads the tester's keymap, database or user name, and none writes to the
-    user data folder or the current folder that the others share: a test that wants one
-    of these sets it itself."""
+def _hermetic(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """No test reads the tester's keymap, database, user name or language, and none
+    writes to the user data folder or the current folder that the others share: a test
+    that wants one of these sets it itself. Each starts (and ends) speaking English."""
+    from dealroom import i18n
+
     for name in ("DEALROOM_DB", "DEALROOM_USER", "DEALROOM_SPEAKER_MINUTES", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DEALROOM_LANG", "en")
+    i18n.use(i18n.SOURCE)
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("DEALROOM_KEYMAP", str(home / "no-keymap.toml"))
     monkeypatch.setenv("DEALROOM_EXPORT_DIR", str(home / "exports"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    yield
+    i18n.use(i18n.SOURCE)
 
 
 # --- the order: the long tests first ----------------------------------------------------

@@ -395,7 +395,7 @@ def test_the_command_line_writes_the_rejected_rows_for_fixing(
     args = ["--db", db, "import", "deals", str(path), "--apply", "--create-people"]
     assert main([*args, "--skip-bad", str(bad)]) == 0
     out = capsys.readouterr().out
-    assert "Created 2 deals" in out and "1 rejected row(s) written to" in out
+    assert "Created 2 deals" in out and "1 rejected row written to" in out
     text = bad.read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].endswith(",problem")
     assert "line 4: Close Date: '31/02/2027' is not a date" in text

@@ -11,6 +11,7 @@ from typing import Any
 
 from dealroom.commands import COMMANDS
 from dealroom.commands.common import Context, UsageError, console, fail
+from dealroom.i18n import _, ngettext
 
 DESCRIPTION = """\
 Bring the team's existing pipeline in from a CSV or Excel (.xlsx) file: a Salesforce
@@ -95,16 +96,22 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     for line in report(job, outcome):
         out.print(line, markup=False, highlight=False, soft_wrap=True)
     if args.save_map:
-        out.print(f"Mapping written to {args.save_map}.", markup=False)
+        out.print(_("Mapping written to {file}.").format(file=args.save_map), markup=False)
+    bad = len(outcome.bad_lines)
     if args.skip_bad and outcome.applied and outcome.problems:
         Path(args.skip_bad).write_text(rejects_csv(job, outcome), encoding="utf-8-sig")
-        out.print(
-            f"{len(outcome.bad_lines):,} rejected row(s) written to {args.skip_bad}.",
-            markup=False,
+        said = ngettext(
+            "{n} rejected row written to {file}.", "{n} rejected rows written to {file}.", bad
         )
+        out.print(said.format(n=f"{bad:,}", file=args.skip_bad), markup=False)
     if outcome.problems and not outcome.applied:
-        return fail(
-            f"{len(outcome.bad_lines):,} row(s) with problems"
-            + (", nothing imported" if args.apply else "")
-        )
+        if args.apply:
+            said = ngettext(
+                "{n} row with problems, nothing imported",
+                "{n} rows with problems, nothing imported",
+                bad,
+            )
+        else:
+            said = ngettext("{n} row with problems", "{n} rows with problems", bad)
+        return fail(said.format(n=f"{bad:,}"))
     return 0

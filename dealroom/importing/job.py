@@ -29,6 +29,7 @@ from dealroom.domain.import_rows import (
     read_people,
     recognise,
 )
+from dealroom.i18n import N_, _, ngettext
 from dealroom.importing.sheet import Sheet, SheetError, read_sheet
 from dealroom.textutil import sheet_cell, sheet_text
 
@@ -194,49 +195,54 @@ def _changes(changes: dict[str, tuple[object, object]]) -> str:
     return "; ".join(f"{k} {said(old)} → {said(new)}" for k, (old, new) in changes.items())
 
 
-_NOUNS = {
-    "deals": ("deal", "deals"),
-    "people": ("person", "people"),
-    "accounts": ("account", "accounts"),
-}
-
-
 def count(n: int, entity: Entity) -> str:
-    one, many = _NOUNS[entity]
-    return f"{n:,} {one if n == 1 else many}"
+    """``3 deals``, ``1 person``: how many of what the file holds."""
+    if entity == "people":
+        return ngettext("{n} person", "{n} people", n).format(n=f"{n:,}")
+    if entity == "accounts":
+        return ngettext("{n} account", "{n} accounts", n).format(n=f"{n:,}")
+    return ngettext("{n} deal", "{n} deals", n).format(n=f"{n:,}")
 
 
 def summary(job: Job, outcome: Outcome) -> str:
     """One line: what was (or would be) created, updated and left as it is."""
-    verb = ("created", "updated") if outcome.applied else ("would create", "would update")
-    head = (
-        f"{verb[0].capitalize()} {count(len(outcome.created), job.entity)}, "
-        f"{verb[1]} {len(outcome.updated):,}, {outcome.unchanged:,} already as the file says"
-    )
-    extra = []
+    numbers = {
+        "created": count(len(outcome.created), job.entity),
+        "updated": f"{len(outcome.updated):,}",
+        "same": f"{outcome.unchanged:,}",
+    }
+    if outcome.applied:
+        head = _("Created {created}, updated {updated}, {same} already as the file says")
+    else:
+        head = _("Would create {created}, would update {updated}, {same} already as the file says")
+    parts = [head.format(**numbers)]
     if outcome.new_accounts:
-        extra.append(f"{len(outcome.new_accounts):,} new account(s)")
+        n = len(outcome.new_accounts)
+        parts.append(ngettext("{n} new account", "{n} new accounts", n).format(n=f"{n:,}"))
     if outcome.new_people:
         n = len(outcome.new_people)
-        extra.append(
-            f"{n:,} new {'person' if n == 1 else 'people'}: {', '.join(outcome.new_people)}"
-        )
-    return head + (f"; {'; '.join(extra)}" if extra else "") + "."
+        said = ngettext("{n} new person: {who}", "{n} new people: {who}", n)
+        parts.append(said.format(n=f"{n:,}", who=", ".join(outcome.new_people)))
+    return _("{parts}.").format(parts="; ".join(parts))
 
 
 #: What to do next, as the command line and the app each say it.
 NEXT = {
     "cli": {
-        "unknown": "Add them with `dealroom person add`, or import with --create-people.",
-        "ready": "Dry run: nothing written. Import with --apply.",
-        "bad": "Nothing written. Fix the rows and run again, or import the good rows with "
-        "--apply --skip-bad FILE (the rejected ones go to FILE, with why).",
+        "unknown": N_("Add them with `dealroom person add`, or import with --create-people."),
+        "ready": N_("Dry run: nothing written. Import with --apply."),
+        "bad": N_(
+            "Nothing written. Fix the rows and run again, or import the good rows with "
+            "--apply --skip-bad FILE (the rejected ones go to FILE, with why)."
+        ),
     },
     "app": {
-        "unknown": "p creates them; or add them first (N on the pipeline).",
-        "ready": "Nothing written yet: a imports it.",
-        "bad": "Nothing written. Fix the rows and preview again (enter), or a imports the "
-        "good rows and saves the others, with why, to fix and import.",
+        "unknown": N_("p creates them; or add them first (N on the pipeline)."),
+        "ready": N_("Nothing written yet: a imports it."),
+        "bad": N_(
+            "Nothing written. Fix the rows and preview again (enter), or a imports the "
+            "good rows and saves the others, with why, to fix and import."
+        ),
     },
 }
 
@@ -249,29 +255,36 @@ def report(
     said = NEXT[where]
     lines = [job.sheet.describe()]
     named = ", ".join(f"{job.sheet.headers[i]} → {f}" for i, f in sorted(job.layout.fields.items()))
-    lines.append(f"Read as {job.layout.shape}: {named}")
+    lines.append(_("Read as {shape}: {columns}").format(shape=job.layout.shape, columns=named))
     if job.layout.unknown:
-        lines.append(f"Left out (no field): {', '.join(job.layout.unknown)}")
+        left = ", ".join(job.layout.unknown)
+        lines.append(_("Left out (no field): {columns}").format(columns=left))
     if not job.sheet.rows:
-        lines.append(f"{Path(job.sheet.name).name} has no rows: nothing to import.")
+        name = Path(job.sheet.name).name
+        lines.append(_("{file} has no rows: nothing to import.").format(file=name))
         return lines
     lines.append(summary(job, outcome))
     for group in (outcome.created, outcome.updated):
         lines.extend(f"  {line}" for line in group[:shown])
         if len(group) > shown:
-            lines.append(f"  … and {len(group) - shown:,} more")
+            lines.append("  " + _("… and {n} more").format(n=f"{len(group) - shown:,}"))
     if outcome.problems:
-        bad = len(outcome.bad_lines)
-        lines.append(f"Problems ({len(outcome.problems):,}, on {bad:,} row(s)):")
+        n, rows = len(outcome.problems), len(outcome.bad_lines)
+        head = ngettext("Problems ({n}, on {rows} row):", "Problems ({n}, on {rows} rows):", rows)
+        lines.append(head.format(n=f"{n:,}", rows=f"{rows:,}"))
         lines.extend(f"  {p}" for p in outcome.problems)
         if outcome.unknown and not outcome.applied:
-            who = f"{outcome.unknown:,} " + ("person" if outcome.unknown == 1 else "people")
-            lines.append(f"The file names {who} nobody on the team is. {said['unknown']}")
+            who = ngettext(
+                "The file names {n} person nobody on the team is.",
+                "The file names {n} people nobody on the team is.",
+                outcome.unknown,
+            )
+            lines.append(who.format(n=f"{outcome.unknown:,}") + " " + _(said["unknown"]))
     if outcome.applied:
         if outcome.problems:
-            lines.append("The rows with problems were left out.")
+            lines.append(_("The rows with problems were left out."))
     else:
-        lines.append(said["bad"] if outcome.problems else said["ready"])
+        lines.append(_(said["bad"] if outcome.problems else said["ready"]))
     return lines
 
 
