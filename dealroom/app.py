@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
 from dealroom.config import keymap_path, load_keymap
+from dealroom.i18n import N_
 from dealroom.palette import DealPalette, screen_commands
 from dealroom.screens.host import RoomApp
 from dealroom.screens.live import LiveScreen, visible_screens
@@ -50,16 +51,16 @@ class DealroomApp(RoomApp):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", tooltip="Leave dealroom", id="app.quit"),
+        Binding("q", "quit", N_("Quit"), tooltip=N_("Leave dealroom"), id="app.quit"),
         Binding(
             "question_mark",
             "help",
-            "Help",
+            N_("Help"),
             key_display="?",
-            tooltip="Every key here",
+            tooltip=N_("Every key here"),
             id="app.help",
         ),
-        Binding("ctrl+p", "command_palette", "Go to", show=False, id="app.command_palette"),
+        Binding("ctrl+p", "command_palette", N_("Go to"), show=False, id="app.command_palette"),
     ]
 
     def __init__(

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import Screen
 
+from dealroom.i18n import _
 from dealroom.screens.host import RoomApp
 from dealroom.textutil import one_line
 
@@ -75,13 +76,14 @@ def screen_commands(screen: Screen[Any]) -> Iterator[SystemCommand]:
     for node, binding, enabled, tooltip in screen.active_bindings.values():
         if not enabled or binding.action in seen or node is screen.app:
             continue
-        what = tooltip or binding.tooltip or binding.description
+        what = _(tooltip or binding.tooltip or binding.description)
         if not what:
             continue
         seen.add(binding.action)
         keys = binding.key_display or screen.app.get_key_display(binding)
+        described = _(binding.description)
         yield SystemCommand(
-            f"{binding.description}: {what}" if binding.description != what else what,
+            f"{described}: {what}" if described != what else what,
             f"key: {keys}",
             partial(screen.app.call_later, screen.app.run_action, binding.action, node),
         )

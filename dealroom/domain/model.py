@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dealroom.i18n import N_
+
 
 class Role(StrEnum):
     """A member's role on a deal. AR/SR/FR are the iron triangle."""
@@ -94,14 +96,14 @@ class StageInfo:
 
 
 STAGE_INFO: dict[Stage, StageInfo] = {
-    Stage.LEAD: StageInfo("Lead", "线索", Phase.LEADS, 10, "LEAD"),
-    Stage.OPPORTUNITY: StageInfo("Opportunity", "机会点", Phase.OPPORTUNITY, 20, "OPP"),
-    Stage.PRE_BID: StageInfo("Pre-bid shaping", "标前引导", Phase.OPPORTUNITY, 30, "PRE"),
-    Stage.BID: StageInfo("Bid", "投标", Phase.OPPORTUNITY, 50, "BID"),
-    Stage.CONTRACT: StageInfo("Contract", "合同", Phase.EXECUTION, 90, "CON"),
-    Stage.DELIVERY: StageInfo("Delivery", "交付", Phase.EXECUTION, 100, "DEL"),
-    Stage.INVOICE: StageInfo("Invoice & cash", "开票回款", Phase.EXECUTION, 100, "INV"),
-    Stage.CLOSED: StageInfo("Closed", "关闭", Phase.EXECUTION, 100, "CLO"),
+    Stage.LEAD: StageInfo(N_("Lead"), "线索", Phase.LEADS, 10, N_("LEAD")),
+    Stage.OPPORTUNITY: StageInfo(N_("Opportunity"), "机会点", Phase.OPPORTUNITY, 20, N_("OPP")),
+    Stage.PRE_BID: StageInfo(N_("Pre-bid shaping"), "标前引导", Phase.OPPORTUNITY, 30, N_("PRE")),
+    Stage.BID: StageInfo(N_("Bid"), "投标", Phase.OPPORTUNITY, 50, N_("BID")),
+    Stage.CONTRACT: StageInfo(N_("Contract"), "合同", Phase.EXECUTION, 90, N_("CON")),
+    Stage.DELIVERY: StageInfo(N_("Delivery"), "交付", Phase.EXECUTION, 100, N_("DEL")),
+    Stage.INVOICE: StageInfo(N_("Invoice & cash"), "开票回款", Phase.EXECUTION, 100, N_("INV")),
+    Stage.CLOSED: StageInfo(N_("Closed"), "关闭", Phase.EXECUTION, 100, N_("CLO")),
 }
 
 STAGES: tuple[Stage, ...] = tuple(Stage)

@@ -11,27 +11,30 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Label
 
+from dealroom.i18n import N_, _
 from dealroom.screens.dialog import FittedDialog
 
 
 class ConfirmScreen(FittedDialog[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", N_("Yes")),
+        Binding("n,escape", "answer(False)", N_("No")),
     ]
 
-    def __init__(self, question: str, verb: str = "Yes") -> None:
+    def __init__(self, question: str, verb: str = "") -> None:
         super().__init__()
         self.question = question
-        self.verb = verb
+        self.verb = verb or _("Yes")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             with VerticalScroll(classes="dialog-scroll"):  # a long title scrolls
                 yield Label(Content(self.question), classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(Content(f"{self.verb} (y)"), variant="error", id="yes")
-                yield Button("Keep it (n)", id="no")
+                yield Button(
+                    Content(_("{verb} (y)").format(verb=self.verb)), variant="error", id="yes"
+                )
+                yield Button(_("Keep it (n)"), id="no")
 
     def on_mount(self) -> None:
         self.fit_soon()

@@ -12,6 +12,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from dealroom.i18n import _
+
 #: Help's sections: the app's keys (``?`` and ``q`` first), then Textual's generic ones.
 OURS, TEXTUALS = "keys", "Textual's own"
 
@@ -38,7 +40,7 @@ def key_rows(screen: Screen[object]) -> list[KeyRow]:
     grouped: dict[tuple[int, str], list[str]] = {}
     found: dict[tuple[int, str], tuple[str, str, str]] = {}
     for node, binding, enabled, tooltip in screen.active_bindings.values():
-        what = tooltip or binding.tooltip or binding.description
+        what = _(tooltip or binding.tooltip or binding.description)
         if not what:
             continue
         keys = binding.key_display or screen.app.get_key_display(binding)

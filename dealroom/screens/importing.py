@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from dealroom.domain.import_rows import Entity, map_toml
 from dealroom.files import FileRefused, database_files, save_new
+from dealroom.i18n import N_, _, ngettext
 from dealroom.importing.job import (
     Job,
     Outcome,
@@ -42,6 +43,12 @@ if TYPE_CHECKING:
 #: The kinds of file the picker lists.
 SHEETS = (".csv", ".tsv", ".txt", ".xlsx")
 ENTITIES: tuple[Entity, ...] = ("deals", "people", "accounts")
+#: What each is called on the screen.
+ENTITY_WORDS: dict[Entity, str] = {
+    "deals": N_("deals"),
+    "people": N_("people"),
+    "accounts": N_("accounts"),
+}
 
 
 def sheets_in(folder: Path) -> list[Path]:
@@ -118,26 +125,38 @@ class ImportScreen(Administered):
     ADMINISTERED: ClassVar[dict[str, str]] = {"apply": IMPORTED}
     app = getters.app(RoomApp)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="import.back"),
-        Binding("a", "apply", "Import", tooltip="Import what the preview shows", id="import.apply"),
+        Binding("escape", "back", N_("Back"), id="import.back"),
         Binding(
-            "t", "what", "Deals/people/accounts", tooltip="What the file holds", id="import.what"
+            "a",
+            "apply",
+            N_("Import"),
+            tooltip=N_("Import what the preview shows"),
+            id="import.apply",
+        ),
+        Binding(
+            "t",
+            "what",
+            N_("Deals/people/accounts"),
+            tooltip=N_("What the file holds"),
+            id="import.what",
         ),
         Binding(
             "p",
             "people",
-            "Create people",
-            tooltip="Add the leads the file names who are nobody on the team",
+            N_("Create people"),
+            tooltip=N_("Add the leads the file names who are nobody on the team"),
             id="import.people",
         ),
         Binding(
             "m",
             "save_map",
-            "Save mapping",
-            tooltip="Save the columns as read, to use with --map next time",
+            N_("Save mapping"),
+            tooltip=N_("Save the columns as read, to use with --map next time"),
             id="import.save_map",
         ),
-        Binding("e", "choose", "Other file", tooltip="Pick another file", id="import.choose"),
+        Binding(
+            "e", "choose", N_("Other file"), tooltip=N_("Pick another file"), id="import.choose"
+        ),
     ]
     DEFAULT_CSS = """
     ImportScreen #import-file { height: 3; }
@@ -160,9 +179,11 @@ class ImportScreen(Administered):
     def compose(self) -> ComposeResult:
         yield Static(id="import-title", classes="title-bar")
         with Horizontal(id="import-file"):
-            yield Label("File")
+            yield Label(_("File"))
             yield SafeInput(
-                placeholder="a .csv or .xlsx file: type its path and press enter, or tab to pick",
+                placeholder=_(
+                    "a .csv or .xlsx file: type its path and press enter, or tab to pick"
+                ),
                 id="import-path",
             )
         yield Static(id="import-hint", markup=False)
@@ -176,15 +197,14 @@ class ImportScreen(Administered):
         self.query_one("#import-path", SafeInput).focus()
 
     def _titles(self) -> None:
-        people = "on" if self.create_people else "off"
+        what = _(ENTITY_WORDS[self.entity])
+        people = _("create people: on") if self.create_people else _("create people: off")
         self.query_one("#import-title", Static).update(
-            Content(f"Import · {self.entity} · from a CSV or Excel file")
+            Content(_("Import · {what} · from a CSV or Excel file").format(what=what))
         )
+        hint = _(" t  {what} (deals, people or accounts)   p  {people}   enter  preview")
         self.query_one("#import-hint", Static).update(
-            Content(
-                f" t  {self.entity} (deals, people or accounts)   p  create people: {people}"
-                "   enter  preview"
-            )
+            Content(hint.format(what=what, people=people))
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -208,7 +228,7 @@ class ImportScreen(Administered):
     def preview(self) -> None:
         raw = self.query_one("#import-path", SafeInput).value.strip()
         if not raw:
-            self.notify("Type the path of a file, or pick one below.", markup=False)
+            self.notify(_("Type the path of a file, or pick one below."), markup=False)
             return
         path = Path(raw).expanduser()
         if not path.is_absolute():
@@ -219,7 +239,7 @@ class ImportScreen(Administered):
             read = prepare(path, entity)
             return read, run(store, read, apply=False, create_people=create_people)
 
-        self._show([f"Reading {path.name}…"])
+        self._show([_("Reading {file}…").format(file=path.name)])
         self.app.gateway.run(
             self, job, self._previewed, failed=self._failed, group="import", latest=True
         )
@@ -276,18 +296,27 @@ class ImportScreen(Administered):
         good = len(job.drafts.rows)
         if outcome.problems:
             rejects = Path(job.sheet.name).stem + "-rejected.csv"
-            question = (
-                f"Import the good rows of {Path(job.sheet.name).name} and leave out "
-                f"{len(outcome.bad_lines):,} with problems? They go to {rejects}, with why."
+            question = ngettext(
+                "Import the good rows of {file} and leave out {n} with problems? "
+                "It goes to {rejects}, with why.",
+                "Import the good rows of {file} and leave out {n} with problems? "
+                "They go to {rejects}, with why.",
+                len(outcome.bad_lines),
+            ).format(
+                file=Path(job.sheet.name).name, n=f"{len(outcome.bad_lines):,}", rejects=rejects
             )
         else:
-            question = f"Import {good:,} rows of {Path(job.sheet.name).name} as {self.entity}?"
+            question = ngettext(
+                "Import {n} row of {file} as {what}?", "Import {n} rows of {file} as {what}?", good
+            ).format(
+                n=f"{good:,}", file=Path(job.sheet.name).name, what=_(ENTITY_WORDS[self.entity])
+            )
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._apply(job, bool(outcome.problems))
 
-        self.app.push_screen(ConfirmScreen(question, "Import"), answered)
+        self.app.push_screen(ConfirmScreen(question, _("Import")), answered)
 
     def _apply(self, job: Job, skip_bad: bool) -> None:
         create_people = self.create_people
@@ -302,14 +331,14 @@ class ImportScreen(Administered):
                 try:
                     saved = str(save_new(folder, name, rejects_csv(job, done), protect=protect))
                 except (OSError, FileRefused) as exc:
-                    saved = f"(could not save the rejected rows: {exc})"
+                    saved = _("(could not save the rejected rows: {why})").format(why=exc)
             return done, saved
 
         def done(answer: tuple[Outcome, str]) -> None:
             self.outcome, saved = answer
             lines = report(job, self.outcome, where="app")
             if saved:
-                lines.append(f"Rejected rows: {saved}")
+                lines.append(_("Rejected rows: {file}").format(file=saved))
             self._show(lines)
             self.refresh_bindings()
             if self.outcome.applied:
@@ -327,9 +356,10 @@ class ImportScreen(Administered):
 
         def work(_store: Store) -> str:
             try:
-                return f"Mapping saved to {save_new(folder, name, text)}: use it with --map."
+                saved = save_new(folder, name, text)
+                return _("Mapping saved to {file}: use it with --map.").format(file=saved)
             except (OSError, FileRefused) as exc:
-                return f"Could not save the mapping: {exc}"
+                return _("Could not save the mapping: {why}").format(why=exc)
 
         def saved(said: str) -> None:
             self.notify(said, markup=False)

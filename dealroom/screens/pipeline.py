@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from dealroom.domain import Stage, rules
 from dealroom.domain.cashflow import CashForecast
 from dealroom.domain.forecast import Forecast
+from dealroom.i18n import N_, _, ngettext
 from dealroom.screens.live import others
 from dealroom.screens.setup import WELCOME, SetupActions
 from dealroom.store.views import FeedItem, PipelineRow
@@ -33,20 +34,20 @@ if TYPE_CHECKING:
     from dealroom.store import Store
 
 SORTS: list[tuple[str, Callable[[PipelineRow], Any]]] = [
-    ("stage", lambda r: (-r.deal.stage.order, r.deal.close_date or date.max, r.deal.code)),
-    ("close date", lambda r: (r.deal.close_date or date.max, r.deal.code)),
+    (N_("stage"), lambda r: (-r.deal.stage.order, r.deal.close_date or date.max, r.deal.code)),
+    (N_("close date"), lambda r: (r.deal.close_date or date.max, r.deal.code)),
     # in the base currency; a deal with no rate after the rest
-    ("weighted", lambda r: (r.base_weighted is None, -(r.base_weighted or 0), r.deal.code)),
-    ("amount", lambda r: (r.base_amount is None, -(r.base_amount or 0), r.deal.code)),
+    (N_("weighted"), lambda r: (r.base_weighted is None, -(r.base_weighted or 0), r.deal.code)),
+    (N_("amount"), lambda r: (r.base_amount is None, -(r.base_amount or 0), r.deal.code)),
     (
-        "health",
+        N_("health"),
         lambda r: (
             -(r.overdue_tasks + r.blocked_tasks + r.high_risks + r.waiting_handoffs),
             r.deal.code,
         ),
     ),
-    ("code", lambda r: r.deal.code),
-    ("account", lambda r: (r.deal.account.casefold(), r.deal.code)),
+    (N_("code"), lambda r: r.deal.code),
+    (N_("account"), lambda r: (r.deal.account.casefold(), r.deal.code)),
 ]
 
 
@@ -87,87 +88,101 @@ def prepare(
 
 class PipelineScreen(SetupActions):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", tooltip="Open the deal room", id="pipeline.open"),
+        Binding("enter", "open", N_("Open"), tooltip=N_("Open the deal room"), id="pipeline.open"),
         Binding(
             "slash",
             "filter",
-            "Filter",
+            N_("Filter"),
             key_display="/",
-            tooltip="Filter as you type",
+            tooltip=N_("Filter as you type"),
             id="pipeline.filter",
         ),
-        Binding("o", "sort", "Sort", tooltip="Sort by the next column", id="pipeline.sort"),
+        Binding("o", "sort", N_("Sort"), tooltip=N_("Sort by the next column"), id="pipeline.sort"),
         Binding(
             "O",
             "reverse",
-            "Reverse",
+            N_("Reverse"),
             show=False,
-            tooltip="Reverse the order",
+            tooltip=N_("Reverse the order"),
             id="pipeline.reverse",
         ),
-        Binding("u", "mine", "My deals", tooltip="Only deals you are on", id="pipeline.mine"),
-        Binding("s", "standup", "Standup", tooltip="Run the daily standup", id="pipeline.standup"),
+        Binding(
+            "u", "mine", N_("My deals"), tooltip=N_("Only deals you are on"), id="pipeline.mine"
+        ),
+        Binding(
+            "s",
+            "standup",
+            N_("Standup"),
+            tooltip=N_("Run the daily standup"),
+            id="pipeline.standup",
+        ),
         Binding(
             "m",
             "export",
-            "Export",
-            tooltip="The deals shown as a Markdown report: read, save, copy",
+            N_("Export"),
+            tooltip=N_("The deals shown as a Markdown report: read, save, copy"),
             id="pipeline.export",
         ),
         Binding(
             "c",
             "closed",
-            "Lost too",
+            N_("Lost too"),
             show=False,
-            tooltip="Show lost and dropped deals",
+            tooltip=N_("Show lost and dropped deals"),
             id="pipeline.closed",
         ),
         Binding(
-            "w", "my_work", "My work", tooltip="Your open items across deals", id="pipeline.my_work"
+            "w",
+            "my_work",
+            N_("My work"),
+            tooltip=N_("Your open items across deals"),
+            id="pipeline.my_work",
         ),
         Binding(
             "F",
             "forecast",
-            "Forecast",
-            tooltip="Forecast in place of the funnel: 3 months, the year, per person and tier",
+            N_("Forecast"),
+            tooltip=N_("Forecast in place of the funnel: 3 months, the year, per person and tier"),
             id="pipeline.forecast",
         ),
-        Binding("n", "new_deal", "New deal", tooltip="A new deal", id="pipeline.new_deal"),
+        Binding("n", "new_deal", N_("New deal"), tooltip=N_("A new deal"), id="pipeline.new_deal"),
         Binding(
             "N",
             "new_person",
-            "New person",
+            N_("New person"),
             show=False,
-            tooltip="A new member of the team",
+            tooltip=N_("A new member of the team"),
             id="pipeline.new_person",
         ),
         Binding(
             "A",
             "accounts",
-            "Accounts",
+            N_("Accounts"),
             show=False,
-            tooltip="The customers' accounts: add one, rename one, change its tier",
+            tooltip=N_("The customers' accounts: add one, rename one, change its tier"),
             id="pipeline.accounts",
         ),
         Binding(
             "dollar_sign",
             "rates",
-            "Rates",
+            N_("Rates"),
             key_display="$",
             show=False,
-            tooltip="The base currency and the exchange rates totals convert at",
+            tooltip=N_("The base currency and the exchange rates totals convert at"),
             id="pipeline.rates",
         ),
         Binding(
             "I",
             "import_file",
-            "Import",
+            N_("Import"),
             show=False,
-            tooltip="Deals, people or accounts from a CSV or Excel file: preview, then import",
+            tooltip=N_("Deals, people or accounts from a CSV or Excel file: preview, then import"),
             id="pipeline.import",
         ),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="pipeline.reload"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="pipeline.clear_filter"),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="pipeline.reload"),
+        Binding(
+            "escape", "clear_filter", N_("Clear filter"), show=False, id="pipeline.clear_filter"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -195,10 +210,10 @@ class PipelineScreen(SetupActions):
         yield Static(id="title", classes="title-bar")
         yield Funnel(id="funnel")
         yield ForecastPanel(id="forecast")
-        yield SafeInput(placeholder="filter: code, name, account or person", id="filter")
+        yield SafeInput(placeholder=_("filter: code, name, account or person"), id="filter")
         yield Static(id="columns", classes="column-head")
         yield VirtualList[PipelineRow](
-            self._row_text, lambda r: r.deal.code, empty="Loading deals…", id="deals"
+            self._row_text, lambda r: r.deal.code, empty=_("Loading deals…"), id="deals"
         )
         yield KeysFooter()
 
@@ -287,11 +302,11 @@ class PipelineScreen(SetupActions):
         vlist = self.query_one("#deals", VirtualList)
         if not rows:
             vlist._empty = (
-                f"No deal matches {self.query_text!r}."
+                _("No deal matches {filter}.").format(filter=repr(self.query_text))
                 if needle
-                else "No deals you are on."
+                else _("No deals you are on.")
                 if self.mine
-                else WELCOME
+                else _(WELCOME)
             )
         vlist.set_items(rows)
         self.call_after_refresh(self._sync_header)
@@ -304,19 +319,20 @@ class PipelineScreen(SetupActions):
         return [row.deal.code for row in self._shown]
 
     def _title(self, shown: int | None = None) -> None:
-        name = SORTS[self.sort_index][0] + (" ↑" if self.reverse else "")
-        parts = [f"Pipeline · {one_line(self.app.actor)}"]
+        name = _(SORTS[self.sort_index][0]) + (" ↑" if self.reverse else "")
+        parts = [_("Pipeline · {who}").format(who=one_line(self.app.actor))]
         if shown is not None:
-            parts.append(f"{shown} of {len(self.rows)} deals")
-        parts.append(f"sorted by {name}")
+            said = ngettext("{shown} of {n} deal", "{shown} of {n} deals", len(self.rows))
+            parts.append(said.format(shown=shown, n=len(self.rows)))
+        parts.append(_("sorted by {sort}").format(sort=name))
         if self.rows:  # what the funnel, the forecast and the sorts add up in
-            parts.append(f"in {self.rows[0].base}")
+            parts.append(_("in {currency}").format(currency=self.rows[0].base))
         if self.mine:
-            parts.append("my deals")
+            parts.append(_("my deals"))
         if self.closed:
-            parts.append("with lost/dropped")
+            parts.append(_("with lost/dropped"))
         if self.query_text:
-            parts.append(f"filter “{one_line(self.query_text)}”")
+            parts.append(_("filter “{filter}”").format(filter=one_line(self.query_text)))
         # One line high whatever it says: no layout needed.
         self.query_one("#title", Static).update(Text(" · ".join(parts)), layout=False)
 
@@ -397,7 +413,7 @@ class PipelineScreen(SetupActions):
     def action_export(self) -> None:
         codes = self.shown_codes()
         if not codes:
-            self.notify("No deals shown to export.", timeout=3)
+            self.notify(_("No deals shown to export."), timeout=3)
             return
 
         def build(store: Store) -> tuple[str, date]:
@@ -411,7 +427,8 @@ class PipelineScreen(SetupActions):
 
             text, today = result
             name = f"pipeline-{today.isoformat()}.md"
-            self.app.push_screen(ReaderScreen(f"{len(codes)} deals", name, text))
+            said = ngettext("{n} deal", "{n} deals", len(codes)).format(n=len(codes))
+            self.app.push_screen(ReaderScreen(said, name, text))
 
         self.app.gateway.run(self, build, read, group="export")
 

@@ -18,6 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from dealroom.domain import TRIANGLE, Level, Role, RuleError, Stage, Tier, rules
+from dealroom.i18n import N_
 from dealroom.screens.deal_forms import people_choices
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from dealroom.store import Store
 
 #: What the pipeline shows on a database without deals.
-WELCOME = (
+WELCOME = N_(
     "Welcome to dealroom: this database has no deals yet.\n\n"
     "  n   new deal: code, name, account (picked or new), amount, leads\n"
     "  N   new person: a member of the team (login name, full name)\n"

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from dealroom.i18n import _
 
 #: The app's actions shown first, in this order.
 FIRST = ("help", "quit")
@@ -22,6 +25,11 @@ def _first(widget: object) -> int:
 class KeysFooter(Footer):
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
+        for key in keys:  # the bindings' words are marked (N_) where declared, said here
+            if isinstance(key, FooterKey):
+                key.description = _(key.description)
+                if isinstance(key.tooltip, str):
+                    key.tooltip = _(key.tooltip)
         palette = [w for w in keys if w.has_class("-command-palette")]  # docked right
         rest = [w for w in keys if w not in palette]
         yield from sorted(rest, key=_first)  # (a stable sort: the others keep their order)

@@ -8,7 +8,8 @@ from textual.widgets import Static
 
 from dealroom.domain import STAGE_INFO, STAGES, Stage
 from dealroom.domain.rules import StageFigures
-from dealroom.textutil import short_money
+from dealroom.i18n import _
+from dealroom.textutil import fit, short_money
 
 
 class Funnel(Static):
@@ -24,12 +25,13 @@ class Funnel(Static):
         names, figures = Text(), Text()
         for stage in STAGES:
             count, weighted, unrated = counts.get(stage, StageFigures())
-            label = STAGE_INFO[stage].label if cell >= 16 else STAGE_INFO[stage].short
+            info = STAGE_INFO[stage]
+            label = _(info.label) if cell >= 16 else _(info.short)
             style = "bold" if count else "dim"
-            names.append(f"{label} {count}"[: cell - 1].ljust(cell), style=style)
+            names.append(fit(f"{label} {count}", cell - 1) + " ", style=style)  # CJK: 2 cells
             figure = short_money(weighted)
             if unrated:
-                wide = f"{figure} +{unrated} no rate"
+                wide = _("{figure} +{n} no rate").format(figure=figure, n=unrated)
                 figure = wide if len(wide) < cell else f"{figure}+{unrated}?"
-            figures.append(figure[: cell - 1].ljust(cell), style="dim")
+            figures.append(fit(figure, cell - 1) + " ", style="dim")
         self.update(Text("\n").join([names, figures]), layout=False)  # always 2 lines

@@ -15,9 +15,28 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from dealroom.domain import STAGE_INFO, TRIANGLE, HandoffState, RiskLevel, Role, TaskStatus
+from dealroom.domain import (
+    STAGE_INFO,
+    TRIANGLE,
+    DealStatus,
+    HandoffState,
+    RiskLevel,
+    Role,
+    TaskStatus,
+)
+from dealroom.i18n import N_, _
 from dealroom.store.views import HandoffView, PipelineRow, RiskView, TaskView
 from dealroom.textutil import fit, one_line, short_money
+
+#: Column titles that are codes, the same in every language.
+TITLED = frozenset({"%", *(r.value for r in TRIANGLE)})
+#: A closed deal's status, beside its stage.
+STATUS_WORDS = {
+    DealStatus.OPEN: N_("open"),
+    DealStatus.WON: N_("won"),
+    DealStatus.LOST: N_("lost"),
+    DealStatus.DROPPED: N_("dropped"),
+}
 
 OVERDUE = "bold red"
 BLOCKED = "bold yellow"
@@ -46,26 +65,27 @@ class PipelineLayout:
         flags keep the room for all five kinds ("!2 #1 ▲1 ⇄1 ◆ATCC")."""
         if not self.medium:
             cols: list[tuple[str, int, bool]] = [
-                ("Code", 11, False),
-                ("Stage", 5, False),
-                ("Amount", 9, True),
+                (N_("Code"), 11, False),
+                (N_("Stage"), 5, False),
+                (N_("Amount"), 9, True),
                 ("%", 4, True),
-                ("Close", 11, False),
-                ("Flags", 18, False),
+                (N_("Close"), 11, False),
+                (N_("Flags"), 18, False),
             ]
         else:
-            cols = [("Code", 13, False), ("Account", 14 if not self.wide else 18, False)]
-            cols.append(("Stage", 14 if self.wide else 12, False))
-            cols += [("Amount", 12, True), ("Weighted", 11, True), ("Close", 11, False)]
+            cols = [(N_("Code"), 13, False), (N_("Account"), 14 if not self.wide else 18, False)]
+            cols.append((N_("Stage"), 14 if self.wide else 12, False))
+            cols += [(N_("Amount"), 12, True), (N_("Weighted"), 11, True), (N_("Close"), 11, False)]
             if self.wide:
                 cols += [(r.value, 12, False) for r in TRIANGLE]
-            cols.append(("Flags", 20 if self.wide else 18, False))
+            cols.append((N_("Flags"), 20 if self.wide else 18, False))
         fixed = sum(w for _, w, _ in cols) + len(cols) + 1
-        cols.insert(1, ("Name", max(8, self.width - fixed), False))
+        cols.insert(1, (N_("Name"), max(8, self.width - fixed), False))
         return cols
 
     def header(self) -> Text:
-        return Text(" ".join(fit(t, w, right) for t, w, right in self.columns()), style="bold")
+        titles = ((_(t) if t not in TITLED else t, w, right) for t, w, right in self.columns())
+        return Text(" ".join(fit(t, w, right) for t, w, right in titles), style="bold")
 
 
 _STYLES = {
@@ -79,10 +99,11 @@ def pipeline_row(row: PipelineRow, layout: PipelineLayout, today: date) -> list[
     d = row.deal
     late = d.close_date is not None and d.close_date < today and d.status.value == "open"
     info = STAGE_INFO[d.stage]
-    stage = info.label if layout.medium else info.short
+    stage = _(info.label) if layout.medium else _(info.short)
     if d.status.value != "open":
         mark = {"won": "✓", "lost": "✗", "dropped": "–"}[d.status.value]
-        stage = f"{stage} ({d.status.value})" if layout.medium else f"{info.short} {mark}"
+        stage = f"{stage} ({_(STATUS_WORDS[d.status])})" if layout.medium else f"{stage} {mark}"
+    weighted = _("no rate") if row.base_weighted is None else short_money(row.base_weighted)
     values: dict[str, tuple[str, str]] = {
         "Code": (one_line(d.code), "bold"),
         "Name": (one_line(d.name), ""),
@@ -91,8 +112,7 @@ def pipeline_row(row: PipelineRow, layout: PipelineLayout, today: date) -> list[
         "Amount": (f"{short_money(d.amount)} {d.currency}", ""),
         # in the base currency, as the funnel and the sort (the title says which)
         "Weighted": (
-            f"{'no rate' if row.base_weighted is None else short_money(row.base_weighted)} "
-            f"{d.probability}%",
+            f"{weighted} {d.probability}%",
             "",
         ),
         "%": (f"{d.probability}%", ""),
