@@ -23,6 +23,7 @@ from dealroom.domain.assessment import (
     Mark,
 )
 from dealroom.domain.powermap import format_support
+from dealroom.i18n import N_
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -75,38 +76,40 @@ class AssessmentScreen(MethodsScreen):
     ENTITIES = ("assessment",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the deal room", id="assessment.back"),
+        Binding(
+            "escape", "back", N_("Back"), tooltip=N_("Back to the deal room"), id="assessment.back"
+        ),
         Binding(
             "enter,s",
             "score",
-            "Score",
-            tooltip="Score the factor, with a note",
+            N_("Score"),
+            tooltip=N_("Score the factor, with a note"),
             id="assessment.score",
         ),
         Binding(
             "plus,equals_sign",
             "step(1)",
-            "Score+",
+            N_("Score+"),
             key_display="+",
-            tooltip="One up (from unscored: +1)",
+            tooltip=N_("One up (from unscored: +1)"),
             id="assessment.up",
         ),
         Binding(
             "minus",
             "step(-1)",
-            "Score−",
+            N_("Score−"),
             key_display="-",
-            tooltip="One down (from unscored: −1)",
+            tooltip=N_("One down (from unscored: −1)"),
             id="assessment.down",
         ),
         Binding(
             "h",
             "history",
-            "History",
-            tooltip="Every scoring of the factor",
+            N_("History"),
+            tooltip=N_("Every scoring of the factor"),
             id="assessment.history",
         ),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="assessment.reload"),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="assessment.reload"),
     ]
 
     def compose_panel(self) -> ComposeResult:

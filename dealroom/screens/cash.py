@@ -15,6 +15,7 @@ from textual.widgets import Static
 from dealroom.domain import permissions
 from dealroom.domain.cash import Settlement, Trigger, check_share, share_text
 from dealroom.domain.money import minor_to_text, parse_minor
+from dealroom.i18n import N_
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -35,31 +36,35 @@ class CashScreen(MethodsScreen):
     ENTITIES = ("milestone", "invoice", "payment")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the deal room", id="cash.back"),
-        Binding("a", "add", "Milestone", tooltip="Add a milestone to the plan", id="cash.add"),
+        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the deal room"), id="cash.back"),
+        Binding(
+            "a", "add", N_("Milestone"), tooltip=N_("Add a milestone to the plan"), id="cash.add"
+        ),
         Binding(
             "i",
             "invoice",
-            "Invoice",
-            tooltip="Raise an invoice on the milestone under the cursor",
+            N_("Invoice"),
+            tooltip=N_("Raise an invoice on the milestone under the cursor"),
             id="cash.invoice",
         ),
-        Binding("p", "pay", "Payment", tooltip="Record a payment on the invoice", id="cash.pay"),
+        Binding(
+            "p", "pay", N_("Payment"), tooltip=N_("Record a payment on the invoice"), id="cash.pay"
+        ),
         Binding(
             "x",
             "credit",
-            "Credit",
-            tooltip="A credit note or write-off on the invoice, with a reason",
+            N_("Credit"),
+            tooltip=N_("A credit note or write-off on the invoice, with a reason"),
             id="cash.credit",
         ),
         Binding(
             "d,delete",
             "delete",
-            "Remove",
-            tooltip="Take a milestone with no invoice off the plan (asks first)",
+            N_("Remove"),
+            tooltip=N_("Take a milestone with no invoice off the plan (asks first)"),
             id="cash.delete",
         ),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="cash.reload"),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="cash.reload"),
     ]
 
     def __init__(self, code: str) -> None:

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 
 from dealroom.domain import STAGES, Stage
 from dealroom.domain.checklist import Answer, StageCompletion
+from dealroom.i18n import N_
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -75,26 +76,36 @@ class ChecklistScreen(MethodsScreen):
     ENTITIES = ("checklist",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the deal room", id="checklist.back"),
-        Binding("y", "answer('yes')", "Yes", tooltip="Answer yes", id="checklist.yes"),
-        Binding("p", "answer('partly')", "Partly", tooltip="Answer partly", id="checklist.partly"),
-        Binding("n", "answer('no')", "No", tooltip="Answer no", id="checklist.no"),
+        Binding(
+            "escape", "back", N_("Back"), tooltip=N_("Back to the deal room"), id="checklist.back"
+        ),
+        Binding("y", "answer('yes')", N_("Yes"), tooltip=N_("Answer yes"), id="checklist.yes"),
+        Binding(
+            "p",
+            "answer('partly')",
+            N_("Partly"),
+            tooltip=N_("Answer partly"),
+            id="checklist.partly",
+        ),
+        Binding("n", "answer('no')", N_("No"), tooltip=N_("Answer no"), id="checklist.no"),
         Binding(
             "u",
             "answer('unanswered')",
-            "Unanswer",
-            tooltip="Take the answer back (not answered)",
+            N_("Unanswer"),
+            tooltip=N_("Take the answer back (not answered)"),
             id="checklist.unanswered",
         ),
-        Binding("o,enter", "note", "Note", tooltip="Answer with a note", id="checklist.note"),
+        Binding(
+            "o,enter", "note", N_("Note"), tooltip=N_("Answer with a note"), id="checklist.note"
+        ),
         Binding(
             "T",
             "template",
-            "Edit template",
-            tooltip="Edit the checklists every deal answers",
+            N_("Edit template"),
+            tooltip=N_("Edit the checklists every deal answers"),
             id="checklist.template",
         ),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="checklist.reload"),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="checklist.reload"),
     ]
 
     def rows(self, m: DealMethodsView) -> list[Line | Section]:

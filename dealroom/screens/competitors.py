@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from dealroom.domain.competitors import Competitor
+from dealroom.i18n import N_
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -50,17 +51,21 @@ class CompetitorsScreen(MethodsScreen):
     ENTITIES = ("competitor",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the deal room", id="competitors.back"),
-        Binding("a", "add", "Add", tooltip="Note a competitor", id="competitors.add"),
-        Binding("enter,e", "edit", "Edit", tooltip="Edit the competitor", id="competitors.edit"),
+        Binding(
+            "escape", "back", N_("Back"), tooltip=N_("Back to the deal room"), id="competitors.back"
+        ),
+        Binding("a", "add", N_("Add"), tooltip=N_("Note a competitor"), id="competitors.add"),
+        Binding(
+            "enter,e", "edit", N_("Edit"), tooltip=N_("Edit the competitor"), id="competitors.edit"
+        ),
         Binding(
             "d,delete",
             "delete",
-            "Delete",
-            tooltip="Remove the competitor (asks first)",
+            N_("Delete"),
+            tooltip=N_("Remove the competitor (asks first)"),
             id="competitors.delete",
         ),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="competitors.reload"),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="competitors.reload"),
     ]
 
     def rows(self, m: DealMethodsView) -> list[CompetitorView]:

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
+from dealroom.i18n import N_
 from dealroom.screens.dialog import FittedDialog
 from dealroom.textutil import one_line
 
@@ -55,9 +56,9 @@ class ConflictScreen(FittedDialog[Choice]):
     """``t`` keep theirs, ``y`` keep yours, ``e`` (or escape) edit again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "choose('theirs')", "Keep theirs", id="conflict.theirs"),
-        Binding("y", "choose('yours')", "Keep yours", id="conflict.yours"),
-        Binding("e,escape", "choose('edit')", "Edit again", id="conflict.edit"),
+        Binding("t", "choose('theirs')", N_("Keep theirs"), id="conflict.theirs"),
+        Binding("y", "choose('yours')", N_("Keep yours"), id="conflict.yours"),
+        Binding("e,escape", "choose('edit')", N_("Edit again"), id="conflict.edit"),
     ]
 
     def __init__(self, what: str, by: list[str], pairs: list[FieldPair] | None) -> None:

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from dealroom.domain import RuleError, describe, parse_date
 from dealroom.domain.dates import Toward
+from dealroom.i18n import N_
 from dealroom.screens.dialog import FittedDialog
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -76,12 +77,12 @@ class FormScreen(FittedDialog[T]):
     app = getters.app(RoomApp)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Cancel"), priority=True),
         # Priority, so focus moves before the keys typed after it are handed to a field
         # (over a slow link, "title<tab>+2d" can arrive in one read).
-        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+        Binding("tab", "app.focus_next", N_("Next field"), show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", N_("Previous field"), show=False, priority=True),
     ]
 
     def __init__(

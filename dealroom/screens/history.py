@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from dealroom.domain import TRIANGLE, Role, describe
 from dealroom.domain.history import KINDS, FieldChange
+from dealroom.i18n import N_
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -81,21 +82,37 @@ class HistoryScreen(Screen[None]):
 
     app = getters.app(RoomApp)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="history.back"),
+        Binding("escape", "app.pop_screen", N_("Back"), id="history.back"),
         Binding(
-            "r", "role", "Role", tooltip="Only one role's side: all, AR, SR, FR", id="history.role"
+            "r",
+            "role",
+            N_("Role"),
+            tooltip=N_("Only one role's side: all, AR, SR, FR"),
+            id="history.role",
         ),
         Binding(
             "t",
             "kind",
-            "Kind",
-            tooltip="Only one kind of change: task, gate, stage…",
+            N_("Kind"),
+            tooltip=N_("Only one kind of change: task, gate, stage…"),
             id="history.kind",
         ),
-        Binding("s", "since", "Since", tooltip="Only the changes since a day", id="history.since"),
-        Binding("i", "item", "Item", tooltip="Only the item the cursor was on", id="history.item"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="history.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="history.up"),
+        Binding(
+            "s",
+            "since",
+            N_("Since"),
+            tooltip=N_("Only the changes since a day"),
+            id="history.since",
+        ),
+        Binding(
+            "i",
+            "item",
+            N_("Item"),
+            tooltip=N_("Only the item the cursor was on"),
+            id="history.item",
+        ),
+        Binding("j,down", "scroll(1)", N_("Down"), show=False, id="history.down"),
+        Binding("k,up", "scroll(-1)", N_("Up"), show=False, id="history.up"),
     ]
     DEFAULT_CSS = """
     HistoryScreen #history-scroll { height: 1fr; }

@@ -11,12 +11,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
+from dealroom.i18n import N_
 from dealroom.screens.dialog import FittedDialog
 
 
 class InfoScreen(FittedDialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,enter", "close", "Close", id="info.close"),
+        Binding("escape,q,enter", "close", N_("Close"), id="info.close"),
     ]
 
     def __init__(self, title: str, body: Text) -> None:

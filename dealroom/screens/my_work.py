@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
+from dealroom.i18n import N_
 from dealroom.screens.item_moves import accept, ask_reject, toggle_done
 from dealroom.screens.live import ITEM_KIND, LiveScreen, others
 from dealroom.store.views import FeedItem, HandoffView, MyWorkView, RiskView, TaskView
@@ -60,20 +61,30 @@ def grouped(work: MyWorkView, today: date) -> list[Item | Section]:
 
 class MyWorkScreen(LiveScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="work.back"),
-        Binding("enter", "open", "Open deal", tooltip="Open the item's deal room", id="work.open"),
+        Binding("escape", "back", N_("Back"), id="work.back"),
+        Binding(
+            "enter",
+            "open",
+            N_("Open deal"),
+            tooltip=N_("Open the item's deal room"),
+            id="work.open",
+        ),
         Binding(
             "space",
             "toggle_done",
-            "Done",
-            tooltip="Mark the task done (or reopen it); close a risk (or reopen it)",
+            N_("Done"),
+            tooltip=N_("Mark the task done (or reopen it); close a risk (or reopen it)"),
             id="work.done",
         ),
-        Binding("a", "accept", "Accept", tooltip="Accept the handoff", id="work.accept"),
+        Binding("a", "accept", N_("Accept"), tooltip=N_("Accept the handoff"), id="work.accept"),
         Binding(
-            "x", "reject", "Reject", tooltip="Reject the handoff, with a reason", id="work.reject"
+            "x",
+            "reject",
+            N_("Reject"),
+            tooltip=N_("Reject the handoff, with a reason"),
+            id="work.reject",
         ),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="work.reload"),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="work.reload"),
     ]
 
     def __init__(self) -> None:

@@ -29,6 +29,7 @@ from dealroom.domain.powermap import (
     parse_support,
     support_bar,
 )
+from dealroom.i18n import N_
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -167,40 +168,42 @@ class PowerMapScreen(MethodsScreen):
     ENTITIES = ("contact",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the deal room", id="powermap.back"),
-        Binding("a", "add", "Add", tooltip="Add a person to the map", id="powermap.add"),
-        Binding("enter,e", "edit", "Edit", tooltip="Edit the person", id="powermap.edit"),
+        Binding(
+            "escape", "back", N_("Back"), tooltip=N_("Back to the deal room"), id="powermap.back"
+        ),
+        Binding("a", "add", N_("Add"), tooltip=N_("Add a person to the map"), id="powermap.add"),
+        Binding("enter,e", "edit", N_("Edit"), tooltip=N_("Edit the person"), id="powermap.edit"),
         Binding(
             "plus,equals_sign",
             "support(1)",
-            "Support+",
+            N_("Support+"),
             key_display="+",
-            tooltip="Their support rose by one",
+            tooltip=N_("Their support rose by one"),
             id="powermap.support_up",
         ),
         Binding(
             "minus",
             "support(-1)",
-            "Support−",
+            N_("Support−"),
             key_display="-",
-            tooltip="Their support fell by one",
+            tooltip=N_("Their support fell by one"),
             id="powermap.support_down",
         ),
         Binding(
             "t",
             "contacted",
-            "Met today",
-            tooltip="Set the last contact to today",
+            N_("Met today"),
+            tooltip=N_("Set the last contact to today"),
             id="powermap.contacted",
         ),
         Binding(
             "d,delete",
             "delete",
-            "Delete",
-            tooltip="Remove the person (asks first)",
+            N_("Delete"),
+            tooltip=N_("Remove the person (asks first)"),
             id="powermap.delete",
         ),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="powermap.reload"),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="powermap.reload"),
     ]
 
     def __init__(self, code: str) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from dealroom.domain.money import Rate, Rates, check_currency, parse_rate, rate_text
+from dealroom.i18n import N_
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -31,9 +32,13 @@ class RatesScreen(Administered):
 
     app = getters.app(RoomApp)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="rates.back"),
+        Binding("escape", "app.pop_screen", N_("Back"), id="rates.back"),
         Binding(
-            "a", "add", "Set a rate", tooltip="What one unit is worth in the base", id="rates.add"
+            "a",
+            "add",
+            N_("Set a rate"),
+            tooltip=N_("What one unit is worth in the base"),
+            id="rates.add",
         ),
     ]
     DEFAULT_CSS = "RatesScreen #rates { height: 1fr; }"

@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import MarkdownViewer, Static
 
+from dealroom.i18n import N_
 from dealroom.screens.exporting import save_markdown
 from dealroom.screens.host import RoomApp
 from dealroom.textutil import one_line
@@ -25,18 +26,20 @@ class ReaderScreen(Screen[None]):
 
     app = getters.app(RoomApp)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss", "Back", id="reader.back"),
-        Binding("s", "save", "Save", tooltip="Save as a file (and copy it)", id="reader.save"),
-        Binding("c", "copy", "Copy", tooltip="Copy to the clipboard", id="reader.copy"),
+        Binding("escape,q", "dismiss", N_("Back"), id="reader.back"),
+        Binding(
+            "s", "save", N_("Save"), tooltip=N_("Save as a file (and copy it)"), id="reader.save"
+        ),
+        Binding("c", "copy", N_("Copy"), tooltip=N_("Copy to the clipboard"), id="reader.copy"),
         Binding(
             "t",
             "contents",
-            "Contents",
-            tooltip="Show or hide the table of contents",
+            N_("Contents"),
+            tooltip=N_("Show or hide the table of contents"),
             id="reader.contents",
         ),
-        Binding("j", "scroll(1)", "Down", show=False, id="reader.down"),
-        Binding("k", "scroll(-1)", "Up", show=False, id="reader.up"),
+        Binding("j", "scroll(1)", N_("Down"), show=False, id="reader.down"),
+        Binding("k", "scroll(-1)", N_("Up"), show=False, id="reader.up"),
     ]
     DEFAULT_CSS = "ReaderScreen MarkdownViewer { height: 1fr; }"
 

@@ -16,6 +16,7 @@ from textual.widgets import Markdown, Static
 
 from dealroom.domain.rules import scope_label
 from dealroom.export.digest import DealDigest, minutes_markdown, scoped, walk
+from dealroom.i18n import N_
 from dealroom.screens.live import LiveScreen, others
 from dealroom.screens.standup_forms import action_form, note_form, scope_form
 from dealroom.screens.standup_text import captured_text, deal_text, person_text
@@ -59,60 +60,68 @@ class Reread(NamedTuple):
 
 class StandupScreen(LiveScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n,space", "step(1)", "Next", id="standup.next"),
-        Binding("p", "step(-1)", "Previous", id="standup.previous"),
+        Binding("n,space", "step(1)", N_("Next"), id="standup.next"),
+        Binding("p", "step(-1)", N_("Previous"), id="standup.previous"),
         Binding(
             "enter",
             "open",
-            "Open deal",
-            tooltip="Open the deal room; escape comes back",
+            N_("Open deal"),
+            tooltip=N_("Open the deal room; escape comes back"),
             id="standup.open",
         ),
         Binding(
-            "a", "action", "Action", tooltip="Add an action: a task for a role", id="standup.action"
+            "a",
+            "action",
+            N_("Action"),
+            tooltip=N_("Add an action: a task for a role"),
+            id="standup.action",
         ),
-        Binding("o", "note", "Note", tooltip="Add a note to the standup", id="standup.note"),
+        Binding(
+            "o", "note", N_("Note"), tooltip=N_("Add a note to the standup"), id="standup.note"
+        ),
         Binding(
             "c",
             "scope",
-            "Scope",
-            tooltip="Walk the team's deals, mine, one role's side, or one person's deals",
+            N_("Scope"),
+            tooltip=N_("Walk the team's deals, mine, one role's side, or one person's deals"),
             id="standup.scope",
         ),
-        Binding("l", "past", "Past", tooltip="Read past standups' minutes", id="standup.past"),
+        Binding(
+            "l", "past", N_("Past"), tooltip=N_("Read past standups' minutes"), id="standup.past"
+        ),
         Binding(
             "v",
             "toggle_view",
-            "Deals/people",
-            tooltip="Walk deals or people",
+            N_("Deals/people"),
+            tooltip=N_("Walk deals or people"),
             id="standup.toggle_view",
         ),
         Binding(
             "s",
             "start",
-            "Start",
-            tooltip="Start the standup: from here it is recorded (so does a note or an action)",
+            N_("Start"),
+            tooltip=N_("Start the standup: from here it is recorded (so does a note or an action)"),
             id="standup.start",
         ),
         Binding(
             "f",
             "finish",
-            "Finish",
-            tooltip="End the standup and show the summary",
+            N_("Finish"),
+            tooltip=N_("End the standup and show the summary"),
             id="standup.finish",
         ),
         Binding(
             "m",
             "minutes",
-            "Save minutes",
-            tooltip="The minutes as Markdown: read, save, copy",
+            N_("Save minutes"),
+            tooltip=N_("The minutes as Markdown: read, save, copy"),
             id="standup.minutes",
         ),
         Binding(
             "escape",
             "leave",
-            "Leave",
-            tooltip="Finish (if started) and go back; a preview records nothing",
+            N_("Leave"),
+            tooltip=N_("Finish (if started) and go back; a preview records nothing"),
             id="standup.leave",
         ),
     ]

@@ -14,6 +14,7 @@ from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dealroom.export.digest import kept_minutes, standup_line
+from dealroom.i18n import N_
 from dealroom.screens.host import RoomApp
 from dealroom.store.views import PastStandup, PersonView, StandupView
 from dealroom.textutil import one_line
@@ -28,7 +29,7 @@ class PastStandupsScreen(Screen[None]):
 
     app = getters.app(RoomApp)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="past.back"),
+        Binding("escape", "app.pop_screen", N_("Back"), id="past.back"),
     ]
     DEFAULT_CSS = """
     PastStandupsScreen #past-list { height: 9; }

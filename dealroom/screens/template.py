@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from dealroom.domain import STAGES, Stage
+from dealroom.i18n import N_
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -71,36 +72,43 @@ class TemplateScreen(Administered, LiveScreen):
         ("add", "edit", "key_item", "move", "remove"), "the stage checklists are changed"
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the checklist", id="template.back"),
-        Binding("a", "add", "Add", tooltip="Add an item to the stage", id="template.add"),
-        Binding("enter,e", "edit", "Edit", tooltip="Reword the item", id="template.edit"),
+        Binding(
+            "escape", "back", N_("Back"), tooltip=N_("Back to the checklist"), id="template.back"
+        ),
+        Binding("a", "add", N_("Add"), tooltip=N_("Add an item to the stage"), id="template.add"),
+        Binding("enter,e", "edit", N_("Edit"), tooltip=N_("Reword the item"), id="template.edit"),
         Binding(
             "asterisk",
             "key_item",
-            "Key item",
+            N_("Key item"),
             key_display="*",
-            tooltip="Make it the stage's key item, or unmark it",
+            tooltip=N_("Make it the stage's key item, or unmark it"),
             id="template.key_item",
         ),
         Binding(
-            "K,shift+up", "move(-1)", "Up", key_display="K", tooltip="Move up", id="template.up"
+            "K,shift+up",
+            "move(-1)",
+            N_("Up"),
+            key_display="K",
+            tooltip=N_("Move up"),
+            id="template.up",
         ),
         Binding(
             "J,shift+down",
             "move(1)",
-            "Down",
+            N_("Down"),
             key_display="J",
-            tooltip="Move down",
+            tooltip=N_("Move down"),
             id="template.down",
         ),
         Binding(
             "d,delete",
             "remove",
-            "Remove",
-            tooltip="Remove the item (asks first)",
+            N_("Remove"),
+            tooltip=N_("Remove the item (asks first)"),
             id="template.remove",
         ),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="template.reload"),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="template.reload"),
     ]
 
     def __init__(self, stage: Stage | None = None) -> None:

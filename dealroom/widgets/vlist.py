@@ -23,6 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from dealroom.i18n import N_
+
 T = TypeVar("T")
 
 
@@ -64,12 +66,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("home", "first", "First", show=False, id="list.first"),
-        Binding("end", "last", "Last", show=False, id="list.last"),
+        Binding("down,j", "cursor_down", N_("Down"), show=False, id="list.down"),
+        Binding("up,k", "cursor_up", N_("Up"), show=False, id="list.up"),
+        Binding("pagedown,ctrl+d", "page_down", N_("Page down"), show=False, id="list.page_down"),
+        Binding("pageup,ctrl+u", "page_up", N_("Page up"), show=False, id="list.page_up"),
+        Binding("home", "first", N_("First"), show=False, id="list.first"),
+        Binding("end", "last", N_("Last"), show=False, id="list.last"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
