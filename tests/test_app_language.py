@@ -75,3 +75,19 @@ async def test_the_welcome_reads_in_chinese(tmp_path: Path) -> None:
         assert any("线索 0" in line and "关闭 0" in line for line in text.splitlines())
         await press(pilot, "I")
         await until(pilot, lambda: "导入 · 项目" in text_of(screen_lines(app)))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_deal_room_reads_in_chinese(team_db: str, size: tuple[int, int]) -> None:
+    from pilots import open_room
+
+    i18n.use("zh_CN")
+    app = make_app(team_db)
+    async with app.run_test(size=size) as pilot:
+        await open_room(pilot, "ACME-5G")
+        text = text_of(screen_lines(app))
+        assert "AR · 客户经理" in text or "AR · Ana Lima" in text  # the pane's head
+        assert "任务（" in text and "风险（" in text and "交接（" in text
+        assert "签约" in text and "级别 III" in text and "无赞助人" in text
+        assert "帮助" in text  # the footer
+        assert "Tasks" not in text and "Risks" not in text and "sponsor" not in text

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _
 
 
 class Role(StrEnum):
@@ -22,7 +22,7 @@ class Role(StrEnum):
 
     @property
     def long_name(self) -> str:
-        return ROLE_TITLES[self]
+        return _(ROLE_TITLES[self])
 
     @property
     def is_lead(self) -> bool:
@@ -37,11 +37,11 @@ class Role(StrEnum):
 TRIANGLE: tuple[Role, ...] = (Role.AR, Role.SR, Role.FR)
 
 ROLE_TITLES: dict[Role, str] = {
-    Role.AR: "Account lead",
-    Role.SR: "Solution lead",
-    Role.FR: "Fulfillment lead",
-    Role.SPONSOR: "Sponsor",
-    Role.EXPERT: "Expert",
+    Role.AR: N_("Account lead"),
+    Role.SR: N_("Solution lead"),
+    Role.FR: N_("Fulfillment lead"),
+    Role.SPONSOR: N_("Sponsor"),
+    Role.EXPERT: N_("Expert"),
 }
 
 

@@ -10,8 +10,10 @@ from textual.widgets import Static
 
 from dealroom.domain import STAGE_INFO, GateDecision, Stage
 from dealroom.domain.checklist import StageCompletion
+from dealroom.i18n import _
 from dealroom.store.views import DealRoomView, TimelineStage
 from dealroom.textutil import fit, money, one_line
+from dealroom.widgets.rows import STATUS_WORDS
 from dealroom.widgets.wrap import wrapped
 
 GATE_MARK = {
@@ -49,14 +51,13 @@ class DealHeader(Static):
         late = d.close_date is not None and d.close_date < today and d.status.value == "open"
         account = fit(one_line(d.account), 30).rstrip()
         text.append(f"{account} ({d.tier.value}) · {money(d.amount, d.currency)} · {prob} · ")
-        text.append(
-            f"close {d.close_date or '—'}" + ("!" if late else ""), style="bold red" if late else ""
-        )
-        text.append(f" · level {d.level.value} · ")
+        close = _("close {day}").format(day=d.close_date or "—") + ("!" if late else "")
+        text.append(close, style="bold red" if late else "")
+        text.append(" · " + _("level {level}").format(level=d.level.value) + " · ")
         status_style = {"won": "bold green", "lost": "bold red", "dropped": "dim"}.get(
             d.status.value, ""
         )
-        text.append(d.status.value, style=status_style)
+        text.append(_(STATUS_WORDS[d.status]), style=status_style)
         if d.status_reason:
             text.append(f" ({fit(one_line(d.status_reason), 40).rstrip()})", style="dim")
         text.append("\n")
@@ -68,8 +69,9 @@ def sponsor_tag(room: DealRoomView, width: int) -> Text:
     """`` · sponsor NAME``: who approves the deal's gates and receives its escalations."""
     sponsor = room.sponsor
     if sponsor is None:
-        return Text(" · no sponsor", style="dim")
-    return Text.assemble((" · sponsor ", "dim"), fit(one_line(sponsor.name), width).rstrip())
+        return Text(" · " + _("no sponsor"), style="dim")
+    said = " · " + _("sponsor") + " "
+    return Text.assemble((said, "dim"), fit(one_line(sponsor.name), width).rstrip())
 
 
 #: How each assessment mark looks: colour and the sign itself, so both read.
@@ -78,7 +80,7 @@ MARK_STYLE = {"+": "bold green", "~": "yellow", "\u2212": "bold red", "?": "dim"
 
 def assessment_marks(marks: str) -> Text:
     """``assess +~−?``: the four questions' marks (opportunity, compete, win, worth)."""
-    text = Text("assess ", style="dim")
+    text = Text(_("assess") + " ", style="dim")
     for mark in marks:
         text.append(mark, style=MARK_STYLE.get(mark, ""))
     return text
@@ -119,7 +121,7 @@ def timeline(
             token.append(f"◆{step.gate.value}{mark}", style=style)
             token.append(" ")
         info = STAGE_INFO[step.stage]
-        name = info.label if long else info.short
+        name = _(info.label) if long else _(info.short)
         if step.current:
             token.append(f"[{name}]", style="bold reverse")
         else:

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from dealroom.domain import Role
+from dealroom.i18n import _
 from dealroom.store.views import DealRoomView, HandoffView, RiskView, TaskView
 from dealroom.textutil import fit, one_line
 from dealroom.widgets.rows import handoff_row, risk_row, task_row
@@ -46,7 +47,7 @@ class RolePane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Text(f"{self.role.value} · {self.role.long_name}"), classes="pane-title")
         yield VirtualList[Item](
-            self._row_text, item_key, empty="Nothing yet: t task, r risk, h handoff."
+            self._row_text, item_key, empty=_("Nothing yet: t task, r risk, h handoff.")
         )
 
     @property
@@ -59,7 +60,7 @@ class RolePane(Vertical):
         lead = room.leads.get(self.role)
         title = Text(f"{self.role.value} · ", style="bold")
         title.append(
-            fit(one_line(lead.name), 24).rstrip() if lead else "no lead yet",
+            fit(one_line(lead.name), 24).rstrip() if lead else _("no lead yet"),
             style="bold" if lead else "dim",
         )
         tasks = room.tasks_for(self.role)
@@ -67,16 +68,18 @@ class RolePane(Vertical):
         done = [t for t in tasks if t.done]
         overdue = sum(1 for t in open_tasks if t.overdue(today))
         if overdue:
-            title.append(f"  !{overdue} overdue", style="bold red")
+            title.append("  " + _("!{n} overdue").format(n=overdue), style="bold red")
         self.query_one(".pane-title", Static).update(title)
         risks = room.risks_for(self.role)
         handoffs = room.handoffs_for(self.role)
-        items: list[Item | Section] = [Section(f"Tasks ({len(open_tasks)} open)", "tasks")]
+        tasks_head = _("Tasks ({n} open)").format(n=len(open_tasks))
+        items: list[Item | Section] = [Section(tasks_head, "tasks")]
         items += open_tasks + done
-        items.append(Section(f"Risks ({sum(1 for r in risks if r.is_open)} open)", "risks"))
+        risks_head = _("Risks ({n} open)").format(n=sum(1 for r in risks if r.is_open))
+        items.append(Section(risks_head, "risks"))
         items += risks
         waiting = sum(1 for h in handoffs if h.state.value == "sent" and h.to_role is self.role)
-        items.append(Section(f"Handoffs ({waiting} waiting for you)", "handoffs"))
+        items.append(Section(_("Handoffs ({n} waiting for you)").format(n=waiting), "handoffs"))
         items += handoffs
         self.list.set_items(items, keep=keep)
 
