@@ -91,3 +91,4 @@ async def test_a_deal_room_reads_in_chinese(team_db: str, size: tuple[int, int])
         assert "签约" in text and "级别 III" in text and "无赞助人" in text
         assert "帮助" in text  # the footer
         assert "Tasks" not in text and "Risks" not in text and "sponsor" not in text
+        assert "负责人" in text and "owner" not in text  # the detail line, under the panes

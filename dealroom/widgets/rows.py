@@ -30,6 +30,20 @@ from dealroom.textutil import fit, one_line, short_money
 
 #: Column titles that are codes, the same in every language.
 TITLED = frozenset({"%", *(r.value for r in TRIANGLE)})
+#: The states of tasks, risks and handoffs, as the detail line says them.
+ITEM_STATES = {
+    "todo": N_("todo"),
+    "doing": N_("doing"),
+    "blocked": N_("blocked"),
+    "done": N_("done"),
+    "open": N_("open"),
+    "mitigating": N_("mitigating"),
+    "closed": N_("closed"),
+    "drafted": N_("drafted"),
+    "sent": N_("sent"),
+    "accepted": N_("accepted"),
+    "rejected": N_("rejected"),
+}
 #: A closed deal's status, beside its stage.
 STATUS_WORDS = {
     DealStatus.OPEN: N_("open"),
@@ -232,36 +246,42 @@ def item_detail(item: object, today: date, now: datetime) -> Text:
     out = Text(overflow="ellipsis")  # two lines at most (#detail), then cut
     parts: list[str] = []
     if isinstance(item, TaskView):
-        out.append(f"#{item.id} task ", style="bold")
+        out.append(_("#{id} task").format(id=item.id) + " ", style="bold")
         parts = [
             one_line(item.title),
-            item.status.value,
-            f"owner {one_line(item.owner_name or '—')}",
+            _(ITEM_STATES[item.status.value]),
+            _("owner {name}").format(name=one_line(item.owner_name or "—")),
         ]
         if item.due:
-            late = f", {(today - item.due).days}d overdue" if item.overdue(today) else ""
-            parts.append(f"due {item.due.isoformat()}{late}")
+            due = _("due {day}").format(day=item.due.isoformat())
+            if item.overdue(today):
+                due += _(", {n}d overdue").format(n=(today - item.due).days)
+            parts.append(due)
     elif isinstance(item, RiskView):
-        out.append(f"#{item.id} risk ", style="bold")
+        out.append(_("#{id} risk").format(id=item.id) + " ", style="bold")
+        exposure = _("exposure {n} ({likelihood}×{impact})")
         parts = [
             one_line(item.title),
-            f"exposure {item.exposure} ({item.likelihood}×{item.impact})",
-            item.status.value,
-            f"owner {one_line(item.owner_name or '—')}",
+            exposure.format(n=item.exposure, likelihood=item.likelihood, impact=item.impact),
+            _(ITEM_STATES[item.status.value]),
+            _("owner {name}").format(name=one_line(item.owner_name or "—")),
         ]
         if item.escalated:
             parts.append(one_line(item.escalation))
         if item.mitigation:
-            parts.append(f"mitigation: {one_line(item.mitigation)}")
+            parts.append(_("mitigation: {text}").format(text=one_line(item.mitigation)))
     elif isinstance(item, HandoffView):
-        out.append(f"#{item.id} handoff {item.from_role.value}→{item.to_role.value} ", style="bold")
-        parts = [one_line(item.title), item.state.value]
+        head = _("#{id} handoff {route}").format(
+            id=item.id, route=f"{item.from_role.value}→{item.to_role.value}"
+        )
+        out.append(head + " ", style="bold")
+        parts = [one_line(item.title), _(ITEM_STATES[item.state.value])]
         if item.state is HandoffState.SENT:
-            parts.append(f"waiting {item.age_days(now)}d")
+            parts.append(_("waiting {n}d").format(n=item.age_days(now)))
         if item.due:
-            parts.append(f"due {item.due.isoformat()}")
+            parts.append(_("due {day}").format(day=item.due.isoformat()))
         if item.reason:
-            parts.append(f"reason: {one_line(item.reason)}")
+            parts.append(_("reason: {text}").format(text=one_line(item.reason)))
     else:
         return out
     out.append(" · ".join(parts))
