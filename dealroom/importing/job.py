@@ -34,6 +34,7 @@ from dealroom.importing.sheet import Sheet, SheetError, read_sheet
 from dealroom.textutil import sheet_cell, sheet_text
 
 if TYPE_CHECKING:
+    from dealroom.store.import_directory import RowPlan
     from dealroom.store.store import Store
 
 #: How many created or updated rows the report lists one by one before it counts the rest.
@@ -173,10 +174,7 @@ def _deals(
     )
 
 
-def _directory(plan: object, apply: bool) -> Outcome:
-    from dealroom.store.import_directory import RowPlan
-
-    assert isinstance(plan, RowPlan)
+def _directory(plan: RowPlan, apply: bool) -> Outcome:
     return Outcome(
         applied=apply,
         created=[f"+ {key}" for key in plan.created],
