@@ -19,8 +19,9 @@ from bench.report import Row, ratio
 from bench.term import PtySession
 
 SIZE = (120, 40)
-#: The pipeline's title bar, painted on the first frame.
+#: The pipeline's title bar, painted on the first frame (in English, and in Chinese).
 PIPELINE = "Pipeline · ".encode()
+PIPELINE_ZH = "商机 · ".encode()
 #: "899 of 899 deals": painted with the rows, once the data has arrived.
 DATA = re.compile(rb"\d+ of \d+ deals")
 #: A deal room's panes, painted once its data has arrived.
@@ -34,6 +35,7 @@ class Launches:
     app_data: list[float] = field(default_factory=list)
     bare_first: list[float] = field(default_factory=list)
     app_rss: list[float] = field(default_factory=list)
+    app_zh_first: list[float] = field(default_factory=list)
     bare_sqlmodel_rss: list[float] = field(default_factory=list)
 
 
@@ -58,6 +60,15 @@ def _app(ctx: Context, db: Path, into: Launches) -> None:
     into.app_rss.append(end.max_rss_kb / 1024)
 
 
+def _app_in_chinese(ctx: Context, db: Path, into: Launches) -> None:
+    """The same start with the Simplified Chinese catalog loaded (``--lang zh_CN``)."""
+    argv = ctx.python("-m", "dealroom", "--lang", "zh_CN", *ctx.app_argv(db)[3:])
+    with PtySession(argv, size=SIZE, env=ctx.env(), cwd=ROOT) as term:
+        first = term.wait_for(PIPELINE_ZH, timeout=TIMEOUT)
+        term.finish()
+    into.app_zh_first.append((first - term.started) * 1000)
+
+
 def _bare(ctx: Context, into: Launches, *, sqlmodel: bool) -> None:
     argv = ctx.python("-m", "bench.bare", *(["--sqlmodel"] if sqlmodel else []))
     with PtySession(argv, size=SIZE, env=ctx.env(), cwd=ROOT) as term:
@@ -78,6 +89,7 @@ def run(ctx: Context) -> list[Row]:
     for _ in range(ctx.scale.runs):
         _bare(ctx, got, sqlmodel=False)
         _app(ctx, db, got)
+        _app_in_chinese(ctx, db, got)
         _bare(ctx, got, sqlmodel=True)
     return cold_rows(ctx, got) + memory_rows(ctx, got)
 
@@ -97,6 +109,14 @@ def cold_rows(ctx: Context, got: Launches) -> list[Row]:
             got.app_data,
             got.bare_first,
             1.5,
+        ),
+        Row("1", f"Cold start: dealroom in zh_CN, first frame ({deals})", "ms", got.app_zh_first),
+        ratio(
+            "1",
+            "Cold start: first frame with the zh_CN catalog ÷ in English",
+            got.app_zh_first,
+            got.app_first,
+            1.05,
         ),
     ]
 

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
 from dealroom.config import keymap_path, load_keymap
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _
 from dealroom.palette import DealPalette, screen_commands
 from dealroom.screens.host import RoomApp
 from dealroom.screens.live import LiveScreen, visible_screens
@@ -34,6 +34,24 @@ if TYPE_CHECKING:
 
 #: After this many seconds without an answer, say the database is busy.
 SLOW_NOTICE = 1.0
+
+#: Textual's own commands in the palette (``App.get_system_commands``), marked here so the
+#: catalog has them: they are shown through ``_``.
+TEXTUAL_COMMANDS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
 
 #: How often, in seconds, a running app asks whether anyone changed the database.
 WATCH_INTERVAL = 0.5
@@ -116,14 +134,16 @@ class DealroomApp(RoomApp):
             wrong = keymap_problems(keymap, scopes(type(self)))
             if wrong:  # said once, at the start
                 self.notify(
-                    f"{path}: " + "; ".join(wrong) + " (? lists every id and its keys)",
-                    title="Keymap",
+                    _("{path}: {problems} (? lists every id and its keys)").format(
+                        path=path, problems="; ".join(wrong)
+                    ),
+                    title=_("Keymap"),
                     severity="warning",
                     timeout=12,
                     markup=False,
                 )
         if problem:
-            self.notify(problem, title="Keymap not used", severity="warning", markup=False)
+            self.notify(problem, title=_("Keymap not used"), severity="warning", markup=False)
         self.push_screen(PipelineScreen())
         # After the first frame: importing the store would compete with it for the GIL.
         self.call_after_refresh(
@@ -165,13 +185,17 @@ class DealroomApp(RoomApp):
 
     def _show_open_error(self, message: str) -> None:
         self.notify(
-            message, title="Cannot open the database", severity="error", timeout=30, markup=False
+            message,
+            title=_("Cannot open the database"),
+            severity="error",
+            timeout=30,
+            markup=False,
         )
 
     def _show_read_only(self, reason: str) -> None:
         self.notify(
             reason,
-            title="Read-only: you can look, not change",
+            title=_("Read-only: you can look, not change"),
             severity="warning",
             timeout=20,
             markup=False,
@@ -188,8 +212,10 @@ class DealroomApp(RoomApp):
     def on_others_changed(self, message: OthersChanged) -> None:
         if message.problem:
             self.notify(
-                f"Others' changes show only when you reload (ctrl+r): {message.problem}",
-                title="Live updates off",
+                _("Others' changes show only when you reload (ctrl+r): {problem}").format(
+                    problem=message.problem
+                ),
+                title=_("Live updates off"),
                 severity="warning",
                 markup=False,
             )
@@ -215,7 +241,8 @@ class DealroomApp(RoomApp):
     # --- app-wide actions ---------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's, in our words
+            yield command._replace(title=_(command.title), help=_(command.help))
         yield from screen_commands(screen)
 
     def action_help(self) -> None:

@@ -14,8 +14,9 @@ import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 
-from dealroom import __version__
+from dealroom import __version__, i18n
 from dealroom.commands import COMMANDS
+from dealroom.i18n import N_, _
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -24,12 +25,12 @@ EXIT_USAGE = 2
 EXIT_CONFLICT = 3
 EXIT_UNAVAILABLE = 4
 
-DESCRIPTION = """\
+DESCRIPTION = N_("""\
 A deal room for iron-triangle sales teams: the Account (AR), Solution (SR) and
 Fulfillment (FR) leads keep their tasks, risks and handoffs on one shared
-Lead-to-Cash timeline. Without a command, opens the app."""
+Lead-to-Cash timeline. Without a command, opens the app.""")
 
-EPILOG = """\
+EPILOG = N_("""\
 environment:
   DEALROOM_DB     database file or SQLAlchemy URL (default: a file in your data folder)
   DEALROOM_USER   who you are (default: your login name)
@@ -49,7 +50,44 @@ exit status:
   3  conflict: someone changed the item at the same time; read it again and retry
   4  the database cannot be opened, reached or written (permissions, locked, down)
   Errors are one line on standard error; with --json, also {"ok": false, "error":
-  ..., "kind": ...} on standard output (argparse's own usage errors excepted)."""
+  ..., "kind": ...} on standard output (argparse's own usage errors excepted).""")
+
+#: argparse's own words ("usage: ", "options", its error lines). The standard library looks
+#: them up in its gettext domain "argparse", which no catalog here fills: they are marked
+#: for dealroom's catalog here, and :func:`argparse_speaking` points argparse's lookups
+#: (its module globals ``_`` and ``ngettext``, called as it formats) at :mod:`dealroom.i18n`
+#: while a command line is read. English is the msgid: argparse's words unchanged.
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"),
+    N_("not allowed with argument %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("unrecognized arguments: %s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+)
+
+
+@contextlib.contextmanager
+def argparse_speaking() -> Iterator[None]:
+    """argparse's own words through dealroom's catalog, in the language spoken (see
+    :data:`ARGPARSE_WORDS`), for as long as the block runs."""
+    found = vars(argparse)
+    saved = {name: found[name] for name in ("_", "ngettext")}
+    found.update(_=i18n._, ngettext=i18n.ngettext)
+    try:
+        yield
+    finally:
+        found.update(saved)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -57,31 +95,36 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     arguments known, the others are listed by name and help text."""
     parser = argparse.ArgumentParser(
         prog="dealroom",
-        description=DESCRIPTION,
-        epilog=EPILOG,
+        description=_(DESCRIPTION),
+        epilog=_(EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--db", metavar="URL", help="database file or URL (or set DEALROOM_DB)")
+    parser.add_argument("--db", metavar="URL", help=_("database file or URL (or set DEALROOM_DB)"))
     parser.add_argument(
-        "--as", dest="actor", metavar="HANDLE", help="act as this person (or set DEALROOM_USER)"
+        "--as", dest="actor", metavar="HANDLE", help=_("act as this person (or set DEALROOM_USER)")
     )
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open on freshly seeded demo data, kept apart from the team's database",
+        help=_("open on freshly seeded demo data, kept apart from the team's database"),
     )
     parser.add_argument(
         "--lang",
         metavar="LANG",
-        help="the language to speak, e.g. zh_CN (or set DEALROOM_LANG; default: the locale)",
+        help=_("the language to speak, e.g. zh_CN (or set DEALROOM_LANG; default: the locale)"),
     )
-    parser.add_argument("--version", action="version", version=f"dealroom {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"dealroom {__version__}",
+        help=_("show program's version number and exit"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = COMMANDS[command].module if command in COMMANDS else None
     registered = False
     for name, (module, help_text) in COMMANDS.items():
         if module != chosen:
-            sub.add_parser(name, help=help_text, add_help=False)
+            sub.add_parser(name, help=_(help_text), add_help=False)
         elif not registered:  # the module registers all of its commands, in order
             importlib.import_module(f"dealroom.commands.{module}").register(sub)
             registered = True
@@ -118,14 +161,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run a command (or the app). What a command prints, its help and its errors
     included, passes through :class:`~dealroom.textutil.InertStream`: user text never
     acts on the terminal."""
-    with inert_output():
+    with inert_output(), argparse_speaking():
         given = list(sys.argv[1:] if argv is None else argv)
+        speak(given, os.environ)
         problem = undecodable(given, os.environ)
         if problem:
             from dealroom.commands.common import CommandError
 
             return _refuse(argparse.Namespace(json="--json" in given), CommandError(problem))
-        speak(given, os.environ)
         args = parse_args(given)
         if args.command is not None:
             return _dispatch(args)
@@ -134,15 +177,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def speak(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     """Choose the language before anything is said (``--help`` included): ``--lang``,
-    else ``DEALROOM_LANG``, else the locale (:func:`dealroom.i18n.choose`)."""
-    from dealroom import i18n
-
+    else ``DEALROOM_LANG``, else the locale (:func:`dealroom.i18n.choose`). The first
+    ``--lang`` counts: the global one, before the command, where a report's own follows
+    (``dealroom --lang zh_CN export ACME-5G --lang en``: said in Chinese, written in English)."""
     given = None
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):
             given = argv[i + 1]
         elif arg.startswith("--lang="):
             given = arg.split("=", 1)[1]
+        if given is not None:
+            break
     lang = i18n.choose(given, environ)
     i18n.use(lang)
     return lang
@@ -169,11 +214,15 @@ def undecodable(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     for i, value in enumerate(argv):
         if bad(value):
             option = argv[i - 1] if i > 0 and argv[i - 1].startswith("-") else ""
-            which = f"the value of {option}" if option else f"argument {i + 1}"
-            return f"{which} is not UTF-8 text: '{shown(value)}'"
+            if option:
+                said = _("the value of {option} is not UTF-8 text: '{text}'")
+                return said.format(option=option, text=shown(value))
+            said = _("argument {n} is not UTF-8 text: '{text}'")
+            return said.format(n=i + 1, text=shown(value))
     for name, value in environ.items():
         if name.startswith("DEALROOM_") and bad(value):
-            return f"{name} is not UTF-8 text: '{shown(value)}'"
+            said = _("{name} is not UTF-8 text: '{text}'")
+            return said.format(name=name, text=shown(value))
     return ""
 
 
@@ -232,7 +281,7 @@ def _unexpected(exc: Exception, args: argparse.Namespace) -> Exception:
 
     from platformdirs import user_state_path
 
-    what = f"internal error: {type(exc).__name__}: {exc}"
+    kind = type(exc).__name__
     try:
         log = user_state_path("dealroom", appauthor=False) / "errors.log"
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -240,8 +289,9 @@ def _unexpected(exc: Exception, args: argparse.Namespace) -> Exception:
             out.write(f"dealroom {__version__}: {' '.join(sys.argv)}\n")
             out.write("".join(traceback.format_exception(exc)) + "\n")
     except OSError:
-        return CommandError(what)
-    return CommandError(f"{what} (the details are in {log}; please report it)")
+        return CommandError(_("internal error: {kind}: {error}").format(kind=kind, error=exc))
+    said = _("internal error: {kind}: {error} (the details are in {file}; please report it)")
+    return CommandError(said.format(kind=kind, error=exc, file=log))
 
 
 def exit_status(exc: Exception) -> tuple[int, str]:
@@ -293,8 +343,10 @@ def _run_app(ctx: object) -> int:
         from dealroom.app import run_app
     except ImportError:
         return fail(
-            "the deal room app is not part of this build yet; the commands work: "
-            "`dealroom list`, `dealroom show CODE`, `dealroom --help`"
+            _(
+                "the deal room app is not part of this build yet; the commands work: "
+                "`dealroom list`, `dealroom show CODE`, `dealroom --help`"
+            )
         )
     refusal = run_app(ctx.db, ctx.actor, ctx.settings)
     return fail(refusal) if refusal else EXIT_OK

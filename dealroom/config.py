@@ -16,6 +16,8 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from dealroom.i18n import _, pgettext
+
 
 def keymap_path(override: Path | None = None) -> Path:
     """``override`` (``DEALROOM_KEYMAP``, see :mod:`dealroom.settings`), else the file in
@@ -35,12 +37,13 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str | None]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return {}, f"{path}: {exc}; default keys are in use"
+        return {}, _("{file}: {error}; default keys are in use").format(file=path, error=exc)
     table = data.get("keymap", {})
     if not isinstance(table, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in table.items()
     ):
-        return {}, f"{path}: [keymap] must map binding ids to key strings; default keys are in use"
+        said = _("{file}: [keymap] must map binding ids to key strings; default keys are in use")
+        return {}, said.format(file=path)
     return dict(table), None
 
 
@@ -54,13 +57,17 @@ def keymap_problems(keymap: Mapping[str, str], scopes: Mapping[str, Scope]) -> l
     another action of the same screen already has (a collision the defaults do not have:
     a screen's own ``q`` over the app's is by design)."""
     known = {ident for scope in scopes.values() for ident in scope}
-    problems = [f"no key has the id {ident!r}" for ident in keymap if ident not in known]
+    problems = [
+        _("no key has the id {id}").format(id=repr(ident)) for ident in keymap if ident not in known
+    ]
+    joiner = pgettext("between binding ids: a.x and b.y", " and ")
     for name, scope in scopes.items():
         before = _collisions(scope)
         after = _collisions({ident: keymap.get(ident, keys) for ident, keys in scope.items()})
         for key, idents in sorted(after.items()):
             if idents - before.get(key, set()) and idents & set(keymap):
-                problems.append(f"{key} is {' and '.join(sorted(idents))} on the {name}")
+                said = _("{key} is {ids} on the {screen}")
+                problems.append(said.format(key=key, ids=joiner.join(sorted(idents)), screen=name))
     return problems
 
 

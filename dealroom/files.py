@@ -20,12 +20,27 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from dealroom.i18n import _
+
 #: The files SQLite and dealroom keep beside a database.
 SIDE_FILES = ("", "-wal", "-shm", "-lock", "-journal")
 
 
 class FileRefused(Exception):
     """A file was not written; the message says why and what to do, in one line."""
+
+
+class IsTheDatabase(FileRefused):
+    """The file named is the database itself (or one of its side files): ``target``."""
+
+    def __init__(self, target: Path) -> None:
+        said = _("{file} is the database itself: write to another file")
+        super().__init__(said.format(file=target))
+        self.target = target
+
+
+def _exists(target: Path) -> FileRefused:
+    return FileRefused(_("{file} exists: give --force to replace it").format(file=target))
 
 
 def database_files(db: Path | None) -> list[Path]:
@@ -38,30 +53,37 @@ def check_target(target: Path, *, force: bool, protect: Sequence[Path] = ()) -> 
     and its files), a symbolic link, a folder, in a folder that is not there (or is a
     file), or an existing file without ``force``."""
     if _is_protected(target, protect):
-        raise FileRefused(f"{target} is the database itself: write to another file")
+        raise IsTheDatabase(target)
     if target.is_symlink():
-        raise FileRefused(
-            f"{target} is a symbolic link: dealroom does not write through links "
+        said = _(
+            "{file} is a symbolic link: dealroom does not write through links "
             "(--force neither); name the file itself"
         )
+        raise FileRefused(said.format(file=target))
     if target.is_dir():
-        raise FileRefused(f"{target} is a folder: name the file to write, e.g. {target}/name")
+        said = _("{file} is a folder: name the file to write, e.g. {file}/name")
+        raise FileRefused(said.format(file=target))
     folder_problem(target.parent, for_file=target)
     if target.exists() and not force:
-        raise FileRefused(f"{target} exists: give --force to replace it")
+        raise _exists(target)
 
 
 def folder_problem(folder: Path, *, for_file: Path | None = None) -> None:
     """Refuse a folder that is missing or is a file (named as such)."""
-    what = f"cannot write {for_file}: " if for_file is not None else ""
     if folder.is_dir():
         return
     for above in (folder, *folder.parents):
         if above.exists() and not above.is_dir():
-            raise FileRefused(f"{what}{above} is a file, not a folder")
+            if for_file is None:
+                raise FileRefused(_("{folder} is a file, not a folder").format(folder=above))
+            said = _("cannot write {file}: {folder} is a file, not a folder")
+            raise FileRefused(said.format(file=for_file, folder=above))
         if above.is_dir():
             break
-    raise FileRefused(f"{what}folder {folder} does not exist")
+    if for_file is None:
+        raise FileRefused(_("folder {folder} does not exist").format(folder=folder))
+    said = _("cannot write {file}: folder {folder} does not exist")
+    raise FileRefused(said.format(file=for_file, folder=folder))
 
 
 def write_file(
@@ -82,7 +104,7 @@ def save_new(folder: Path, name: str, text: str, *, protect: Sequence[Path] = ()
     """Write ``text`` to ``folder/name``, or, where that name is taken, to ``name-2``,
     ``name-3`` … (before the suffix): never over an existing file; return the path."""
     if folder.exists() and not folder.is_dir():
-        raise FileRefused(f"{folder} is a file, not a folder")
+        raise FileRefused(_("{folder} is a file, not a folder").format(folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8")
     stem, suffix = os.path.splitext(name)
@@ -99,7 +121,8 @@ def save_new(folder: Path, name: str, text: str, *, protect: Sequence[Path] = ()
             return target
     finally:
         partial.unlink(missing_ok=True)
-    raise FileRefused(f"{folder} already holds 999 files named like {name}")
+    said = _("{folder} already holds 999 files named like {name}")
+    raise FileRefused(said.format(folder=folder, name=name))
 
 
 def place(partial: Path, target: Path, *, force: bool) -> None:
@@ -112,7 +135,7 @@ def place(partial: Path, target: Path, *, force: bool) -> None:
         try:
             os.link(partial, target)
         except FileExistsError:
-            raise FileRefused(f"{target} exists: give --force to replace it") from None
+            raise _exists(target) from None
         except OSError as exc:
             if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV):
                 raise
@@ -139,7 +162,7 @@ def _copy_new(partial: Path, target: Path) -> None:
     try:
         fd = os.open(target, flags, 0o666)
     except FileExistsError:
-        raise FileRefused(f"{target} exists: give --force to replace it") from None
+        raise _exists(target) from None
     with os.fdopen(fd, "wb") as out:
         out.write(partial.read_bytes())
         out.flush()

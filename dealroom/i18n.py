@@ -20,6 +20,8 @@ import gettext
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -41,6 +43,9 @@ class Pseudo(gettext.NullTranslations):
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         return self.gettext(msgid1 if n == 1 else msgid2)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.gettext(message)
 
 
 def normalise(tag: str) -> str:
@@ -115,7 +120,49 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the language spoken, where the same English word means something
+    else elsewhere (``pgettext("deal status", "Open")``: the context is the catalog's
+    ``msgctxt``, never shown)."""
+    return translations(current()).pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without translating it yet (a constant, shown
     later through :func:`_`)."""
     return message
+
+
+# --- numbers and dates the language's way -----------------------------------------------
+
+_BRACKETS = str.maketrans("", "", "⟦⟧")
+
+
+def short_amount(amount: int) -> str:
+    """An amount for a narrow column, in the units the language counts in: ``1.2M``,
+    ``350k`` in English, ``1,200万``, ``1.5亿`` in Chinese (the catalog's own table of
+    units); one decimal under a hundred units, rounded half up."""
+    units = pgettext(
+        "short amounts: size=suffix pairs, largest first", "1000000000=B 1000000=M 1000=k"
+    )
+    for pair in units.translate(_BRACKETS).split():
+        size, _sep, suffix = pair.partition("=")
+        if abs(amount) >= int(size):
+            scaled = Decimal(amount) / int(size)
+            step = Decimal("0.1") if abs(scaled) < 100 else Decimal(1)
+            return f"{scaled.quantize(step, ROUND_HALF_UP):,}{suffix}"
+    return str(amount)
+
+
+def weekday_day(day: date) -> str:
+    """A day with its weekday: ``Fri 2026-12-04``; ``12月4日 周五`` in Chinese (the
+    catalog's Babel date pattern, in the language's words)."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date
+
+    pattern = pgettext("date pattern (Babel/CLDR): a day and its weekday", "EEE yyyy-MM-dd")
+    try:
+        locale = Locale.parse(current())
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse(SOURCE)
+    return format_date(day, pattern, locale=locale)

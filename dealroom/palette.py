@@ -40,22 +40,21 @@ class DealPalette(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for code, name in self.deals:
-            label = f"go to deal {one_line(code)} {one_line(name)}"
+            label = _("go to deal {code} {name}").format(code=one_line(code), name=one_line(name))
             score = matcher.match(label)
             if score > 0:
                 yield Hit(
                     score,
                     highlight(matcher, label),
                     partial(self._open, code),
-                    help="Open its deal room",
+                    help=_("Open its deal room"),
                 )
 
     async def discover(self) -> Hits:
         for code, name in self.deals[:20]:
+            label = _("go to deal {code} {name}").format(code=code, name=one_line(name))
             yield DiscoveryHit(
-                Content(f"go to deal {code} {one_line(name)}"),
-                partial(self._open, code),
-                help="Open its deal room",
+                Content(label), partial(self._open, code), help=_("Open its deal room")
             )
 
 
@@ -83,7 +82,9 @@ def screen_commands(screen: Screen[Any]) -> Iterator[SystemCommand]:
         keys = binding.key_display or screen.app.get_key_display(binding)
         described = _(binding.description)
         yield SystemCommand(
-            f"{described}: {what}" if described != what else what,
-            f"key: {keys}",
+            _("{action}: {what}").format(action=described, what=what)
+            if described != what
+            else what,
+            _("key: {keys}").format(keys=keys),
             partial(screen.app.call_later, screen.app.run_action, binding.action, node),
         )

@@ -21,6 +21,8 @@ from typing import TextIO
 
 from rich.cells import cell_len, set_cell_size
 
+from dealroom.i18n import short_amount
+
 # C0 controls (but tab and newline), DEL, C1 controls, the bidirectional embeddings,
 # overrides and isolates (U+202A-U+202E, U+2066-U+2069), and lone surrogates (what an
 # undecodable byte becomes): never sent to a terminal.
@@ -124,12 +126,8 @@ def money(amount: int, currency: str = "") -> str:
 
 
 def short_money(amount: int) -> str:
-    """``1.2M``, ``350k``: for narrow columns."""
-    for size, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
-        if abs(amount) >= size:
-            scaled = amount / size
-            return f"{scaled:.1f}{suffix}" if scaled < 100 else f"{scaled:.0f}{suffix}"
-    return str(amount)
+    """``1.2M``, ``350k`` (``1,200万`` in Chinese): for narrow columns."""
+    return short_amount(amount)
 
 
 def fit(text: str, width: int, right: bool = False) -> str:

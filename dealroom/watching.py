@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.message import Message
 
+from dealroom.i18n import _, ngettext
 from dealroom.screens.live import others
 
 if TYPE_CHECKING:
@@ -86,13 +87,20 @@ def tell_others_changes(app: App[None], actor: str, feed: list[FeedItem]) -> Non
         where = f" · {item.event.deal_code}" if item.event.deal_code else ""
         app.notify(f"{item.by} {item.event.summary}{where}", timeout=4, markup=False)
     if len(news) > TOASTS:
-        app.notify(f"… and {len(news) - TOASTS} more changes by others", timeout=4, markup=False)
+        more = len(news) - TOASTS
+        said = ngettext("… and {n} more change by others", "… and {n} more changes by others", more)
+        app.notify(said.format(n=more), timeout=4, markup=False)
     for item in news:
         if item.handoff_for_me is not None:
+            said = _("{who} sent you ({role}) a handoff on {code}: {summary}")
             app.notify(
-                f"{item.by} sent you ({item.handoff_for_me.value}) a handoff on "
-                f"{item.event.deal_code}: {item.event.summary}",
-                title="Handoff for you",
+                said.format(
+                    who=item.by,
+                    role=item.handoff_for_me.value,
+                    code=item.event.deal_code,
+                    summary=item.event.summary,
+                ),
+                title=_("Handoff for you"),
                 severity="warning",
                 timeout=10,
                 markup=False,

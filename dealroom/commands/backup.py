@@ -12,11 +12,12 @@ from typing import Any
 
 from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context
-from dealroom.files import FileRefused, check_target, database_files, place
+from dealroom.files import FileRefused, IsTheDatabase, check_target, database_files, place
+from dealroom.i18n import N_, _, ngettext
 from dealroom.store.errors import UnavailableError
 from dealroom.textutil import one_line
 
-PG_DUMP = (
+PG_DUMP = N_(
     "dealroom backup copies an SQLite database; for PostgreSQL use pg_dump, "
     "e.g. `pg_dump --format=custom --file=FILE DATABASE_URL`"
 )
@@ -25,15 +26,17 @@ PG_DUMP = (
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "backup",
-        help=COMMANDS["backup"].help,
-        description="Copy the SQLite database with SQLite's online backup: one consistent "
-        "snapshot, taken while others keep reading and writing. The copy is written under "
-        "a temporary name beside FILE and renamed when it is complete and checked, so a "
-        "failed backup leaves nothing behind. Only you may read it (mode 0600). For "
-        "PostgreSQL, use pg_dump.",
+        help=_(COMMANDS["backup"].help),
+        description=_(
+            "Copy the SQLite database with SQLite's online backup: one consistent "
+            "snapshot, taken while others keep reading and writing. The copy is written under "
+            "a temporary name beside FILE and renamed when it is complete and checked, so a "
+            "failed backup leaves nothing behind. Only you may read it (mode 0600). For "
+            "PostgreSQL, use pg_dump."
+        ),
     )
-    p.add_argument("file", metavar="FILE", help="the copy to write, e.g. ~/backups/deals.db")
-    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("file", metavar="FILE", help=_("the copy to write, e.g. ~/backups/deals.db"))
+    p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
     p.set_defaults(handler=cmd_backup)
 
 
@@ -44,8 +47,12 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     target = _target(Path(args.file), source, force=args.force)
     deals = backup(source, target, force=args.force)
     size = target.stat().st_size
-    noun = "deal" if deals == 1 else "deals"
-    print(f"backed up {source} to {one_line(str(target))}: {size:,} bytes, {deals} {noun}")
+    said = ngettext(
+        "backed up {source} to {target}: {size} bytes, {n} deal",
+        "backed up {source} to {target}: {size} bytes, {n} deals",
+        deals,
+    )
+    print(said.format(source=source, target=one_line(str(target)), size=f"{size:,}", n=deals))
     return 0
 
 
@@ -55,10 +62,12 @@ def _source(url: str) -> Path:
     path = sqlite_path(url)
     if path is None:
         if url.startswith("postgresql"):
-            raise CommandError(PG_DUMP)
-        raise CommandError(f"dealroom backup copies an SQLite file, not {describe_url(url)}")
+            raise CommandError(_(PG_DUMP))
+        said = _("dealroom backup copies an SQLite file, not {database}")
+        raise CommandError(said.format(database=describe_url(url)))
     if not path.is_file():
-        raise UnavailableError(f"no database at {path} to back up (see --db or DEALROOM_DB)")
+        said = _("no database at {path} to back up (see --db or DEALROOM_DB)")
+        raise UnavailableError(said.format(path=path))
     return path
 
 
@@ -66,10 +75,11 @@ def _target(file: Path, source: Path, *, force: bool) -> Path:
     target = file.expanduser()
     try:
         check_target(target, force=force, protect=database_files(source))
+    except IsTheDatabase as exc:
+        said = _("{file} is the database itself: back up to another file")
+        raise CommandError(said.format(file=exc.target)) from None
     except FileRefused as exc:
-        raise CommandError(
-            str(exc).replace("write to another file", "back up to another file")
-        ) from None
+        raise CommandError(str(exc)) from None
     return target
 
 
@@ -98,7 +108,8 @@ def _copy(source: Path, partial: Path) -> int:
                 dst.execute("PRAGMA journal_mode = DELETE")  # the copy is one file
                 return _check_copy(dst, source)
             except sqlite3.Error as exc:
-                raise CommandError(f"the backup of {source} failed: {exc}") from None
+                said = _("the backup of {database} failed: {error}")
+                raise CommandError(said.format(database=source, error=exc)) from None
 
 
 def _open_source(source: Path) -> sqlite3.Connection:
@@ -112,18 +123,21 @@ def _open_source(source: Path) -> sqlite3.Connection:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
         why = explain_not_writable(source) if "readonly" in str(exc) else str(exc)
-        raise UnavailableError(f"cannot read the database {source}: {why}") from None
+        said = _("cannot read the database {database}: {why}")
+        raise UnavailableError(said.format(database=source, why=why)) from None
     return conn
 
 
 def _check_copy(dst: sqlite3.Connection, source: Path) -> int:
     check = dst.execute("PRAGMA quick_check").fetchone()[0]
     if check != "ok":
-        raise CommandError(f"the copy of {source} failed its check: {check}")
+        said = _("the copy of {database} failed its check: {problem}")
+        raise CommandError(said.format(database=source, problem=check))
     try:
         count: int = dst.execute("SELECT count(*) FROM deal").fetchone()[0]
     except sqlite3.OperationalError:
-        raise CommandError(f"{source} is not a dealroom database (it has no deals table)") from None
+        said = _("{database} is not a dealroom database (it has no deals table)")
+        raise CommandError(said.format(database=source)) from None
     return count
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dealroom.i18n import N_, _
 from dealroom.identity import acting_user
 from dealroom.settings import Settings
 from dealroom.textutil import one_line
@@ -40,7 +41,7 @@ class Context:
         """``--db`` else ``DEALROOM_DB`` (resolved here, so the store need not look), and
         ``--as`` else ``DEALROOM_USER``."""
         if args.demo and args.db:
-            raise UsageError("--demo uses its own database: leave out --db")
+            raise UsageError(_("--demo uses its own database: leave out --db"))
         db = args.db or settings.db
         if args.demo:
             from dealroom.store.engine import demo_db_path
@@ -64,8 +65,38 @@ class Context:
 
 
 def fail(message: str, code: int = 1) -> int:
-    print(f"dealroom: error: {one_line(message)}", file=sys.stderr)
+    print(_("dealroom: error: {message}").format(message=one_line(message)), file=sys.stderr)
     return code
+
+
+#: The states of deals, tasks, risks, handoffs and gate decisions as a line says them (the
+#: stored value is the key; what is not here is shown as it is).
+STATE_WORDS = {
+    "open": N_("open"),
+    "won": N_("won"),
+    "lost": N_("lost"),
+    "dropped": N_("dropped"),
+    "todo": N_("todo"),
+    "doing": N_("doing"),
+    "blocked": N_("blocked"),
+    "done": N_("done"),
+    "mitigating": N_("mitigating"),
+    "closed": N_("closed"),
+    "escalated": N_("escalated"),
+    "drafted": N_("drafted"),
+    "sent": N_("sent"),
+    "accepted": N_("accepted"),
+    "rejected": N_("rejected"),
+    "approved": N_("approved"),
+    "deferred": N_("deferred"),
+}
+
+
+def state_word(state: object) -> str:
+    """A stored state (``blocked``, ``won``, a :class:`~enum.StrEnum` member) in the
+    language spoken."""
+    value = str(state)
+    return _(STATE_WORDS[value]) if value in STATE_WORDS else value
 
 
 def console() -> Console:

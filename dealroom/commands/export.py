@@ -8,9 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dealroom import i18n
 from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context, UsageError, parse_day
 from dealroom.domain import rules
+from dealroom.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from dealroom.store import Store
@@ -19,65 +21,101 @@ if TYPE_CHECKING:
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "export",
-        help=COMMANDS["export"].help,
-        description="A status report per deal as GitHub-flavoured Markdown: title line, LTC "
-        "timeline with gate states, each role's tasks, risks and handoffs, and what changed "
-        "since --since. With --all, a portfolio summary heads the report. Same data and "
-        "dates, same output.",
+        help=_(COMMANDS["export"].help),
+        description=_(
+            "A status report per deal as GitHub-flavoured Markdown: title line, LTC "
+            "timeline with gate states, each role's tasks, risks and handoffs, and what changed "
+            "since --since. With --all, a portfolio summary heads the report. Same data and "
+            "dates, same output."
+        ),
     )
-    p.add_argument("codes", nargs="*", metavar="CODE", help="deal codes")
-    p.add_argument("--all", action="store_true", help="every active deal")
+    p.add_argument("codes", nargs="*", metavar="CODE", help=_("deal codes"))
+    p.add_argument("--all", action="store_true", help=_("every active deal"))
     p.add_argument(
         "--format",
         choices=["markdown", "json", "csv"],
         default="markdown",
-        help="markdown (the report), json (the data, schema in docs/EXPORT_JSON.md) or csv "
-        "(a deals sheet, formulas neutralised)",
+        help=_(
+            "markdown (the report), json (the data, schema in docs/EXPORT_JSON.md) or csv "
+            "(a deals sheet, formulas neutralised)"
+        ),
     )
     output_arguments(p)
-    p.add_argument("--since", help="list the changes since this date (UTC midnight)")
-    p.add_argument("--today", help="the day overdue and ages are counted from (default today)")
+    lang_argument(p)
+    p.add_argument("--since", help=_("list the changes since this date (UTC midnight)"))
+    p.add_argument("--today", help=_("the day overdue and ages are counted from (default today)"))
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser(
         "standup",
-        help=COMMANDS["standup"].help,
-        description="What the standup screen walks, for a cron job or a chat bot: per open "
-        "deal (most urgent first) and role, the changes since the last recorded standup (or "
-        "the last 24 hours, or --since), what is due or overdue, blocked work, handoffs "
-        "waiting and the top risks.",
+        help=_(COMMANDS["standup"].help),
+        description=_(
+            "What the standup screen walks, for a cron job or a chat bot: per open "
+            "deal (most urgent first) and role, the changes since the last recorded standup (or "
+            "the last 24 hours, or --since), what is due or overdue, blocked work, handoffs "
+            "waiting and the top risks."
+        ),
     )
-    p.add_argument("--since", help="changes since this date (UTC midnight)")
-    p.add_argument("--today", help="the day overdue is counted from (default today)")
+    p.add_argument("--since", help=_("changes since this date (UTC midnight)"))
+    p.add_argument("--today", help=_("the day overdue is counted from (default today)"))
     scope = p.add_mutually_exclusive_group()
-    scope.add_argument("--mine", action="store_true", help="only deals you are a member of")
-    scope.add_argument("--role", help="only one side of every deal: AR, SR or FR")
-    scope.add_argument("--person", metavar="HANDLE", help="only the deals this person leads")
+    scope.add_argument("--mine", action="store_true", help=_("only deals you are a member of"))
+    scope.add_argument("--role", help=_("only one side of every deal: AR, SR or FR"))
+    scope.add_argument("--person", metavar="HANDLE", help=_("only the deals this person leads"))
     past = p.add_mutually_exclusive_group()
     past.add_argument(
-        "--list", action="store_true", help="the past standups, newest first, with their numbers"
+        "--list",
+        action="store_true",
+        help=_("the past standups, newest first, with their numbers"),
     )
     past.add_argument(
-        "--show", metavar="N", type=int, help="the minutes of past standup N (see --list)"
+        "--show", metavar="N", type=int, help=_("the minutes of past standup N (see --list)")
     )
     output_arguments(p)
+    lang_argument(p)
     p.set_defaults(handler=cmd_standup)
 
     p = sub.add_parser(
         "calendar",
-        help=COMMANDS["calendar"].help,
-        description="The dates of every active deal as an iCalendar file for a calendar app: "
-        "open tasks' and sent handoffs' due days, the stages' planned days not reached yet "
-        "(with the gate review that opens each), and invoices' due days while money is "
-        "outstanding. Each event keeps its UID, so importing the file again updates the "
-        "events rather than adding copies.",
+        help=_(COMMANDS["calendar"].help),
+        description=_(
+            "The dates of every active deal as an iCalendar file for a calendar app: "
+            "open tasks' and sent handoffs' due days, the stages' planned days not reached yet "
+            "(with the gate review that opens each), and invoices' due days while money is "
+            "outstanding. Each event keeps its UID, so importing the file again updates the "
+            "events rather than adding copies."
+        ),
     )
-    p.add_argument("--mine", action="store_true", help="only deals you are a member of")
+    p.add_argument("--mine", action="store_true", help=_("only deals you are a member of"))
     output_arguments(p)
+    lang_argument(p)
     p.set_defaults(handler=cmd_calendar)
 
 
+def lang_argument(p: argparse.ArgumentParser) -> None:
+    """``--lang LANG`` after the command too (``dealroom export --all --lang zh_CN``): the
+    language the report is written in. Before the command it is the global option, the
+    same ``args.lang``; unset here, it leaves that one as it is."""
+    p.add_argument(
+        "--lang",
+        metavar="LANG",
+        default=argparse.SUPPRESS,
+        help=_("the report's language, e.g. zh_CN (default: the language dealroom speaks)"),
+    )
+
+
+def report_language(args: argparse.Namespace) -> str | None:
+    """The language ``--lang`` asks the report in (None: the one spoken)."""
+    lang: str | None = getattr(args, "lang", None)
+    return i18n.normalise(lang) if lang else None
+
+
 def cmd_calendar(ctx: Context, args: argparse.Namespace) -> int:
+    with i18n.speaking(report_language(args)):
+        return _calendar(ctx, args)
+
+
+def _calendar(ctx: Context, args: argparse.Namespace) -> int:
     from dealroom.export.calendar import calendar
 
     with ctx.open() as store:
@@ -95,8 +133,13 @@ def cmd_calendar(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
+    with i18n.speaking(report_language(args)):
+        return _export(ctx, args)
+
+
+def _export(ctx: Context, args: argparse.Namespace) -> int:
     if bool(args.codes) == bool(args.all):
-        raise UsageError("give deal codes or --all (not both)")
+        raise UsageError(_("give deal codes or --all (not both)"))
     from dealroom.export.report import status_report
 
     with ctx.open() as store:
@@ -136,9 +179,9 @@ def output_arguments(p: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help="write here instead of stdout (never the database, nor through a symbolic link)",
+        help=_("write here instead of stdout (never the database, nor through a symbolic link)"),
     )
-    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
 
 
 def write(text: str, ctx: Context, args: argparse.Namespace) -> None:
@@ -155,11 +198,18 @@ def write(text: str, ctx: Context, args: argparse.Namespace) -> None:
     try:
         size = write_file(path, text, force=args.force, protect=database_files(ctx.db_file()))
     except OSError as exc:
-        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
-    print(f"Wrote {path} ({size:,} bytes).", file=sys.stderr)
+        said = _("cannot write {file}: {why}").format(file=path, why=exc.strerror or exc)
+        raise CommandError(said) from None
+    said = ngettext("Wrote {file} ({n} byte).", "Wrote {file} ({n} bytes).", size)
+    print(said.format(file=path, n=f"{size:,}"), file=sys.stderr)
 
 
 def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
+    with i18n.speaking(report_language(args)):
+        return _standup(ctx, args)
+
+
+def _standup(ctx: Context, args: argparse.Namespace) -> int:
     from dealroom.domain.chain import witnessed
     from dealroom.export.digest import digest_markdown, scoped, walk
     from dealroom.export.report import midnight
@@ -194,7 +244,7 @@ def _past_standups(ctx: Context, args: argparse.Namespace) -> int:
         names = {p.handle: p.name for p in store.reads.people()}
         if args.list:
             lines = [standup_line(s, names) for s in store.standups.past()]
-            write("\n".join(lines) if lines else "No standups yet.", ctx, args)
+            write("\n".join(lines) if lines else _("No standups yet."), ctx, args)
             return 0
         past = store.standups.past_standup(args.show)
     write(kept_minutes(past.record, past.actions, names, past.codes), ctx, args)

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from dealroom.commands import COMMANDS
-from dealroom.commands.common import Context, UsageError, console, parse_day
+from dealroom.commands.common import Context, UsageError, console, parse_day, state_word
 from dealroom.domain import Gate, GateDecision, HandoffState, RiskStatus, TaskStatus, rules
+from dealroom.i18n import N_, _
 from dealroom.store.errors import NotFoundError
 from dealroom.store.inputs import RiskUpdate, TaskUpdate
 from dealroom.store.views import HandoffView, RiskView, TaskView
@@ -37,11 +38,53 @@ RISK_VERBS = {
     "mitigate": RiskStatus.MITIGATING,
     "reopen": RiskStatus.OPEN,
 }
-HANDOFF_PAST = {"send": "sent", "accept": "accepted", "reject": "rejected", "withdraw": "withdrew"}
+#: What a decision on a handoff says it did: without the handoff's reason, and with it.
+HANDOFF_DONE = {
+    "accept": (N_("accepted {item} on {code}"), N_("accepted {item} on {code}: {reason}")),
+    "reject": (N_("rejected {item} on {code}"), N_("rejected {item} on {code}: {reason}")),
+    "withdraw": (N_("withdrew {item} on {code}"), N_("withdrew {item} on {code}: {reason}")),
+}
 GATE_VERBS = {
     "approve": GateDecision.APPROVED,
     "reject": GateDecision.REJECTED,
     "defer": GateDecision.DEFERRED,
+}
+#: What a gate decision says was recorded: without a note, and with one.
+GATE_DONE = {
+    GateDecision.APPROVED: (
+        N_("approved {gate} ({meaning}) for {code}"),
+        N_("approved {gate} ({meaning}) for {code}: {note}"),
+    ),
+    GateDecision.REJECTED: (
+        N_("rejected {gate} ({meaning}) for {code}"),
+        N_("rejected {gate} ({meaning}) for {code}: {note}"),
+    ),
+    GateDecision.DEFERRED: (
+        N_("deferred {gate} ({meaning}) for {code}"),
+        N_("deferred {gate} ({meaning}) for {code}: {note}"),
+    ),
+}
+#: Help of the id argument, and the refusal of an id on another deal, per kind of item.
+ID_HELP = {
+    "task": N_("the task's #id, as `dealroom show CODE` prints it"),
+    "risk": N_("the risk's #id, as `dealroom show CODE` prints it"),
+    "handoff": N_("the handoff's #id, as `dealroom show CODE` prints it"),
+}
+NOT_ON_DEAL = {
+    "task": N_(
+        "task #{id} is not on {code}: `dealroom show {code}` lists its items with their ids"
+    ),
+    "risk": N_(
+        "risk #{id} is not on {code}: `dealroom show {code}` lists its items with their ids"
+    ),
+    "handoff": N_(
+        "handoff #{id} is not on {code}: `dealroom show {code}` lists its items with their ids"
+    ),
+}
+HANDOFF_VERB_HELP = {
+    "accept": N_("accept a sent handoff"),
+    "reject": N_("reject a sent handoff"),
+    "withdraw": N_("withdraw a sent handoff"),
 }
 
 
@@ -54,35 +97,39 @@ def register(sub: Any) -> None:
     _register_handoffs(sub)
     p = sub.add_parser(
         "stage",
-        help=COMMANDS["stage"].help,
-        description="Move a deal along the LTC timeline. A forward move needs the gates it "
-        "passes approved (`dealroom gate`); a move back needs a --reason. Every move is kept "
-        "in the deal's stage history; each stage keeps the first day the deal entered it.",
+        help=_(COMMANDS["stage"].help),
+        description=_(
+            "Move a deal along the LTC timeline. A forward move needs the gates it "
+            "passes approved (`dealroom gate`); a move back needs a --reason. Every move is kept "
+            "in the deal's stage history; each stage keeps the first day the deal entered it."
+        ),
     )
     _deal_arg(p)
-    p.add_argument("target", metavar="next|prev|STAGE", help="next, prev, or a stage (name, 0-7)")
     p.add_argument(
-        "--reason", default="", help="why the deal moves back (needed for a move back; kept)"
+        "target", metavar="next|prev|STAGE", help=_("next, prev, or a stage (name, 0-7)")
+    )
+    p.add_argument(
+        "--reason", default="", help=_("why the deal moves back (needed for a move back; kept)")
     )
     _json_arg(p)
     p.set_defaults(handler=cmd_stage)
 
-    p = sub.add_parser("gate", help=COMMANDS["gate"].help)
+    p = sub.add_parser("gate", help=_(COMMANDS["gate"].help))
     _deal_arg(p)
-    p.add_argument("gate", help="ATI, ATB, ATC, ATAC or ATCC")
+    p.add_argument("gate", help=_("ATI, ATB, ATC, ATAC or ATCC"))
     p.add_argument("decision", type=str.lower, choices=list(GATE_VERBS))
-    p.add_argument("--note", default="", help="why; kept with the decision")
+    p.add_argument("--note", default="", help=_("why; kept with the decision"))
     _json_arg(p)
     p.set_defaults(handler=cmd_gate)
 
 
 def _actions(sub: Any, name: str, help_text: str) -> Any:
-    parser = sub.add_parser(name, help=help_text)
+    parser = sub.add_parser(name, help=_(help_text))
     return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
 
 
 def _deal_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("code", metavar="CODE", help="deal code, e.g. ACME-5G")
+    p.add_argument("code", metavar="CODE", help=_("deal code, e.g. ACME-5G"))
 
 
 def _id_arg(p: argparse.ArgumentParser, kind: str, **options: Any) -> None:
@@ -90,21 +137,21 @@ def _id_arg(p: argparse.ArgumentParser, kind: str, **options: Any) -> None:
         "item_id",
         metavar=f"{kind.upper()}_ID",
         type=int,
-        help=f"the {kind}'s #id, as `dealroom show CODE` prints it",
+        help=_(ID_HELP[kind]),
         **options,
     )
 
 
 def _json_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="print one JSON object instead")
+    p.add_argument("--json", action="store_true", help=_("print one JSON object instead"))
 
 
 def _new_item_args(p: argparse.ArgumentParser) -> None:
     """A new task or risk: its deal, role, title and owner."""
     _deal_arg(p)
-    p.add_argument("--role", required=True, help="AR, SR or FR")
-    p.add_argument("--title", required=True, help="what it is, in a few words")
-    p.add_argument("--owner", metavar="HANDLE", help="who owns it (a known person)")
+    p.add_argument("--role", required=True, help=_("AR, SR or FR"))
+    p.add_argument("--title", required=True, help=_("what it is, in a few words"))
+    p.add_argument("--owner", metavar="HANDLE", help=_("who owns it (a known person)"))
 
 
 def _item_action(
@@ -121,32 +168,33 @@ def _item_action(
 
 def _register_tasks(sub: Any) -> None:
     tasks = _actions(sub, "task", COMMANDS["task"].help)
-    p = tasks.add_parser("add", help="a new task for AR, SR or FR on a deal")
+    p = tasks.add_parser("add", help=_("a new task for AR, SR or FR on a deal"))
     _new_item_args(p)
-    p.add_argument("--due", help="2026-12-01, +3d, fri, dec 1")
-    p.add_argument("--stage", help="the LTC stage it serves (default: the deal's stage)")
+    p.add_argument("--due", help=_("2026-12-01, +3d, fri, dec 1"))
+    p.add_argument("--stage", help=_("the LTC stage it serves (default: the deal's stage)"))
     p.add_argument("--note", default="")
     _json_arg(p)
     p.set_defaults(handler=cmd_task_add)
     for verb, status in TASK_VERBS.items():
-        help_text = f"set a task's status to {status.value}"
+        help_text = _("set a task's status to {status}").format(status=state_word(status))
         _item_action(tasks, verb, "task", help_text, handler=cmd_status, status=status)
 
 
 def _register_risks(sub: Any) -> None:
     risks = _actions(sub, "risk", COMMANDS["risk"].help)
-    p = risks.add_parser("add", help="a new risk for AR, SR or FR on a deal")
+    p = risks.add_parser("add", help=_("a new risk for AR, SR or FR on a deal"))
     _new_item_args(p)
     p.add_argument(
-        "--likelihood", "--probability", type=int, default=3, help="1 (low) to 5 (high); 3"
+        "--likelihood", "--probability", type=int, default=3, help=_("1 (low) to 5 (high); 3")
     )
-    p.add_argument("--impact", type=int, default=3, help="1 (low) to 5 (high); 3")
-    p.add_argument("--mitigation", default="", help="what is done about it")
+    p.add_argument("--impact", type=int, default=3, help=_("1 (low) to 5 (high); 3"))
+    p.add_argument("--mitigation", default="", help=_("what is done about it"))
     _json_arg(p)
     p.set_defaults(handler=cmd_risk_add)
-    _item_action(risks, "escalate", "risk", "escalate a risk to the sponsor", handler=cmd_escalate)
+    escalate = _("escalate a risk to the sponsor")
+    _item_action(risks, "escalate", "risk", escalate, handler=cmd_escalate)
     for verb, status in RISK_VERBS.items():
-        help_text = f"set a risk's status to {status.value}"
+        help_text = _("set a risk's status to {status}").format(status=state_word(status))
         _item_action(risks, verb, "risk", help_text, handler=cmd_status, status=status)
 
 
@@ -154,30 +202,32 @@ def _register_handoffs(sub: Any) -> None:
     handoffs = _actions(sub, "handoff", COMMANDS["handoff"].help)
     p = handoffs.add_parser(
         "send",
-        help="send a new handoff (--from, --to, --title), or HANDOFF_ID again",
-        description="With --from, --to and --title: create a handoff and send it. With "
-        "HANDOFF_ID: send a drafted or rejected handoff (again).",
+        help=_("send a new handoff (--from, --to, --title), or HANDOFF_ID again"),
+        description=_(
+            "With --from, --to and --title: create a handoff and send it. With "
+            "HANDOFF_ID: send a drafted or rejected handoff (again)."
+        ),
     )
     _deal_arg(p)
     _id_arg(p, "handoff", nargs="?")
     _handoff_fields(p, required=False)
     p.set_defaults(handler=cmd_handoff_send, draft=False)
-    p = handoffs.add_parser("draft", help="a new handoff, kept as a draft until sent")
+    p = handoffs.add_parser("draft", help=_("a new handoff, kept as a draft until sent"))
     _deal_arg(p)
     _handoff_fields(p, required=True)
     p.set_defaults(handler=cmd_handoff_send, item_id=None, draft=True)
     for verb in ("accept", "reject", "withdraw"):
-        help_text = f"{verb} a sent handoff"
+        help_text = _(HANDOFF_VERB_HELP[verb])
         p = _item_action(handoffs, verb, "handoff", help_text, handler=cmd_handoff_move)
         if verb == "reject":
-            p.add_argument("--reason", required=True, help="why; the sender sees it")
+            p.add_argument("--reason", required=True, help=_("why; the sender sees it"))
 
 
 def _handoff_fields(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--from", dest="from_role", metavar="ROLE", required=required, help="AR/SR/FR")
     p.add_argument("--to", dest="to_role", metavar="ROLE", required=required, help="AR/SR/FR")
-    p.add_argument("--title", required=required, help="what is handed over")
-    p.add_argument("--due", help="2026-12-01, +3d, fri, dec 1")
+    p.add_argument("--title", required=required, help=_("what is handed over"))
+    p.add_argument("--due", help=_("2026-12-01, +3d, fri, dec 1"))
     p.add_argument("--note", default="")
     _json_arg(p)
 
@@ -206,11 +256,18 @@ def cmd_task_add(ctx: Context, args: argparse.Namespace) -> int:
             args.code, role, args.title, owner=args.owner, due=due, stage=stage, note=args.note
         )
     code = _code(args.code)
-    owner = f", owner {one_line(task.owner_name)}" if task.owner_name else ""
-    when = f", due {task.due}" if task.due else ""
-    return report(
-        args, Outcome("add", "task", code, task, f"added {_label(task)} to {code}{owner}{when}")
+    if task.owner_name and task.due:
+        said = _("added {item} to {code}, owner {owner}, due {day}")
+    elif task.owner_name:
+        said = _("added {item} to {code}, owner {owner}")
+    elif task.due:
+        said = _("added {item} to {code}, due {day}")
+    else:
+        said = _("added {item} to {code}")
+    message = said.format(
+        item=_label(task), code=code, owner=one_line(task.owner_name or ""), day=task.due
     )
+    return report(args, Outcome("add", "task", code, task, message))
 
 
 def cmd_risk_add(ctx: Context, args: argparse.Namespace) -> int:
@@ -226,10 +283,17 @@ def cmd_risk_add(ctx: Context, args: argparse.Namespace) -> int:
             owner=args.owner,
         )
     code = _code(args.code)
-    what = f"exposure {risk.exposure} (likelihood {risk.likelihood} × impact {risk.impact})"
-    return report(
-        args, Outcome("add", "risk", code, risk, f"opened {_label(risk)} on {code}, {what}")
+    said = _(
+        "opened {item} on {code}, exposure {exposure} (likelihood {likelihood} × impact {impact})"
     )
+    message = said.format(
+        item=_label(risk),
+        code=code,
+        exposure=risk.exposure,
+        likelihood=risk.likelihood,
+        impact=risk.impact,
+    )
+    return report(args, Outcome("add", "risk", code, risk, message))
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
@@ -247,10 +311,9 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
             after = store.items.update_risk(
                 before.id, RiskUpdate(status=status), version=before.version
             )
-    return report(
-        args,
-        Outcome(args.verb, args.kind, code, after, f"marked {_label(after)} on {code} {status}"),
-    )
+    said = _("marked {item} on {code} {status}")
+    message = said.format(item=_label(after), code=code, status=state_word(status))
+    return report(args, Outcome(args.verb, args.kind, code, after, message))
 
 
 def cmd_escalate(ctx: Context, args: argparse.Namespace) -> int:
@@ -259,26 +322,29 @@ def cmd_escalate(ctx: Context, args: argparse.Namespace) -> int:
         if before.escalated:
             return report(args, _already("escalate", "risk", code, before, "escalated"))
         after = store.items.escalate_risk(before.id, version=before.version)
-    message = f"escalated {_label(after)} on {code} to the sponsor"
+    message = _("escalated {item} on {code} to the sponsor").format(item=_label(after), code=code)
     return report(args, Outcome("escalate", "risk", code, after, message))
 
 
 def cmd_handoff_send(ctx: Context, args: argparse.Namespace) -> int:
     fields = (args.from_role, args.to_role, args.title)
     if args.item_id is not None and any(f is not None for f in fields):
-        raise UsageError("give either HANDOFF_ID or --from, --to and --title, not both")
+        raise UsageError(_("give either HANDOFF_ID or --from, --to and --title, not both"))
     if args.item_id is None and any(f is None for f in fields):
-        raise UsageError("a new handoff needs --from, --to and --title (or give HANDOFF_ID)")
+        raise UsageError(_("a new handoff needs --from, --to and --title (or give HANDOFF_ID)"))
     with ctx.open() as store:
         if args.item_id is None:
             handoff, code = _new_handoff(store, args), _code(args.code)
         else:
             before, code = item_on_deal(store, "handoff", args.item_id, args.code)
             handoff = store.items.send_handoff(before.id, version=before.version)
-    verb, action = ("drafted", "draft") if args.draft else ("sent", "send")
-    return report(
-        args, Outcome(action, "handoff", code, handoff, f"{verb} {_label(handoff)} on {code}")
+    said, action = (
+        (_("drafted {item} on {code}"), "draft")
+        if args.draft
+        else (_("sent {item} on {code}"), "send")
     )
+    message = said.format(item=_label(handoff), code=code)
+    return report(args, Outcome(action, "handoff", code, handoff, message))
 
 
 def _new_handoff(store: Any, args: argparse.Namespace) -> Any:
@@ -310,8 +376,9 @@ def cmd_handoff_move(ctx: Context, args: argparse.Namespace) -> int:
             after = items.accept_handoff(before.id, version=version)
         else:
             after = items.withdraw_handoff(before.id, version=version)
-    because = f": {one_line(after.reason)}" if after.reason else ""
-    message = f"{HANDOFF_PAST[args.verb]} {_label(after)} on {code}{because}"
+    plain, with_reason = HANDOFF_DONE[args.verb]
+    said = _(with_reason) if after.reason else _(plain)
+    message = said.format(item=_label(after), code=code, reason=one_line(after.reason or ""))
     return report(args, Outcome(args.verb, "handoff", code, after, message))
 
 
@@ -323,10 +390,16 @@ def cmd_stage(ctx: Context, args: argparse.Namespace) -> int:
         after = store.deals.move_stage(
             before.code, goal, reason=args.reason, version=before.version
         )
-    way = "moved" if after.stage.order > before.stage.order else "moved back"
-    message = (
-        f"{way} {after.code} from {before.stage.label} to {after.stage.label} "
-        f"({after.probability}%)"
+    said = (
+        _("moved {code} from {old} to {new} ({n}%)")
+        if after.stage.order > before.stage.order
+        else _("moved back {code} from {old} to {new} ({n}%)")
+    )
+    message = said.format(
+        code=after.code,
+        old=_(before.stage.label),
+        new=_(after.stage.label),
+        n=after.probability,
     )
     return report(args, Outcome("stage", "deal", after.code, after, message))
 
@@ -337,8 +410,11 @@ def cmd_gate(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
         view = store.deals.record_gate(args.code, gate, decision, args.note)
     code = _code(args.code)
-    note = f": {one_line(view.note)}" if view.note else ""
-    message = f"{decision} {gate} ({gate.meaning}) for {code}{note}"
+    plain, with_note = GATE_DONE[decision]
+    said = _(with_note) if view.note else _(plain)
+    message = said.format(
+        gate=gate.value, meaning=_(gate.meaning), code=code, note=one_line(view.note or "")
+    )
     return report(args, Outcome(args.decision, "gate", code, view, message))
 
 
@@ -357,10 +433,7 @@ def item_on_deal(store: Store, kind: str, item_id: int, code: str) -> tuple[Any,
         else reads.handoff(item_id)
     )
     if item.deal_id != deal.id:
-        raise NotFoundError(
-            f"{kind} #{item_id} is not on {deal.code}: `dealroom show {deal.code}` "
-            "lists its items with their ids"
-        )
+        raise NotFoundError(_(NOT_ON_DEAL[kind]).format(id=item_id, code=deal.code))
     return item, deal.code
 
 
@@ -371,16 +444,19 @@ def _code(text: str) -> str:
 
 def _label(item: Any) -> str:
     """``SR task #412 "BoQ v2"``, ``handoff #9 "BoQ" SR → FR``: user text on one line."""
-    title = f'"{one_line(item.title)}"'
+    title = one_line(item.title)
     if hasattr(item, "from_role"):
-        return f"handoff #{item.id} {title} {item.from_role} → {item.to_role}"
-    kind = "risk" if hasattr(item, "likelihood") else "task"
-    return f"{item.role} {kind} #{item.id} {title}"
+        said = _('handoff #{id} "{title}" {sender} → {receiver}')
+        return said.format(id=item.id, title=title, sender=item.from_role, receiver=item.to_role)
+    if hasattr(item, "likelihood"):
+        return _('{role} risk #{id} "{title}"').format(role=item.role, id=item.id, title=title)
+    return _('{role} task #{id} "{title}"').format(role=item.role, id=item.id, title=title)
 
 
 def _already(action: str, entity: str, code: str, item: Any, state: str) -> Outcome:
     """Setting what is already set changes nothing and is not an error (cron may repeat)."""
-    message = f"{_label(item)} on {code} is already {state}: nothing changed"
+    said = _("{item} on {code} is already {state}: nothing changed")
+    message = said.format(item=_label(item), code=code, state=state_word(state))
     return Outcome(action, entity, code, item, message, changed=False)
 
 

@@ -11,8 +11,9 @@ from rich.text import Text
 
 from dealroom.commands import COMMANDS
 from dealroom.commands.columns import RED, YELLOW, Column, render, use_color
-from dealroom.commands.common import Context, console, parse_day
+from dealroom.commands.common import Context, console, parse_day, state_word
 from dealroom.domain import STAGE_INFO, TRIANGLE, GateDecision, Stage, rules
+from dealroom.i18n import _, ngettext
 from dealroom.store.views import DealRoomView, EventView, PipelineRow
 from dealroom.textutil import json_text, money, one_line, short_money
 
@@ -20,31 +21,36 @@ from dealroom.textutil import json_text, money, one_line, short_money
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "list",
-        help=COMMANDS["list"].help,
-        description="The pipeline: one row per active deal (open or won). Flags: "
-        "!N overdue tasks, #N blocked tasks, ▲N open high-exposure or escalated "
-        "risks, ⇄N handoffs waiting for acceptance, ◆GATE the next gate pending.",
+        help=_(COMMANDS["list"].help),
+        description=_(
+            "The pipeline: one row per active deal (open or won). Flags: "
+            "!N overdue tasks, #N blocked tasks, ▲N open high-exposure or escalated "
+            "risks, ⇄N handoffs waiting for acceptance, ◆GATE the next gate pending."
+        ),
     )
-    p.add_argument("--stage", help="only deals in this LTC stage (name or 0-7)")
-    p.add_argument("--mine", action="store_true", help="only deals you are a member of")
-    p.add_argument("--all", action="store_true", help="include lost and dropped deals")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--stage", help=_("only deals in this LTC stage (name or 0-7)"))
+    p.add_argument("--mine", action="store_true", help=_("only deals you are a member of"))
+    p.add_argument("--all", action="store_true", help=_("include lost and dropped deals"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
     p.set_defaults(handler=cmd_list)
 
-    p = sub.add_parser("show", help=COMMANDS["show"].help)
-    p.add_argument("code", help="deal code, e.g. ACME-5G")
+    p = sub.add_parser("show", help=_(COMMANDS["show"].help))
+    p.add_argument("code", help=_("deal code, e.g. ACME-5G"))
     p.set_defaults(handler=cmd_show)
 
-    p = sub.add_parser("log", help=COMMANDS["log"].help)
-    p.add_argument("code", nargs="?", help="only this deal")
-    p.add_argument("--since", help="from this date (2026-11-01, -7d, mon)")
+    p = sub.add_parser("log", help=_(COMMANDS["log"].help))
+    p.add_argument("code", nargs="?", help=_("only this deal"))
+    p.add_argument("--since", help=_("from this date (2026-11-01, -7d, mon)"))
     p.add_argument(
-        "--limit", type=_positive, default=None, help="at most this many (1 or more), newest last"
+        "--limit",
+        type=_positive,
+        default=None,
+        help=_("at most this many (1 or more), newest last"),
     )
     p.add_argument(
         "--json",
         action="store_true",
-        help="machine-readable: each event with its changes as {field: {old, new}}",
+        help=_("machine-readable: each event with its changes as {field: {old, new}}"),
     )
     p.set_defaults(handler=cmd_log)
 
@@ -63,12 +69,17 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
         print(json_text([_row_json(r) for r in rows], indent=1))
         return 0
     if not rows:
-        what = "you are a member of" if args.mine else "match"
-        print(f"No deals {what}." + ("" if args.mine else " Try `dealroom demo`."))
+        print(
+            _("No deals you are a member of.")
+            if args.mine
+            else _("No deals match. Try `dealroom demo`.")
+        )
         return 0
     width = shutil.get_terminal_size((200, 24)).columns if sys.stdout.isatty() else 200
     print(pipeline_table(rows, today, width, color=use_color(ctx.settings.no_color)))
-    print(f"\n{len(rows)} deals · {pipeline_total(rows)}")
+    n = len(rows)
+    said = ngettext("{n} deal · {total}", "{n} deals · {total}", n)
+    print("\n" + said.format(n=n, total=pipeline_total(rows)))
     return 0
 
 
@@ -78,7 +89,9 @@ def pipeline_total(rows: list[PipelineRow]) -> str:
     base = rows[0].base if rows else ""
     amount = sum(r.base_amount for r in rows if r.base_amount is not None)
     weighted = sum(r.base_weighted for r in rows if r.base_weighted is not None)
-    said = f"{short_money(amount)} {base} (weighted {short_money(weighted)})"
+    said = _("{amount} {currency} (weighted {weighted})").format(
+        amount=short_money(amount), currency=base, weighted=short_money(weighted)
+    )
     apart: dict[str, int] = {}
     for r in rows:
         if r.base_amount is None:
@@ -86,36 +99,44 @@ def pipeline_total(rows: list[PipelineRow]) -> str:
     if apart:
         count = sum(1 for r in rows if r.base_amount is None)
         own = ", ".join(f"{short_money(a)} {c}" for c, a in sorted(apart.items()))
-        said += f" · no rate, not counted: {count} deal{'s' if count != 1 else ''} ({own})"
+        apart_said = ngettext(
+            "no rate, not counted: {n} deal ({amounts})",
+            "no rate, not counted: {n} deals ({amounts})",
+            count,
+        )
+        said += " · " + apart_said.format(n=count, amounts=own)
     return said
 
 
 def pipeline_table(rows: list[PipelineRow], today: Any, width: int, *, color: bool = False) -> str:
     """The pipeline as aligned text; narrow terminals keep the columns a standup needs."""
     wide, medium = width >= 150, width >= 110
-    columns = [Column("Code"), Column("Name", flexible=True, max_width=36)]
+    columns = [Column(_("Code")), Column(_("Name"), flexible=True, max_width=36)]
     if medium:
-        columns.append(Column("Account", flexible=True, max_width=24))
-    columns.append(Column("Stage"))
+        columns.append(Column(_("Account"), flexible=True, max_width=24))
+    columns.append(Column(_("Stage")))
     if medium:
-        columns.append(Column("Amount", right=True))
+        columns.append(Column(_("Amount"), right=True))
     base = rows[0].base if rows else ""
-    columns += [Column(f"Weighted {base}".strip(), right=True), Column("Close")]
+    weighted = _("Weighted {currency}").format(currency=base).strip()
+    columns += [Column(weighted, right=True), Column(_("Close"))]
     if wide:
         columns += [Column(r.value, flexible=True, max_width=16) for r in TRIANGLE]
-    columns.append(Column("Flags"))
+    columns.append(Column(_("Flags")))
     body, styles = [], []
     for row in rows:
         d = row.deal
         late = d.close_date is not None and d.close_date < today and d.status.value == "open"
-        stage = STAGE_INFO[d.stage].label if medium else STAGE_INFO[d.stage].short
+        stage = _(STAGE_INFO[d.stage].label if medium else STAGE_INFO[d.stage].short)
         cells = [one_line(d.code), one_line(d.name)]
         if medium:
             cells.append(one_line(d.account))
-        cells.append(stage + ("" if d.status.value == "open" else f" ({d.status})"))
+        if d.status.value != "open":
+            stage = _("{stage} ({status})").format(stage=stage, status=state_word(d.status))
+        cells.append(stage)
         if medium:
             cells.append(f"{short_money(d.amount)} {d.currency}")
-        in_base = "no rate" if row.base_weighted is None else short_money(row.base_weighted)
+        in_base = _("no rate") if row.base_weighted is None else short_money(row.base_weighted)
         cells += [
             f"{in_base} {d.probability}%",
             (d.close_date.isoformat() if d.close_date else "—") + (" !" if late else ""),
@@ -172,16 +193,21 @@ def render_room(room: DealRoomView, today: Any, now: Any) -> None:
     head = Text()
     head.append(d.code, style="bold")
     head.append(f"  {one_line(d.name)}\n")
-    head.append(
-        f"{one_line(d.account)} (tier {d.tier}) · {money(d.amount, d.currency)} · "
-        f"{d.probability}%"
-        + (" (set by hand)" if d.probability_override is not None else "")
-        + f" · close {d.close_date or '—'} · level {d.level} · {d.status}"
-    )
+    by_hand = d.probability_override is not None
+    facts = [
+        _("{account} (tier {tier})").format(account=one_line(d.account), tier=d.tier),
+        money(d.amount, d.currency),
+        (_("{n}% (set by hand)") if by_hand else "{n}%").format(n=d.probability),
+        _("close {day}").format(day=d.close_date or "—"),
+        _("level {level}").format(level=d.level),
+        state_word(d.status),
+    ]
+    head.append(" · ".join(facts))
     if d.status_reason:
         head.append(f" ({one_line(d.status_reason)})")
     sponsor = room.sponsor
-    head.append(f"\nsponsor {one_line(sponsor.name) if sponsor else '— (none yet)'}")
+    said = _("sponsor {name}").format(name=one_line(sponsor.name)) if sponsor else None
+    head.append("\n" + (said or _("sponsor — (none yet)")))
     out.print(head)
     line = Text()
     for step in room.timeline:
@@ -198,7 +224,7 @@ def render_room(room: DealRoomView, today: Any, now: Any) -> None:
             line.append(f" ◆{step.gate.value}{mark} ", style="cyan")
         style = "reverse bold" if step.current else ("" if step.reached else "dim")
         when = step.actual or step.planned
-        line.append(f"{STAGE_INFO[step.stage].short}", style=style)
+        line.append(_(STAGE_INFO[step.stage].short), style=style)
         if when:
             line.append(f" {when:%m-%d}", style="dim")
         if step.went_back:
@@ -211,7 +237,7 @@ def render_room(room: DealRoomView, today: Any, now: Any) -> None:
         lead = room.leads.get(role)
         out.print(
             Text(
-                f"\n{role.value} · {role.long_name} · {lead.name if lead else 'no lead'}",
+                f"\n{role.value} · {role.long_name} · {lead.name if lead else _('no lead')}",
                 style="bold underline",
             )
         )
@@ -221,22 +247,25 @@ def render_room(room: DealRoomView, today: Any, now: Any) -> None:
                 if t.done
                 else ("!" if t.overdue(today) else ("#" if t.status.value == "blocked" else " "))
             )
+            due = _("due {day}").format(day=t.due or "—")
             out.print(
                 _line(
                     f"  [{flag}] #{t.id} {one_line(t.title)} · {t.owner_name or '—'} · "
-                    f"due {t.due or '—'} · {t.status}"
+                    f"{due} · {state_word(t.status)}"
                 )
             )
         for r in room.risks_for(role):
             esc = "⇑ " if r.escalated else ""
+            exposure = _("exposure {n}").format(n=r.exposure)
             out.print(
-                _line(f"  ▲ #{r.id} {esc}{one_line(r.title)} · exposure {r.exposure} · {r.status}")
+                _line(f"  ▲ #{r.id} {esc}{one_line(r.title)} · {exposure} · {state_word(r.status)}")
             )
         for h in room.handoffs_for(role):
+            age = _("{n}d").format(n=h.age_days(now))
             out.print(
                 _line(
                     f"  ⇄ #{h.id} {h.from_role}→{h.to_role} {one_line(h.title)} · "
-                    f"{h.state} · {h.age_days(now)}d"
+                    f"{state_word(h.state)} · {age}"
                 )
             )
 
@@ -263,7 +292,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
         for change in field_changes(e.changes):
             out.print(Text(f"{'':28}{one_line(change.plain())}"))
     if not events:
-        out.print("No events.")
+        out.print(_("No events."))
     return 0
 
 
@@ -287,7 +316,8 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        said = _("{text} is not a whole number").format(text=repr(text))
+        raise argparse.ArgumentTypeError(said) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
+        raise argparse.ArgumentTypeError(_("{n} is not 1 or more").format(n=value))
     return value

@@ -6,104 +6,116 @@ import argparse
 from typing import Any
 
 from dealroom.commands import COMMANDS
-from dealroom.commands.common import CommandError, Context, UsageError, console, parse_day
+from dealroom.commands.common import (
+    CommandError,
+    Context,
+    UsageError,
+    console,
+    parse_day,
+    state_word,
+)
 from dealroom.domain import TRIANGLE, DealStatus, Level, Role, Tier, rules
+from dealroom.i18n import _, pgettext
 from dealroom.store.inputs import DealUpdate
 from dealroom.textutil import money, one_line
 
 
 def register(sub: Any) -> None:
-    deal = sub.add_parser("deal", help=COMMANDS["deal"].help).add_subparsers(
+    deal = sub.add_parser("deal", help=_(COMMANDS["deal"].help)).add_subparsers(
         dest="deal_command", metavar="ACTION", required=True
     )
-    p = deal.add_parser("add", help="a new deal (as a Lead, or --stage opportunity)")
-    p.add_argument("code", help="deal code such as ACME-5G (letters, digits, - _ .)")
+    p = deal.add_parser("add", help=_("a new deal (as a Lead, or --stage opportunity)"))
+    p.add_argument("code", help=_("deal code such as ACME-5G (letters, digits, - _ .)"))
     p.add_argument("--name", required=True)
-    p.add_argument("--account", required=True, help="customer; created if new")
-    p.add_argument("--tier", help="tier of a new account: S, A, B or C (default C)")
+    p.add_argument("--account", required=True, help=_("customer; created if new"))
+    p.add_argument("--tier", help=_("tier of a new account: S, A, B or C (default C)"))
     _deal_fields(p)
-    p.add_argument("--stage", default="lead", help="lead (default) or opportunity")
+    p.add_argument("--stage", default="lead", help=_("lead (default) or opportunity"))
     for role in TRIANGLE:
         p.add_argument(
             f"--{role.value.lower()}", metavar="HANDLE", help=f"{role.long_name} ({role.value})"
         )
     p.set_defaults(handler=cmd_deal_add)
 
-    p = deal.add_parser("edit", help="change a deal's fields")
+    p = deal.add_parser("edit", help=_("change a deal's fields"))
     p.add_argument("code")
     p.add_argument("--name")
-    p.add_argument("--account", help="move to this customer (created if new)")
+    p.add_argument("--account", help=_("move to this customer (created if new)"))
     _deal_fields(p)
     p.set_defaults(handler=cmd_deal_edit)
 
     p = deal.add_parser(
         "status",
-        help="mark a deal won, lost or dropped (with --reason), or open again",
-        description="Won is for a signed contract (Contract or later); lost and dropped need "
-        "a reason, which the log keeps. 'open' reopens a lost or dropped deal.",
+        help=_("mark a deal won, lost or dropped (with --reason), or open again"),
+        description=_(
+            "Won is for a signed contract (Contract or later); lost and dropped need "
+            "a reason, which the log keeps. 'open' reopens a lost or dropped deal."
+        ),
     )
     p.add_argument("code")
     p.add_argument("status", type=str.lower, choices=[s.value for s in DealStatus])
-    p.add_argument("--reason", default="", help="why (needed for lost and dropped)")
+    p.add_argument("--reason", default="", help=_("why (needed for lost and dropped)"))
     p.set_defaults(handler=cmd_deal_status)
 
-    person = sub.add_parser("person", help=COMMANDS["person"].help).add_subparsers(
+    person = sub.add_parser("person", help=_(COMMANDS["person"].help)).add_subparsers(
         dest="person_command", metavar="ACTION", required=True
     )
-    p = person.add_parser("add", help="add a team member")
-    p.add_argument("handle", help="their login name, used by --as and DEALROOM_USER")
-    p.add_argument("name", help="full name as shown")
+    p = person.add_parser("add", help=_("add a team member"))
+    p.add_argument("handle", help=_("their login name, used by --as and DEALROOM_USER"))
+    p.add_argument("name", help=_("full name as shown"))
     p.add_argument("--email", default="")
     p.set_defaults(handler=cmd_person_add)
-    p = person.add_parser("list", help="everyone the deal room knows")
+    p = person.add_parser("list", help=_("everyone the deal room knows"))
     p.set_defaults(handler=cmd_person_list)
 
-    account = sub.add_parser("account", help=COMMANDS["account"].help).add_subparsers(
+    account = sub.add_parser("account", help=_(COMMANDS["account"].help)).add_subparsers(
         dest="account_command", metavar="ACTION", required=True
     )
-    p = account.add_parser("add", help="a new customer account")
+    p = account.add_parser("add", help=_("a new customer account"))
     p.add_argument("name")
-    p.add_argument("--tier", default="C", help="S, A, B or C (default C)")
+    p.add_argument("--tier", default="C", help=_("S, A, B or C (default C)"))
     p.set_defaults(handler=cmd_account_add)
-    p = account.add_parser("edit", help="rename an account or change its tier")
-    p.add_argument("name", help="the account's name now")
-    p.add_argument("--name", dest="new_name", metavar="NEW", help="its new name")
-    p.add_argument("--tier", help="S, A, B or C")
+    p = account.add_parser("edit", help=_("rename an account or change its tier"))
+    p.add_argument("name", help=_("the account's name now"))
+    p.add_argument("--name", dest="new_name", metavar="NEW", help=_("its new name"))
+    p.add_argument("--tier", help=_("S, A, B or C"))
     p.set_defaults(handler=cmd_account_edit)
-    p = account.add_parser("list", help="every account, with its tier")
+    p = account.add_parser("list", help=_("every account, with its tier"))
     p.set_defaults(handler=cmd_account_list)
 
     member = sub.add_parser(
         "member",
-        help=COMMANDS["member"].help,
-        description="Who works a deal. AR, SR, FR and the sponsor (who approves the deal's "
-        "gates and receives its escalations) are one person each: setting one replaces "
-        "whoever held it. A deal may have many experts.",
+        help=_(COMMANDS["member"].help),
+        description=_(
+            "Who works a deal. AR, SR, FR and the sponsor (who approves the deal's "
+            "gates and receives its escalations) are one person each: setting one replaces "
+            "whoever held it. A deal may have many experts."
+        ),
     ).add_subparsers(dest="member_command", metavar="ACTION", required=True)
-    p = member.add_parser("set", help="make a person AR, SR, FR, sponsor or an expert of a deal")
+    p = member.add_parser("set", help=_("make a person AR, SR, FR, sponsor or an expert of a deal"))
     p.add_argument("code")
-    p.add_argument("role", help="AR, SR, FR, sponsor or expert")
+    p.add_argument("role", help=_("AR, SR, FR, sponsor or expert"))
     p.add_argument("handle")
     p.set_defaults(handler=cmd_member_set)
-    p = member.add_parser("remove", help="take a person off a deal")
+    p = member.add_parser("remove", help=_("take a person off a deal"))
     p.add_argument("code")
-    p.add_argument("role", help="AR, SR, FR, sponsor or expert")
-    p.add_argument("handle", nargs="?", help="who (may be left out for a one-person role)")
+    p.add_argument("role", help=_("AR, SR, FR, sponsor or expert"))
+    p.add_argument("handle", nargs="?", help=_("who (may be left out for a one-person role)"))
     p.set_defaults(handler=cmd_member_remove)
-    p = member.add_parser("list", help="a deal's members, role by role")
+    p = member.add_parser("list", help=_("a deal's members, role by role"))
     p.add_argument("code")
     p.set_defaults(handler=cmd_member_list)
 
-    p = sub.add_parser("upgrade", help=COMMANDS["upgrade"].help)
+    p = sub.add_parser("upgrade", help=_(COMMANDS["upgrade"].help))
     p.set_defaults(handler=cmd_upgrade)
 
 
 def _deal_fields(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--amount", help="whole units: 1200000, 1,200,000, 1.2m, 300k")
-    p.add_argument("--currency", help="3-letter code (default CNY)")
-    p.add_argument("--close", help="expected close date: 2026-12-01, +90d, dec 1")
-    p.add_argument("--level", help="project level I, II or III")
-    p.add_argument("--probability", help="win probability 0-100 set by hand; 'auto' clears it")
+    p.add_argument("--amount", help=_("whole units: 1200000, 1,200,000, 1.2m, 300k"))
+    p.add_argument("--currency", help=_("3-letter code (default CNY)"))
+    p.add_argument("--close", help=_("expected close date: 2026-12-01, +90d, dec 1"))
+    p.add_argument("--level", help=_("project level I, II or III"))
+    p.add_argument("--probability", help=_("win probability 0-100 set by hand; 'auto' clears it"))
 
 
 def _field_values(store: Any, args: argparse.Namespace) -> dict[str, Any]:
@@ -136,12 +148,36 @@ def cmd_deal_add(ctx: Context, args: argparse.Namespace) -> int:
             leads={r: h for r, h in leads.items() if h},
             **values,
         )
+    said = _("Created {code} for {account}: {amount} at {stage} ({n}%).")
     console().print(
-        f"Created {deal.code} for {one_line(deal.account)}: {money(deal.amount, deal.currency)} "
-        f"at {deal.stage.label} ({deal.probability}%).",
+        said.format(
+            code=deal.code,
+            account=one_line(deal.account),
+            amount=money(deal.amount, deal.currency),
+            stage=_(deal.stage.label),
+            n=deal.probability,
+        ),
         markup=False,
     )
     return 0
+
+
+#: The fields ``deal edit`` may change, in the order it names those it changed.
+EDITED = ("name", "account", "amount", "currency", "close_date", "level", "probability")
+
+
+def field_word(name: str) -> str:
+    """A deal's field (``close_date``) as ``deal edit`` names it, in the language spoken."""
+    words = {
+        "name": pgettext("a deal's field", "name"),
+        "account": pgettext("a deal's field", "account"),
+        "amount": pgettext("a deal's field", "amount"),
+        "currency": pgettext("a deal's field", "currency"),
+        "close_date": pgettext("a deal's field", "close_date"),
+        "level": pgettext("a deal's field", "level"),
+        "probability": pgettext("a deal's field", "probability"),
+    }
+    return words[name]
 
 
 def cmd_deal_edit(ctx: Context, args: argparse.Namespace) -> int:
@@ -153,18 +189,17 @@ def cmd_deal_edit(ctx: Context, args: argparse.Namespace) -> int:
             values["account"] = args.account
         if not values:
             raise CommandError(
-                "nothing to change: give at least one of --name, --account, "
-                "--amount, --currency, --close, --level, --probability"
+                _(
+                    "nothing to change: give at least one of --name, --account, "
+                    "--amount, --currency, --close, --level, --probability"
+                )
             )
         before = store.reads.deal(args.code)
         after = store.deals.update_deal(args.code, DealUpdate(**values), version=before.version)
-    changed = [
-        k
-        for k in ("name", "account", "amount", "currency", "close_date", "level", "probability")
-        if getattr(before, k) != getattr(after, k)
-    ]
-    what = ", ".join(changed) if changed else "nothing (the values were already set)"
-    console().print(f"Updated {after.code}: {what}.", markup=False)
+    changed = [field_word(k) for k in EDITED if getattr(before, k) != getattr(after, k)]
+    separator = pgettext("between the names of a list", ", ")
+    what = separator.join(changed) if changed else _("nothing (the values were already set)")
+    console().print(_("Updated {code}: {what}.").format(code=after.code, what=what), markup=False)
     return 0
 
 
@@ -173,18 +208,27 @@ def cmd_deal_status(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
         before = store.reads.deal(args.code)
         if before.status is status and not args.reason:
-            console().print(f"{before.code} is already {status.value}.", markup=False)
+            said = _("{code} is already {status}.")
+            console().print(said.format(code=before.code, status=state_word(status)), markup=False)
             return 0
         after = store.deals.set_status(before.code, status, args.reason, version=before.version)
-    why = f": {one_line(after.status_reason)}" if after.status_reason else ""
-    console().print(f"Marked {after.code} {after.status.value}{why}.", markup=False)
+    said = (
+        _("Marked {code} {status}: {reason}.")
+        if after.status_reason
+        else _("Marked {code} {status}.")
+    )
+    message = said.format(
+        code=after.code, status=state_word(after.status), reason=one_line(after.status_reason or "")
+    )
+    console().print(message, markup=False)
     return 0
 
 
 def cmd_person_add(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
         person = store.people.add_person(args.handle, args.name, args.email)
-    console().print(f"Added {one_line(person.name)} ({person.handle}).", markup=False)
+    said = _("Added {name} ({handle}).")
+    console().print(said.format(name=one_line(person.name), handle=person.handle), markup=False)
     return 0
 
 
@@ -200,22 +244,21 @@ def cmd_person_list(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
         people = store.reads.people()
     lines = [f"{p.handle:<14} {one_line(p.name)}" for p in people]
-    return _listing(lines, "Nobody yet: `dealroom person add HANDLE NAME`.")
+    return _listing(lines, _("Nobody yet: `dealroom person add HANDLE NAME`."))
 
 
 def cmd_account_add(ctx: Context, args: argparse.Namespace) -> int:
     tier = rules.parse_choice(Tier, args.tier, field="tier")
     with ctx.open() as store:
         account = store.people.add_account(args.name, tier)
-    console().print(
-        f"Added account {one_line(account.name)} (tier {account.tier.value}).", markup=False
-    )
+    said = _("Added account {name} (tier {tier}).")
+    console().print(said.format(name=one_line(account.name), tier=account.tier.value), markup=False)
     return 0
 
 
 def cmd_account_edit(ctx: Context, args: argparse.Namespace) -> int:
     if args.new_name is None and args.tier is None:
-        raise UsageError("say what to change: --name NEW, --tier S|A|B|C, or both")
+        raise UsageError(_("say what to change: --name NEW, --tier S|A|B|C, or both"))
     tier = rules.parse_choice(Tier, args.tier, field="tier") if args.tier is not None else None
     with ctx.open() as store:
         before = store.reads.account(args.name)
@@ -223,12 +266,10 @@ def cmd_account_edit(ctx: Context, args: argparse.Namespace) -> int:
             before.name, new_name=args.new_name, tier=tier, version=before.version
         )
     if after.version == before.version:
-        console().print(
-            f"{one_line(after.name)} is already tier {after.tier.value}; nothing changed.",
-            markup=False,
-        )
+        said = _("{name} is already tier {tier}; nothing changed.")
     else:
-        console().print(f"Account {one_line(after.name)}, tier {after.tier.value}.", markup=False)
+        said = _("Account {name}, tier {tier}.")
+    console().print(said.format(name=one_line(after.name), tier=after.tier.value), markup=False)
     return 0
 
 
@@ -236,7 +277,7 @@ def cmd_account_list(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
         accounts = store.reads.accounts()
     lines = [f"{a.tier.value}  {one_line(a.name)}" for a in accounts]
-    return _listing(lines, "No accounts yet: `dealroom account add NAME --tier B`.")
+    return _listing(lines, _("No accounts yet: `dealroom account add NAME --tier B`."))
 
 
 def _role(text: str) -> Role:
@@ -257,13 +298,13 @@ def cmd_member_set(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_member_remove(ctx: Context, args: argparse.Namespace) -> int:
     role = _role(args.role)
     if args.handle is None and not role.single:
-        raise UsageError("say which expert: dealroom member remove CODE expert HANDLE")
+        raise UsageError(_("say which expert: dealroom member remove CODE expert HANDLE"))
     with ctx.open() as store:
         code = store.reads.deal(args.code).code
         store.deals.remove_member(code, role, args.handle)
         room = store.reads.deal_room(code)
     left = [one_line(m.name) for m in room.members if m.role is role]
-    console().print(f"{code} {role.value}: {', '.join(left) or 'nobody'}", markup=False)
+    console().print(f"{code} {role.value}: {', '.join(left) or _('nobody')}", markup=False)
     return 0
 
 
@@ -303,14 +344,20 @@ def cmd_upgrade(ctx: Context, args: argparse.Namespace) -> int:
     try:
         before = current_revision(engine)
         if before == HEAD_REVISION:
-            print(f"{where} is up to date (schema {HEAD_REVISION}).")
+            said = _("{database} is up to date (schema {revision}).")
+            print(said.format(database=where, revision=HEAD_REVISION))
             return 0
         if not writable and path is not None:
-            raise ReadOnlyError(f"cannot upgrade {where}: {explain_not_writable(path)}")
+            said = _("cannot upgrade {database}: {why}")
+            raise ReadOnlyError(said.format(database=where, why=explain_not_writable(path)))
         ensure_schema(engine, may_write=True)
     except DBAPIError as exc:
         raise explain_operational(exc, url) from None
     finally:
         engine.dispose()
-    print(f"Upgraded {where} from schema {before or 'empty'} to {HEAD_REVISION}.")
+    if before:
+        said = _("Upgraded {database} from schema {old} to {revision}.")
+    else:
+        said = _("Upgraded {database} from schema empty to {revision}.")
+    print(said.format(database=where, old=before, revision=HEAD_REVISION))
     return 0

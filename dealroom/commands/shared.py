@@ -19,6 +19,7 @@ from typing import Any
 
 from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context, UsageError
+from dealroom.i18n import _
 
 DB_NAME = "dealroom.db"
 FOLDER_MODE = 0o2770
@@ -28,34 +29,38 @@ FILE_MODE = 0o660
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "init",
-        help=COMMANDS["init"].help,
-        description=f"Prepare DIR/{DB_NAME} for a team that shares one host: DIR is "
-        f"created if needed and given to GROUP with mode {FOLDER_MODE:o} (setgid), the "
-        f"database is created (or upgraded) with mode {FILE_MODE:04o}. Then every member "
-        "of GROUP can write it. Run it as a member of GROUP (or root); running it again "
-        "is harmless. --db is not used: the database is DIR/dealroom.db.",
+        help=_(COMMANDS["init"].help),
+        description=_(
+            "Prepare DIR/{name} for a team that shares one host: DIR is "
+            "created if needed and given to GROUP with mode {folder_mode} (setgid), the "
+            "database is created (or upgraded) with mode {file_mode}. Then every member "
+            "of GROUP can write it. Run it as a member of GROUP (or root); running it again "
+            "is harmless. --db is not used: the database is DIR/dealroom.db."
+        ).format(name=DB_NAME, folder_mode=f"{FOLDER_MODE:o}", file_mode=f"{FILE_MODE:04o}"),
     )
     where = p.add_mutually_exclusive_group(required=True)
-    where.add_argument("--shared", metavar="DIR", help="the team's database folder")
+    where.add_argument("--shared", metavar="DIR", help=_("the team's database folder"))
     where.add_argument(
         "--postgres",
         metavar="URL",
-        help="a PostgreSQL database, as its owner: migrate it and give members least "
-        "privileges (read and append to the event log, never rewrite it)",
+        help=_(
+            "a PostgreSQL database, as its owner: migrate it and give members least "
+            "privileges (read and append to the event log, never rewrite it)"
+        ),
     )
-    p.add_argument("--group", help="with --shared: the OS group whose members share it")
+    p.add_argument("--group", help=_("with --shared: the OS group whose members share it"))
     p.add_argument(
         "--member",
         action="append",
         default=[],
         metavar="LOGIN",
-        help="with --postgres: a member's login role (made if new; repeat for more)",
+        help=_("with --postgres: a member's login role (made if new; repeat for more)"),
     )
     p.add_argument(
         "--member-role",
         default=None,
         metavar="NAME",
-        help="with --postgres: the group role members are in (default dealroom_member)",
+        help=_("with --postgres: the group role members are in (default dealroom_member)"),
     )
     p.set_defaults(handler=cmd_init)
 
@@ -63,10 +68,10 @@ def register(sub: Any) -> None:
 def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
     if args.postgres is not None:
         if args.group is not None:
-            raise UsageError("--group goes with --shared; --postgres takes --member")
+            raise UsageError(_("--group goes with --shared; --postgres takes --member"))
         return _init_postgres(ctx, args)
     if args.group is None or args.member or args.member_role:
-        raise UsageError("--shared needs --group GROUP (and takes no --member)")
+        raise UsageError(_("--shared needs --group GROUP (and takes no --member)"))
     return _init_shared(ctx, args)
 
 
@@ -79,15 +84,26 @@ def _init_postgres(ctx: Context, args: argparse.Namespace) -> int:
         group = args.member_role or MEMBER_ROLE
         schema = grant_members(store.engine, args.member, group)
         admins = store.people.administrators()
-    added = f" {', '.join(args.member)} are in it." if args.member else ""
-    print(
-        f"PostgreSQL database ready (schema {schema}, revision {HEAD_REVISION}). Members "
-        f"connect as their own login roles in {group}: they read and write the deals, "
-        f"read and append to the event log, and the server refuses them UPDATE, DELETE "
-        f"and TRUNCATE on it and any change to the schema.{added} Add another with "
-        f"`dealroom init --postgres URL --member LOGIN`; upgrades are run by the owner. "
-        f"Administrators: {', '.join(admins)} (the owner names more with `dealroom admin "
+    said = _(
+        "PostgreSQL database ready (schema {schema}, revision {revision}). Members "
+        "connect as their own login roles in {group}: they read and write the deals, "
+        "read and append to the event log, and the server refuses them UPDATE, DELETE "
+        "and TRUNCATE on it and any change to the schema.{added} Add another with "
+        "`dealroom init --postgres URL --member LOGIN`; upgrades are run by the owner. "
+        "Administrators: {admins} (the owner names more with `dealroom admin "
         "add LOGIN`)."
+    )
+    added = ""
+    if args.member:
+        added = " " + _("{members} are in it.").format(members=", ".join(args.member))
+    print(
+        said.format(
+            schema=schema,
+            revision=HEAD_REVISION,
+            group=group,
+            added=added,
+            admins=", ".join(admins),
+        )
     )
     return 0
 
@@ -99,7 +115,7 @@ def _init_shared(ctx: Context, args: argparse.Namespace) -> int:
     gid = group_id(args.group)
     folder = Path(args.shared).expanduser().resolve()
     if folder.exists() and not folder.is_dir():
-        raise CommandError(f"{folder} exists and is not a folder")
+        raise CommandError(_("{folder} exists and is not a folder").format(folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     share(folder, gid, FOLDER_MODE)
     db = folder / DB_NAME
@@ -113,11 +129,12 @@ def _init_shared(ctx: Context, args: argparse.Namespace) -> int:
         if side.exists():  # someone has it open: their files must be shared too
             share(side, gid, FILE_MODE)
     _print_ready(db, args.group, gid, HEAD_REVISION)
-    print(
-        f"Administrators: {', '.join(admins)}. They add the team with `dealroom person add "
+    said = _(
+        "Administrators: {admins}. They add the team with `dealroom person add "
         "LOGIN NAME` (a person's handle is their login) and name more administrators with "
         "`dealroom admin add LOGIN`."
     )
+    print(said.format(admins=", ".join(admins)))
     return 0
 
 
@@ -126,15 +143,17 @@ def group_id(name: str) -> int:
     try:
         gid = grp.getgrnam(name).gr_gid
     except KeyError:
-        raise CommandError(
-            f"no group {name!r} on this system: root can create it with `groupadd {name}` "
-            f"and add each member with `usermod -aG {name} USER`"
-        ) from None
-    if os.geteuid() != 0 and gid != os.getegid() and gid not in os.getgroups():
-        raise CommandError(
-            f"you are not in group {name}, so you cannot give a folder to it: ask root to "
-            f"run `usermod -aG {name} $USER`, then log in again (`id -Gn` lists your groups)"
+        said = _(
+            "no group {quoted} on this system: root can create it with `groupadd {group}` "
+            "and add each member with `usermod -aG {group} USER`"
         )
+        raise CommandError(said.format(quoted=repr(name), group=name)) from None
+    if os.geteuid() != 0 and gid != os.getegid() and gid not in os.getgroups():
+        said = _(
+            "you are not in group {group}, so you cannot give a folder to it: ask root to "
+            "run `usermod -aG {group} $USER`, then log in again (`id -Gn` lists your groups)"
+        )
+        raise CommandError(said.format(group=name))
     return gid
 
 
@@ -149,20 +168,28 @@ def share(path: Path, gid: int, mode: int) -> None:
     except PermissionError:
         group = grp.getgrgid(gid).gr_name
         quoted = shlex.quote(str(path))
+        said = _(
+            "cannot give {path} to group {group} with mode {mode}: you do not own it; "
+            "its owner (or root) can run `chgrp {group} {quoted} && chmod {short_mode} {quoted}`"
+        )
         raise CommandError(
-            f"cannot give {path} to group {group} with mode {mode:04o}: you do not own it; "
-            f"its owner (or root) can run `chgrp {group} {quoted} && chmod {mode:o} {quoted}`"
+            said.format(
+                path=path, group=group, mode=f"{mode:04o}", quoted=quoted, short_mode=f"{mode:o}"
+            )
         ) from None
 
 
 def _print_ready(db: Path, group: str, gid: int, revision: str) -> None:
-    print(f"Shared database ready: {db} (schema {revision})")
-    print(f"  folder {db.parent}: group {group}, mode {FOLDER_MODE:o} (new files keep the group)")
-    print(f"  file: group {group}, mode {FILE_MODE:04o} (SQLite's -wal and -shm files get it too)")
+    print(_("Shared database ready: {path} (schema {revision})").format(path=db, revision=revision))
+    said = _("folder {folder}: group {group}, mode {mode} (new files keep the group)")
+    print("  " + said.format(folder=db.parent, group=group, mode=f"{FOLDER_MODE:o}"))
+    said = _("file: group {group}, mode {mode} (SQLite's -wal and -shm files get it too)")
+    print("  " + said.format(group=group, mode=f"{FILE_MODE:04o}"))
     for parent in _closed_parents(db.parent, gid):
         fix = f"chmod o+x {shlex.quote(str(parent))}"
-        print(f"  warning: members cannot pass through {parent}: `{fix}`")
-    print(f"Each member of {group} points at it, e.g. in ~/.profile:")
+        said = _("warning: members cannot pass through {folder}: `{fix}`")
+        print("  " + said.format(folder=parent, fix=fix))
+    print(_("Each member of {group} points at it, e.g. in ~/.profile:").format(group=group))
     print(f"  export DEALROOM_DB={shlex.quote(str(db))}")
 
 

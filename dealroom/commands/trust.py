@@ -8,53 +8,64 @@ from typing import Any
 
 from dealroom.commands import COMMANDS
 from dealroom.commands.common import CommandError, Context, UsageError, console
+from dealroom.i18n import N_, _
 from dealroom.textutil import json_text
+
+#: ``admin add|remove`` and ``approver add|remove``: what each does.
+ADMIN_HELP = (("add", N_("make a login an administrator")), ("remove", N_("take it back")))
+APPROVER_HELP = (("add", N_("name a person to decide a gate")), ("remove", N_("take it back")))
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "verify",
-        help=COMMANDS["verify"].help,
-        description="Each event in the log carries a hash over its content and the hash of "
-        "the event before it. verify walks the chain from the first event: it names the "
-        "first event that was changed, or that no longer follows the one before it (an "
-        "event removed, reordered or inserted). Every export and standup minutes ends with "
-        "the log's head (log head #4182 3f9a1c2b7d4e): --head 4182:3f9a1c2b7d4e checks "
-        "that nothing up to that event changed since it was pasted. Exit status 1 when the "
-        "log does not hold.",
+        help=_(COMMANDS["verify"].help),
+        description=_(
+            "Each event in the log carries a hash over its content and the hash of "
+            "the event before it. verify walks the chain from the first event: it names the "
+            "first event that was changed, or that no longer follows the one before it (an "
+            "event removed, reordered or inserted). Every export and standup minutes ends with "
+            "the log's head (log head #4182 3f9a1c2b7d4e): --head 4182:3f9a1c2b7d4e checks "
+            "that nothing up to that event changed since it was pasted. Exit status 1 when the "
+            "log does not hold."
+        ),
     )
-    p.add_argument("--head", metavar="ID:HASH", help="a head from an export, e.g. 4182:3f9a1c2b")
-    p.add_argument("--json", action="store_true", help="machine-readable result")
+    p.add_argument("--head", metavar="ID:HASH", help=_("a head from an export, e.g. 4182:3f9a1c2b"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable result"))
     p.set_defaults(handler=cmd_verify)
 
     admin = sub.add_parser(
         "admin",
-        help=COMMANDS["admin"].help,
-        description="Administrators (logins) manage the team and may act for another member "
-        'with --as or DEALROOM_USER; the log then records both ("root for ana"). Whoever '
-        "made the database is its first administrator; only an administrator names another.",
+        help=_(COMMANDS["admin"].help),
+        description=_(
+            "Administrators (logins) manage the team and may act for another member "
+            'with --as or DEALROOM_USER; the log then records both ("root for ana"). Whoever '
+            "made the database is its first administrator; only an administrator names another."
+        ),
     ).add_subparsers(dest="admin_command", metavar="ACTION", required=True)
-    a = admin.add_parser("list", help="the administrators")
+    a = admin.add_parser("list", help=_("the administrators"))
     a.set_defaults(handler=cmd_admin_list)
-    for verb, what in (("add", "make a login an administrator"), ("remove", "take it back")):
-        a = admin.add_parser(verb, help=what)
+    for verb, what in ADMIN_HELP:
+        a = admin.add_parser(verb, help=_(what))
         a.add_argument("login")
         a.set_defaults(handler=cmd_admin_change, verb=verb)
 
     approver = sub.add_parser(
         "approver",
-        help=COMMANDS["approver"].help,
-        description="A gate is decided by the deal's sponsor (on a level-III deal also by its "
-        "AR). The policy may name people who decide a gate on every deal besides them: the "
-        "decision board's chair for ATC, say. Only an administrator names or unnames them.",
+        help=_(COMMANDS["approver"].help),
+        description=_(
+            "A gate is decided by the deal's sponsor (on a level-III deal also by its "
+            "AR). The policy may name people who decide a gate on every deal besides them: the "
+            "decision board's chair for ATC, say. Only an administrator names or unnames them."
+        ),
     ).add_subparsers(dest="approver_command", metavar="ACTION", required=True)
-    a = approver.add_parser("list", help="the gates and who is named for each")
-    a.add_argument("--json", action="store_true", help="machine-readable list")
+    a = approver.add_parser("list", help=_("the gates and who is named for each"))
+    a.add_argument("--json", action="store_true", help=_("machine-readable list"))
     a.set_defaults(handler=cmd_approver_list)
-    for verb, what in (("add", "name a person to decide a gate"), ("remove", "take it back")):
-        a = approver.add_parser(verb, help=what)
-        a.add_argument("gate", help="ATI, ATB, ATC, ATAC or ATCC")
-        a.add_argument("handle", help="the person's handle")
+    for verb, what in APPROVER_HELP:
+        a = approver.add_parser(verb, help=_(what))
+        a.add_argument("gate", help=_("ATI, ATB, ATC, ATAC or ATCC"))
+        a.add_argument("handle", help=_("the person's handle"))
         a.set_defaults(handler=cmd_approver_change, verb=verb)
 
 
@@ -71,20 +82,26 @@ def cmd_verify(ctx: Context, args: argparse.Namespace) -> int:
         walked = store.chain.verify(upto=witness[0] if witness else None)
     holds = walked.broken is None
     if holds and witness is not None and not walked.last_hash.startswith(witness[1]):
-        message = (
-            f"event #{witness[0]} is not the one that was witnessed: its hash is "
-            f"{walked.last_hash[:12]}, not {witness[1]}; the log was rewritten up to it"
+        said = _(
+            "event #{id} is not the one that was witnessed: its hash is "
+            "{hash}, not {witnessed}; the log was rewritten up to it"
         )
+        message = said.format(id=witness[0], hash=walked.last_hash[:12], witnessed=witness[1])
         holds = False
     elif walked.broken is not None:
-        message = f"the log does not hold: {walked.broken}"
+        message = _("the log does not hold: {problem}").format(problem=walked.broken)
     elif walked.last_id is None:
-        message = "The log is empty."
+        message = _("The log is empty.")
     else:
-        upto = f" up to the witnessed head #{witness[0]}" if witness else ""
-        message = (
-            f"The log holds{upto}: {walked.count:,} events, "
-            f"head {head_text(walked.last_id, walked.last_hash)}."
+        said = (
+            _("The log holds up to the witnessed head #{id}: {n} events, head {head}.")
+            if witness
+            else _("The log holds: {n} events, head {head}.")
+        )
+        message = said.format(
+            id=witness[0] if witness else "",
+            n=f"{walked.count:,}",
+            head=head_text(walked.last_id, walked.last_hash),
         )
     if args.json:
         print(
@@ -121,10 +138,10 @@ def cmd_admin_change(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
         if args.verb == "add":
             store.people.add_administrator(args.login)
-            said = f"{args.login} is an administrator."
+            said = _("{login} is an administrator.").format(login=args.login)
         else:
             store.people.remove_administrator(args.login)
-            said = f"{args.login} is no longer an administrator."
+            said = _("{login} is no longer an administrator.").format(login=args.login)
     console().print(one_line(said), markup=False)
     return 0
 
@@ -139,9 +156,12 @@ def cmd_approver_list(ctx: Context, args: argparse.Namespace) -> int:
         print(json_text({g.value: [h for h, _ in named.get(g, [])] for g in Gate}))
         return 0
     for gate in Gate:
-        people = "".join(f", and {name} ({handle})" for handle, name in named.get(gate, []))
-        line = f"{gate.value}: the deal's sponsor (on a level-III deal also its AR){people}"
-        console().print(one_line(line), markup=False)
+        said = _("{gate}: the deal's sponsor (on a level-III deal also its AR){others}")
+        others = "".join(
+            _(", and {name} ({handle})").format(name=name, handle=handle)
+            for handle, name in named.get(gate, [])
+        )
+        console().print(one_line(said.format(gate=gate.value, others=others)), markup=False)
     return 0
 
 
@@ -153,9 +173,10 @@ def cmd_approver_change(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.open() as store:
         if args.verb == "add":
             store.policy.name_approver(gate, args.handle)
-            said = f"{args.handle} decides {gate.value} on every deal."
+            said = _("{handle} decides {gate} on every deal.")
         else:
             store.policy.unname_approver(gate, args.handle)
-            said = f"{args.handle} no longer decides {gate.value} on every deal."
+            said = _("{handle} no longer decides {gate} on every deal.")
+        said = said.format(handle=args.handle, gate=gate.value)
     console().print(one_line(said), markup=False)
     return 0

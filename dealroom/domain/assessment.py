@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from dealroom.domain.powermap import MINUS
 from dealroom.domain.rules import RuleError, check_text
+from dealroom.i18n import N_, _
 
 
 class Question(StrEnum):
@@ -35,6 +36,7 @@ class Question(StrEnum):
 
     @property
     def label(self) -> str:
+        """The question as the catalog marks it (shown through ``_``)."""
         return _QUESTION_LABELS[self]
 
     @property
@@ -45,10 +47,10 @@ class Question(StrEnum):
 QUESTIONS: tuple[Question, ...] = tuple(Question)
 
 _QUESTION_LABELS: dict[Question, str] = {
-    Question.OPPORTUNITY: "Is there an opportunity?",
-    Question.COMPETE: "Can we compete?",
-    Question.WIN: "Can we win?",
-    Question.WORTH: "Is it worth it?",
+    Question.OPPORTUNITY: N_("Is there an opportunity?"),
+    Question.COMPETE: N_("Can we compete?"),
+    Question.WIN: N_("Can we win?"),
+    Question.WORTH: N_("Is it worth it?"),
 }
 
 
@@ -67,111 +69,122 @@ FACTORS: tuple[Factor, ...] = (
     Factor(
         _Q.OPPORTUNITY,
         "project",
-        "Project",
-        "What must it solve, who started it, does it fit their strategy?",
+        N_("Project"),
+        N_("What must it solve, who started it, does it fit their strategy?"),
     ),
     Factor(
         _Q.OPPORTUNITY,
         "customer_business",
-        "Customer business",
-        "Their markets, customers, rivals and what drives them",
+        N_("Customer business"),
+        N_("Their markets, customers, rivals and what drives them"),
     ),
     Factor(
-        _Q.OPPORTUNITY, "finances", "Finances", "Revenue and profit trend, outlook, key indicators"
+        _Q.OPPORTUNITY,
+        "finances",
+        N_("Finances"),
+        N_("Revenue and profit trend, outlook, key indicators"),
     ),
     Factor(
         _Q.OPPORTUNITY,
         "funding",
-        "Funding",
-        "The budget, how it is approved, this project's priority",
+        N_("Funding"),
+        N_("The budget, how it is approved, this project's priority"),
     ),
     Factor(
         _Q.OPPORTUNITY,
         "compelling_event",
-        "Compelling event",
-        "Why must they act, by when, and what if it slips?",
+        N_("Compelling event"),
+        N_("Why must they act, by when, and what if it slips?"),
     ),
     Factor(
         _Q.COMPETE,
         "decision_criteria",
-        "Formal decision criteria",
-        "The criteria and process, which weigh most, who set them",
+        N_("Formal decision criteria"),
+        N_("The criteria and process, which weigh most, who set them"),
     ),
     Factor(
         _Q.COMPETE,
         "solution_fit",
-        "Solution fit",
-        "How well we solve their problem; what we must change or add",
+        N_("Solution fit"),
+        N_("How well we solve their problem; what we must change or add"),
     ),
     Factor(
         _Q.COMPETE,
         "sales_resources",
-        "Sales resources",
-        "The time, people and cost it takes us to win it",
+        N_("Sales resources"),
+        N_("The time, people and cost it takes us to win it"),
     ),
     Factor(
         _Q.COMPETE,
         "relationships",
-        "Existing relationships",
-        "Ours and each rival's with the customer; whose gives an edge",
+        N_("Existing relationships"),
+        N_("Ours and each rival's with the customer; whose gives an edge"),
     ),
     Factor(
         _Q.COMPETE,
         "unique_value",
-        "Unique business value",
-        "The measurable result only we deliver, in their terms",
+        N_("Unique business value"),
+        N_("The measurable result only we deliver, in their terms"),
     ),
     Factor(
         _Q.WIN,
         "internal_support",
-        "Internal support",
-        "Who wants us to win, what have they done, are they trusted?",
+        N_("Internal support"),
+        N_("Who wants us to win, what have they done, are they trusted?"),
     ),
     Factor(
         _Q.WIN,
         "executive_trust",
-        "Executive trust",
-        "Which executives decide or are affected, and do they trust us?",
+        N_("Executive trust"),
+        N_("Which executives decide or are affected, and do they trust us?"),
     ),
     Factor(
-        _Q.WIN, "culture_fit", "Culture fit", "Their culture and view of suppliers against ours"
+        _Q.WIN,
+        "culture_fit",
+        N_("Culture fit"),
+        N_("Their culture and view of suppliers against ours"),
     ),
     Factor(
         _Q.WIN,
         "informal_criteria",
-        "Informal criteria",
-        "How it will really be decided; the unspoken factors",
+        N_("Informal criteria"),
+        N_("How it will really be decided; the unspoken factors"),
     ),
     Factor(
         _Q.WIN,
         "political_alignment",
-        "Political alignment",
-        "Do the most powerful people want us to win, and can they make it so?",
+        N_("Political alignment"),
+        N_("Do the most powerful people want us to win, and can they make it so?"),
     ),
     Factor(
         _Q.WORTH,
         "near_term_revenue",
-        "Near-term revenue",
-        "Order size and signing date against our thresholds",
+        N_("Near-term revenue"),
+        N_("Order size and signing date against our thresholds"),
     ),
     Factor(
         _Q.WORTH,
         "future_revenue",
-        "Future revenue",
-        "Next year's and three years' potential from this account",
+        N_("Future revenue"),
+        N_("Next year's and three years' potential from this account"),
     ),
-    Factor(_Q.WORTH, "margin", "Margin", "Planned margin, the discounts' effect, how to raise it"),
+    Factor(
+        _Q.WORTH,
+        "margin",
+        N_("Margin"),
+        N_("Planned margin, the discounts' effect, how to raise it"),
+    ),
     Factor(
         _Q.WORTH,
         "risk",
-        "Risk",
-        "What could make our solution fail, on our side or theirs (+2 = little risk)",
+        N_("Risk"),
+        N_("What could make our solution fail, on our side or theirs (+2 = little risk)"),
     ),
     Factor(
         _Q.WORTH,
         "strategic_value",
-        "Strategic value",
-        "What it is worth beyond revenue: fit with our plan, new markets",
+        N_("Strategic value"),
+        N_("What it is worth beyond revenue: fit with our plan, new markets"),
     ),
 )
 
@@ -181,11 +194,11 @@ SCORE_MIN = -2
 SCORE_MAX = 2
 SCORE_NOTE_MAX = 2_000
 SCORE_LABELS: dict[int, str] = {
-    2: "strongly for us",
-    1: "for us",
-    0: "even",
-    -1: "against us",
-    -2: "strongly against us",
+    2: N_("strongly for us"),
+    1: N_("for us"),
+    0: N_("even"),
+    -1: N_("against us"),
+    -2: N_("strongly against us"),
 }
 
 
@@ -193,12 +206,16 @@ def check_factor_key(key: str) -> Factor:
     try:
         return FACTOR_BY_KEY[key]
     except KeyError:
-        raise RuleError(f"unknown assessment factor {key!r}", field="factor") from None
+        raise RuleError(
+            _("unknown assessment factor {key}").format(key=repr(key)), field="factor"
+        ) from None
 
 
 def check_score(value: int) -> int:
     if not SCORE_MIN <= value <= SCORE_MAX:
-        raise RuleError(f"a score is between −2 and +2 (got {value})", field="score")
+        raise RuleError(
+            _("a score is between −2 and +2 (got {value})").format(value=value), field="score"
+        )
     return value
 
 
@@ -206,7 +223,10 @@ def parse_score(text: str) -> int:
     """``+2``, ``2``, ``0``, ``-1`` or ``−1``."""
     raw = text.strip().replace(MINUS, "-")
     if not re.fullmatch(r"[+-]?\d", raw):
-        raise RuleError(f"score {text!r} is not a whole number from -2 to +2", field="score")
+        raise RuleError(
+            _("score {text} is not a whole number from -2 to +2").format(text=repr(text)),
+            field="score",
+        )
     return check_score(int(raw))
 
 

@@ -37,6 +37,7 @@ from enum import StrEnum
 
 from dealroom.domain.money import minor_to_text
 from dealroom.domain.rules import RuleError, check_text
+from dealroom.i18n import _, ngettext, pgettext
 
 #: 100% in basis points.
 WHOLE = 10_000
@@ -51,6 +52,17 @@ class Trigger(StrEnum):
     DELIVERY = "delivery"
     ACCEPTANCE = "acceptance"
     DATE = "date"
+
+    @property
+    def label(self) -> str:
+        """The word for it in the language spoken (``on signature``: 签约时)."""
+        words = {  # the context a literal: the extraction reads it
+            Trigger.SIGNATURE: pgettext("milestone due on", "signature"),
+            Trigger.DELIVERY: pgettext("milestone due on", "delivery"),
+            Trigger.ACCEPTANCE: pgettext("milestone due on", "acceptance"),
+            Trigger.DATE: pgettext("milestone due on", "date"),
+        }
+        return words[self]
 
 
 class Settlement(StrEnum):
@@ -76,12 +88,19 @@ def check_share(percent: str) -> int:
     try:
         value = Decimal(raw) * 100
     except InvalidOperation:
-        raise RuleError(f"share {percent.strip()!r} is not a percentage", field="share") from None
+        raise RuleError(
+            _("share {text} is not a percentage").format(text=repr(percent.strip())),
+            field="share",
+        ) from None
     if not value.is_finite() or value != value.to_integral_value():
-        raise RuleError(f"share {percent.strip()!r} has more than two decimals", field="share")
+        raise RuleError(
+            _("share {text} has more than two decimals").format(text=repr(percent.strip())),
+            field="share",
+        )
     if not 0 < value <= WHOLE:
         raise RuleError(
-            f"share {percent.strip()!r} must be above 0 and at most 100%", field="share"
+            _("share {text} must be above 0 and at most 100%").format(text=repr(percent.strip())),
+            field="share",
         )
     return int(value)
 
@@ -128,7 +147,8 @@ class PlanCheck:
         return self.gap == 0
 
     def said(self, currency: str) -> str:
-        """``adds up to 1,200,000.00 CNY`` or ``is 300,000.00 CNY short of …``."""
+        """``adds up to 1,200,000.00 CNY`` or ``is 300,000.00 CNY short of …``: in English,
+        as the event log keeps it (an edit's summary ends with it)."""
         total = f"{minor_to_text(self.contract, currency)} {currency}"
         if self.adds_up:
             return f"adds up to the contract, {total}"
@@ -143,7 +163,8 @@ def check_plan(contract: int, amounts: Iterable[int]) -> PlanCheck:
 def due_date(issued: date, terms_days: int) -> date:
     if not 0 <= terms_days <= 365:
         raise RuleError(
-            f"payment terms of {terms_days} days are not plausible (0–365)", field="terms"
+            _("payment terms of {n} days are not plausible (0–365)").format(n=terms_days),
+            field="terms",
         )
     return issued + timedelta(days=terms_days)
 
@@ -153,14 +174,16 @@ def check_settlement(
 ) -> None:
     """Refuse a payment or credit of ``amount`` that would settle more than the invoice."""
     if amount <= 0:
-        raise RuleError("an amount above 0 is needed", field="amount")
+        raise RuleError(_("an amount above 0 is needed"), field="amount")
     left = invoice - settled
     if amount > left:
         over = minor_to_text(amount - left, currency)
         open_ = minor_to_text(left, currency)
         raise RuleError(
-            f"that overpays invoice {number} by {over} {currency}: {open_} {currency} is "
-            "outstanding",
+            _(
+                "that overpays invoice {number} by {over} {currency}: {outstanding} {currency} "
+                "is outstanding"
+            ).format(number=number, over=over, currency=currency, outstanding=open_),
             field="amount",
         )
 
@@ -179,12 +202,13 @@ class Age(StrEnum):
 
     @property
     def label(self) -> str:
+        """The bucket in the language spoken."""
         return {
-            Age.CURRENT: "Current",
-            Age.D1_30: "1–30 days",
-            Age.D31_60: "31–60 days",
-            Age.D61_90: "61–90 days",
-            Age.OVER_90: "Over 90 days",
+            Age.CURRENT: _("Current"),
+            Age.D1_30: _("1–30 days"),
+            Age.D31_60: _("31–60 days"),
+            Age.D61_90: _("61–90 days"),
+            Age.OVER_90: _("Over 90 days"),
         }[self]
 
 
@@ -206,10 +230,14 @@ def check_closing(code: str, outstanding: int, invoices: int, currency: str, not
     what becomes of them: Lead-to-Cash ends when the customer has paid."""
     if outstanding > 0 and not note.strip():
         owed = f"{minor_to_text(outstanding, currency)} {currency}"
-        which = "1 invoice" if invoices == 1 else f"{invoices} invoices"
         raise RuleError(
-            f"ATCC on {code} leaves {owed} outstanding on {which}: the decision's note "
-            "says what becomes of it (collected later, written off, disputed)",
+            ngettext(
+                "ATCC on {code} leaves {owed} outstanding on {n} invoice: the decision's note "
+                "says what becomes of it (collected later, written off, disputed)",
+                "ATCC on {code} leaves {owed} outstanding on {n} invoices: the decision's note "
+                "says what becomes of it (collected later, written off, disputed)",
+                invoices,
+            ).format(code=code, owed=owed, n=invoices),
             field="note",
         )
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from dealroom.i18n import _
+
 #: The "previous hash" of the first event.
 GENESIS = "0" * 64
 #: How much of a hash a head shows (48 bits: enough to witness, short enough to paste).
@@ -79,9 +81,8 @@ def witnessed(markdown: str, head: tuple[int, str] | None) -> str:
     if head is None:
         return markdown
     event_id, digest = head
-    line = (
-        f"log head {head_text(event_id, digest)} · check with "
-        f"dealroom verify --head {event_id}:{digest[:SHOWN]}"
+    line = _("log head {head} · check with dealroom verify --head {id}:{hash}").format(
+        head=head_text(event_id, digest), id=event_id, hash=digest[:SHOWN]
     )
     return markdown.rstrip("\n") + "\n\n" + line + "\n"
 
@@ -89,10 +90,12 @@ def witnessed(markdown: str, head: tuple[int, str] | None) -> str:
 def parse_head(text: str) -> tuple[int, str]:
     """``4182:3f9a1c2b7d4e`` (or ``#4182 3f9a…``) as (event id, hash prefix)."""
     raw = text.strip().lstrip("#").replace(" ", ":").rstrip("…")
-    number, _, digest = raw.partition(":")
+    number, _sep, digest = raw.partition(":")
     digest = digest.strip().lower()
     if not number.isdigit() or len(digest) < 8 or any(c not in "0123456789abcdef" for c in digest):
-        raise ValueError(f"{text!r} is not a log head: give it as 4182:3f9a1c2b7d4e")
+        raise ValueError(
+            _("{text} is not a log head: give it as 4182:3f9a1c2b7d4e").format(text=repr(text))
+        )
     return int(number), digest
 
 
@@ -110,12 +113,16 @@ class Break:
 
     def __str__(self) -> str:
         if self.problem == "changed":
-            return f"event #{self.event_id} was changed after it was written"
-        before = f"#{self.after}" if self.after is not None else "the start of the log"
-        return (
-            f"event #{self.event_id} does not follow {before}: an event between them was "
+            return _("event #{id} was changed after it was written").format(id=self.event_id)
+        if self.after is None:
+            return _(
+                "event #{id} does not follow the start of the log: an event between them was "
+                "removed, or the events were reordered or one was inserted"
+            ).format(id=self.event_id)
+        return _(
+            "event #{id} does not follow #{after}: an event between them was "
             "removed, or the events were reordered or one was inserted"
-        )
+        ).format(id=self.event_id, after=self.after)
 
 
 @dataclass(frozen=True, slots=True)

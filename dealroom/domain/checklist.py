@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from dealroom.domain.model import GATE_GUARDS, STAGES, Gate, Stage
 from dealroom.domain.rules import RuleError, check_text
+from dealroom.i18n import N_, _
 
 
 class Answer(StrEnum):
@@ -33,6 +34,7 @@ class Answer(StrEnum):
 
     @property
     def label(self) -> str:
+        """The answer as the catalog marks it (shown through ``_``)."""
         return _ANSWER_LABELS[self]
 
     @property
@@ -46,10 +48,10 @@ class Answer(StrEnum):
 
 
 _ANSWER_LABELS: dict[Answer, str] = {
-    Answer.UNANSWERED: "not answered",
-    Answer.YES: "yes",
-    Answer.PARTLY: "partly",
-    Answer.NO: "no",
+    Answer.UNANSWERED: N_("not answered"),
+    Answer.YES: N_("yes"),
+    Answer.PARTLY: N_("partly"),
+    Answer.NO: N_("no"),
 }
 
 _ANSWER_MARKS: dict[Answer, str] = {
@@ -82,8 +84,13 @@ def parse_answer(text: str) -> Answer:
     key = text.strip().lower()
     if key in _ANSWER_WORDS:
         return _ANSWER_WORDS[key]
+    for answer in Answer:  # the answer's own word in the language spoken (是, 部分, 否)
+        if key == _(answer.label).lower():
+            return answer
     raise RuleError(
-        f"answer {text!r} is not one of y (yes), p (partly), n (no) or ? (not answered)",
+        _("answer {text} is not one of y (yes), p (partly), n (no) or ? (not answered)").format(
+            text=repr(text)
+        ),
         field="answer",
     )
 
@@ -122,8 +129,9 @@ def check_item_key(key: str) -> str:
     """A key slug: lower-case letters and digits joined by single ``_``, at most 40."""
     if not _KEY_RE.match(key) or len(key) > ITEM_KEY_MAX:
         raise RuleError(
-            f"checklist key {key!r} must be 1-{ITEM_KEY_MAX} lower-case letters and digits "
-            "joined by '_'",
+            _(
+                "checklist key {key} must be 1-{most} lower-case letters and digits joined by '_'"
+            ).format(key=repr(key), most=ITEM_KEY_MAX),
             field="key",
         )
     return key
@@ -159,7 +167,9 @@ def check_template(stage: Stage, items: Sequence[ChecklistItem]) -> tuple[Checkl
     """
     if len(items) > ITEMS_PER_STAGE_MAX:
         raise RuleError(
-            f"{stage.label} has {len(items)} checklist items: keep it to {ITEMS_PER_STAGE_MAX}",
+            _("{stage} has {n} checklist items: keep it to {most}").format(
+                stage=_(stage.label), n=len(items), most=ITEMS_PER_STAGE_MAX
+            ),
             field="checklist",
         )
     out: list[ChecklistItem] = []
@@ -167,19 +177,27 @@ def check_template(stage: Stage, items: Sequence[ChecklistItem]) -> tuple[Checkl
     for item in items:
         if item.stage is not stage:
             raise RuleError(
-                f"item {item.key!r} belongs to {item.stage.label}, not {stage.label}",
+                _("item {key} belongs to {stage}, not {other}").format(
+                    key=repr(item.key), stage=_(item.stage.label), other=_(stage.label)
+                ),
                 field="stage",
             )
         key = check_item_key(item.key)
         if key in seen:
-            raise RuleError(f"{stage.label} has two items with the key {key!r}", field="key")
+            raise RuleError(
+                _("{stage} has two items with the key {key}").format(
+                    stage=_(stage.label), key=repr(key)
+                ),
+                field="key",
+            )
         seen.add(key)
         out.append(ChecklistItem(stage, key, check_item_text(item.text), item.key_item))
     keys = [i for i in out if i.key_item]
     if len(keys) > 1:
         raise RuleError(
-            f"{stage.label} may have one key item, not {len(keys)}: "
-            + ", ".join(repr(i.text) for i in keys),
+            _("{stage} may have one key item, not {n}: {items}").format(
+                stage=_(stage.label), n=len(keys), items=", ".join(repr(i.text) for i in keys)
+            ),
             field="key_item",
         )
     return tuple(out)
@@ -197,77 +215,91 @@ DEFAULT_CHECKLISTS: dict[Stage, tuple[ChecklistItem, ...]] = {
     # LTC lead criteria: a customer who may buy, and a solution of ours that matches.
     Stage.LEAD: _items(
         Stage.LEAD,
-        ("lead_need", "We heard the business need or pain point from the customer"),
-        ("lead_source", "We know who at the customer raised it"),
-        ("lead_qualifies", "The customer may buy and we have a matching solution", True),
-        ("lead_next_step", "The next contact with the customer is planned"),
+        ("lead_need", N_("We heard the business need or pain point from the customer")),
+        ("lead_source", N_("We know who at the customer raised it")),
+        ("lead_qualifies", N_("The customer may buy and we have a matching solution"), True),
+        ("lead_next_step", N_("The next contact with the customer is planned")),
     ),
     # Technical promotion checklist; an opportunity needs a clear budget and start time.
     Stage.OPPORTUNITY: _items(
         Stage.OPPORTUNITY,
-        ("opp_needs", "We know the customer's needs: what they want solved, what they care about"),
-        ("opp_current_system", "We know their current network or system and its problems"),
-        ("opp_decision_chain", "We have a first map of the decision chain"),
-        ("opp_competitors", "We know the competitors and integrators in play"),
-        ("opp_first_solution", "Our first solution is differentiated against the main rival"),
-        ("opp_budget_and_start", "The customer has a clear budget and a clear start time", True),
+        (
+            "opp_needs",
+            N_("We know the customer's needs: what they want solved, what they care about"),
+        ),
+        ("opp_current_system", N_("We know their current network or system and its problems")),
+        ("opp_decision_chain", N_("We have a first map of the decision chain")),
+        ("opp_competitors", N_("We know the competitors and integrators in play")),
+        ("opp_first_solution", N_("Our first solution is differentiated against the main rival")),
+        (
+            "opp_budget_and_start",
+            N_("The customer has a clear budget and a clear start time"),
+            True,
+        ),
     ),
     # Relationship building and solution confirmation: 80% is decided before the tender.
     Stage.PRE_BID: _items(
         Stage.PRE_BID,
         (
             "pre_briefings",
-            "Technical briefings held; someone asked to visit a reference site or go deeper",
+            N_("Technical briefings held; someone asked to visit a reference site or go deeper"),
         ),
-        ("pre_coach", "We have a coach inside the customer"),
-        ("pre_champion", "At least one key customer speaks up for us", True),
-        ("pre_deciders_stand", "The key deciders have said or hinted where they stand"),
-        ("pre_tender_spec", "The tender spec and its scoring rules lean our way"),
-        ("pre_partner", "The customer backs the partner or integrator we work with"),
+        ("pre_coach", N_("We have a coach inside the customer")),
+        ("pre_champion", N_("At least one key customer speaks up for us"), True),
+        ("pre_deciders_stand", N_("The key deciders have said or hinted where they stand")),
+        ("pre_tender_spec", N_("The tender spec and its scoring rules lean our way")),
+        ("pre_partner", N_("The customer backs the partner or integrator we work with")),
     ),
     # Bid and negotiation: the final kick; no milestone item in the seeds.
     Stage.BID: _items(
         Stage.BID,
-        ("bid_evaluation_team", "We know the evaluation team and have an insider among them"),
-        ("bid_rules", "We know the evaluation rules and they favour us"),
-        ("bid_hard_points", "We know the hard points in the decision chain and the way round"),
-        ("bid_commercial", "We know the customer's commercial expectations; our pricing is set"),
-        ("bid_floor_price", "Our floor price is set and known to as few people as possible"),
-        ("bid_who_closes", "We know who gives the final yes, and on what terms"),
+        ("bid_evaluation_team", N_("We know the evaluation team and have an insider among them")),
+        ("bid_rules", N_("We know the evaluation rules and they favour us")),
+        ("bid_hard_points", N_("We know the hard points in the decision chain and the way round")),
+        (
+            "bid_commercial",
+            N_("We know the customer's commercial expectations; our pricing is set"),
+        ),
+        ("bid_floor_price", N_("Our floor price is set and known to as few people as possible")),
+        ("bid_who_closes", N_("We know who gives the final yes, and on what terms")),
     ),
     # A quality contract: win and profit, risks under control.
     Stage.CONTRACT: _items(
         Stage.CONTRACT,
-        ("con_review", "The contract review passed: commercial, legal and delivery terms"),
-        ("con_margin", "The price keeps the margin we approved"),
+        ("con_review", N_("The contract review passed: commercial, legal and delivery terms")),
+        ("con_margin", N_("The price keeps the margin we approved")),
         (
             "con_delivery_assumptions",
-            "FR confirmed the bill of quantities and delivery assumptions",
+            N_("FR confirmed the bill of quantities and delivery assumptions"),
         ),
-        ("con_handover", "FR has the contract/PO and the customer's delivery contacts"),
-        ("con_signed", "The contract/PO is signed and confirmed by both sides", True),
+        ("con_handover", N_("FR has the contract/PO and the customer's delivery contacts")),
+        ("con_signed", N_("The contract/PO is signed and confirmed by both sides"), True),
     ),
     # A deal ends when the customer has accepted the delivery and paid.
     Stage.DELIVERY: _items(
         Stage.DELIVERY,
-        ("del_plan", "The delivery plan is agreed with the customer"),
-        ("del_risks", "Delivery risks are owned, and escalated where beyond the team"),
-        ("del_changes", "Every contract/PO change went through ATAC"),
-        ("del_site_issues", "Technical issues found on site are with SR and being closed"),
-        ("del_accepted", "The customer has accepted the delivery and signed the certificate", True),
+        ("del_plan", N_("The delivery plan is agreed with the customer")),
+        ("del_risks", N_("Delivery risks are owned, and escalated where beyond the team")),
+        ("del_changes", N_("Every contract/PO change went through ATAC")),
+        ("del_site_issues", N_("Technical issues found on site are with SR and being closed")),
+        (
+            "del_accepted",
+            N_("The customer has accepted the delivery and signed the certificate"),
+            True,
+        ),
     ),
     Stage.INVOICE: _items(
         Stage.INVOICE,
-        ("inv_certificate", "AR has the acceptance certificate from FR"),
-        ("inv_issued", "The invoice is issued and the customer confirmed receipt"),
-        ("inv_no_dispute", "No open dispute holds up the payment"),
-        ("inv_paid", "Payment is received in full", True),
+        ("inv_certificate", N_("AR has the acceptance certificate from FR")),
+        ("inv_issued", N_("The invoice is issued and the customer confirmed receipt")),
+        ("inv_no_dispute", N_("No open dispute holds up the payment")),
+        ("inv_paid", N_("Payment is received in full"), True),
     ),
     Stage.CLOSED: _items(
         Stage.CLOSED,
-        ("clo_satisfaction", "The customer satisfaction review is held"),
-        ("clo_lessons", "What won (or nearly lost) the deal is written down"),
-        ("clo_reference", "The customer would act as a reference"),
+        ("clo_satisfaction", N_("The customer satisfaction review is held")),
+        ("clo_lessons", N_("What won (or nearly lost) the deal is written down")),
+        ("clo_reference", N_("The customer would act as a reference")),
     ),
 }
 

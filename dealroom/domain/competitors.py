@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from dealroom.domain.rules import RuleError, check_text
+from dealroom.i18n import _
 
 COMPETITOR_NAME_MAX = 80
 COMPETITOR_TEXT_MAX = 2_000
@@ -42,5 +43,7 @@ def check_new_competitor_name(name: str, existing: Iterable[str]) -> str:
     """A name not already on the deal (ignoring case and blanks)."""
     clean = check_text(" ".join(name.split()), field="competitor", limit=COMPETITOR_NAME_MAX)
     if clean.casefold() in {" ".join(e.split()).casefold() for e in existing}:
-        raise RuleError(f"{clean} is already a competitor on this deal", field="competitor")
+        raise RuleError(
+            _("{name} is already a competitor on this deal").format(name=clean), field="competitor"
+        )
     return clean

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dealroom.domain.model import Stage
+from dealroom.domain.rules import field_label
+from dealroom.i18n import N_, _
 
 #: The kinds of change a history can be narrowed to, in the order a filter cycles them.
 KINDS: tuple[str, ...] = (
@@ -26,6 +28,28 @@ KINDS: tuple[str, ...] = (
     "assessment",
     "review",
 )
+
+#: Each kind as it reads, in the language spoken through :func:`kind_label`.
+KIND_LABELS: dict[str, str] = {
+    "task": N_("task"),
+    "risk": N_("risk"),
+    "handoff": N_("handoff"),
+    "gate": N_("gate"),
+    "stage": N_("stage"),
+    "deal": N_("deal"),
+    "member": N_("member"),
+    "checklist": N_("checklist"),
+    "power map": N_("power map"),
+    "competitor": N_("competitor"),
+    "assessment": N_("assessment"),
+    "review": N_("review"),
+}
+
+
+def kind_label(kind: str) -> str:
+    """A kind of change (``task``, ``power map``) in the language spoken."""
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+
 
 #: Text longer than this (or on more than one line) is shown as a diff, not old → new.
 LONG = 60
@@ -45,11 +69,12 @@ def kind_of(entity: str, action: str) -> str:
 
 
 def value_text(value: object) -> str:
-    """A logged value as it reads: nothing as "—", a yes/no as yes/no, lists joined."""
+    """A logged value as it reads: nothing as "—", a yes/no as yes/no (in the language
+    spoken), lists joined."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list | tuple):
         return ", ".join(value_text(v) for v in value) or "—"
     return str(value)
@@ -62,6 +87,11 @@ class FieldChange:
     field: str
     old: object
     new: object
+
+    @property
+    def label(self) -> str:
+        """The field's name in the language spoken (``field`` is its name in the log)."""
+        return field_label(self.field)
 
     @property
     def long(self) -> bool:
@@ -80,7 +110,7 @@ class FieldChange:
     def _shown(self, value: object) -> str:
         """A stage by its name ("Pre-bid shaping", not "pre_bid"); any other value as is."""
         if self.field == "stage" and isinstance(value, str) and value in _STAGE_LABELS:
-            return _STAGE_LABELS[value]
+            return _(_STAGE_LABELS[value])
         return value_text(value)
 
     def plain(self) -> str:

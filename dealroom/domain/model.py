@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dealroom.i18n import N_, _
+from dealroom.i18n import N_, _, pgettext
 
 
 class Role(StrEnum):
@@ -120,6 +120,7 @@ class Gate(StrEnum):
 
     @property
     def meaning(self) -> str:
+        """What the gate approves, as the catalog marks it (shown through ``_``)."""
         return GATE_MEANING[self]
 
     @property
@@ -129,11 +130,11 @@ class Gate(StrEnum):
 
 
 GATE_MEANING: dict[Gate, str] = {
-    Gate.ATI: "Approve To Initiate",
-    Gate.ATB: "Approve To Bid",
-    Gate.ATC: "Approve To Contract",
-    Gate.ATAC: "Approve To Amend Contract",
-    Gate.ATCC: "Approve To Close Contract",
+    Gate.ATI: N_("Approve To Initiate"),
+    Gate.ATB: N_("Approve To Bid"),
+    Gate.ATC: N_("Approve To Contract"),
+    Gate.ATAC: N_("Approve To Amend Contract"),
+    Gate.ATCC: N_("Approve To Close Contract"),
 }
 
 GATE_GUARDS: dict[Gate, Stage] = {
@@ -151,12 +152,31 @@ class GateDecision(StrEnum):
     REJECTED = "rejected"
     DEFERRED = "deferred"
 
+    @property
+    def label(self) -> str:
+        """The decision in the language spoken (the value is what is stored)."""
+        return {
+            GateDecision.APPROVED: _("approved"),
+            GateDecision.REJECTED: _("rejected"),
+            GateDecision.DEFERRED: _("deferred"),
+        }[self]
+
 
 class DealStatus(StrEnum):
     OPEN = "open"
     WON = "won"
     LOST = "lost"
     DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        """The status in the language spoken (the value is what is stored)."""
+        return {
+            DealStatus.OPEN: _("open"),
+            DealStatus.WON: _("won"),
+            DealStatus.LOST: _("lost"),
+            DealStatus.DROPPED: _("dropped"),
+        }[self]
 
 
 class Level(StrEnum):
@@ -177,10 +197,16 @@ class Tier(StrEnum):
 
     @property
     def long_name(self) -> str:
-        return _TIER_NAMES[self]
+        """What the tier means, in the language spoken."""
+        return _(_TIER_NAMES[self])
 
 
-_TIER_NAMES = {Tier.S: "strategic", Tier.A: "produces", Tier.B: "being grown", Tier.C: "potential"}
+_TIER_NAMES = {
+    Tier.S: N_("strategic"),
+    Tier.A: N_("produces"),
+    Tier.B: N_("being grown"),
+    Tier.C: N_("potential"),
+}
 
 
 class TaskStatus(StrEnum):
@@ -189,11 +215,30 @@ class TaskStatus(StrEnum):
     BLOCKED = "blocked"
     DONE = "done"
 
+    @property
+    def label(self) -> str:
+        """The status in the language spoken (the value is what is stored)."""
+        return {
+            TaskStatus.TODO: _("todo"),
+            TaskStatus.DOING: _("doing"),
+            TaskStatus.BLOCKED: _("blocked"),
+            TaskStatus.DONE: _("done"),
+        }[self]
+
 
 class RiskStatus(StrEnum):
     OPEN = "open"
     MITIGATING = "mitigating"
     CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        """The status in the language spoken (the value is what is stored)."""
+        return {
+            RiskStatus.OPEN: pgettext("risk status", "open"),
+            RiskStatus.MITIGATING: _("mitigating"),
+            RiskStatus.CLOSED: _("closed"),
+        }[self]
 
 
 class HandoffState(StrEnum):
@@ -202,8 +247,27 @@ class HandoffState(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
 
+    @property
+    def label(self) -> str:
+        """The state in the language spoken (the value is what is stored)."""
+        return {
+            HandoffState.DRAFTED: _("drafted"),
+            HandoffState.SENT: _("sent"),
+            HandoffState.ACCEPTED: _("accepted"),
+            HandoffState.REJECTED: _("rejected"),
+        }[self]
+
 
 class RiskLevel(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
+
+    @property
+    def label(self) -> str:
+        """The level in the language spoken (the value is what is stored)."""
+        return {
+            RiskLevel.LOW: pgettext("risk level", "low"),
+            RiskLevel.MEDIUM: pgettext("risk level", "medium"),
+            RiskLevel.HIGH: pgettext("risk level", "high"),
+        }[self]

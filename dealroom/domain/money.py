@@ -27,7 +27,8 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import cache
 
-from dealroom.domain.rules import RuleError, weighted
+from dealroom.domain.rules import RuleError, field_label, scaled_number, weighted
+from dealroom.i18n import _
 
 #: Codes ISO 4217 reserves for tests and "no currency": no deal is sold in them.
 _NOT_MONEY = frozenset({"XTS", "XXX"})
@@ -47,7 +48,9 @@ def check_currency(code: str, *, field: str = "currency") -> str:
     value = code.strip().upper()
     if value not in _currencies():
         raise RuleError(
-            f"{field} {code.strip()!r} is not an ISO 4217 currency code (such as CNY, USD, EUR)",
+            _("{field} {code} is not an ISO 4217 currency code (such as CNY, USD, EUR)").format(
+                field=field_label(field), code=repr(code.strip())
+            ),
             field=field,
         )
     return value
@@ -68,14 +71,25 @@ def parse_rate(text: str) -> Decimal:
     try:
         rate = Decimal(raw)
     except InvalidOperation:
-        raise RuleError(f"rate {text.strip()!r} is not a number", field="rate") from None
+        raise RuleError(
+            _("rate {text} is not a number").format(text=repr(text.strip())), field="rate"
+        ) from None
     if not rate.is_finite() or rate <= 0:
-        raise RuleError(f"rate {text.strip()!r} must be a number above 0", field="rate")
+        raise RuleError(
+            _("rate {text} must be a number above 0").format(text=repr(text.strip())), field="rate"
+        )
     exponent = rate.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > RATE_PLACES:
-        raise RuleError(f"rate {text.strip()!r} has more than {RATE_PLACES} decimals", field="rate")
+        raise RuleError(
+            _("rate {text} has more than {places} decimals").format(
+                text=repr(text.strip()), places=RATE_PLACES
+            ),
+            field="rate",
+        )
     if rate >= 10**9:
-        raise RuleError(f"rate {text.strip()!r} is implausibly large", field="rate")
+        raise RuleError(
+            _("rate {text} is implausibly large").format(text=repr(text.strip())), field="rate"
+        )
     return rate.normalize()
 
 
@@ -198,28 +212,33 @@ def minor_to_text(minor: int, currency: str) -> str:
 
 
 def parse_minor(text: str, currency: str, *, field: str = "amount") -> int:
-    """An amount of cash as typed (``1,234.56``, ``1.2m``, ``300k``) in minor units of
-    ``currency``; more decimals than the currency has are refused, not rounded."""
+    """An amount of cash as typed (``1,234.56``, ``1.2m``, ``300k``, ``120万``) in minor
+    units of ``currency``; more decimals than the currency has are refused, not rounded."""
     raw = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
-    scale = 1
-    if raw.endswith(("k", "m")):
-        scale = {"k": 10**3, "m": 10**6}[raw[-1]]
-        raw = raw[:-1]
-    try:
-        value = Decimal(raw) * scale
-    except InvalidOperation:
-        raise RuleError(f"{field} {text.strip()!r} is not a number", field=field) from None
-    if not value.is_finite():
-        raise RuleError(f"{field} {text.strip()!r} is not a number", field=field)
+    shown = repr(text.strip())
+    value = scaled_number(raw.removesuffix("元"))
+    if value is None:
+        raise RuleError(
+            _("{field} {text} is not a number").format(field=field_label(field), text=shown),
+            field=field,
+        )
     minor = value * Decimal(10) ** minor_places(currency)
     if minor != minor.to_integral_value():
-        places = minor_places(currency)
         raise RuleError(
-            f"{field} {text.strip()!r} has more decimals than {currency} has ({places})",
+            _("{field} {text} has more decimals than {currency} has ({places})").format(
+                field=field_label(field),
+                text=shown,
+                currency=currency,
+                places=minor_places(currency),
+            ),
             field=field,
         )
     if minor < 0:
-        raise RuleError(f"{field} must not be negative", field=field)
+        raise RuleError(
+            _("{field} must not be negative").format(field=field_label(field)), field=field
+        )
     if minor > 10**17:
-        raise RuleError(f"{field} is implausibly large", field=field)
+        raise RuleError(
+            _("{field} is implausibly large").format(field=field_label(field)), field=field
+        )
     return int(minor)

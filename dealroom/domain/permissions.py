@@ -14,7 +14,10 @@ app, the command line and scripts alike.
 - The team (people, administrators), the accounts, the stage checklists and the policy
   are kept by the database's administrators.
 
-Each check returns None when the actor may, else the one line that says who may.
+Each check returns None when the actor may, else the one line that says who may, in the
+language spoken. What a caller passes to name the action (``"moved between stages"``,
+``"people are added"``, a kind ``"task"``) is an English key: each refusal is a whole
+sentence of the catalog, chosen by that key.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dealroom.domain.model import Gate, Level, Role
+from dealroom.domain.rules import either
+from dealroom.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,16 +39,21 @@ class Seats:
     holders: Mapping[Role, Sequence[tuple[str, str]]]
 
     def holds(self, handle: str, *roles: Role) -> bool:
-        return any(h == handle for role in roles for h, _ in self.holders.get(role, ()))
+        return any(h == handle for role in roles for h, _name in self.holders.get(role, ()))
 
     def member(self, handle: str) -> bool:
-        return any(h == handle for seats in self.holders.values() for h, _ in seats)
+        return any(h == handle for seats in self.holders.values() for h, _name in seats)
 
     def named(self, role: Role) -> str:
         """``its sponsor, Sam O'Connor`` (or ``its sponsor (none yet)``)."""
-        names = [name for _, name in self.holders.get(role, ())]
-        what = "sponsor" if role is Role.SPONSOR else f"{role.value} lead"
-        return f"its {what}, {', '.join(names)}" if names else f"its {what} (none yet)"
+        names = ", ".join(name for _handle, name in self.holders.get(role, ()))
+        if role is Role.SPONSOR:
+            if names:
+                return _("its sponsor, {names}").format(names=names)
+            return _("its sponsor (none yet)")
+        if names:
+            return _("its {role} lead, {names}").format(role=role.value, names=names)
+        return _("its {role} lead (none yet)").format(role=role.value)
 
 
 def seats_of(code: str, level: Level, members: Iterable[tuple[Role, str, str]]) -> Seats:
@@ -86,7 +96,7 @@ class Standing:
 
 
 def _either(seats: Seats, *roles: Role) -> str:
-    return " or ".join(seats.named(r) for r in roles)
+    return either(seats.named(r) for r in roles)
 
 
 def gate(
@@ -94,13 +104,18 @@ def gate(
 ) -> str | None:
     """``approvers``: (handle, name) of the people the policy names for this gate."""
     deciders = (Role.SPONSOR, Role.AR) if seats.level is Level.III else (Role.SPONSOR,)
-    if seats.holds(actor, *deciders) or any(h == actor for h, _ in approvers):
+    if seats.holds(actor, *deciders) or any(h == actor for h, _name in approvers):
         return None
-    board = "" if seats.level is Level.III else f" (a level-{seats.level.value} deal)"
     who = _either(seats, *deciders)
     if approvers:
-        who += f" or the named {which.value} approver, {', '.join(n for _, n in approvers)}"
-    return f"{which.value} on {seats.code}{board} is decided by {who}"
+        who = _("{who} or the named {gate} approver, {names}").format(
+            who=who, gate=which.value, names=", ".join(n for _handle, n in approvers)
+        )
+    if seats.level is Level.III:
+        said = _("{gate} on {code} is decided by {who}")
+    else:
+        said = _("{gate} on {code} (a level-{level} deal) is decided by {who}")
+    return said.format(gate=which.value, code=seats.code, level=seats.level.value, who=who)
 
 
 def any_gate(seats: Seats, actor: str, approvers: Approvers) -> str | None:
@@ -108,16 +123,23 @@ def any_gate(seats: Seats, actor: str, approvers: Approvers) -> str | None:
     if any(gate(seats, actor, g, approvers.get(g, ())) is None for g in Gate):
         return None
     deciders = (Role.SPONSOR, Role.AR) if seats.level is Level.III else (Role.SPONSOR,)
-    board = "" if seats.level is Level.III else f" (a level-{seats.level.value} deal)"
-    return f"the gates of {seats.code}{board} are decided by {_either(seats, *deciders)}"
+    if seats.level is Level.III:
+        said = _("the gates of {code} are decided by {who}")
+    else:
+        said = _("the gates of {code} (a level-{level} deal) are decided by {who}")
+    return said.format(code=seats.code, level=seats.level.value, who=_either(seats, *deciders))
 
 
 def handoff(seats: Seats, actor: str, to_role: Role, verb: str) -> str | None:
+    """``verb``: "accepted" or "rejected"."""
     if seats.holds(actor, to_role, Role.SPONSOR):
         return None
-    return (
-        f"a handoff to {to_role.value} on {seats.code} is {verb} by "
-        f"{_either(seats, to_role, Role.SPONSOR)}"
+    said = {
+        "accepted": _("a handoff to {role} on {code} is accepted by {who}"),
+        "rejected": _("a handoff to {role} on {code} is rejected by {who}"),
+    }.get(verb) or _("a handoff to {role} on {code} is {verb} by {who}")
+    return said.format(
+        role=to_role.value, code=seats.code, verb=_(verb), who=_either(seats, to_role, Role.SPONSOR)
     )
 
 
@@ -125,30 +147,78 @@ def move(seats: Seats, actor: str, what: str) -> str | None:
     """``what``: "moved between stages", "marked won", …"""
     if seats.holds(actor, Role.AR, Role.SPONSOR):
         return None
-    return f"{seats.code} is {what} by {_either(seats, Role.AR, Role.SPONSOR)}"
+    said = {
+        "moved between stages": _("{code} is moved between stages by {who}"),
+        "marked won, lost or dropped": _("{code} is marked won, lost or dropped by {who}"),
+        "marked won": _("{code} is marked won by {who}"),
+        "marked lost": _("{code} is marked lost by {who}"),
+        "marked dropped": _("{code} is marked dropped by {who}"),
+        "reopened": _("{code} is reopened by {who}"),
+    }.get(what) or _("{code} is {what} by {who}")
+    return said.format(code=seats.code, what=_(what), who=_either(seats, Role.AR, Role.SPONSOR))
 
 
 def edit_item(seats: Seats, actor: str, kind: str) -> str | None:
+    """``kind``: "task", "risk" or "handoff"."""
     if seats.member(actor):
         return None
-    return f"a {kind} on {seats.code} is changed by the deal's members; you are not one of them"
+    said = {
+        "task": _("a task on {code} is changed by the deal's members; you are not one of them"),
+        "risk": _("a risk on {code} is changed by the deal's members; you are not one of them"),
+        "handoff": _(
+            "a handoff on {code} is changed by the deal's members; you are not one of them"
+        ),
+    }.get(kind) or _("a {kind} on {code} is changed by the deal's members; you are not one of them")
+    return said.format(kind=_(kind), code=seats.code)
 
 
 def delete_item(seats: Seats, actor: str, kind: str, role: Role) -> str | None:
+    """``kind``: "task", "risk" or "handoff"; ``role``: the side it is on."""
     if seats.holds(actor, role, Role.SPONSOR):
         return None
-    who = _either(seats, role, Role.SPONSOR)
-    return f"the {role.value} {kind} on {seats.code} is deleted by {who}"
+    said = {
+        "task": _("the {role} task on {code} is deleted by {who}"),
+        "risk": _("the {role} risk on {code} is deleted by {who}"),
+        "handoff": _("the {role} handoff on {code} is deleted by {who}"),
+    }.get(kind) or _("the {role} {kind} on {code} is deleted by {who}")
+    return said.format(
+        role=role.value, kind=_(kind), code=seats.code, who=_either(seats, role, Role.SPONSOR)
+    )
 
 
-def administered(what: str, administrators: Sequence[str]) -> str:
-    """``what``: "people are added", …: the line that refuses a non-administrator."""
-    return f"{what} by an administrator ({', '.join(administrators) or 'none yet'})"
+def administered(what: str, administrators: Sequence[str], **values: str) -> str:
+    """``what``: "people are added", …: the line that refuses a non-administrator;
+    ``values`` fill its placeholders (``name`` of "a new account ({name}) is added")."""
+    said = {
+        "people are added": _("people are added by an administrator ({admins})"),
+        "administrators are named": _("administrators are named by an administrator ({admins})"),
+        "accounts are changed": _("accounts are changed by an administrator ({admins})"),
+        "a new account is added": _("a new account is added by an administrator ({admins})"),
+        "a new account ({name}) is added": _(
+            "a new account ({name}) is added by an administrator ({admins})"
+        ),
+        "the stage checklists are changed": _(
+            "the stage checklists are changed by an administrator ({admins})"
+        ),
+        "the base currency and the exchange rates are set": _(
+            "the base currency and the exchange rates are set by an administrator ({admins})"
+        ),
+        "the gate approvers are named": _(
+            "the gate approvers are named by an administrator ({admins})"
+        ),
+        "deals are imported": _("deals are imported by an administrator ({admins})"),
+        "people and accounts are imported": _(
+            "people and accounts are imported by an administrator ({admins})"
+        ),
+    }.get(what) or _("{what} by an administrator ({admins})")
+    admins = ", ".join(administrators) or _("none yet")
+    return said.format(what=_(what).format(**values), admins=admins, **values)
 
 
 def cash(seats: Seats, actor: str) -> str | None:
     """The payment plan, the invoices and the payments are the AR's (or the sponsor's)."""
     if seats.holds(actor, Role.AR, Role.SPONSOR):
         return None
-    who = _either(seats, Role.AR, Role.SPONSOR)
-    return f"the payment plan, invoices and payments of {seats.code} are kept by {who}"
+    return _("the payment plan, invoices and payments of {code} are kept by {who}").format(
+        code=seats.code, who=_either(seats, Role.AR, Role.SPONSOR)
+    )

@@ -22,6 +22,7 @@ from datetime import date
 from enum import StrEnum
 
 from dealroom.domain.rules import RuleError, check_text
+from dealroom.i18n import N_, _, ngettext
 
 MINUS = "\u2212"
 """The minus sign support is shown with (``−1``); :func:`parse_support` also takes ``-``."""
@@ -40,11 +41,12 @@ class DecisionRole(StrEnum):
 
     @property
     def label(self) -> str:
+        """The role's name as the catalog marks it (shown through ``_``)."""
         return _ROLE_INFO[self][0]
 
     @property
     def meaning(self) -> str:
-        """What the role does in the decision, in the seeds' words."""
+        """What the role does in the decision, in the seeds' words (shown through ``_``)."""
         return _ROLE_INFO[self][1]
 
     @property
@@ -55,27 +57,30 @@ class DecisionRole(StrEnum):
 DECISION_ROLES: tuple[DecisionRole, ...] = tuple(DecisionRole)
 
 _ROLE_INFO: dict[DecisionRole, tuple[str, str]] = {
-    DecisionRole.APPROVER: ("Approver", "the top person; signs off what is put before them"),
+    DecisionRole.APPROVER: (
+        N_("Approver"),
+        N_("the top person; signs off what is put before them"),
+    ),
     DecisionRole.DECISION_MAKER: (
-        "Decision maker",
-        "weighs the recommendations and evaluations; can say yes or no",
+        N_("Decision maker"),
+        N_("weighs the recommendations and evaluations; can say yes or no"),
     ),
     DecisionRole.EVALUATOR: (
-        "Evaluator",
-        "assesses our product, service and solution; can say no but not yes",
+        N_("Evaluator"),
+        N_("assesses our product, service and solution; can say no but not yes"),
     ),
     DecisionRole.ADVISOR: (
-        "Advisor",
-        "consultant, expert, purchasing centre or higher office, maybe outside the customer",
+        N_("Advisor"),
+        N_("consultant, expert, purchasing centre or higher office, maybe outside the customer"),
     ),
     DecisionRole.GATEKEEPER: (
-        "Gatekeeper",
-        "stands between us and the top: secretary, chief engineer",
+        N_("Gatekeeper"),
+        N_("stands between us and the top: secretary, chief engineer"),
     ),
-    DecisionRole.USER: ("User", "works with what is bought"),
+    DecisionRole.USER: (N_("User"), N_("works with what is bought")),
     DecisionRole.COACH: (
-        "Coach",
-        "an insider who guides us: the decision process, rivals, how we look",
+        N_("Coach"),
+        N_("an insider who guides us: the decision process, rivals, how we look"),
     ),
 }
 
@@ -88,23 +93,36 @@ def parse_decision_role(text: str) -> DecisionRole:
     if key in aliases:
         return aliases[key]
     for role in DecisionRole:
-        if key in (role.value.replace("_", " "), role.label.lower()):
+        if key in (role.value.replace("_", " "), role.label.lower(), _(role.label).lower()):
             return role
-    choices = ", ".join(r.label.lower() for r in DecisionRole)
-    raise RuleError(f"unknown decision role {text!r}: choose one of {choices}", field="role")
+    choices = ", ".join(_(r.label).lower() for r in DecisionRole)
+    raise RuleError(
+        _("unknown decision role {text}: choose one of {choices}").format(
+            text=repr(text), choices=choices
+        ),
+        field="role",
+    )
 
 
 # --- influence and support -------------------------------------------------------------
 
 INFLUENCE_MIN = 1
 INFLUENCE_MAX = 5
-INFLUENCE_LABELS: dict[int, str] = {1: "marginal", 2: "some", 3: "real", 4: "strong", 5: "decisive"}
+INFLUENCE_LABELS: dict[int, str] = {
+    1: N_("marginal"),
+    2: N_("some"),
+    3: N_("real"),
+    4: N_("strong"),
+    5: N_("decisive"),
+}
 
 
 def check_influence(value: int) -> int:
     if not INFLUENCE_MIN <= value <= INFLUENCE_MAX:
         raise RuleError(
-            f"influence must be between {INFLUENCE_MIN} and {INFLUENCE_MAX} (got {value})",
+            _("influence must be between {low} and {high} (got {value})").format(
+                low=INFLUENCE_MIN, high=INFLUENCE_MAX, value=value
+            ),
             field="influence",
         )
     return value
@@ -113,21 +131,22 @@ def check_influence(value: int) -> int:
 SUPPORT_MIN = -3
 SUPPORT_MAX = 3
 SUPPORT_LABELS: dict[int, str] = {
-    3: "strong exclusive support",
-    2: "good working relationship",
-    1: "weak support",
-    0: "neutral",
-    -1: "weak opposition",
-    -2: "not supportive",
-    -3: "strong opposition",
+    3: N_("strong exclusive support"),
+    2: N_("good working relationship"),
+    1: N_("weak support"),
+    0: N_("neutral"),
+    -1: N_("weak opposition"),
+    -2: N_("not supportive"),
+    -3: N_("strong opposition"),
 }
 
 
 def check_support(value: int) -> int:
     if not SUPPORT_MIN <= value <= SUPPORT_MAX:
         raise RuleError(
-            f"support must be between {format_support(SUPPORT_MIN)} and "
-            f"{format_support(SUPPORT_MAX)} (got {value})",
+            _("support must be between {low} and {high} (got {value})").format(
+                low=format_support(SUPPORT_MIN), high=format_support(SUPPORT_MAX), value=value
+            ),
             field="support",
         )
     return value
@@ -141,7 +160,10 @@ def parse_support(text: str) -> int:
     raw = text.strip().replace(MINUS, "-")
     m = _SUPPORT_RE.match(raw)
     if not m:
-        raise RuleError(f"support {text!r} is not a number from -3 to +3", field="support")
+        raise RuleError(
+            _("support {text} is not a number from -3 to +3").format(text=repr(text)),
+            field="support",
+        )
     value = int(m.group(2))
     return check_support(-value if m.group(1) == "-" else value)
 
@@ -156,8 +178,8 @@ def format_support(value: int) -> str:
 
 
 def support_label(value: int) -> str:
-    """``+1 weak support``."""
-    return f"{format_support(value)} {SUPPORT_LABELS[check_support(value)]}"
+    """``+1 weak support``, in the language spoken."""
+    return f"{format_support(value)} {_(SUPPORT_LABELS[check_support(value)])}"
 
 
 def support_bar(value: int) -> str:
@@ -266,42 +288,63 @@ def power_map_gaps(
     - a person never contacted, or not for more than ``stale_days`` days (exactly
       ``stale_days`` days ago is still fresh).
     """
-    ordered = [c for _, group in group_by_role(contacts) for c in group]
+    ordered = [c for _role, group in group_by_role(contacts) for c in group]
     gaps: list[PowerMapGap] = []
     for c in ordered:
         if c.key_decider and c.support <= 0:
             gaps.append(
                 PowerMapGap(
                     GapKind.KEY_DECIDER_NOT_FOR_US,
-                    f"key decider {c.who} is at {support_label(c.support)}",
+                    _("key decider {who} is at {support}").format(
+                        who=c.who, support=support_label(c.support)
+                    ),
                     c,
                 )
             )
     if ordered and not any(c.key_decider for c in ordered):
         gaps.append(
-            PowerMapGap(GapKind.NO_KEY_DECIDER, "no key decider marked: who really decides?")
+            PowerMapGap(GapKind.NO_KEY_DECIDER, _("no key decider marked: who really decides?"))
         )
     if not any(is_real_coach(c) for c in ordered):
         lukewarm = [c for c in ordered if c.role is DecisionRole.COACH]
         if lukewarm:
-            names = ", ".join(f"{c.who} at {format_support(c.support)}" for c in lukewarm)
-            message = (
-                f"no coach in practice: a coach who does not support us guides nobody ({names})"
+            names = ", ".join(
+                _("{who} at {support}").format(who=c.who, support=format_support(c.support))
+                for c in lukewarm
             )
+            message = _(
+                "no coach in practice: a coach who does not support us guides nobody ({names})"
+            ).format(names=names)
         else:
-            message = "no coach: nobody inside the customer guides us"
+            message = _("no coach: nobody inside the customer guides us")
         gaps.append(PowerMapGap(GapKind.NO_COACH, message))
     for c in ordered:
         if c.owner is None:
-            gaps.append(PowerMapGap(GapKind.NO_OWNER, f"nobody on our side owns {c.who}", c))
+            gaps.append(
+                PowerMapGap(
+                    GapKind.NO_OWNER, _("nobody on our side owns {who}").format(who=c.who), c
+                )
+            )
     for c in ordered:
         if c.last_contact is None:
             gaps.append(
-                PowerMapGap(GapKind.NEVER_CONTACTED, f"{c.who} has never been contacted", c)
+                PowerMapGap(
+                    GapKind.NEVER_CONTACTED,
+                    _("{who} has never been contacted").format(who=c.who),
+                    c,
+                )
             )
         elif (days := (today - c.last_contact).days) > stale_days:
             gaps.append(
-                PowerMapGap(GapKind.STALE_CONTACT, f"no contact with {c.who} for {days} days", c)
+                PowerMapGap(
+                    GapKind.STALE_CONTACT,
+                    ngettext(
+                        "no contact with {who} for {n} day",
+                        "no contact with {who} for {n} days",
+                        days,
+                    ).format(who=c.who, n=days),
+                    c,
+                )
             )
     return gaps
 
@@ -325,11 +368,27 @@ class SupportChange:
 
     @property
     def description(self) -> str:
-        return describe_support_change(self.who, self.old, self.new)
+        """The change in the language spoken."""
+        return support_change_text(self.who, self.old, self.new)
+
+
+def support_change_text(who: str, old: int, new: int) -> str:
+    """:func:`describe_support_change` in the language spoken (what a screen or a report
+    shows; the log keeps the English)."""
+    if new == old:
+        return _("support of {who} stays at {score}").format(who=who, score=format_support(new))
+    said = (
+        _("support of {who} rose from {old} to {new}")
+        if new > old
+        else _("support of {who} fell from {old} to {new}")
+    )
+    return said.format(who=who, old=format_support(old), new=format_support(new))
 
 
 def describe_support_change(who: str, old: int, new: int) -> str:
-    """``support of the CTO fell from +1 to −1``; ``rose``; ``stays at`` when equal.
+    """``support of the CTO fell from +1 to −1``; ``rose``; ``stays at`` when equal: in
+    English, as the event log keeps it (:func:`support_change_text` says it in the
+    language spoken).
 
     ``who`` is used as given: pass ``"the CTO"`` or ``contact.who``.
     """

@@ -38,6 +38,7 @@ from dealroom.domain.powermap import (
     group_by_role,
     power_map_gaps,
 )
+from dealroom.i18n import N_, _, ngettext, pgettext
 
 BLOCKED_DAYS = 7
 
@@ -51,15 +52,16 @@ class TriggerKind(StrEnum):
 
     @property
     def label(self) -> str:
+        """The kind as the catalog marks it (shown through ``_``)."""
         return _TRIGGER_LABELS[self]
 
 
 _TRIGGER_LABELS: dict[TriggerKind, str] = {
-    TriggerKind.OBSTACLE: "Obstacle",
-    TriggerKind.SLIPPED: "Plan slipped",
-    TriggerKind.ADVERSE_SUPPORT: "Adverse move",
-    TriggerKind.COMPETITOR: "Competitor move",
-    TriggerKind.BID: "Bid strategy",
+    TriggerKind.OBSTACLE: N_("Obstacle"),
+    TriggerKind.SLIPPED: N_("Plan slipped"),
+    TriggerKind.ADVERSE_SUPPORT: N_("Adverse move"),
+    TriggerKind.COMPETITOR: N_("Competitor move"),
+    TriggerKind.BID: N_("Bid strategy"),
 }
 
 
@@ -69,7 +71,7 @@ class TaskFact:
 
     title: str
     status: TaskStatus
-    _: KW_ONLY
+    _kw: KW_ONLY
     owner: str | None = None
     due: date | None = None
     blocked_since: date | None = None
@@ -126,7 +128,11 @@ def review_triggers(
                     ReviewTrigger(
                         TriggerKind.OBSTACLE,
                         t.blocked_since + timedelta(days=blocked_days + 1),
-                        f"“{t.title}” has been blocked for {days} days",
+                        ngettext(
+                            "“{title}” has been blocked for {n} day",
+                            "“{title}” has been blocked for {n} days",
+                            days,
+                        ).format(title=t.title, n=days),
                     )
                 )
     for stage in STAGES[facts.stage.order + 1 :]:
@@ -137,19 +143,28 @@ def review_triggers(
                 ReviewTrigger(
                     TriggerKind.SLIPPED,
                     planned + timedelta(days=1),
-                    f"{stage.label} was planned for {planned.isoformat()}: "
-                    f"{late} day{'s' if late != 1 else ''} late",
+                    ngettext(
+                        "{stage} was planned for {day}: {n} day late",
+                        "{stage} was planned for {day}: {n} days late",
+                        late,
+                    ).format(stage=_(stage.label), day=planned.isoformat(), n=late),
                 )
             )
     for change in facts.support_changes:
         if change.adverse:
             found.append(ReviewTrigger(TriggerKind.ADVERSE_SUPPORT, change.on, change.description))
     for c in facts.competitors_noted:
-        found.append(ReviewTrigger(TriggerKind.COMPETITOR, c.on, f"competitor {c.name} noted"))
+        found.append(
+            ReviewTrigger(
+                TriggerKind.COMPETITOR, c.on, _("competitor {name} noted").format(name=c.name)
+            )
+        )
     if facts.stage is Stage.BID:
         since = facts.entered.get(Stage.BID, date.min)
         found.append(
-            ReviewTrigger(TriggerKind.BID, since, "the deal is in Bid: set the commercial strategy")
+            ReviewTrigger(
+                TriggerKind.BID, since, _("the deal is in Bid: set the commercial strategy")
+            )
         )
     if facts.last_review is not None:
         held = facts.last_review
@@ -208,32 +223,36 @@ class ReviewAgenda:
     next_actions: tuple[NextAction, ...]
 
     def to_markdown(self, escape: Callable[[str], str]) -> str:
-        """Markdown with every piece of user text passed through ``escape``."""
+        """Markdown with every piece of user text passed through ``escape``, in the
+        language spoken."""
 
         def bullets(lines: Sequence[Line]) -> list[str]:
             if not lines:
-                return ["- none"]
+                return ["- " + _("none")]
             out = []
             for ln in lines:
                 if ln.label and ln.text:
-                    out.append(f"- {ln.label}: {escape(ln.text)}")
+                    out.append(
+                        "- " + _("{label}: {text}").format(label=ln.label, text=escape(ln.text))
+                    )
                 else:
                     out.append(f"- {ln.label or escape(ln.text)}")
             return out
 
-        md = [f"# Deal review — {escape(self.title)}", ""]
+        md = ["# " + _("Deal review — {title}").format(title=escape(self.title)), ""]
         for heading, lines in (
-            ("Background", self.background),
-            ("Decision chain", self.decision_chain),
-            ("Customer, competitor and channel moves", self.moves),
-            ("Strengths", self.strengths),
-            ("Weaknesses", self.weaknesses),
+            (_("Background"), self.background),
+            (_("Decision chain"), self.decision_chain),
+            (_("Customer, competitor and channel moves"), self.moves),
+            (_("Strengths"), self.strengths),
+            (_("Weaknesses"), self.weaknesses),
         ):
             md += [f"## {heading}", "", *bullets(lines), ""]
-        md += ["## Strategy", "", "- to decide in the meeting", ""]
-        md += ["## Next actions", ""]
+        md += ["## " + _("Strategy"), "", "- " + _("to decide in the meeting"), ""]
+        md += ["## " + _("Next actions"), ""]
         if self.next_actions:
-            md += ["| What | Owner | Date | Checkpoint |", "| --- | --- | --- | --- |"]
+            head = (_("What"), _("Owner"), _("Date"), _("Checkpoint"))
+            md += ["| " + " | ".join(head) + " |", "| --- | --- | --- | --- |"]
             for a in self.next_actions:
                 cells = [
                     escape(a.what),
@@ -243,7 +262,7 @@ class ReviewAgenda:
                 ]
                 md.append("| " + " | ".join(cells) + " |")
         else:
-            md.append("- none planned yet")
+            md.append("- " + _("none planned yet"))
         md.append("")
         return "\n".join(md)
 
@@ -272,31 +291,40 @@ def review_agenda(
     """
     scores = scores or {}
     answers = answers or {}
-    close = deal.close_date.isoformat() if deal.close_date else "not set"
+    close = deal.close_date.isoformat() if deal.close_date else _("not set")
     background = [
-        Line("Deal", f"{deal.code} {deal.name}"),
-        Line("Customer", f"{deal.account} (tier {deal.tier.value})"),
+        Line(_("Deal"), f"{deal.code} {deal.name}"),
         Line(
-            "Stage",
-            f"{deal.stage.label}, {deal.amount:,} {deal.currency} at {deal.probability}%, "
-            f"close {close}",
+            _("Customer"),
+            _("{account} (tier {tier})").format(account=deal.account, tier=deal.tier.value),
+        ),
+        Line(
+            _("Stage"),
+            _("{stage}, {amount} {currency} at {probability}%, close {close}").format(
+                stage=_(deal.stage.label),
+                amount=f"{deal.amount:,}",
+                currency=deal.currency,
+                probability=deal.probability,
+                close=close,
+            ),
         ),
     ]
     for t in review_triggers(facts, today, blocked_days=blocked_days):
-        background.append(Line(f"Why now — {t.kind.label}", t.message))
+        background.append(Line(_("Why now — {kind}").format(kind=_(t.kind.label)), t.message))
 
     chain: list[Line] = []
     for role, people in group_by_role(contacts):
         for c in people:
             bits = [format_support(c.support)]
             if c.key_decider:
-                bits.append("key decider")
-            bits.append(f"influence {c.influence}")
-            extra = f"; owner {c.owner}" if c.owner else ""
-            extra += f"; leans to {c.leaning_to}" if c.leaning_to else ""
-            chain.append(Line(f"{role.label}, {', '.join(bits)}", f"{c.who}{extra}"))
+                bits.append(_("key decider"))
+            bits.append(_("influence {n}").format(n=c.influence))
+            extra = _("; owner {owner}").format(owner=c.owner) if c.owner else ""
+            extra += _("; leans to {name}").format(name=c.leaning_to) if c.leaning_to else ""
+            listed = pgettext("list separator", ", ").join([_(role.label), *bits])
+            chain.append(Line(listed, f"{c.who}{extra}"))
     for gap in power_map_gaps(contacts, today, stale_days):
-        chain.append(Line("Gap", gap.message))
+        chain.append(Line(_("Gap"), gap.message))
 
     def recent(on: date) -> bool:
         return facts.last_review is None or on > facts.last_review
@@ -305,7 +333,7 @@ def review_agenda(
         Line(f"{c.on.isoformat()}", c.description) for c in facts.support_changes if recent(c.on)
     ]
     moves += [
-        Line(f"{c.on.isoformat()}", f"competitor {c.name} noted")
+        Line(f"{c.on.isoformat()}", _("competitor {name} noted").format(name=c.name))
         for c in facts.competitors_noted
         if recent(c.on)
     ]
@@ -317,28 +345,51 @@ def review_agenda(
         score = scores.get(factor.key, 0)
         if score == 0:
             continue
-        line = Line(f"{factor.label} ({format_support(score)})")
+        line = Line(
+            _("{factor} ({score})").format(factor=_(factor.label), score=format_support(score))
+        )
         (strengths if score > 0 else weaknesses).append(line)
     for q in summarize(scores).questions:
-        verdict = Line(f"{q.question.label} {q.mark.value} ({q.scored}/{q.factors} scored)")
+        verdict = Line(
+            _("{question} {mark} ({scored}/{factors} scored)").format(
+                question=_(q.question.label),
+                mark=q.mark.value,
+                scored=q.scored,
+                factors=q.factors,
+            )
+        )
         if q.mark is Mark.GOOD:
             strengths.append(verdict)
         elif q.mark is Mark.BAD:
             weaknesses.append(verdict)
     for comp in competitors:
-        ours = [
-            f"their weaknesses: {comp.weaknesses}" if comp.weaknesses else "",
-            f"our differentiator: {comp.differentiator}" if comp.differentiator else "",
-        ]
-        if any(ours):
-            strengths.append(Line("Against", f"{comp.name}: " + "; ".join(s for s in ours if s)))
+        if comp.weaknesses and comp.differentiator:
+            ours = _("{name}: their weaknesses: {weaknesses}; our differentiator: {ours}")
+        elif comp.weaknesses:
+            ours = _("{name}: their weaknesses: {weaknesses}")
+        elif comp.differentiator:
+            ours = _("{name}: our differentiator: {ours}")
+        else:
+            ours = ""
+        if ours:
+            said = ours.format(name=comp.name, weaknesses=comp.weaknesses, ours=comp.differentiator)
+            strengths.append(Line(_("Against"), said))
         if comp.strengths:
-            weaknesses.append(Line("Against", f"{comp.name}: their strengths: {comp.strengths}"))
+            weaknesses.append(
+                Line(
+                    _("Against"),
+                    _("{name}: their strengths: {text}").format(
+                        name=comp.name, text=comp.strengths
+                    ),
+                )
+            )
     for item in checklist:
         if item.stage is deal.stage:
             got = answers.get(item.key, Answer.UNANSWERED)
             if got in (Answer.NO, Answer.PARTLY):
-                weaknesses.append(Line(f"Checklist ({got.label})", item.text))
+                weaknesses.append(
+                    Line(_("Checklist ({answer})").format(answer=_(got.label)), item.text)
+                )
 
     open_tasks = [t for t in facts.tasks if t.status is not TaskStatus.DONE]
     open_tasks.sort(key=lambda t: (t.due is None, t.due or date.max, t.title))

@@ -26,6 +26,7 @@ from dealroom.domain.model import (
     Role,
     Stage,
 )
+from dealroom.i18n import N_, _, pgettext
 
 
 class RuleError(ValueError):
@@ -40,12 +41,87 @@ class GateMissingError(RuleError):
     """A stage move refused because a gate guarding it is not approved."""
 
     def __init__(self, stage: Stage, gates: list[Gate]) -> None:
-        names = ", ".join(f"{g.value} ({g.meaning})" for g in gates)
+        names = ", ".join(
+            _("{gate} ({meaning})").format(gate=g.value, meaning=_(g.meaning)) for g in gates
+        )
         super().__init__(
-            f"cannot enter {stage.label}: gate {names} is not approved yet", field="stage"
+            _("cannot enter {stage}: gate {gates} is not approved yet").format(
+                stage=_(stage.label), gates=names
+            ),
+            field="stage",
         )
         self.stage = stage
         self.gates = gates
+
+
+# --- the names of fields, as a message shows them ------------------------------------
+
+
+def field_label(field: str) -> str:
+    """A field's name as a message shows it, in the language spoken (``field=`` stays the
+    identifier); a name not listed here as it is."""
+    labels = {
+        "account": pgettext("field name", "account"),
+        "allies": pgettext("field name", "allies"),
+        "amount": pgettext("field name", "amount"),
+        "answer": pgettext("field name", "answer"),
+        "checklist": pgettext("field name", "checklist"),
+        "checklist item": pgettext("field name", "checklist item"),
+        "checkpoint": pgettext("field name", "checkpoint"),
+        "code": pgettext("field name", "code"),
+        "competitor": pgettext("field name", "competitor"),
+        "currency": pgettext("field name", "currency"),
+        "date": pgettext("field name", "date"),
+        "differentiator": pgettext("field name", "differentiator"),
+        "due": pgettext("field name", "due"),
+        "e-mail": pgettext("field name", "e-mail"),
+        "email": pgettext("field name", "email"),
+        "experts": pgettext("field name", "experts"),
+        "factor": pgettext("field name", "factor"),
+        "gate": pgettext("field name", "gate"),
+        "handle": pgettext("field name", "handle"),
+        "impact": pgettext("field name", "impact"),
+        "influence": pgettext("field name", "influence"),
+        "key": pgettext("field name", "key"),
+        "leaning to": pgettext("field name", "leaning to"),
+        "level": pgettext("field name", "level"),
+        "likelihood": pgettext("field name", "likelihood"),
+        "login": pgettext("field name", "login"),
+        "milestone": pgettext("field name", "milestone"),
+        "mitigation": pgettext("field name", "mitigation"),
+        "name": pgettext("field name", "name"),
+        "note": pgettext("field name", "note"),
+        "number": pgettext("field name", "number"),
+        "owner": pgettext("field name", "owner"),
+        "on": pgettext("field name", "on"),
+        "person": pgettext("field name", "person"),
+        "probability": pgettext("field name", "probability"),
+        "rate": pgettext("field name", "rate"),
+        "reason": pgettext("field name", "reason"),
+        "relationship": pgettext("field name", "relationship"),
+        "role": pgettext("field name", "role"),
+        "scope": pgettext("field name", "scope"),
+        "score": pgettext("field name", "score"),
+        "share": pgettext("field name", "share"),
+        "stage": pgettext("field name", "stage"),
+        "status": pgettext("field name", "status"),
+        "status reason": pgettext("field name", "status reason"),
+        "strengths": pgettext("field name", "strengths"),
+        "support": pgettext("field name", "support"),
+        "terms": pgettext("field name", "terms"),
+        "tier": pgettext("field name", "tier"),
+        "title": pgettext("field name", "title"),
+        "weaknesses": pgettext("field name", "weaknesses"),
+    }
+    return labels.get(field, field)
+
+
+def either(names: Iterable[str]) -> str:
+    """``a or b`` (``a or b or c``) in the language spoken: the names already translated."""
+    out = ""
+    for name in names:
+        out = _("{one} or {other}").format(one=out, other=name) if out else name
+    return out
 
 
 # --- parsing names the user types -------------------------------------------------
@@ -70,7 +146,12 @@ def parse_choice(kind: type[E], text: str, *, field: str) -> E:
         if key in (member.value.lower(), member.name.lower()):
             return member
     choices = ", ".join(m.value for m in kind)
-    raise RuleError(f"unknown {field} {text!r}: choose one of {choices}", field=field)
+    raise RuleError(
+        _("unknown {field} {text}: choose one of {choices}").format(
+            field=field_label(field), text=repr(text), choices=choices
+        ),
+        field=field,
+    )
 
 
 def parse_stage(text: str) -> Stage:
@@ -86,11 +167,16 @@ def parse_stage(text: str) -> Stage:
             stage.label.lower(),
             stage.name.lower(),
             STAGE_INFO[stage].short.lower(),
+            _(stage.label).lower(),
+            STAGE_INFO[stage].native,
         )
         if key in info_keys or key == stage.value.replace("_", "-"):
             return stage
     choices = ", ".join(s.value for s in STAGES)
-    raise RuleError(f"unknown stage {text!r}: choose one of {choices}", field="stage")
+    raise RuleError(
+        _("unknown stage {text}: choose one of {choices}").format(text=repr(text), choices=choices),
+        field="stage",
+    )
 
 
 def parse_lead_role(text: str) -> Role:
@@ -100,7 +186,9 @@ def parse_lead_role(text: str) -> Role:
     for role in TRIANGLE:
         if key == role.value:
             return role
-    raise RuleError(f"unknown role {text!r}: choose one of AR, SR, FR", field="role")
+    raise RuleError(
+        _("unknown role {text}: choose one of AR, SR, FR").format(text=repr(text)), field="role"
+    )
 
 
 # --- field checks -----------------------------------------------------------------
@@ -114,8 +202,10 @@ def check_code(code: str) -> str:
     value = code.strip().upper()
     if not CODE_RE.match(value):
         raise RuleError(
-            f"deal code {code!r} must be 1-40 letters, digits, '-', '_' or '.', "
-            "starting with a letter or digit",
+            _(
+                "deal code {code} must be 1-40 letters, digits, '-', '_' or '.', "
+                "starting with a letter or digit"
+            ).format(code=repr(code)),
             field="code",
         )
     return value
@@ -124,9 +214,16 @@ def check_code(code: str) -> str:
 def check_text(value: str, *, field: str, required: bool = True, limit: int = TITLE_MAX) -> str:
     text = value.strip()
     if required and not text:
-        raise RuleError(f"{field} must not be empty", field=field)
+        raise RuleError(
+            _("{field} must not be empty").format(field=field_label(field)), field=field
+        )
     if len(text) > limit:
-        raise RuleError(f"{field} is longer than {limit:,} characters", field=field)
+        raise RuleError(
+            _("{field} is longer than {limit} characters").format(
+                field=field_label(field), limit=f"{limit:,}"
+            ),
+            field=field,
+        )
     return text
 
 
@@ -136,24 +233,36 @@ HANDLE_MAX = 64
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
-def check_handle(value: str, *, what: str = "a handle", field: str = "handle") -> str:
+def check_handle(value: str, *, what: str = N_("a handle"), field: str = "handle") -> str:
     """A person's handle, their login name: one word of printable characters, at most
-    :data:`HANDLE_MAX`. ``what`` names it in the messages."""
+    :data:`HANDLE_MAX`. ``what`` names it in the messages (marked with ``N_``: it is
+    translated here)."""
     handle = value.strip()
+    named = _(what)
     if not handle:
-        raise RuleError(f"{what} must not be empty", field=field)
+        raise RuleError(_("{field} must not be empty").format(field=named), field=field)
     if len(handle) > HANDLE_MAX:
-        raise RuleError(f"{what} is at most {HANDLE_MAX} characters", field=field)
+        raise RuleError(
+            _("{what} is at most {limit} characters").format(what=named, limit=HANDLE_MAX),
+            field=field,
+        )
     if any(c.isspace() for c in handle):
-        raise RuleError(f"{what} is one word, such as a login name", field=field)
+        raise RuleError(
+            _("{what} is one word, such as a login name").format(what=named), field=field
+        )
     if _UNPRINTABLE.search(handle):
-        raise RuleError(f"{what} is printable characters only (no control characters)", field=field)
+        raise RuleError(
+            _("{what} is printable characters only (no control characters)").format(what=named),
+            field=field,
+        )
     return handle
 
 
 def check_actor(value: str) -> str:
     """Who acts (``--as``, ``DEALROOM_USER`` or the login name): a handle."""
-    return check_handle(value, what="the acting user's handle (--as, DEALROOM_USER)", field="actor")
+    return check_handle(
+        value, what=N_("the acting user's handle (--as, DEALROOM_USER)"), field="actor"
+    )
 
 
 def check_stored_text(value: str, *, field: str, limit: int | None) -> None:
@@ -161,26 +270,40 @@ def check_stored_text(value: str, *, field: str, limit: int | None) -> None:
     characters, no NUL character (PostgreSQL refuses it), nothing that is not text (a lone
     surrogate, which an undecodable byte becomes)."""
     if limit is not None and len(value) > limit:
-        raise RuleError(f"{field} is at most {limit:,} characters", field=field)
+        raise RuleError(
+            _("{what} is at most {limit} characters").format(
+                what=field_label(field), limit=f"{limit:,}"
+            ),
+            field=field,
+        )
     if "\x00" in value:
-        raise RuleError(f"{field} must not contain a NUL character", field=field)
+        raise RuleError(
+            _("{field} must not contain a NUL character").format(field=field_label(field)),
+            field=field,
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise RuleError(f"{field} holds bytes that are not text (UTF-8)", field=field) from None
+        raise RuleError(
+            _("{field} holds bytes that are not text (UTF-8)").format(field=field_label(field)),
+            field=field,
+        ) from None
 
 
 #: The most a deal's amount may be, in whole units of its currency.
 AMOUNT_MAX = 10**15
-#: What a suffix multiplies an amount by: ``300k``, ``1.2m``, ``2b``.
-AMOUNT_SCALES: Mapping[str, int] = {"k": 10**3, "m": 10**6, "b": 10**9}
+#: What a suffix multiplies an amount by: ``300k``, ``1.2m``, ``2b``, ``120万``, ``1.5亿``.
+AMOUNT_SCALES: Mapping[str, int] = {"k": 10**3, "m": 10**6, "b": 10**9, "万": 10**4, "亿": 10**8}
 
 
 def check_amount(amount: int) -> int:
     if amount < 0:
-        raise RuleError(f"amount must not be negative (got {amount:,})", field="amount")
+        raise RuleError(
+            _("amount must not be negative (got {amount})").format(amount=f"{amount:,}"),
+            field="amount",
+        )
     if amount > AMOUNT_MAX:
-        raise RuleError("amount is implausibly large", field="amount")
+        raise RuleError(_("amount is implausibly large"), field="amount")
     return amount
 
 
@@ -202,16 +325,16 @@ def scaled_number(raw: str, scales: Mapping[str, int] = AMOUNT_SCALES) -> Decima
 def whole_amount(value: Decimal) -> int:
     """An amount in whole currency units, rounded half to even, and checked."""
     if value >= AMOUNT_MAX + 1:  # refused before rounding a number of any size to an int
-        raise RuleError("amount is implausibly large", field="amount")
+        raise RuleError(_("amount is implausibly large"), field="amount")
     return check_amount(int(value.to_integral_value(ROUND_HALF_EVEN)))
 
 
 def parse_amount(text: str) -> int:
     """Whole currency units; accepts ``1,200,000``, ``1.2m``, ``300k``."""
     raw = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
-    value = scaled_number(raw)
+    value = scaled_number(raw.removesuffix("元"))  # 120万元
     if value is None:
-        raise RuleError(f"amount {text!r} is not a number", field="amount")
+        raise RuleError(_("amount {text} is not a number").format(text=repr(text)), field="amount")
     return whole_amount(value)
 
 
@@ -224,7 +347,10 @@ def check_currency(code: str) -> str:
 
 def check_probability(value: int | None) -> int | None:
     if value is not None and not 0 <= value <= 100:
-        raise RuleError(f"probability must be between 0 and 100 (got {value})", field="probability")
+        raise RuleError(
+            _("probability must be between 0 and 100 (got {value})").format(value=value),
+            field="probability",
+        )
     return value
 
 
@@ -234,14 +360,22 @@ def parse_probability(text: str) -> int | None:
     if raw in ("", "auto", "-", "none", "default"):
         return None
     if not re.fullmatch(r"-?\d+", raw):
-        raise RuleError(f"probability {text!r} is not a whole number", field="probability")
+        raise RuleError(
+            _("probability {text} is not a whole number").format(text=repr(text)),
+            field="probability",
+        )
     return check_probability(int(raw))
 
 
 def check_scale(value: int, *, field: str) -> int:
     """Likelihood and impact are rated 1 (low) to 5 (high)."""
     if not 1 <= value <= 5:
-        raise RuleError(f"{field} must be between 1 and 5 (got {value})", field=field)
+        raise RuleError(
+            _("{field} must be between 1 and 5 (got {value})").format(
+                field=field_label(field), value=value
+            ),
+            field=field,
+        )
     return value
 
 
@@ -274,13 +408,19 @@ def check_stage_move(
 ) -> None:
     """Refuse a move the rules do not allow; a forward move needs every gate it passes."""
     if status in (DealStatus.LOST, DealStatus.DROPPED):
-        raise RuleError(f"the deal is {status.value}: reopen it before moving its stage")
+        raise RuleError(
+            _("the deal is {status}: reopen it before moving its stage").format(status=status.label)
+        )
     if target == current:
-        raise RuleError(f"the deal is already in {current.label}", field="stage")
+        raise RuleError(
+            _("the deal is already in {stage}").format(stage=_(current.label)), field="stage"
+        )
     if status is DealStatus.WON and target.order < Stage.CONTRACT.order:
         raise RuleError(
-            f"the deal is won: it stays at {Stage.CONTRACT.label} or later (to move it to "
-            f"{target.label}, mark it open again first)",
+            _(
+                "the deal is won: it stays at {contract} or later (to move it to "
+                "{stage}, mark it open again first)"
+            ).format(contract=_(Stage.CONTRACT.label), stage=_(target.label)),
             field="stage",
         )
     ok = set(approved)
@@ -297,8 +437,10 @@ def check_move_reason(current: Stage, target: Stage, reason: str) -> str:
     why = check_text(reason, field="reason", required=False)
     if not why:
         raise RuleError(
-            f"moving back from {current.label} to {target.label} needs a reason "
-            "(what happened, for the deal's history)",
+            _(
+                "moving back from {current} to {target} needs a reason "
+                "(what happened, for the deal's history)"
+            ).format(current=_(current.label), target=_(target.label)),
             field="reason",
         )
     return why
@@ -333,19 +475,28 @@ def in_play(status: DealStatus, stage: Stage) -> bool:
 
 def check_gate_decision(gate: Gate, stage: Stage, status: DealStatus) -> None:
     if status in (DealStatus.LOST, DealStatus.DROPPED):
-        raise RuleError(f"the deal is {status.value}: no gate decisions on it")
+        raise RuleError(
+            _("the deal is {status}: no gate decisions on it").format(status=status.label)
+        )
     if gate is Gate.ATAC and stage.order < Stage.CONTRACT.order:
-        raise RuleError("ATAC amends a signed contract: the deal has not reached Contract yet")
+        raise RuleError(_("ATAC amends a signed contract: the deal has not reached Contract yet"))
 
 
 def check_status_change(current: DealStatus, target: DealStatus, stage: Stage, reason: str) -> str:
     if current == target:
-        raise RuleError(f"the deal is already {target.value}", field="status")
+        raise RuleError(
+            _("the deal is already {status}").format(status=target.label), field="status"
+        )
     if target in (DealStatus.LOST, DealStatus.DROPPED) and not reason.strip():
-        raise RuleError(f"say why the deal is {target.value}: a reason is required", field="reason")
+        raise RuleError(
+            _("say why the deal is {status}: a reason is required").format(status=target.label),
+            field="reason",
+        )
     if target is DealStatus.WON and stage.order < Stage.CONTRACT.order:
         raise RuleError(
-            f"a deal is won when the contract is signed: it is still in {stage.label}",
+            _("a deal is won when the contract is signed: it is still in {stage}").format(
+                stage=_(stage.label)
+            ),
             field="status",
         )
     return reason.strip()
@@ -365,19 +516,27 @@ def handoff_transition(state: HandoffState, action: str, reason: str = "") -> Ha
     """drafted → sent → accepted, or rejected (with a reason) and then re-sent."""
     sources, target = HANDOFF_MOVES[action]
     if state not in sources:
-        allowed = " or ".join(s.value for s in sources)
-        raise RuleError(f"cannot {action} a handoff that is {state.value} (it must be {allowed})")
+        allowed = either([s.label for s in sources])
+        refusals = {
+            "send": _("cannot send a handoff that is {state} (it must be {allowed})"),
+            "accept": _("cannot accept a handoff that is {state} (it must be {allowed})"),
+            "reject": _("cannot reject a handoff that is {state} (it must be {allowed})"),
+            "withdraw": _("cannot withdraw a handoff that is {state} (it must be {allowed})"),
+        }
+        raise RuleError(refusals[action].format(state=state.label, allowed=allowed))
     if action == "reject" and not reason.strip():
-        raise RuleError("say why the handoff is rejected: a reason is required", field="reason")
+        raise RuleError(_("say why the handoff is rejected: a reason is required"), field="reason")
     return target
 
 
 def check_handoff_roles(sender: Role, receiver: Role) -> None:
     for role in (sender, receiver):
         if role not in TRIANGLE:
-            raise RuleError(f"handoffs pass between AR, SR and FR, not {role.value}")
+            raise RuleError(
+                _("handoffs pass between AR, SR and FR, not {role}").format(role=role.value)
+            )
     if sender == receiver:
-        raise RuleError("a handoff goes to another role", field="to_role")
+        raise RuleError(_("a handoff goes to another role"), field="to_role")
 
 
 # --- risks ---------------------------------------------------------------------------
@@ -436,7 +595,7 @@ SCOPE_KINDS = ("team", "mine", "role", "person")
 
 def check_scope(scope: str) -> str:
     """``team``, ``mine:HANDLE``, ``role:AR|SR|FR`` or ``person:HANDLE``."""
-    kind, _, value = scope.strip().partition(":")
+    kind, _sep, value = scope.strip().partition(":")
     if kind == "team" and not value:
         return "team"
     if kind == "role" and value.upper() in {r.value for r in TRIANGLE}:
@@ -444,14 +603,16 @@ def check_scope(scope: str) -> str:
     if kind in ("mine", "person") and value:
         return f"{kind}:{check_handle(value, field='scope')}"
     raise RuleError(
-        f"unknown standup scope {scope!r}: team, mine:HANDLE, role:AR|SR|FR or person:HANDLE",
+        _(
+            "unknown standup scope {scope}: team, mine:HANDLE, role:AR|SR|FR or person:HANDLE"
+        ).format(scope=repr(scope)),
         field="scope",
     )
 
 
 def scope_label(scope: str, names: Mapping[str, str] | None = None) -> str:
     """How a scope reads: ``the team's deals``, ``FR's side``, ``Ana Lima's deals``."""
-    kind, _, value = scope.partition(":")
+    kind, _sep, value = scope.partition(":")
     if kind == "role":
         return f"the {value} side of the team's deals"
     name = (names or {}).get(value, value)

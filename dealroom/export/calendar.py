@@ -16,8 +16,9 @@ from datetime import date, datetime
 
 from icalendar import Calendar, Event
 
-from dealroom.domain import HandoffState
+from dealroom.domain import STAGE_INFO, HandoffState
 from dealroom.domain.money import minor_to_text
+from dealroom.i18n import _
 from dealroom.store.cash_views import DealCash
 from dealroom.store.views import DealRoomView
 from dealroom.textutil import visible
@@ -53,24 +54,40 @@ def calendar(
         where = f"{d.code} · {d.account}"
         for t in room.tasks:
             if t.due is not None and not t.done:
-                owner = f" ({t.owner_name})" if t.owner_name else ""
-                summary = f"[{d.code}] {t.role.value} task: {t.title}{owner}"
+                said = (
+                    _("{role} task: {title} ({owner})")
+                    if t.owner_name
+                    else _("{role} task: {title}")
+                )
+                what = said.format(role=t.role.value, title=t.title, owner=t.owner_name)
+                summary = f"[{d.code}] {what}"
                 cal.add_component(_event(f"task-{t.id}", t.due, summary, where, stamp))
         for h in room.handoffs:
             if h.due is not None and h.state is HandoffState.SENT:
-                summary = f"[{d.code}] handoff {h.from_role.value} → {h.to_role.value}: {h.title}"
+                what = _("handoff {route}: {title}").format(
+                    route=f"{h.from_role.value} → {h.to_role.value}", title=h.title
+                )
+                summary = f"[{d.code}] {what}"
                 cal.add_component(_event(f"handoff-{h.id}", h.due, summary, where, stamp))
         for s in room.timeline:
             if s.planned is not None and not s.reached:
-                gate = f" ({s.gate.value} review)" if s.gate is not None else ""
-                summary = f"[{d.code}] planned: {s.stage.label}{gate}"
+                stage = _(STAGE_INFO[s.stage].label)
+                what = (
+                    _("planned: {stage} ({gate} review)").format(stage=stage, gate=s.gate.value)
+                    if s.gate is not None
+                    else _("planned: {stage}").format(stage=stage)
+                )
+                summary = f"[{d.code}] {what}"
                 uid = f"stage-{d.id}-{s.stage.value}"
                 cal.add_component(_event(uid, s.planned, summary, where, stamp))
         cash = cashes.get(d.id)
         for i in cash.invoices if cash is not None else []:
             if i.outstanding:
                 owed = f"{minor_to_text(i.outstanding, i.invoice.currency)} {i.invoice.currency}"
-                summary = f"[{d.code}] invoice {i.invoice.number} due: {owed} outstanding"
+                what = _("invoice {number} due: {amount} outstanding").format(
+                    number=i.invoice.number, amount=owed
+                )
+                summary = f"[{d.code}] {what}"
                 uid = f"invoice-{i.invoice.id}"
                 cal.add_component(_event(uid, i.invoice.due, summary, where, stamp))
     return cal.to_ical()

@@ -16,8 +16,9 @@ from typing import Any
 
 from dealroom.domain import TRIANGLE, HandoffState, Role, TaskStatus
 from dealroom.domain.money import minor_to_text
-from dealroom.domain.rules import in_play, scope_label
+from dealroom.domain.rules import in_play
 from dealroom.export.escape import md
+from dealroom.i18n import _, ngettext
 from dealroom.store.cash_views import DealCash, InvoiceState, PlannedMilestone
 from dealroom.store.views import (
     DealRoomView,
@@ -60,12 +61,23 @@ class RoleDigest:
 
         out = []
         for i in self.unpaid:
-            when = f"{i.days_overdue} days overdue" if i.days_overdue else "due today"
-            out.append(
-                f"invoice {show(i.invoice.number)} {when}: {money(i.outstanding)} outstanding"
+            n = i.days_overdue
+            said = (
+                ngettext(
+                    "invoice {number} {n} day overdue: {amount} outstanding",
+                    "invoice {number} {n} days overdue: {amount} outstanding",
+                    n,
+                )
+                if n
+                else _("invoice {number} due today: {amount} outstanding")
             )
+            out.append(said.format(number=show(i.invoice.number), n=n, amount=money(i.outstanding)))
         for p in self.to_invoice:
-            out.append(f"to invoice: {show(p.milestone.name)} ({money(p.to_invoice)})")
+            out.append(
+                _("to invoice: {milestone} ({amount})").format(
+                    milestone=show(p.milestone.name), amount=money(p.to_invoice)
+                )
+            )
         return out
 
 
@@ -187,7 +199,7 @@ def scoped(digests: Sequence[DealDigest], scope: str) -> list[DealDigest]:
     """The digests a standup of ``scope`` walks (see ``rules.check_scope``): the team's
     deals; the deals ``mine:HANDLE`` is a member of (any role, the sponsor too); the deals
     ``person:HANDLE`` leads; or every deal with only ``role:R``'s side shown."""
-    kind, _, value = scope.partition(":")
+    kind, _sep, value = scope.partition(":")
     if kind == "role":
         return [replace(d, roles=[r for r in d.roles if r.role.value == value]) for d in digests]
     if kind == "mine":
@@ -208,38 +220,87 @@ def _stamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def scope_words(scope: str, names: Mapping[str, str] | None = None) -> str:
+    """How a standup's scope reads in a report (as ``rules.scope_label``, which events
+    keep in English): ``the team's deals``, ``the deals Ana Lima leads``."""
+    kind, _sep, value = scope.partition(":")
+    if kind == "role":
+        return _("the {role} side of the team's deals").format(role=value)
+    name = (names or {}).get(value, value)
+    if kind == "mine":
+        return _("the deals {name} is on").format(name=name)
+    if kind == "person":
+        return _("the deals {name} leads").format(name=name)
+    return _("the team's deals")
+
+
+def escalation_words(r: RiskView) -> str:
+    """``escalated to NAME`` (the sponsor it went to), ``escalated``, or empty."""
+    if not r.escalated:
+        return ""
+    if r.escalated_to_name:
+        return _("escalated to {name}").format(name=r.escalated_to_name)
+    return _("escalated")
+
+
 def deal_digest_markdown(d: DealDigest, today: date, names: dict[str, str]) -> list[str]:
     deal = d.room.deal
-    out = [
-        f"## {md(deal.code)} — {md(deal.name)}",
-        "",
-        f"{md(deal.account)} · {deal.stage.label} · {deal.probability}% · "
-        f"close {deal.close_date or '—'}",
-        "",
+    facts = [
+        md(deal.account),
+        _(deal.stage.label),
+        f"{deal.probability}%",
+        _("close {day}").format(day=deal.close_date or "—"),
     ]
+    out = [f"## {md(deal.code)} — {md(deal.name)}", "", " · ".join(facts), ""]
     if d.deal_changes:
-        out += ["**Deal**", ""]
+        out += ["**" + _("Deal") + "**", ""]
         out += [f"- {_who(names, e.actor)}: {md(e.summary)}" for e in d.deal_changes]
         out.append("")
     for r in d.roles:
-        lead = md(r.lead) if r.lead else "no lead"
+        lead = md(r.lead) if r.lead else _("no lead")
         out += [f"### {r.role.value} · {lead}", ""]
-        lines = [f"- changed: {_who(names, e.actor)}: {md(e.summary)}" for e in r.changes]
+        lines = [
+            "- "
+            + _("changed: {who}: {summary}").format(who=_who(names, e.actor), summary=md(e.summary))
+            for e in r.changes
+        ]
         for t in r.due:
-            when = "overdue" if t.due and t.due < today else "due today"
-            lines.append(f"- {when}: {md(t.title)} ({md(t.owner_name or 'no owner')}, {t.due})")
-        lines += [f"- blocked: {md(t.title)} ({md(t.owner_name or 'no owner')})" for t in r.blocked]
+            when = (
+                _("overdue: {title} ({owner}, {day})")
+                if t.due and t.due < today
+                else _("due today: {title} ({owner}, {day})")
+            )
+            owner = md(t.owner_name or _("no owner"))
+            lines.append("- " + when.format(title=md(t.title), owner=owner, day=t.due))
         lines += [
-            f"- waiting: {h.from_role.value} → {h.to_role.value} {md(h.title)} "
-            f"({waiting_days(h, today)}d)"
+            "- "
+            + _("blocked: {title} ({owner})").format(
+                title=md(t.title), owner=md(t.owner_name or _("no owner"))
+            )
+            for t in r.blocked
+        ]
+        lines += [
+            "- "
+            + _("waiting: {route} {title} ({n}d)").format(
+                route=f"{h.from_role.value} → {h.to_role.value}",
+                title=md(h.title),
+                n=waiting_days(h, today),
+            )
             for h in r.waiting
         ]
         lines += [
-            f"- risk {r2.exposure}{' ' + md(r2.escalation) if r2.escalated else ''}: {md(r2.title)}"
+            "- "
+            + (
+                _("risk {exposure} {escalation}: {title}").format(
+                    exposure=r2.exposure, escalation=md(escalation_words(r2)), title=md(r2.title)
+                )
+                if r2.escalated
+                else _("risk {exposure}: {title}").format(exposure=r2.exposure, title=md(r2.title))
+            )
             for r2 in r.top_risks
         ]
         lines += [f"- {line}" for line in r.cash_notes(md)]
-        out += lines or ["- nothing to report"]
+        out += lines or ["- " + _("nothing to report")]
         out.append("")
     return out
 
@@ -248,10 +309,15 @@ def digest_markdown(
     digests: Sequence[DealDigest], *, since: datetime, today: date, names: dict[str, str]
 ) -> str:
     """``dealroom standup``: every deal's digest, most urgent first."""
+    n = len(digests)
     out = [
-        f"# Standup digest — {today.isoformat()}",
+        "# " + _("Standup digest — {day}").format(day=today.isoformat()),
         "",
-        f"Changes since {_stamp(since)}. {len(digests)} deals in play, most urgent first.",
+        ngettext(
+            "Changes since {time}. {n} deal in play, most urgent first.",
+            "Changes since {time}. {n} deals in play, most urgent first.",
+            n,
+        ).format(time=_stamp(since), n=n),
         "",
     ]
     for d in digests:
@@ -269,21 +335,29 @@ def minutes_markdown(
 ) -> str:
     """The standup's minutes: who, when, the deals covered, notes, actions, summary."""
     covered = [d for d in digests if d.code in standup.deals]
-    ended = _stamp(standup.ended_at) if standup.ended_at else "not ended"
+    ended = _stamp(standup.ended_at) if standup.ended_at else _("not ended")
     escalated = sum(1 for d in covered for r in d.room.risks if r.escalated and r.is_open)
     waiting = sum(1 for d in covered for h in d.room.handoffs if h.state is HandoffState.SENT)
+    said = _(
+        "Standup #{id}, run by {who}, {start} to {end}; changes since {since}; {scope}."
+    ).format(
+        id=standup.id,
+        who=_who(names, standup.run_by),
+        start=_stamp(standup.started_at),
+        end=ended,
+        since=_stamp(standup.since),
+        scope=md(scope_words(standup.scope, names)),
+    )
     out = [
-        f"# Standup minutes — {today.isoformat()}",
+        "# " + _("Standup minutes — {day}").format(day=today.isoformat()),
         "",
-        f"Standup #{standup.id}, run by {_who(names, standup.run_by)}, "
-        f"{_stamp(standup.started_at)} to {ended}; changes since {_stamp(standup.since)}; "
-        f"{md(scope_label(standup.scope, names))}.",
+        said,
         "",
-        "## Summary",
+        "## " + _("Summary"),
         "",
         *_counts(standup, len(covered), actions),
-        f"- risks escalated and open: {escalated}",
-        f"- handoffs still waiting: {waiting}",
+        "- " + _("risks escalated and open: {n}").format(n=escalated),
+        "- " + _("handoffs still waiting: {n}").format(n=waiting),
         "",
     ]
     out += _captured(standup, actions, names, {d.room.deal.id: d.code for d in digests})
@@ -303,12 +377,15 @@ def kept_minutes(
     if standup.minutes:
         return standup.minutes
     when = _stamp(standup.started_at)
+    record = (
+        _("Run by {who}; {scope}. Not finished: this is its record.")
+        if standup.ended_at is None
+        else _("Run by {who}; {scope}. Ended without minutes: this is its record.")
+    )
     out = [
-        f"# Standup #{standup.id} — {when}",
+        "# " + _("Standup #{id} — {time}").format(id=standup.id, time=when),
         "",
-        f"Run by {_who(names, standup.run_by)}; {md(scope_label(standup.scope, names))}. "
-        + ("Not finished: " if standup.ended_at is None else "Ended without minutes: ")
-        + "this is its record.",
+        record.format(who=_who(names, standup.run_by), scope=md(scope_words(standup.scope, names))),
         "",
         *_counts(standup, len(standup.deals), actions),
         "",
@@ -317,8 +394,13 @@ def kept_minutes(
 
 
 def _counts(standup: StandupView, covered: int, actions: Sequence[TaskView]) -> list[str]:
-    deals = f" ({', '.join(md(c) for c in standup.deals)})" if standup.deals else ""
-    return [f"- deals covered: {covered}{deals}", f"- actions created: {len(actions)}"]
+    codes = ", ".join(md(c) for c in standup.deals)
+    deals = (
+        _("deals covered: {n} ({codes})").format(n=covered, codes=codes)
+        if standup.deals
+        else _("deals covered: {n}").format(n=covered)
+    )
+    return [f"- {deals}", "- " + _("actions created: {n}").format(n=len(actions))]
 
 
 def _captured(
@@ -330,19 +412,30 @@ def _captured(
     """The minutes' actions and notes sections."""
     out: list[str] = []
     if actions:
-        out += ["## Actions", ""]
+        out += ["## " + _("Actions"), ""]
         out += [
-            f"- [ ] {md(codes.get(t.deal_id, '?'))} {t.role.value}: {md(t.title)} — "
-            f"{md(t.owner_name or 'no owner')}, due {t.due or '—'}"
+            "- [ ] "
+            + _("{code} {role}: {title} — {owner}, due {day}").format(
+                code=md(codes.get(t.deal_id, "?")),
+                role=t.role.value,
+                title=md(t.title),
+                owner=md(t.owner_name or _("no owner")),
+                day=t.due or "—",
+            )
             for t in actions
         ]
         out.append("")
     if standup.notes:
-        out += ["## Notes", ""]
+        out += ["## " + _("Notes"), ""]
         out += [
-            f"- {_who(names, n.author)}"
-            + (f" on {md(n.deal_code)}" if n.deal_code else "")
-            + f": {md(n.text)}"
+            "- "
+            + (
+                _("{who} on {code}: {text}").format(
+                    who=_who(names, n.author), code=md(n.deal_code), text=md(n.text)
+                )
+                if n.deal_code
+                else _("{who}: {text}").format(who=_who(names, n.author), text=md(n.text))
+            )
             for n in standup.notes
         ]
         out.append("")
@@ -351,14 +444,17 @@ def _captured(
 
 def standup_line(standup: StandupView, names: dict[str, str]) -> str:
     """One past standup in a list: number, start, chair, scope, deals, state."""
-    state = "finished" if standup.ended_at else "not finished"
-    return (
-        f"#{standup.id}  {_stamp(standup.started_at)}  {names.get(standup.run_by, standup.run_by)}"
-        f"  {scope_label(standup.scope, names)}  {_count(len(standup.deals), 'deal')}  "
-        f"{_count(len(standup.notes), 'note')}  {_count(len(standup.actions), 'action')}  "
-        f"{state}"
+    state = _("finished") if standup.ended_at else _("not finished")
+    deals, notes, actions = len(standup.deals), len(standup.notes), len(standup.actions)
+    return "  ".join(
+        [
+            f"#{standup.id}",
+            _stamp(standup.started_at),
+            names.get(standup.run_by, standup.run_by),
+            scope_words(standup.scope, names),
+            ngettext("{n} deal", "{n} deals", deals).format(n=deals),
+            ngettext("{n} note", "{n} notes", notes).format(n=notes),
+            ngettext("{n} action", "{n} actions", actions).format(n=actions),
+            state,
+        ]
     )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")

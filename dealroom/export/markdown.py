@@ -10,14 +10,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from dealroom.domain import STAGE_INFO, TRIANGLE, DealStatus, GateDecision, Role, rules
+from dealroom.domain import (
+    STAGE_INFO,
+    TRIANGLE,
+    DealStatus,
+    GateDecision,
+    HandoffState,
+    RiskLevel,
+    RiskStatus,
+    Role,
+    Stage,
+    rules,
+)
 from dealroom.domain.money import Rates, rate_text
 from dealroom.export.cash import cash_section
+from dealroom.export.digest import escalation_words
 from dealroom.export.escape import md, table
 from dealroom.export.methods import methods_sections
+from dealroom.i18n import N_, _, pgettext
 from dealroom.store.cash_views import DealCash
 from dealroom.store.method_views import DealMethodsView
-from dealroom.store.views import DealRoomView, EventView, HandoffView, RiskView, TaskView
+from dealroom.store.views import (
+    DealRoomView,
+    EventView,
+    HandoffView,
+    RiskView,
+    StageMoveView,
+    TaskView,
+)
 from dealroom.textutil import money
 
 
@@ -30,10 +50,63 @@ def _stamp(at: datetime) -> str:
 
 
 GATE_WORD = {
-    GateDecision.APPROVED: "approved",
-    GateDecision.REJECTED: "rejected",
-    GateDecision.DEFERRED: "deferred",
+    GateDecision.APPROVED: N_("approved"),
+    GateDecision.REJECTED: N_("rejected"),
+    GateDecision.DEFERRED: N_("deferred"),
 }
+
+#: A deal's status, as a report says it (the stored value is the key).
+DEAL_STATUS_WORD = {
+    DealStatus.OPEN: N_("open"),
+    DealStatus.WON: N_("won"),
+    DealStatus.LOST: N_("lost"),
+    DealStatus.DROPPED: N_("dropped"),
+}
+
+#: A handoff's state, as a report says it.
+HANDOFF_STATE_WORD = {
+    HandoffState.DRAFTED: N_("drafted"),
+    HandoffState.SENT: N_("sent"),
+    HandoffState.ACCEPTED: N_("accepted"),
+    HandoffState.REJECTED: N_("rejected"),
+}
+
+
+def _stage(stage: Stage) -> str:
+    return _(STAGE_INFO[stage].label)
+
+
+def _risk_status(status: RiskStatus) -> str:
+    if status is RiskStatus.OPEN:
+        return pgettext("risk status", "open")
+    if status is RiskStatus.MITIGATING:
+        return _("mitigating")
+    return _("closed")
+
+
+def _risk_level(level: RiskLevel) -> str:
+    if level is RiskLevel.HIGH:
+        return pgettext("risk level", "high")
+    if level is RiskLevel.MEDIUM:
+        return pgettext("risk level", "medium")
+    return pgettext("risk level", "low")
+
+
+def _moved_back(m: StageMoveView, names: dict[str, str]) -> str:
+    """``moved back from Bid to Lead on 2026-11-22 by Wei Zhang: the reason``."""
+    who = names.get(m.actor, m.actor) or _("someone, before history was kept")
+    said = (
+        _("moved back from {old} to {new} on {day} by {who}: {reason}")
+        if m.reason
+        else _("moved back from {old} to {new} on {day} by {who}")
+    )
+    return said.format(
+        old=_stage(m.from_stage),
+        new=_stage(m.to_stage),
+        day=m.day.isoformat(),
+        who=who,
+        reason=m.reason,
+    )
 
 
 def deal_report(
@@ -53,43 +126,61 @@ def deal_report(
     d = room.deal
     names = names or {}
     out = [f"{h} {md(d.code)} — {md(d.name)}", ""]
-    prob = f"{d.probability}%" + (" (set by hand)" if d.probability_override is not None else "")
-    status = d.status.value + (f" ({md(d.status_reason)})" if d.status_reason else "")
+    prob = f"{d.probability}%"
+    if d.probability_override is not None:
+        prob = _("{probability} (set by hand)").format(probability=prob)
+    status = _(DEAL_STATUS_WORD[d.status])
+    if d.status_reason:
+        status = _("{status} ({reason})").format(status=status, reason=md(d.status_reason))
     sponsor = room.sponsor
-    out += [
-        f"**{md(d.account)}** (tier {d.tier.value}) · {STAGE_INFO[d.stage].label} · "
-        f"{money(d.amount, d.currency)} · {prob} · close {_day(d.close_date)} · "
-        f"level {d.level.value} · {status} · sponsor {md(sponsor.name) if sponsor else 'none'}",
-        "",
+    facts = [
+        _("{account} (tier {tier})").format(account=f"**{md(d.account)}**", tier=d.tier.value),
+        _stage(d.stage),
+        money(d.amount, d.currency),
+        prob,
+        _("close {day}").format(day=_day(d.close_date)),
+        _("level {level}").format(level=d.level.value),
+        status,
+        _("sponsor {name}").format(name=md(sponsor.name)) if sponsor else _("sponsor none"),
     ]
-    out += [f"{h}# Timeline", ""]
+    out += [" · ".join(facts), ""]
+    out += [f"{h}# " + _("Timeline"), ""]
     rows = []
     for step in room.timeline:
-        stage = STAGE_INFO[step.stage].label
+        stage = _stage(step.stage)
         if step.current:
-            stage = f"**{stage}** (current)"
+            stage = _("{stage} (current)").format(stage=f"**{stage}**")
         gate = ""
         if step.gate is not None:
-            state = GATE_WORD[step.gate_state] if step.gate_state else "not decided"
+            state = _(GATE_WORD[step.gate_state]) if step.gate_state else _("not decided")
             gate = f"{step.gate.value} {state}"
         actual = _day(step.actual)
         if step.went_back:
-            actual += f" (left back {step.went_back.isoformat()})"
+            actual = _("{day} (left back {back})").format(
+                day=actual, back=step.went_back.isoformat()
+            )
         rows.append([stage, _day(step.planned), actual, gate])
-    out += table(["Stage", "Planned", "Actual", "Gate before it"], rows)
+    out += table([_("Stage"), _("Planned"), _("Actual"), _("Gate before it")], rows)
     if room.moves_back:
-        out += ["", "Moved back:", ""]
-        out += [f"- {md(m.describe(names))}" for m in room.moves_back]
+        out += ["", _("Moved back:"), ""]
+        out += [f"- {md(_moved_back(m, names))}" for m in room.moves_back]
     amendments = [g for g in room.gates if g.gate.value == "ATAC"]
     if amendments:
+        decisions = [
+            _("{decision} {day} ({note})").format(
+                decision=_(GATE_WORD[g.decision]),
+                day=g.decided_at.astimezone(UTC).date(),
+                note=md(g.note),
+            )
+            if g.note
+            else _("{decision} {day}").format(
+                decision=_(GATE_WORD[g.decision]), day=g.decided_at.astimezone(UTC).date()
+            )
+            for g in amendments
+        ]
         out += [
             "",
-            "Contract amendments (ATAC): "
-            + "; ".join(
-                f"{GATE_WORD[g.decision]} {g.decided_at.astimezone(UTC).date()}"
-                + (f" ({md(g.note)})" if g.note else "")
-                for g in amendments
-            ),
+            _("Contract amendments (ATAC): {decisions}").format(decisions="; ".join(decisions)),
         ]
     out.append("")
     for role in TRIANGLE:
@@ -99,70 +190,74 @@ def deal_report(
     if methods is not None:
         out += methods_sections(methods, h + "#", names)
     if since is not None:
-        out += [f"{h}# Changes since {since.isoformat()}", ""]
+        out += [f"{h}# " + _("Changes since {day}").format(day=since.isoformat()), ""]
         if events:
             for e in events:
                 who = md(names.get(e.actor, e.actor))
                 out.append(f"- {_stamp(e.at)} · {who} · {md(e.summary)}")
         else:
-            out.append("No changes.")
+            out.append(_("No changes."))
         out.append("")
     return "\n".join(out)
 
 
 def _role_section(room: DealRoomView, role: Role, today: date, h: str) -> list[str]:
     lead = room.leads.get(role)
-    out = [f"{h} {role.value} · {role.long_name} · {md(lead.name) if lead else 'no lead'}", ""]
+    who = md(lead.name) if lead else _("no lead")
+    out = [f"{h} {role.value} · {role.long_name} · {who}", ""]
     tasks = sorted(room.tasks_for(role), key=lambda t: (t.done, t.due or date.max, t.id))
-    out.append("**Tasks**")
+    out.append("**" + _("Tasks") + "**")
     out.append("")
-    out += [_task_line(t, today) for t in tasks] or ["No tasks."]
+    out += [_task_line(t, today) for t in tasks] or [_("No tasks.")]
     out.append("")
     risks = room.risks_for(role)
-    out += ["**Risks**", ""]
+    out += ["**" + _("Risks") + "**", ""]
     if risks:
         out += table(
-            ["Risk", "Exposure", "Owner", "Mitigation", "Status"],
+            [_("Risk"), _("Exposure"), _("Owner"), _("Mitigation"), _("Status")],
             [_risk_cells(r) for r in risks],
             align="lrlll",
         )
     else:
-        out.append("No risks.")
+        out.append(_("No risks."))
     out.append("")
     handoffs = room.handoffs_for(role)
-    out += ["**Handoffs**", ""]
+    out += ["**" + _("Handoffs") + "**", ""]
     if handoffs:
         out += table(
-            ["From → To", "What", "State", "Age"],
+            [_("From → To"), _("What"), _("State"), _("Age")],
             [_handoff_cells(x, today) for x in handoffs],
             align="lllr",
         )
     else:
-        out.append("No handoffs.")
+        out.append(_("No handoffs."))
     out.append("")
     return out
 
 
 def _task_line(t: TaskView, today: date) -> str:
     box = "x" if t.done else " "
-    owner = md(t.owner_name) if t.owner_name else "no owner"
-    due = f"due {_day(t.due)}" if t.due else "no due date"
+    owner = md(t.owner_name) if t.owner_name else _("no owner")
+    due = _("due {day}").format(day=_day(t.due)) if t.due else _("no due date")
     flags = ""
     if t.overdue(today):
-        flags = " · **overdue**"
+        flags = " · **" + _("overdue") + "**"
     elif t.status.value == "blocked":
-        flags = " · **blocked**"
+        flags = " · **" + _("blocked") + "**"
     elif t.status.value == "doing":
-        flags = " · doing"
-    return f"- [{box}] {md(t.title)} — {owner}, {due}{flags}"
+        flags = " · " + _("doing")
+    line = _("{title} — {owner}, {due}").format(title=md(t.title), owner=owner, due=due)
+    return f"- [{box}] {line}{flags}"
 
 
 def _risk_cells(r: RiskView) -> list[str]:
-    level = rules.risk_level(r.exposure).value
-    status = r.status.value + (f" · {md(r.escalation)}" if r.escalated else "")
+    level = _risk_level(rules.risk_level(r.exposure))
+    status = _risk_status(r.status)
+    if r.escalated:
+        status += f" · {md(escalation_words(r))}"
     return [
         md(r.title),
-        f"{r.exposure} ({level})",
+        _("{exposure} ({level})").format(exposure=r.exposure, level=level),
         md(r.owner_name or "—"),
         md(r.mitigation) or "—",
         status,
@@ -171,8 +266,10 @@ def _risk_cells(r: RiskView) -> list[str]:
 
 def _handoff_cells(x: HandoffView, today: date) -> list[str]:
     start = (x.sent_at or x.created_at).astimezone(UTC).date()
-    age = f"{max(0, (today - start).days)}d"
-    state = x.state.value + (f": {md(x.reason)}" if x.reason else "")
+    age = _("{n}d").format(n=max(0, (today - start).days))
+    state = _(HANDOFF_STATE_WORD[x.state])
+    if x.reason:
+        state = _("{state}: {reason}").format(state=state, reason=md(x.reason))
     return [f"{x.from_role.value} → {x.to_role.value}", md(x.title), state, age]
 
 
@@ -181,37 +278,47 @@ def portfolio(rooms: Sequence[DealRoomView], *, today: date, rates: Rates) -> st
     by currency, in the base currency at the rates in force ``today``. A deal whose
     currency has no rate is counted, never summed."""
     base = rates.base
-    out = [f"# Pipeline status — {today.isoformat()}", ""]
+    out = ["# " + _("Pipeline status — {day}").format(day=today.isoformat()), ""]
     in_force = rates.in_force(today)
     said = "; ".join(
-        f"1 {c} = {rate_text(r)} {base} (from {d.isoformat()})" for c, (d, r) in in_force.items()
+        _("1 {currency} = {rate} {base} (from {day})").format(
+            currency=c, rate=rate_text(r), base=base, day=d.isoformat()
+        )
+        for c, (d, r) in in_force.items()
     )
-    out += [
-        f"Amounts in {base}, the base currency, at the rates in force on {today.isoformat()}"
-        + (f": {said}." if said else " (no other currency has a rate)."),
-        "",
-    ]
+    amounts = (
+        _("Amounts in {base}, the base currency, at the rates in force on {day}: {rates}.")
+        if said
+        else _(
+            "Amounts in {base}, the base currency, at the rates in force on {day} (no other "
+            "currency has a rate)."
+        )
+    )
+    out += [amounts.format(base=base, day=today.isoformat(), rates=said), ""]
     converted = [
         (r, rates.weighted(r.deal.amount, r.deal.currency, r.deal.probability, today))
         for r in rooms
     ]
     funnel = rules.funnel((r.deal.stage, w) for r, w in converted)
     apart = any(f.unrated for f in funnel.values())
-    head = ["Stage", "Deals", f"Weighted ({base})"] + (["No rate"] if apart else [])
+    head = [_("Stage"), _("Deals"), _("Weighted ({currency})").format(currency=base)]
+    head += [_("No rate")] if apart else []
     rows = [
-        [STAGE_INFO[s].label, str(f.deals), f"{f.weighted:,}"]
+        [_stage(s), str(f.deals), f"{f.weighted:,}"]
         + ([str(f.unrated) if f.unrated else ""] if apart else [])
         for s, f in funnel.items()
     ]
     out += table(head, rows, align="lrrr" if apart else "lrr")
     out += [
         "",
-        "Every active deal: open ones, and won ones still in delivery or invoicing (weighted "
-        "at 100%).",
+        _(
+            "Every active deal: open ones, and won ones still in delivery or invoicing "
+            "(weighted at 100%)."
+        ),
         "",
-        "## Open pipeline by currency",
+        "## " + _("Open pipeline by currency"),
         "",
-        "Open deals only: what the forecast below forecasts.",
+        _("Open deals only: what the forecast below forecasts."),
         "",
     ]
     by_currency: dict[str, list[int | None]] = {}
@@ -224,20 +331,26 @@ def portfolio(rooms: Sequence[DealRoomView], *, today: date, rates: Rates) -> st
         row[2] = (row[2] or 0) + r.deal.weighted
         row[3] = None if w is None or row[3] is None else row[3] + w
     lines = [
-        [c, str(n), f"{a:,}", f"{w:,}", "no rate" if b is None else f"{b:,}"]
+        [c, str(n), f"{a:,}", f"{w:,}", _("no rate") if b is None else f"{b:,}"]
         for c, (n, a, w, b) in sorted(by_currency.items())
     ]
     counted = [v for v in by_currency.values() if v[3] is not None]
     lines.append(
         [
-            f"**All, in {base}**",
+            "**" + _("All, in {currency}").format(currency=base) + "**",
             str(sum(v[0] or 0 for v in counted)),
             "",
             "",
             f"**{sum(v[3] or 0 for v in counted):,}**",
         ]
     )
-    head = ["Currency", "Deals", "Pipeline", "Weighted", f"Weighted in {base}"]
+    head = [
+        _("Currency"),
+        _("Deals"),
+        pgettext("column: the deals' amounts added up", "Pipeline"),
+        _("Weighted"),
+        _("Weighted in {currency}").format(currency=base),
+    ]
     out += table(head, lines, align="lrrrr")
     out.append("")
     return "\n".join(out)

@@ -7,13 +7,41 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dealroom.domain import STAGES
+from dealroom.domain import STAGE_INFO, STAGES, Stage
 from dealroom.domain.assessment import FACTORS
-from dealroom.domain.forecast import Figures, Forecast, Slice
+from dealroom.domain.checklist import Answer
+from dealroom.domain.forecast import Bucket, Figures, Forecast, Horizon, Slice
 from dealroom.domain.powermap import format_support
 from dealroom.export.escape import md, table
+from dealroom.i18n import N_, _, ngettext, pgettext
 from dealroom.store.method_views import DealMethodsView
 from dealroom.textutil import money
+
+#: A checklist answer, as a report says it (the stored value is the key).
+ANSWER_WORD = {
+    Answer.UNANSWERED: N_("not answered"),
+    Answer.YES: N_("yes"),
+    Answer.PARTLY: N_("partly"),
+    Answer.NO: N_("no"),
+}
+
+
+def _stage(stage: Stage) -> str:
+    return _(STAGE_INFO[stage].label)
+
+
+def bucket_label(b: Bucket) -> str:
+    """A forecast bucket's label: ``Overdue``, ``2026-11``, ``Rest of 2026``, ``Later``,
+    ``No close date``."""
+    if b.horizon is Horizon.OVERDUE:
+        return pgettext("forecast: close dates already past", "Overdue")
+    if b.horizon is Horizon.REST_OF_YEAR and b.first is not None:
+        return _("Rest of {year}").format(year=b.first.year)
+    if b.horizon is Horizon.LATER:
+        return pgettext("forecast: after the months shown", "Later")
+    if b.horizon is Horizon.UNDATED:
+        return _("No close date")
+    return b.label  # a month: 2026-11
 
 
 def methods_sections(m: DealMethodsView, h: str, names: Mapping[str, str]) -> list[str]:
@@ -28,7 +56,7 @@ def methods_sections(m: DealMethodsView, h: str, names: Mapping[str, str]) -> li
 
 
 def _checklist(m: DealMethodsView, h: str, names: Mapping[str, str]) -> list[str]:
-    out = [f"{h} Stage checklists", ""]
+    out = [f"{h} " + _("Stage checklists"), ""]
     rows = []
     for stage in STAGES:
         done = m.completion(stage)
@@ -36,8 +64,11 @@ def _checklist(m: DealMethodsView, h: str, names: Mapping[str, str]) -> list[str
             continue
         key = "—"
         if done.key_item is not None:
-            key = ("holds: " if done.key_item_holds else "open: ") + md(done.key_item.text)
-        label = stage.label + (" (current)" if stage is m.deal.stage else "")
+            said = _("holds: {item}") if done.key_item_holds else _("open: {item}")
+            key = said.format(item=md(done.key_item.text))
+        label = _stage(stage)
+        if stage is m.deal.stage:
+            label = _("{stage} (current)").format(stage=label)
         rows.append(
             [
                 label,
@@ -48,38 +79,47 @@ def _checklist(m: DealMethodsView, h: str, names: Mapping[str, str]) -> list[str
                 key,
             ]
         )
-    out += table(["Stage", "Yes", "Partly", "No", "Done", "Key item"], rows, align="lrrrrl")
+    head = [_("Stage"), _("Yes"), _("Partly"), _("No"), _("Done"), _("Key item")]
+    out += table(head, rows, align="lrrrrl")
     out.append("")
     stage = m.deal.stage
     items = m.template.get(stage, [])
     if items:
-        out += [f"**{stage.label}**", ""]
+        out += ["**" + _stage(stage) + "**", ""]
         for item in items:
             given = m.answer(stage, item.key)
             box = "x" if given is not None and given.answer.value == "yes" else " "
-            line = f"- [{box}] {md(item.text)}" + (" (key item)" if item.key_item else "")
+            text = md(item.text)
+            if item.key_item:
+                text = _("{item} (key item)").format(item=text)
             if given is not None and given.answer.answered:
                 who = md(names.get(given.answered_by, given.answered_by))
-                line += f" — {given.answer.label}, {who}"
-                if given.note:
-                    line += f": {md(given.note)}"
+                answer = _(ANSWER_WORD[given.answer])
+                text = (
+                    _("{item} — {answer}, {who}: {note}").format(
+                        item=text, answer=answer, who=who, note=md(given.note)
+                    )
+                    if given.note
+                    else _("{item} — {answer}, {who}").format(item=text, answer=answer, who=who)
+                )
+            line = f"- [{box}] {text}"
             out.append(line)
         out.append("")
     return out
 
 
 def _power_map(m: DealMethodsView, h: str, names: Mapping[str, str]) -> list[str]:
-    out = [f"{h} Power map", ""]
+    out = [f"{h} " + _("Power map"), ""]
     if not m.contacts:
-        out += ["No one on the power map yet.", ""]
+        out += [_("No one on the power map yet."), ""]
     else:
         rows = [
             [
                 md(c.name),
                 md(c.title) or "—",
-                c.role.label,
+                _(c.role.label),
                 str(c.influence),
-                "yes" if c.key_decider else "",
+                _("yes") if c.key_decider else "",
                 format_support(c.support),
                 md(c.owner_name or "") or "—",
                 md(c.leaning_to or "") or "—",
@@ -91,15 +131,15 @@ def _power_map(m: DealMethodsView, h: str, names: Mapping[str, str]) -> list[str
         ]
         out += table(
             [
-                "Person",
-                "Title",
-                "Role",
-                "Influence",
-                "Key decider",
-                "Support",
-                "Owner",
-                "Leans to",
-                "Last contact",
+                pgettext("power map column: a person at the customer", "Person"),
+                pgettext("power map column: a person's job title", "Title"),
+                _("Role"),
+                _("Influence"),
+                _("Key decider"),
+                _("Support"),
+                _("Owner"),
+                _("Leans to"),
+                _("Last contact"),
             ],
             rows,
             align="lllrlrlll",
@@ -107,18 +147,26 @@ def _power_map(m: DealMethodsView, h: str, names: Mapping[str, str]) -> list[str
         out.append("")
     gaps = m.gaps
     if gaps:
-        out += ["**Gaps**", ""]
+        out += ["**" + _("Gaps") + "**", ""]
         out += [f"- {md(g.message)}" for g in gaps]
         out.append("")
     return out
 
 
 def _competitors(m: DealMethodsView, h: str) -> list[str]:
-    out = [f"{h} Competitors", ""]
+    out = [f"{h} " + _("Competitors"), ""]
     if not m.competitors:
-        return [*out, "No competitors noted.", ""]
+        return [*out, _("No competitors noted."), ""]
+    head = [
+        _("Competitor"),
+        _("Relationship"),
+        _("Strengths"),
+        _("Weaknesses"),
+        _("Allies"),
+        _("Our differentiator"),
+    ]
     out += table(
-        ["Competitor", "Relationship", "Strengths", "Weaknesses", "Allies", "Our differentiator"],
+        head,
         [
             [
                 md(c.name),
@@ -136,23 +184,26 @@ def _competitors(m: DealMethodsView, h: str) -> list[str]:
 
 def _assessment(m: DealMethodsView, h: str) -> list[str]:
     summary = m.assessment
-    out = [f"{h} Opportunity assessment", ""]
+    out = [f"{h} " + _("Opportunity assessment"), ""]
     if summary.scored == 0:
-        return [*out, "Not assessed yet.", ""]
-    out += [
-        f"Overall **{summary.mark.value}** · {summary.scored} of {len(FACTORS)} factors scored",
-        "",
-    ]
+        return [*out, _("Not assessed yet."), ""]
+    total = len(FACTORS)
+    overall = ngettext(
+        "Overall {mark} · {n} of {total} factor scored",
+        "Overall {mark} · {n} of {total} factors scored",
+        total,
+    )
+    out += [overall.format(mark=f"**{summary.mark.value}**", n=summary.scored, total=total), ""]
     current = m.current_scores
     out += table(
-        ["Question", "Mark", "Scored", "Scores"],
+        [_("Question"), _("Mark"), _("Scored"), _("Scores")],
         [
             [
-                q.question.label,
+                _(q.question.label),
                 q.mark.value,
                 f"{q.scored}/{q.factors}",
                 ", ".join(
-                    f"{f.label} {format_support(current[f.key].score)}"
+                    f"{_(f.label)} {format_support(current[f.key].score)}"
                     for f in q.question.factors
                     if f.key in current
                 )
@@ -165,7 +216,13 @@ def _assessment(m: DealMethodsView, h: str) -> list[str]:
     out.append("")
     notes = [(f, current[f.key]) for f in FACTORS if f.key in current and current[f.key].note]
     if notes:
-        out += [f"- {f.label} ({format_support(x.score)}): {md(x.note)}" for f, x in notes]
+        out += [
+            "- "
+            + _("{factor} ({score}): {note}").format(
+                factor=_(f.label), score=format_support(x.score), note=md(x.note)
+            )
+            for f, x in notes
+        ]
         out.append("")
     return out
 
@@ -175,13 +232,16 @@ def _review(m: DealMethodsView, h: str) -> list[str]:
     last = m.last_review
     if not triggers and last is None:
         return []
-    out = [f"{h} Deal review", ""]
+    out = [f"{h} " + _("Deal review"), ""]
     if last is not None:
-        out.append(f"Last review held {last.held_on.isoformat()}.")
+        out.append(_("Last review held {day}.").format(day=last.held_on.isoformat()))
         out.append("")
     if triggers:
-        out += ["A review meeting is due:", ""]
-        out += [f"- {t.kind.label}: {md(t.message)}" for t in triggers]
+        out += [_("A review meeting is due:"), ""]
+        out += [
+            "- " + _("{reason}: {detail}").format(reason=_(t.kind.label), detail=md(t.message))
+            for t in triggers
+        ]
         out.append("")
     return out
 
@@ -190,29 +250,33 @@ def forecast_section(fc: Forecast, names: Mapping[str, str]) -> list[str]:
     """The forecast of ``export --all``, in the base currency: by close month, person and
     tier; the open deals whose currency has no rate are listed apart."""
     currency = fc.currency
-    out = ["## Forecast", ""]
+    out = ["## " + _("Forecast"), ""]
     if not fc.total.pipeline.count and not fc.unrated:
-        return [*out, "No open deals.", ""]
+        return [*out, _("No open deals."), ""]
 
     def cells(f: Figures) -> list[str]:
         return [str(f.count), money(f.amount, currency), money(f.weighted, currency)]
 
-    out += [f"Open deals, in {currency} at the rates in force today.", ""]
+    out += [_("Open deals, in {currency} at the rates in force today.").format(currency=currency)]
+    out.append("")
     out += table(
-        ["Close", "Deals", "Amount", "Weighted"],
-        [[b.label, *cells(b.figures)] for b in fc.buckets],
+        [_("Close"), _("Deals"), _("Amount"), _("Weighted")],
+        [[bucket_label(b), *cells(b.figures)] for b in fc.buckets],
         align="lrrr",
     )
     out.append("")
-    head = ["", "Next 3 months (weighted)", "This year (weighted)", "Pipeline (weighted)"]
-    rows = [["**All**", *_slice(fc.total, currency)]]
-    rows += [[f"Tier {t.value}", *_slice(s, currency)] for t, s in fc.by_tier.items()]
+    head = ["", _("Next 3 months (weighted)"), _("This year (weighted)"), _("Pipeline (weighted)")]
+    rows = [["**" + _("All") + "**", *_slice(fc.total, currency)]]
+    rows += [
+        [_("Tier {tier}").format(tier=t.value), *_slice(s, currency)] for t, s in fc.by_tier.items()
+    ]
     rows += [[md(names.get(p, p)), *_slice(s, currency)] for p, s in fc.by_person.items()]
     out += table(head, rows, align="lrrr")
     out.append("")
     if fc.unrated:
         listed = ", ".join(f"{md(d.code)} ({money(d.amount, d.currency)})" for d in fc.unrated)
-        out += [f"Not in the figures, no rate for their currency: {listed}.", ""]
+        out += [_("Not in the figures, no rate for their currency: {deals}.").format(deals=listed)]
+        out.append("")
     return out
 
 

@@ -43,12 +43,12 @@ def status_report(
     parts = []
     if summary:
         rates = store.money.rates()
-        parts.append(portfolio([room for room, _ in reports], today=today, rates=rates))
+        parts.append(portfolio([room for room, _methods in reports], today=today, rates=rates))
     if forecast is not None:
         parts.append("\n".join(forecast_section(forecast, names)))
         cash_forecast = store.cash.forecast(today=today)
         parts.append("\n".join(cash_forecast_section(cash_forecast, names)))
-    cashes = store.cash.of_deals([room.deal for room, _ in reports], today=today)
+    cashes = store.cash.of_deals([room.deal for room, _methods in reports], today=today)
     for room, methods in reports:
         parts.append(
             deal_report(

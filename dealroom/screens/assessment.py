@@ -23,7 +23,7 @@ from dealroom.domain.assessment import (
     Mark,
 )
 from dealroom.domain.powermap import format_support
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _, pgettext
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -34,11 +34,27 @@ from dealroom.widgets.deal_header import MARK_STYLE
 from dealroom.widgets.vlist import Section
 
 MARK_WORDS = {
-    Mark.GOOD: "looks good",
-    Mark.MIXED: "mixed",
-    Mark.BAD: "looks bad",
-    Mark.UNKNOWN: "not scored",
+    Mark.GOOD: N_("looks good"),
+    Mark.MIXED: N_("mixed"),
+    Mark.BAD: N_("looks bad"),
+    Mark.UNKNOWN: N_("not scored"),
 }
+
+
+def question_word(question: str) -> str:
+    """One of the four questions in a word, as the summary line names it by its mark."""
+    words = {
+        "opportunity": pgettext("the assessment's question, in one word", "opportunity"),
+        "compete": pgettext("the assessment's question, in one word", "compete"),
+        "win": pgettext("the assessment's question, in one word", "win"),
+        "worth": pgettext("the assessment's question, in one word", "worth"),
+    }
+    return words.get(question, question)
+
+
+def score_said(value: int) -> str:
+    """``+1 for us``: a score with what it means."""
+    return f"{format_support(value)} {_(SCORE_LABELS[value])}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,21 +74,18 @@ def score_fields(score: ScoreView | None) -> list[FormField]:
     return [
         FormField(
             "score",
-            "Score",
+            _("Score"),
             str(score.score) if score else "0",
             kind="choice",
             required=True,
-            choices=[
-                (f"{format_support(n)} {SCORE_LABELS[n]}", str(n))
-                for n in range(SCORE_MAX, SCORE_MIN - 1, -1)
-            ],
+            choices=[(score_said(n), str(n)) for n in range(SCORE_MAX, SCORE_MIN - 1, -1)],
         ),
-        FormField("note", "Note", score.note if score else "", placeholder="why this score"),
+        FormField("note", _("Note"), score.note if score else "", placeholder=_("why this score")),
     ]
 
 
 class AssessmentScreen(MethodsScreen):
-    TITLE = "Assessment"
+    TITLE = N_("Assessment")
     ENTITIES = ("assessment",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -124,14 +137,15 @@ class AssessmentScreen(MethodsScreen):
         out: list[FactorLine | Section] = []
         for q in QUESTIONS:
             qs = summary[q]
-            total = f", total {format_support(qs.total)}" if qs.scored else ""
-            out.append(
-                Section(
-                    f"{qs.mark.value}  {q.label} · {MARK_WORDS[qs.mark]} "
-                    f"({qs.scored} of {qs.factors} scored{total})",
-                    q,
+            counted = (
+                _("({scored} of {n} scored, total {total})").format(
+                    scored=qs.scored, n=qs.factors, total=format_support(qs.total)
                 )
+                if qs.scored
+                else _("({scored} of {n} scored)").format(scored=qs.scored, n=qs.factors)
             )
+            head = f"{qs.mark.value}  {_(q.label)} · {_(MARK_WORDS[qs.mark])} {counted}"
+            out.append(Section(head, q))
             out += [FactorLine(f, current.get(f.key), counts.get(f.key, 0)) for f in q.factors]
         return out
 
@@ -149,12 +163,13 @@ class AssessmentScreen(MethodsScreen):
     def show_panel(self) -> None:
         assert self.m is not None
         a = self.m.assessment
-        text = Text("Overall ")
+        text = Text(_("Overall") + " ")
         text.append(a.mark.value, style=MARK_STYLE.get(a.mark.value, ""))
-        text.append(f" {MARK_WORDS[a.mark]} · {a.scored} of {len(FACTORS)} factors scored · ")
+        scored = _("{scored} of {n} factors scored").format(scored=a.scored, n=len(FACTORS))
+        text.append(f" {_(MARK_WORDS[a.mark])} · {scored} · ")
         for i, q in enumerate(a.questions):
             text.append(" · " if i else "")
-            text.append(f"{q.question.value} ", style="dim")
+            text.append(question_word(q.question.value) + " ", style="dim")
             text.append(q.mark.value, style=MARK_STYLE.get(q.mark.value, ""))
         self.query_one("#summary", Static).update(text)
 
@@ -166,7 +181,7 @@ class AssessmentScreen(MethodsScreen):
         else:
             text.append(f"{format_support(s.score):>2} ", style=score_style(s.score))
         label_width = 26
-        text.append(fit(line.factor.label, label_width))
+        text.append(fit(_(line.factor.label), label_width))
         who = f"{one_line(s.scored_by)} {s.scored_at:%m-%d}" if s else ""
         if line.history > 1:
             who = f"{who} ({line.history}×)"
@@ -175,21 +190,19 @@ class AssessmentScreen(MethodsScreen):
         if s is not None and s.note:
             text.append(fit(one_line(s.note), note_width), style="italic")
         else:
-            text.append(fit(line.factor.prompt, note_width), style="dim")
+            text.append(fit(_(line.factor.prompt), note_width), style="dim")
         text.append(" ")
         text.append(who, style="dim")
         return text
 
     def detail(self, line: FactorLine) -> Text | None:
         text = Text()
-        text.append(line.factor.label, style="bold")
-        text.append(f" — {line.factor.prompt}", style="dim")
+        text.append(_(line.factor.label), style="bold")
+        text.append(f" — {_(line.factor.prompt)}", style="dim")
         s = line.score
         if s is not None:
             text.append("\n")
-            text.append(
-                f"{format_support(s.score)} {SCORE_LABELS[s.score]}", style=score_style(s.score)
-            )
+            text.append(score_said(s.score), style=score_style(s.score))
             text.append(f" — {s.scored_by}, {s.scored_at:%Y-%m-%d %H:%M}", style="dim")
             if s.note:
                 text.append("\n")
@@ -215,14 +228,17 @@ class AssessmentScreen(MethodsScreen):
             )
 
         form = FormScreen(
-            f"{line.factor.label}: {line.factor.prompt}",
+            _("{factor}: {prompt}").format(
+                factor=_(line.factor.label), prompt=_(line.factor.prompt)
+            ),
             score_fields(line.score),
             submit,
             self.today,
             version=line.score.id if line.score else 0,
             theirs=score_fields,
         )
-        self.app.push_screen(form, self.after_form(f"Scored {line.factor.label}"))
+        said = _("Scored {factor}").format(factor=_(line.factor.label))
+        self.app.push_screen(form, self.after_form(said))
 
     def action_step(self, step: int) -> None:
         line = self._line()
@@ -231,9 +247,10 @@ class AssessmentScreen(MethodsScreen):
         old = line.score.score if line.score else 0
         new = old + step
         if not SCORE_MIN <= new <= SCORE_MAX:
-            self.notify(
-                f"{line.factor.label} is already {format_support(old)}.", timeout=3, markup=False
+            said = _("{factor} is already {score}.").format(
+                factor=_(line.factor.label), score=format_support(old)
             )
+            self.notify(said, timeout=3, markup=False)
             return
         code, key = self.code, line.factor.key
         note = line.score.note if line.score else ""
@@ -243,8 +260,10 @@ class AssessmentScreen(MethodsScreen):
 
         self.write(
             job(line.score.id if line.score else 0),
-            f"Scored {line.factor.label} {format_support(new)}",
-            what=f"The score of {line.factor.label}",
+            _("Scored {factor} {score}").format(
+                factor=_(line.factor.label), score=format_support(new)
+            ),
+            what=_("The score of {factor}").format(factor=_(line.factor.label)),
             yours=lambda: format_support(new),
             theirs=lambda now: f"{format_support(now.score)} ({now.scored_by})",
             retry=job,
@@ -259,7 +278,7 @@ class AssessmentScreen(MethodsScreen):
         scorings = [s for s in self.m.scores if s.factor == line.factor.key]
         body = Text()
         if not scorings:
-            body.append("Never scored.", style="dim")
+            body.append(_("Never scored."), style="dim")
         for s in reversed(scorings):  # newest first
             body.append(f"{s.scored_at:%Y-%m-%d %H:%M}  ", style="dim")
             body.append(f"{format_support(s.score):>2}", style=score_style(s.score))
@@ -269,4 +288,5 @@ class AssessmentScreen(MethodsScreen):
                 body.append(one_line(s.note), style="italic")
             body.append("\n")
         body.rstrip()
-        self.app.push_screen(InfoScreen(f"History of {line.factor.label}", body))
+        title = _("History of {factor}").format(factor=_(line.factor.label))
+        self.app.push_screen(InfoScreen(title, body))

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from dealroom.domain import permissions
 from dealroom.domain.cash import Settlement, Trigger, check_share, share_text
 from dealroom.domain.money import minor_to_text, parse_minor
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _, pgettext
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -31,8 +31,16 @@ if TYPE_CHECKING:
 CashRow = PlannedMilestone | InvoiceState
 
 
+#: What settled an invoice, as the screen says it.
+SETTLEMENT_WORDS = {
+    Settlement.PAYMENT: N_("payment"),
+    Settlement.CREDIT: N_("credit"),
+    Settlement.WRITE_OFF: N_("write-off"),
+}
+
+
 class CashScreen(MethodsScreen):
-    TITLE = "Cash"
+    TITLE = N_("Cash")
     ENTITIES = ("milestone", "invoice", "payment")
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -104,7 +112,7 @@ class CashScreen(MethodsScreen):
         return ("invoice", row.invoice.id)
 
     def empty_text(self) -> str:
-        return "No payment plan yet: a adds a milestone (30% on signature, say)."
+        return _("No payment plan yet: a adds a milestone (30% at signing, say).")
 
     def _money(self, minor: int) -> str:
         currency = self.cash.currency if self.cash else ""
@@ -115,21 +123,37 @@ class CashScreen(MethodsScreen):
         if cash is None:
             return
         text = Text()
-        text.append(f"Contract {self._money(cash.contract)} · ")
+        text.append(_("Contract {amount}").format(amount=self._money(cash.contract)) + " · ")
         if not cash.plan:
-            text.append("no payment plan yet", style="dim")
+            text.append(_("no payment plan yet"), style="dim")
         else:
             style = "" if cash.check.adds_up else "bold yellow"
-            text.append(f"the plan {cash.check.said(cash.currency)}", style=style)
-        text.append(f"\nInvoiced {self._money(cash.invoiced)} · outstanding ")
+            text.append(self._plan_said(), style=style)
+        text.append("\n" + _("Invoiced {amount}").format(amount=self._money(cash.invoiced)))
+        text.append(" · " + _("outstanding") + " ")
         text.append(self._money(cash.outstanding), style="bold" if cash.outstanding else "")
         if cash.overdue:
             late = sum(i.outstanding for i in cash.overdue)
-            text.append(f" · overdue {self._money(late)}", style="bold red")
+            said = _("overdue {amount}").format(amount=self._money(late))
+            text.append(" · " + said, style="bold red")
         if cash.to_invoice:
             due = sum(p.to_invoice for p in cash.to_invoice)
-            text.append(f" · due for invoicing {self._money(due)}", style="bold yellow")
+            said = _("due for invoicing {amount}").format(amount=self._money(due))
+            text.append(" · " + said, style="bold yellow")
         self.query_one("#cash-panel", Static).update(text)
+
+    def _plan_said(self) -> str:
+        """``the plan adds up to the contract, 1,200,000.00 CNY``, or how far it is off."""
+        assert self.cash is not None
+        check, total = self.cash.check, self._money(self.cash.contract)
+        if check.adds_up:
+            return _("the plan adds up to the contract, {total}").format(total=total)
+        gap = self._money(abs(check.gap))
+        if check.gap > 0:
+            return _("the plan is {gap} short of the contract, {total}").format(
+                gap=gap, total=total
+            )
+        return _("the plan is {gap} over the contract, {total}").format(gap=gap, total=total)
 
     def render_row(self, row: CashRow, width: int) -> Text:
         """Below 100 columns the trigger and the due day give way (the detail line under
@@ -138,34 +162,39 @@ class CashScreen(MethodsScreen):
         text = Text(" ")
         if isinstance(row, PlannedMilestone):
             ms = row.milestone
-            part = share_text(ms.share_bp) if ms.share_bp is not None else "fixed"
+            part = share_text(ms.share_bp) if ms.share_bp is not None else _("fixed")
             text.append("◇ ", style="cyan")
             text.append(
                 fit(one_line(ms.name), max(8, width // 3 if wide else width // 4)), style="bold"
             )
-            text.append(f" {part:>6} {self._money(row.amount):>18}")
+            text.append(f" {fit(part, 6, right=True)} {self._money(row.amount):>18}")
             if wide:
-                text.append(f" on {ms.trigger.value}")
+                text.append(" " + _("on {trigger}").format(trigger=ms.trigger.label))
             if row.to_invoice:
-                text.append(f" · to invoice {self._money(row.to_invoice)}", style="bold yellow")
+                said = _("to invoice {amount}").format(amount=self._money(row.to_invoice))
+                text.append(" · " + said, style="bold yellow")
             elif row.invoiced:
-                text.append(
-                    " · invoiced" if not wide else f" · invoiced {self._money(row.invoiced)}",
-                    style="dim",
+                said = (
+                    _("invoiced {amount}").format(amount=self._money(row.invoiced))
+                    if wide
+                    else _("invoiced")
                 )
+                text.append(" · " + said, style="dim")
         else:
             inv = row.invoice
             text.append("▤ ", style="magenta")
             text.append(fit(one_line(inv.number), 14), style="bold")
             text.append(f" {self._money(inv.amount):>18}")
             if wide:
-                text.append(f" due {inv.due.isoformat()}")
+                text.append(" " + _("due {day}").format(day=inv.due.isoformat()))
             if not row.outstanding:
-                text.append(" paid", style="green")
+                text.append(" " + _("paid"), style="green")
             else:
-                text.append(f" open {minor_to_text(row.outstanding, inv.currency)}")
+                left = minor_to_text(row.outstanding, inv.currency)
+                text.append(" " + _("open {amount}").format(amount=left))
                 if row.days_overdue:
-                    text.append(f" · {row.days_overdue}d overdue", style="bold red")
+                    said = _("{n}d overdue").format(n=row.days_overdue)
+                    text.append(" · " + said, style="bold red")
         text.truncate(width, overflow="ellipsis")
         return text
 
@@ -174,21 +203,32 @@ class CashScreen(MethodsScreen):
         if isinstance(row, PlannedMilestone):
             ms = row.milestone
             text.append(f"#{ms.id} {ms.name}", style="bold")
-            planned = f" · planned {ms.planned.isoformat()}" if ms.planned else ""
-            text.append(f" · due for invoicing on {ms.trigger.value}{planned}")
+            trigger = ms.trigger.label
+            text.append(" · " + _("due for invoicing on {trigger}").format(trigger=trigger))
+            if ms.planned:
+                text.append(" · " + _("planned {day}").format(day=ms.planned.isoformat()))
             left = row.amount - row.invoiced
-            text.append(f" · {self._money(left)} not yet invoiced" if left else " · invoiced")
+            said = (
+                _("{amount} not yet invoiced").format(amount=self._money(left))
+                if left
+                else _("invoiced")
+            )
+            text.append(" · " + said)
             if row.to_invoice:
-                text.append(" · due for invoicing now: i raises the invoice", style="bold")
+                said = _("due for invoicing now: i raises the invoice")
+                text.append(" · " + said, style="bold")
             return text
         inv = row.invoice
-        text.append(f"Invoice {inv.number}", style="bold")
-        text.append(f" · issued {inv.issued.isoformat()} · due {inv.due.isoformat()}")
+        text.append(_("Invoice {number}").format(number=inv.number), style="bold")
+        dates = _("issued {day}").format(day=inv.issued.isoformat())
+        dates += " · " + _("due {day}").format(day=inv.due.isoformat())
+        text.append(" · " + dates)
         if inv.note:
             text.append(f" · {inv.note}")
         for x in row.settlements:
             why = f" ({x.reason})" if x.reason else ""
-            text.append(f"\n  {x.on.isoformat()} {x.kind.value} {self._money(x.amount)}{why}")
+            kind = _(SETTLEMENT_WORDS[x.kind])
+            text.append(f"\n  {x.on.isoformat()} {kind} {self._money(x.amount)}{why}")
         return text
 
     # --- who may ------------------------------------------------------------------------
@@ -212,28 +252,28 @@ class CashScreen(MethodsScreen):
         currency = self.cash.currency if self.cash else "CNY"
         return FormField(
             name,
-            f"{label} ({currency})",
+            _("{label} ({currency})").format(label=label, currency=currency),
             value,
             required=required,
             parse=lambda t: parse_minor(t, currency),
-            placeholder="e.g. 120,000.50 or 1.2m",
+            placeholder=_("e.g. 120,000.50 or 1.2m"),
         )
 
     def action_add(self) -> None:
         code = self.code
         fields = [
-            FormField("name", "Name", required=True, placeholder="30% on signature"),
-            FormField("share", "Share of the contract (%)", parse=check_share, placeholder="30"),
-            self._amount_field("amount", "or a fixed amount", required=False),
+            FormField("name", _("Name"), required=True, placeholder=_("30% at signing")),
+            FormField("share", _("Share of the contract (%)"), parse=check_share, placeholder="30"),
+            self._amount_field("amount", _("or a fixed amount"), required=False),
             FormField(
                 "trigger",
-                "Due for invoicing on",
+                _("Due for invoicing on"),
                 Trigger.SIGNATURE.value,
                 kind="choice",
-                choices=[(t.value, t.value) for t in Trigger],
+                choices=[(t.label, t.value) for t in Trigger],
                 required=True,
             ),
-            FormField("planned", "Planned", kind="date"),
+            FormField("planned", _("Planned"), kind="date"),
         ]
 
         def submit(v: FormValues) -> Job[object]:
@@ -244,8 +284,9 @@ class CashScreen(MethodsScreen):
                 planned=planned,
             )  # fmt: skip
 
-        form = FormScreen(f"New milestone on {code}", fields, submit, self.today)
-        self.app.push_screen(form, self.after_form("Milestone added"))
+        title = _("New milestone on {code}").format(code=code)
+        form = FormScreen(title, fields, submit, self.today)
+        self.app.push_screen(form, self.after_form(_("Milestone added")))
 
     def action_invoice(self) -> None:
         row = self._current()
@@ -254,15 +295,14 @@ class CashScreen(MethodsScreen):
         left = row.amount - row.invoiced if isinstance(row, PlannedMilestone) else 0
         currency = self.cash.currency if self.cash else "CNY"
         fields = [
-            FormField("number", "Invoice number", required=True, placeholder="INV-2026-014"),
-            FormField("issued", "Date", self.today.isoformat(), kind="date", toward="past"),
+            FormField("number", _("Invoice number"), required=True, placeholder="INV-2026-014"),
+            FormField("issued", _("Date"), self.today.isoformat(), kind="date", toward="past"),
             self._amount_field(
-                "amount", "Amount", minor_to_text(left, currency) if left else "", required=False
+                "amount", _("Amount"), minor_to_text(left, currency) if left else "", required=False
             ),
-            FormField("terms", "Payment terms (days)", "30", kind="int", required=True),
-            FormField("note", "Note"),
+            FormField("terms", _("Payment terms (days)"), "30", kind="int", required=True),
+            FormField("note", _("Note")),
         ]
-        what = f" for {one_line(milestone.name)}" if milestone else ""
 
         def submit(v: FormValues) -> Job[object]:
             number, issued, amount = v.text("number"), v.date("issued"), v.int("amount")
@@ -273,32 +313,39 @@ class CashScreen(MethodsScreen):
                 note=note,
             )  # fmt: skip
 
-        form = FormScreen(f"Invoice {code}{what}", fields, submit, self.today)
-        self.app.push_screen(form, self.after_form("Invoice raised"))
+        title = (
+            _("Invoice {code} for {milestone}").format(
+                code=code, milestone=one_line(milestone.name)
+            )
+            if milestone
+            else _("Invoice {code}").format(code=code)
+        )
+        form = FormScreen(title, fields, submit, self.today)
+        self.app.push_screen(form, self.after_form(_("Invoice raised")))
 
     def _settle(self, kinds: Sequence[Settlement]) -> None:
         row = self._current()
         if not isinstance(row, InvoiceState):
-            self.notify("Put the cursor on an invoice first.", timeout=4, markup=False)
+            self.notify(_("Put the cursor on an invoice first."), timeout=4, markup=False)
             return
         inv, currency = row.invoice, row.invoice.currency
         fields = [
-            self._amount_field("amount", "Amount", minor_to_text(row.outstanding, currency)),
-            FormField("on", "Date", self.today.isoformat(), kind="date", toward="past"),
+            self._amount_field("amount", _("Amount"), minor_to_text(row.outstanding, currency)),
+            FormField("on", _("Date"), self.today.isoformat(), kind="date", toward="past"),
         ]
         if kinds != [Settlement.PAYMENT]:
             fields.insert(
                 0,
                 FormField(
                     "kind",
-                    "What",
+                    pgettext("settling an invoice: payment, credit or write-off", "What"),
                     kinds[0].value,
                     kind="choice",
-                    choices=[(k.value, k.value.replace("_", "-")) for k in kinds],
+                    choices=[(_(SETTLEMENT_WORDS[k]), k.value) for k in kinds],
                     required=True,
                 ),
             )
-            fields.append(FormField("reason", "Reason", required=True))
+            fields.append(FormField("reason", _("Reason"), required=True))
 
         def submit(v: FormValues) -> Job[object]:
             kind = Settlement(v.text("kind")) if kinds != [Settlement.PAYMENT] else kinds[0]
@@ -306,9 +353,13 @@ class CashScreen(MethodsScreen):
             reason = v.text("reason") if kinds != [Settlement.PAYMENT] else ""
             return lambda store: store.cash.settle(inv.id, amount, kind=kind, on=on, reason=reason)
 
-        title = "Payment on" if kinds == [Settlement.PAYMENT] else "Credit or write-off on"
-        form = FormScreen(f"{title} {one_line(inv.number)}", fields, submit, self.today)
-        self.app.push_screen(form, self.after_form("Recorded"))
+        title = (
+            _("Payment on {number}")
+            if kinds == [Settlement.PAYMENT]
+            else _("Credit or write-off on {number}")
+        )
+        form = FormScreen(title.format(number=one_line(inv.number)), fields, submit, self.today)
+        self.app.push_screen(form, self.after_form(_("Recorded")))
 
     def action_pay(self) -> None:
         self._settle([Settlement.PAYMENT])
@@ -322,9 +373,10 @@ class CashScreen(MethodsScreen):
             return
         ms = row.milestone
         self.remove_after_asking(
-            f"Take “{one_line(ms.name)}” off the payment plan?",
+            _("Take “{name}” off the payment plan?").format(name=one_line(ms.name)),
             lambda store: store.cash.delete_milestone(ms.id, version=ms.version),
-            f"Removed {one_line(ms.name)}",
+            _("Removed {name}").format(name=one_line(ms.name)),
+            button=_("Remove"),
         )
 
     def action_reload(self) -> None:

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 
 from dealroom.domain import STAGES, Stage
 from dealroom.domain.checklist import Answer, StageCompletion
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -45,14 +45,15 @@ class Line:
 
 def completion_title(stage: Stage, c: StageCompletion, current: bool) -> str:
     """``Pre-bid shaping · 3 of 6 yes · 58% · ★ holds``."""
-    parts = [stage.label + ("  ◀ current stage" if current else "")]
+    parts = [_(stage.label) + ("  " + _("◀ current stage") if current else "")]
     if c.total:
-        parts.append(f"{c.yes} of {c.total} yes")
+        parts.append(_("{yes} of {n} yes").format(yes=c.yes, n=c.total))
         parts.append(f"{c.percent}%")
     else:
-        parts.append("no items")
+        parts.append(_("no items"))
     if c.key_item is not None:
-        parts.append(f"{KEY_MARK} holds" if c.key_item_holds else f"{KEY_MARK} does not hold")
+        holds = _("{mark} holds") if c.key_item_holds else _("{mark} does not hold")
+        parts.append(holds.format(mark=KEY_MARK))
     return " · ".join(parts)
 
 
@@ -60,19 +61,19 @@ def answer_fields(answer: ChecklistAnswerView | None) -> list[FormField]:
     return [
         FormField(
             "answer",
-            "Answer",
+            _("Answer"),
             (answer.answer if answer else Answer.UNANSWERED).value,
             kind="choice",
             required=True,
-            choices=[(a.label, a.value) for a in (Answer.YES, Answer.PARTLY, Answer.NO)]
-            + [(Answer.UNANSWERED.label, Answer.UNANSWERED.value)],
+            choices=[(_(a.label), a.value) for a in (Answer.YES, Answer.PARTLY, Answer.NO)]
+            + [(_(Answer.UNANSWERED.label), Answer.UNANSWERED.value)],
         ),
-        FormField("note", "Note", answer.note if answer else "", placeholder="how we know"),
+        FormField("note", _("Note"), answer.note if answer else "", placeholder=_("how we know")),
     ]
 
 
 class ChecklistScreen(MethodsScreen):
-    TITLE = "Checklist"
+    TITLE = N_("Checklist")
     ENTITIES = ("checklist",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -130,7 +131,7 @@ class ChecklistScreen(MethodsScreen):
         return None
 
     def empty_text(self) -> str:
-        return "No checklist items: T edits the template."
+        return _("No checklist items: T edits the template.")
 
     def place_cursor(self) -> None:
         """On the current stage's first item: that is what the team works on."""
@@ -169,14 +170,17 @@ class ChecklistScreen(MethodsScreen):
         text = Text()
         if line.item.key_item:
             text.append(
-                f"{KEY_MARK} key item: the stage's milestone holds when this is yes\n",
+                _("{mark} key item: the stage's milestone holds when this is yes").format(
+                    mark=KEY_MARK
+                )
+                + "\n",
                 style="bold yellow",
             )
         text.append(line.item.text)
         a = line.answer
         if a is not None and (a.answer.answered or a.note):
             text.append(
-                f"\n{a.answer.label} — {a.answered_by}, {a.answered_at:%Y-%m-%d %H:%M}",
+                f"\n{_(a.answer.label)} — {a.answered_by}, {a.answered_at:%Y-%m-%d %H:%M}",
                 style=ANSWER_STYLE[a.answer],
             )
             if a.note:
@@ -205,10 +209,10 @@ class ChecklistScreen(MethodsScreen):
 
         self.write(
             job(seen),
-            f"Answered {answer.label}",
-            what=f"The answer to “{one_line(line.item.text)}”",
-            yours=lambda: answer.label,
-            theirs=lambda now: f"{now.answer.label} ({now.answered_by})",
+            _("Answered {answer}").format(answer=_(answer.label)),
+            what=_("The answer to “{item}”").format(item=one_line(line.item.text)),
+            yours=lambda: _(answer.label),
+            theirs=lambda now: f"{_(now.answer.label)} ({now.answered_by})",
             retry=job,
         )
         self.rows_list.action_cursor_down()  # on to the next item: a checklist is walked
@@ -226,14 +230,14 @@ class ChecklistScreen(MethodsScreen):
             )
 
         form = FormScreen(
-            f"{stage.label}: {one_line(line.item.text)}",
+            _("{stage}: {item}").format(stage=_(stage.label), item=one_line(line.item.text)),
             answer_fields(line.answer),
             submit,
             self.today,
             version=line.answer.version if line.answer else 0,
             theirs=lambda now: answer_fields(now),
         )
-        self.app.push_screen(form, self.after_form("Answer saved"))
+        self.app.push_screen(form, self.after_form(_("Answer saved")))
 
     def action_template(self) -> None:
         from dealroom.screens.template import TemplateScreen

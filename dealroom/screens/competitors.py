@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from dealroom.domain.competitors import Competitor
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -18,14 +19,19 @@ from dealroom.store.inputs import CompetitorUpdate
 from dealroom.store.method_views import CompetitorView, DealMethodsView
 from dealroom.textutil import fit, one_line
 
-#: (field, label, placeholder), in the order the form and the detail show them.
+#: (field, label, placeholder), in the order the form and the detail show them (the
+#: label and placeholder marked here, translated where they are shown).
 FIELDS = (
-    ("name", "Name", ""),
-    ("relationship", "Relationship with the customer", "who they know, past work together"),
-    ("strengths", "Strengths", ""),
-    ("weaknesses", "Weaknesses", ""),
-    ("allies", "Allies", "integrators, consultants, insiders on their side"),
-    ("differentiator", "Our differentiator", "what sets us apart for this customer"),
+    ("name", N_("Name"), ""),
+    (
+        "relationship",
+        N_("Relationship with the customer"),
+        N_("who they know, past work together"),
+    ),
+    ("strengths", N_("Strengths"), ""),
+    ("weaknesses", N_("Weaknesses"), ""),
+    ("allies", N_("Allies"), N_("integrators, consultants, insiders on their side")),
+    ("differentiator", N_("Our differentiator"), N_("what sets us apart for this customer")),
 )
 
 
@@ -33,21 +39,21 @@ def competitor_fields(c: CompetitorView | None) -> list[FormField]:
     return [
         FormField(
             name,
-            label,
+            _(label),
             getattr(c, name) if c else "",
             required=name == "name",
-            placeholder=placeholder,
+            placeholder=_(placeholder) if placeholder else "",
         )
         for name, label, placeholder in FIELDS
     ]
 
 
 def competitor_values(v: FormValues) -> dict[str, str]:
-    return {name: v.text(name) for name, _, _ in FIELDS}
+    return {name: v.text(name) for name, _label, _hint in FIELDS}
 
 
 class CompetitorsScreen(MethodsScreen):
-    TITLE = "Competitors"
+    TITLE = N_("Competitors")
     ENTITIES = ("competitor",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -75,7 +81,7 @@ class CompetitorsScreen(MethodsScreen):
         return ("competitor", c.id)
 
     def empty_text(self) -> str:
-        return "No competitors noted: a adds one."
+        return _("No competitors noted: a adds one.")
 
     def render_row(self, c: CompetitorView, width: int) -> Text:
         name_width = min(24, max(10, width // 4))
@@ -86,25 +92,25 @@ class CompetitorsScreen(MethodsScreen):
         parts = [
             ("+", c.strengths, "green"),
             ("−", c.weaknesses, "red"),
-            ("us:", c.differentiator, "cyan"),
+            (_("us:"), c.differentiator, "cyan"),
         ]
         shown = [(sign, value, style) for sign, value, style in parts if value]
         if not shown:
-            text.append(fit("(nothing noted yet)", rest), style="dim")
+            text.append(fit(_("(nothing noted yet)"), rest), style="dim")
             return text
         each = rest // len(shown)
         for sign, value, style in shown:
             text.append(sign + " ", style=style)
-            text.append(fit(one_line(value), max(0, each - len(sign) - 2)))
+            text.append(fit(one_line(value), max(0, each - cell_len(sign) - 2)))
             text.append(" ")
         return text
 
     def detail(self, c: CompetitorView) -> Text | None:
         text = Text()
         text.append(c.name, style="bold")
-        for name, label, _ in FIELDS[1:]:
+        for name, label, _hint in FIELDS[1:]:
             value = getattr(c, name)
-            text.append(f"\n{label}: ", style="dim")
+            text.append("\n" + _("{label}: ").format(label=_(label)), style="dim")
             text.append(value or "—")
         return text
 
@@ -118,8 +124,9 @@ class CompetitorsScreen(MethodsScreen):
             competitor = Competitor(**competitor_values(v))
             return lambda store: store.powermap.add_competitor(code, competitor)
 
-        form = FormScreen(f"New competitor on {code}", competitor_fields(None), submit, self.today)
-        self.app.push_screen(form, self.after_form("Competitor noted"))
+        title = _("New competitor on {code}").format(code=code)
+        form = FormScreen(title, competitor_fields(None), submit, self.today)
+        self.app.push_screen(form, self.after_form(_("Competitor noted")))
 
     def action_edit(self) -> None:
         c = self._competitor()
@@ -133,9 +140,13 @@ class CompetitorsScreen(MethodsScreen):
             )
 
         form = FormScreen.edit(
-            f"Competitor {one_line(c.name)}", c, competitor_fields, submit, self.today
+            _("Competitor {name}").format(name=one_line(c.name)),
+            c,
+            competitor_fields,
+            submit,
+            self.today,
         )
-        self.app.push_screen(form, self.after_form("Saved"))
+        self.app.push_screen(form, self.after_form(_("Saved")))
 
     def action_delete(self) -> None:
         c = self._competitor()
@@ -143,7 +154,8 @@ class CompetitorsScreen(MethodsScreen):
             return
 
         self.remove_after_asking(
-            f"Remove competitor “{one_line(c.name)}”?",
+            _("Remove competitor “{name}”?").format(name=one_line(c.name)),
             lambda store: store.powermap.delete_competitor(c.id, version=c.version),
-            f"Removed {one_line(c.name)}",
+            _("Removed {name}").format(name=one_line(c.name)),
+            button=_("Remove"),
         )

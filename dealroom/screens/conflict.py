@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _
 from dealroom.screens.dialog import FittedDialog
 from dealroom.textutil import one_line
 
@@ -39,9 +39,10 @@ class FieldPair:
 
 def comparison(pairs: list[FieldPair], who: str) -> Table:
     table = Table(box=None, pad_edge=False, expand=True)
-    table.add_column("Field", style="bold", no_wrap=True)
-    table.add_column("Yours", ratio=1)
-    table.add_column(who, ratio=1)
+    table.add_column(_("Field"), style="bold", no_wrap=True)
+    # Chinese has no spaces to wrap at: a long value folds rather than being cut short
+    table.add_column(_("Yours"), ratio=1, overflow="fold")
+    table.add_column(who, ratio=1, overflow="fold")
     for p in pairs:
         mark = "bold" if p.differs else "dim"
         table.add_row(
@@ -65,27 +66,31 @@ class ConflictScreen(FittedDialog[Choice]):
         """``pairs`` is None when the item was deleted meanwhile."""
         super().__init__()
         self.what = what
-        self.by = one_line(", ".join(by)) or "someone"
+        self.by = one_line(", ".join(by)) or _("someone")
         self.pairs = pairs
 
     def compose(self) -> ComposeResult:
         deleted = self.pairs is None
-        verb = "deleted" if deleted else "changed"
+        said = (
+            _("{what} was deleted by {who} after you opened it")
+            if deleted
+            else _("{what} was changed by {who} after you opened it")
+        )
         with Vertical(id="conflict", classes="dialog"):
-            yield Label(
-                Content(f"{self.what} was {verb} by {self.by} after you opened it"),
-                classes="dialog-title",
-            )
+            yield Label(Content(said.format(what=self.what, who=self.by)), classes="dialog-title")
             with VerticalScroll(id="pairs", classes="dialog-scroll"):
                 if self.pairs is not None:
-                    yield Static(comparison(self.pairs, f"{self.by} (now saved)"))
+                    theirs = _("{who} (now saved)").format(who=self.by)
+                    yield Static(comparison(self.pairs, theirs))
                 else:
-                    yield Static(Content("There is nothing left to save your changes into."))
+                    yield Static(Content(_("There is nothing left to save your changes into.")))
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Discard mine (t)" if deleted else "Keep theirs (t)", id="theirs")
+                yield Button(
+                    Content(_("Discard mine (t)") if deleted else _("Keep theirs (t)")), id="theirs"
+                )
                 if not deleted:
-                    yield Button("Keep mine (y)", variant="warning", id="yours")
-                yield Button("Edit again (e)", variant="primary", id="edit")
+                    yield Button(Content(_("Keep mine (y)")), variant="warning", id="yours")
+                yield Button(Content(_("Edit again (e)")), variant="primary", id="edit")
 
     def on_mount(self) -> None:
         self.fit_soon()

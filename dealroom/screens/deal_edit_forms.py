@@ -12,31 +12,35 @@ from dealroom.domain import (
     RuleError,
     rules,
 )
+from dealroom.i18n import _, pgettext
 from dealroom.screens.deal_forms import day_text, people_choices, required_int
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
 from dealroom.store.inputs import DealUpdate
 from dealroom.store.views import DealRoomView, DealView, PersonView
+from dealroom.widgets.rows import STATUS_WORDS
 
 
 def deal_fields(deal: DealView) -> list[FormField]:
     return [
-        FormField("name", "Name", deal.name, required=True),
-        FormField("account", "Account", deal.account, required=True),
+        FormField("name", _("Name"), deal.name, required=True),
+        FormField("account", _("Account"), deal.account, required=True),
         FormField(
             "amount",
-            "Amount",
+            _("Amount"),
             str(deal.amount),
             required=True,
             parse=rules.parse_amount,
-            hint="whole units: 1200000, 1.2m, 300k",
+            hint=_("whole units: 1200000, 1.2m, 300k"),
         ),
-        FormField("currency", "Currency", deal.currency, required=True, parse=rules.check_currency),
-        FormField("close_date", "Expected close", day_text(deal.close_date), kind="date"),
+        FormField(
+            "currency", _("Currency"), deal.currency, required=True, parse=rules.check_currency
+        ),
+        FormField("close_date", _("Expected close"), day_text(deal.close_date), kind="date"),
         FormField(
             "level",
-            "Project level",
+            _("Project level"),
             deal.level.value,
             kind="choice",
             required=True,
@@ -44,7 +48,7 @@ def deal_fields(deal: DealView) -> list[FormField]:
         ),
         FormField(
             "probability",
-            "Probability % (empty: stage default)",
+            _("Probability % (empty: stage default)"),
             "" if deal.probability_override is None else str(deal.probability_override),
             parse=rules.parse_probability,
         ),
@@ -67,16 +71,23 @@ def deal_form(deal: DealView, today: date) -> FormScreen[DealView]:
             version=v.version,
         )
 
-    return FormScreen.edit(f"Deal {deal.code}", deal, deal_fields, submit, today)
+    return FormScreen.edit(
+        _("Deal {code}").format(code=deal.code), deal, deal_fields, submit, today
+    )
 
 
 def status_form(deal: DealView, today: date) -> FormScreen[DealView]:
-    choices = [(st.value, st.value) for st in DealStatus if st is not deal.status]
+    choices = [(_(STATUS_WORDS[st]), st.value) for st in DealStatus if st is not deal.status]
     fields = [
         FormField(
-            "status", "Mark the deal", choices[0][1], kind="choice", choices=choices, required=True
+            "status",
+            _("Mark the deal"),
+            choices[0][1],
+            kind="choice",
+            choices=choices,
+            required=True,
         ),
-        FormField("reason", "Reason (needed for lost and dropped)", ""),
+        FormField("reason", _("Reason (needed for lost and dropped)"), ""),
     ]
 
     def submit(v: FormValues) -> Job[DealView]:
@@ -84,7 +95,10 @@ def status_form(deal: DealView, today: date) -> FormScreen[DealView]:
             deal.code, DealStatus(v.text("status")), v.text("reason"), version=deal.version
         )
 
-    return FormScreen(f"Status of {deal.code} (now {deal.status.value})", fields, submit, today)
+    title = _("Status of {code} (now {status})").format(
+        code=deal.code, status=_(STATUS_WORDS[deal.status])
+    )
+    return FormScreen(title, fields, submit, today)
 
 
 def member_form(room: DealRoomView, people: Sequence[PersonView], today: date) -> FormScreen[int]:
@@ -94,16 +108,18 @@ def member_form(room: DealRoomView, people: Sequence[PersonView], today: date) -
     held = {m.role: m.handle for m in room.members if m.role.single}
     experts = [m.handle for m in room.members if m.role is Role.EXPERT]
     hints = {
-        Role.SPONSOR: "approves the gates and receives escalations",
+        Role.SPONSOR: _("approves the gates and receives escalations"),
     }
     fields = [
         FormField(
             role.value,
-            f"{role.value} · {role.long_name}",
+            f"{role.value} · {role.long_name}"
+            if role.is_lead
+            else pgettext("the sponsor's field in the members form", "sponsor · Sponsor"),
             held.get(role, ""),
             kind="choice",
             choices=people_choices(people),
-            hint=hints.get(role, "empty: nobody"),
+            hint=hints.get(role, _("empty: nobody")),
         )
         for role in Role
         if role.single
@@ -114,15 +130,18 @@ def member_form(room: DealRoomView, people: Sequence[PersonView], today: date) -
         found = [h for h in (part.strip() for part in text.replace(",", " ").split()) if h]
         unknown = [h for h in found if h not in known]
         if unknown:
-            raise RuleError(f"nobody has the handle {', '.join(unknown)}", field="experts")
+            said = _("nobody has the handle {handles}").format(handles=", ".join(unknown))
+            raise RuleError(said, field="experts")
         return found
 
     fields.append(
         FormField(
             "experts",
-            "Experts",
+            _("Experts"),
             ", ".join(experts),
-            hint="handles, separated by commas: " + ", ".join(sorted(known)[:6]),
+            hint=_("handles, separated by commas: {handles}").format(
+                handles=", ".join(sorted(known)[:6])
+            ),
         )
     )
 
@@ -131,4 +150,4 @@ def member_form(room: DealRoomView, people: Sequence[PersonView], today: date) -
         wanted = handles(v.text("experts"))
         return lambda store: store.deals.set_members(deal.code, holders, wanted)
 
-    return FormScreen(f"Members of {deal.code}", fields, submit, today)
+    return FormScreen(_("Members of {code}").format(code=deal.code), fields, submit, today)

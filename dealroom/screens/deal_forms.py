@@ -13,11 +13,13 @@ from dealroom.domain import (
     TaskStatus,
     rules,
 )
+from dealroom.i18n import _, pgettext
 from dealroom.screens.form import FormField, FormScreen, Submit
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
 from dealroom.store.inputs import HandoffUpdate, RiskUpdate, TaskUpdate
 from dealroom.store.views import HandoffView, PersonView, RiskView, TaskView
+from dealroom.widgets.rows import ITEM_STATES
 
 
 def people_choices(people: Sequence[PersonView]) -> list[tuple[str, str]]:
@@ -34,35 +36,35 @@ def task_fields(
     return [
         FormField(
             "title",
-            "Title",
+            _("Title"),
             task.title if task else "",
             required=True,
-            placeholder="what, with its check point",
+            placeholder=_("what, with its check point"),
         ),
         FormField(
             "owner",
-            "Owner",
+            _("Owner"),
             (task.owner if task else owner) or "",
             kind="choice",
             choices=people_choices(people),
         ),
-        FormField("due", "Due", day_text(task.due) if task else "", kind="date"),
+        FormField("due", _("Due"), day_text(task.due) if task else "", kind="date"),
         FormField(
             "status",
-            "Status",
+            _("Status"),
             task.status.value if task else "todo",
             kind="choice",
-            choices=[(s.value, s.value) for s in TaskStatus],
+            choices=[(_(ITEM_STATES[s.value]), s.value) for s in TaskStatus],
             required=True,
         ),
         FormField(
             "stage",
-            "Serves stage",
+            _("Serves stage"),
             task.stage.value if task and task.stage else "",
             kind="choice",
-            choices=[(s.label, s.value) for s in STAGES],
+            choices=[(_(s.label), s.value) for s in STAGES],
         ),
-        FormField("note", "Note", task.note if task else ""),
+        FormField("note", _("Note"), task.note if task else ""),
     ]
 
 
@@ -90,7 +92,10 @@ def task_form(
             )
 
         return FormScreen(
-            f"New {role.value} task on {code}", task_fields(None, people, owner), submit, today
+            _("New {role} task on {code}").format(role=role.value, code=code),
+            task_fields(None, people, owner),
+            submit,
+            today,
         )
 
     def update(v: FormValues) -> Job[TaskView]:
@@ -108,7 +113,11 @@ def task_form(
         )
 
     return FormScreen.edit(
-        f"Task #{task.id}", task, lambda now: task_fields(now, people), update, today
+        _("Task #{id}").format(id=task.id),
+        task,
+        lambda now: task_fields(now, people),
+        update,
+        today,
     )
 
 
@@ -117,7 +126,10 @@ def _scale(name: str) -> Callable[[str], int]:
         try:
             value = int(text.strip())
         except ValueError:
-            raise RuleError(f"{name} must be a whole number from 1 to 5", field=name) from None
+            said = _("{field} must be a whole number from 1 to 5").format(
+                field=rules.field_label(name)
+            )
+            raise RuleError(said, field=name) from None
         return rules.check_scale(value, field=name)
 
     return parse
@@ -129,7 +141,7 @@ RuleError = rules.RuleError
 def required_int(v: FormValues, name: str) -> int:
     value = v.int(name)
     if value is None:
-        raise RuleError(f"{name} is required", field=name)
+        raise RuleError(_("{field} is required").format(field=rules.field_label(name)), field=name)
     return value
 
 
@@ -137,36 +149,36 @@ def risk_fields(
     risk: RiskView | None, people: Sequence[PersonView], owner: str | None = None
 ) -> list[FormField]:
     return [
-        FormField("title", "Risk", risk.title if risk else "", required=True),
+        FormField("title", _("Risk"), risk.title if risk else "", required=True),
         FormField(
             "likelihood",
-            "Likelihood 1-5",
+            _("Likelihood 1-5"),
             str(risk.likelihood) if risk else "3",
             required=True,
             parse=_scale("likelihood"),
         ),
         FormField(
             "impact",
-            "Impact 1-5",
+            _("Impact 1-5"),
             str(risk.impact) if risk else "3",
             required=True,
             parse=_scale("impact"),
-            hint="exposure = likelihood × impact; 15+ is high",
+            hint=_("exposure = likelihood × impact; 15+ is high"),
         ),
-        FormField("mitigation", "Mitigation", risk.mitigation if risk else ""),
+        FormField("mitigation", _("Mitigation"), risk.mitigation if risk else ""),
         FormField(
             "owner",
-            "Owner",
+            _("Owner"),
             (risk.owner if risk else owner) or "",
             kind="choice",
             choices=people_choices(people),
         ),
         FormField(
             "status",
-            "Status",
+            _("Status"),
             risk.status.value if risk else "open",
             kind="choice",
-            choices=[(s.value, s.value) for s in RiskStatus],
+            choices=[(_(ITEM_STATES[s.value]), s.value) for s in RiskStatus],
             required=True,
         ),
     ]
@@ -196,7 +208,10 @@ def risk_form(
             )
 
         return FormScreen(
-            f"New {role.value} risk on {code}", risk_fields(None, people, owner), submit, today
+            _("New {role} risk on {code}").format(role=role.value, code=code),
+            risk_fields(None, people, owner),
+            submit,
+            today,
         )
 
     def update(v: FormValues) -> Job[RiskView]:
@@ -214,24 +229,30 @@ def risk_form(
         )
 
     return FormScreen.edit(
-        f"Risk #{risk.id}", risk, lambda now: risk_fields(now, people), update, today
+        _("Risk #{id}").format(id=risk.id),
+        risk,
+        lambda now: risk_fields(now, people),
+        update,
+        today,
     )
 
 
 def handoff_fields(handoff: HandoffView | None, role: Role) -> list[FormField]:
     others = [r for r in TRIANGLE if r is not role]
     return [
-        FormField("title", "What is handed over", handoff.title if handoff else "", required=True),
+        FormField(
+            "title", _("What is handed over"), handoff.title if handoff else "", required=True
+        ),
         FormField(
             "to_role",
-            "To",
+            pgettext("a handoff's receiving role", "To"),
             handoff.to_role.value if handoff else others[0].value,
             kind="choice",
             choices=[(r.value, r.value) for r in TRIANGLE],
             required=True,
         ),
-        FormField("due", "Due", day_text(handoff.due) if handoff else "", kind="date"),
-        FormField("note", "Note", handoff.note if handoff else ""),
+        FormField("due", _("Due"), day_text(handoff.due) if handoff else "", kind="date"),
+        FormField("note", _("Note"), handoff.note if handoff else ""),
     ]
 
 
@@ -243,10 +264,10 @@ def handoff_form(
         fields.append(
             FormField(
                 "send",
-                "Send now?",
+                _("Send now?"),
                 "yes",
                 kind="choice",
-                choices=[("yes, send it", "yes"), ("no, keep a draft", "no")],
+                choices=[(_("yes, send it"), "yes"), (_("no, keep a draft"), "no")],
                 required=True,
             )
         )
@@ -262,7 +283,8 @@ def handoff_form(
                 send=v.choice("send") == "yes",
             )
 
-        return FormScreen(f"New handoff from {role.value} on {code}", fields, submit, today)
+        title = _("New handoff from {role} on {code}").format(role=role.value, code=code)
+        return FormScreen(title, fields, submit, today)
 
     def update(v: FormValues) -> Job[HandoffView]:
         return lambda store: store.items.update_handoff(
@@ -277,7 +299,11 @@ def handoff_form(
         )
 
     return FormScreen.edit(
-        f"Handoff #{handoff.id}", handoff, lambda now: handoff_fields(now, role), update, today
+        _("Handoff #{id}").format(id=handoff.id),
+        handoff,
+        lambda now: handoff_fields(now, role),
+        update,
+        today,
     )
 
 

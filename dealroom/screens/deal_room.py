@@ -20,7 +20,7 @@ from textual.events import Resize
 from textual.widgets import Static
 
 from dealroom.domain import TRIANGLE, Role
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _
 from dealroom.screens.deal_room_base import RoomContents, read_room
 from dealroom.screens.deal_room_deal import DealActions
 from dealroom.screens.deal_room_items import ItemActions
@@ -252,7 +252,7 @@ class DealRoomScreen(ItemActions, DealActions):
     ]
 
     def compose(self) -> ComposeResult:
-        yield DealHeader(Text(f"{self.code} · loading…"), id="deal-header")
+        yield DealHeader(Text(_("{code} · loading…").format(code=self.code)), id="deal-header")
         yield Static(id="switcher", classes="switcher")
         with Horizontal(id="panes"):
             for role in TRIANGLE:
@@ -334,7 +334,7 @@ class DealRoomScreen(ItemActions, DealActions):
             label = f" {i} {role.value} {name} "
             text.append(label, style="bold reverse" if role is self.role else "dim")
             text.append(" ")
-        text.append("  tab switches", style="dim")
+        text.append("  " + _("tab switches"), style="dim")
         self.query_one("#switcher", Static).update(text)
 
     @on(VirtualList.Highlighted)

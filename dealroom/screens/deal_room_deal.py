@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dealroom.i18n import _
 from dealroom.screens import deal_edit_forms as forms
 from dealroom.screens.deal_room_base import DealRoomBase
 from dealroom.screens.form_values import FormValues
@@ -33,7 +34,8 @@ class DealActions(DealRoomBase):
             return
 
         def moved(deal: DealView) -> None:
-            self.done(f"{deal.code} is now in {deal.stage.label}")(deal)
+            said = _("{code} is now in {stage}").format(code=deal.code, stage=_(deal.stage.label))
+            self.done(said)(deal)
 
         self.app.gateway.run(
             self, lambda store: store.deals.move_stage(code, direction, version=version), moved
@@ -51,22 +53,26 @@ class DealActions(DealRoomBase):
                 code, goal, reason=v.text("reason"), version=version
             )
 
+        title = _(
+            "Move {code} back from {stage} to {goal}? "
+            "The stage history keeps the reason (escape: stay)"
+        ).format(code=code, stage=_(deal.stage.label), goal=_(goal.label))
         form = FormScreen(
-            f"Move {code} back from {deal.stage.label} to {goal.label}? "
-            "The stage history keeps the reason (escape: stay)",
+            title,
             [
                 FormField(
                     "reason",
-                    "Reason",
+                    _("Reason"),
                     "",
-                    placeholder="what happened: the customer paused the tender…",
+                    placeholder=_("what happened: the customer paused the tender…"),
                     required=True,
                 )
             ],
             submit,
             self.today,
         )
-        self.app.push_screen(form, self.after_form(f"{code} moved back to {goal.label}"))
+        said = _("{code} moved back to {stage}").format(code=code, stage=_(goal.label))
+        self.app.push_screen(form, self.after_form(said))
 
     def action_gate(self) -> None:
         """The gate form with what it weighs: read the stage checklists first."""
@@ -88,7 +94,7 @@ class DealActions(DealRoomBase):
             if self.app.screen is self:
                 self.app.push_screen(
                     GateScreen(room, methods, today, now, gate, cash),
-                    self.after_form("Gate decision recorded"),
+                    self.after_form(_("Gate decision recorded")),
                 )
 
         self.app.gateway.run(self, read, show)
@@ -125,26 +131,30 @@ class DealActions(DealRoomBase):
             agenda = str(store.methods.review_agenda(code).to_markdown(md))
             return witnessed(agenda, store.chain.head())
 
-        def record(_: object = None) -> None:
+        def record(_result: object = None) -> None:
             def submit(v: FormValues) -> Job[ReviewView]:
                 return lambda store: store.methods.record_review(
                     code, held_on=v.date("held_on"), note=v.text("note")
                 )
 
             form = FormScreen(
-                f"Record the review of {code} as held? (escape: not yet)",
+                _("Record the review of {code} as held? (escape: not yet)").format(code=code),
                 [
-                    FormField("held_on", "Held on", today.isoformat(), kind="date", required=True),
-                    FormField("note", "Note", "", placeholder="what was decided"),
+                    FormField(
+                        "held_on", _("Held on"), today.isoformat(), kind="date", required=True
+                    ),
+                    FormField("note", _("Note"), "", placeholder=_("what was decided")),
                 ],
                 submit,
                 today,
             )
-            self.app.push_screen(form, self.after_form("Review recorded"))
+            self.app.push_screen(form, self.after_form(_("Review recorded")))
 
         def read(text: str) -> None:
             reader = ReaderScreen(
-                f"Review agenda of {code}", f"{code}-review-{today.isoformat()}.md", text
+                _("Review agenda of {code}").format(code=code),
+                f"{code}-review-{today.isoformat()}.md",
+                text,
             )
             self.app.push_screen(reader, record)
 
@@ -160,7 +170,11 @@ class DealActions(DealRoomBase):
             self,
             lambda store: status_report(store, [code], today=today),
             lambda text: self.app.push_screen(
-                ReaderScreen(f"Deal report of {code}", f"{code}-{today.isoformat()}.md", text)
+                ReaderScreen(
+                    _("Deal report of {code}").format(code=code),
+                    f"{code}-{today.isoformat()}.md",
+                    text,
+                )
             ),
             group="export",
         )
@@ -168,20 +182,20 @@ class DealActions(DealRoomBase):
     def action_edit_deal(self) -> None:
         if self.room is not None:
             self.app.push_screen(
-                forms.deal_form(self.room.deal, self.today), self.after_form("Deal saved")
+                forms.deal_form(self.room.deal, self.today), self.after_form(_("Deal saved"))
             )
 
     def action_status(self) -> None:
         if self.room is not None:
             self.app.push_screen(
-                forms.status_form(self.room.deal, self.today), self.after_form("Status changed")
+                forms.status_form(self.room.deal, self.today), self.after_form(_("Status changed"))
             )
 
     def action_members(self) -> None:
         if self.room is not None:
             self.app.push_screen(
                 forms.member_form(self.room, self.people, self.today),
-                self.after_form("Members saved"),
+                self.after_form(_("Members saved")),
             )
 
     def action_history(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from dealroom.i18n import N_, _
 from dealroom.screens import deal_forms as forms
 from dealroom.screens.deal_room_base import DealRoomBase
 from dealroom.screens.gateway import Job
@@ -17,31 +18,43 @@ from dealroom.textutil import one_line
 if TYPE_CHECKING:
     from dealroom.store import Store
 
+#: Asking before deleting an item, and saying it is done, per kind of item.
+DELETE_ASKED = {
+    "task": N_("Delete task “{title}”?"),
+    "risk": N_("Delete risk “{title}”?"),
+    "handoff": N_("Delete handoff “{title}”?"),
+}
+DELETED = {
+    "task": N_("Deleted the task"),
+    "risk": N_("Deleted the risk"),
+    "handoff": N_("Deleted the handoff"),
+}
+
 
 class ItemActions(DealRoomBase):
     def action_add_task(self) -> None:
         form = forms.task_form(self.code, self.role, self.people, self.today, owner=self._lead())
-        self.app.push_screen(form, self.after_form("Task added"))
+        self.app.push_screen(form, self.after_form(_("Task added")))
 
     def action_add_risk(self) -> None:
         form = forms.risk_form(self.code, self.role, self.people, self.today, owner=self._lead())
-        self.app.push_screen(form, self.after_form("Risk added"))
+        self.app.push_screen(form, self.after_form(_("Risk added")))
 
     def action_add_handoff(self) -> None:
         form = forms.handoff_form(self.code, self.role, self.today)
-        self.app.push_screen(form, self.after_form("Handoff saved"))
+        self.app.push_screen(form, self.after_form(_("Handoff saved")))
 
     def action_edit(self) -> None:
         item = self.current()
         if isinstance(item, TaskView):
             task = forms.task_form(self.code, item.role, self.people, self.today, task=item)
-            self.app.push_screen(task, self.after_form("Saved"))
+            self.app.push_screen(task, self.after_form(_("Saved")))
         elif isinstance(item, RiskView):
             risk = forms.risk_form(self.code, item.role, self.people, self.today, risk=item)
-            self.app.push_screen(risk, self.after_form("Saved"))
+            self.app.push_screen(risk, self.after_form(_("Saved")))
         elif isinstance(item, HandoffView):
             handoff = forms.handoff_form(self.code, item.from_role, self.today, handoff=item)
-            self.app.push_screen(handoff, self.after_form("Saved"))
+            self.app.push_screen(handoff, self.after_form(_("Saved")))
 
     def action_toggle_done(self) -> None:
         move = toggle_done(self.current())
@@ -60,17 +73,17 @@ class ItemActions(DealRoomBase):
             "handoff": lambda store: store.items.delete_handoff(item.id, version=item.version),
         }
         self.remove_after_asking(
-            f"Delete {kind} “{one_line(item.title)}”?",
+            _(DELETE_ASKED[kind]).format(title=one_line(item.title)),
             jobs[kind],
-            f"Deleted the {kind}",
-            button="Delete",
+            _(DELETED[kind]),
+            button=_("Delete"),
         )
 
     def _handoff(self) -> HandoffView | None:
         item = self.current()
         if isinstance(item, HandoffView):
             return item
-        self.notify("Put the cursor on a handoff first.", timeout=3)
+        self.notify(_("Put the cursor on a handoff first."), timeout=3)
         return None
 
     def _move_handoff(self, move: Callable[[Store, HandoffView], HandoffView], said: str) -> None:
@@ -79,14 +92,24 @@ class ItemActions(DealRoomBase):
 
     def _incoming(self, verb: str) -> HandoffView | None:
         """The handoff under the cursor if it comes to the focused role: only the
-        receiving side accepts or rejects; the sender is told so."""
+        receiving side accepts or rejects (``verb``: "accept", "reject"); the sender is
+        told so."""
         h = self._handoff()
         if h is not None and h.to_role is not self.role:
-            self.notify(
-                f"This handoff goes from {h.from_role.value} to {h.to_role.value}: the "
-                f"{h.to_role.value} side {verb}s it, in the {h.to_role.value} pane.",
-                timeout=5,
+            said = (
+                _(
+                    "This handoff goes from {sender} to {receiver}: "
+                    "the {receiver} side accepts it, "
+                    "in the {receiver} pane."
+                )
+                if verb == "accept"
+                else _(
+                    "This handoff goes from {sender} to {receiver}: "
+                    "the {receiver} side rejects it, "
+                    "in the {receiver} pane."
+                )
             )
+            self.notify(said.format(sender=h.from_role.value, receiver=h.to_role.value), timeout=5)
             return None
         return h
 
@@ -97,7 +120,7 @@ class ItemActions(DealRoomBase):
 
     def action_send(self) -> None:
         self._move_handoff(
-            lambda store, h: store.items.send_handoff(h.id, version=h.version), "Handoff sent"
+            lambda store, h: store.items.send_handoff(h.id, version=h.version), _("Handoff sent")
         )
 
     def action_withdraw(self) -> None:
@@ -106,16 +129,16 @@ class ItemActions(DealRoomBase):
         if h is None:
             return
         if h.from_role is not self.role:
-            self.notify(
-                f"This handoff comes from {h.from_role.value}: the {h.from_role.value} side "
-                f"withdraws it, in the {h.from_role.value} pane.",
-                timeout=5,
+            said = _(
+                "This handoff comes from {sender}: the {sender} side withdraws it, "
+                "in the {sender} pane."
             )
+            self.notify(said.format(sender=h.from_role.value), timeout=5)
             return
         self.app.gateway.run(
             self,
             lambda store: store.items.withdraw_handoff(h.id, version=h.version),
-            self.done("Handoff withdrawn: back to draft (s sends it again)"),
+            self.done(_("Handoff withdrawn: back to draft (s sends it again)")),
         )
 
     def action_reject(self) -> None:
@@ -126,13 +149,18 @@ class ItemActions(DealRoomBase):
     def action_escalate(self) -> None:
         item = self.current()
         if not isinstance(item, RiskView):
-            self.notify("Put the cursor on a risk first.", timeout=3)
+            self.notify(_("Put the cursor on a risk first."), timeout=3)
             return
         up = not item.escalated
 
         def escalated(risk: RiskView) -> None:
             to = risk.escalated_to_name
-            self.done(f"Risk escalated to {to} (sponsor)" if to else "Escalation taken back")(risk)
+            said = (
+                _("Risk escalated to {name} (sponsor)").format(name=to)
+                if to
+                else _("Escalation taken back")
+            )
+            self.done(said)(risk)
 
         self.app.gateway.run(
             self,

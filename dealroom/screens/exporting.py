@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from dealroom.files import FileRefused, database_files, save_new
+from dealroom.i18n import _
 from dealroom.screens.host import RoomApp
 
 
@@ -37,7 +38,7 @@ def save_markdown(app: RoomApp, filename: str, text: str) -> None:
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             app.call_from_thread(
                 app.notify,
-                f"Could not save {folder / safe}: {why}",
+                _("Could not save {file}: {why}").format(file=folder / safe, why=why),
                 severity="error",
                 markup=False,
             )
@@ -46,6 +47,7 @@ def save_markdown(app: RoomApp, filename: str, text: str) -> None:
 
     def done(path: Path) -> None:
         app.copy_to_clipboard(text)
-        app.notify(f"Saved {path} and copied it to the clipboard.", timeout=6, markup=False)
+        said = _("Saved {file} and copied it to the clipboard.").format(file=path)
+        app.notify(said, timeout=6, markup=False)
 
     app.run_worker(write, thread=True, group="export", exit_on_error=False)

@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from dealroom.domain import RuleError, describe, parse_date
 from dealroom.domain.dates import Toward
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _, pgettext
 from dealroom.screens.dialog import FittedDialog
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -133,6 +133,7 @@ class FormScreen(FittedDialog[T]):
                         yield Select(
                             [(Content(one_line(label)), value) for label, value in f.choices],
                             value=f.value if f.value else Select.NULL,
+                            prompt=pgettext("an empty choice field", "Select"),
                             allow_blank=not f.required,
                             id=f"f-{f.name}",
                             compact=self.compact,
@@ -150,8 +151,8 @@ class FormScreen(FittedDialog[T]):
                     yield self._error_line(f"e-{f.name}")
             yield self._error_line("form-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button(Content(_("Save (ctrl+s)")), variant="primary", id="save")
+                yield Button(Content(_("Cancel (esc)")), id="cancel")
 
     @property
     def compact(self) -> bool:
@@ -191,7 +192,9 @@ class FormScreen(FittedDialog[T]):
         text = self.raw(f.name)
         if not text.strip():
             if f.required:
-                raise RuleError(f"{f.label.lower()} is required", field=f.name)
+                raise RuleError(
+                    _("{field} is required").format(field=f.label.lower()), field=f.name
+                )
             return None
         if f.kind == "date":
             return parse_date(text, self.today, field=f.label.lower(), toward=f.toward)
@@ -199,7 +202,10 @@ class FormScreen(FittedDialog[T]):
             try:
                 return int(text.strip())
             except ValueError:
-                raise RuleError(f"{f.label.lower()} must be a whole number", field=f.name) from None
+                raise RuleError(
+                    _("{field} must be a whole number").format(field=f.label.lower()),
+                    field=f.name,
+                ) from None
         if f.parse is not None:
             return f.parse(text)
         return text
@@ -231,13 +237,13 @@ class FormScreen(FittedDialog[T]):
     def _date_hint(self, f: FormField, text: str) -> None:
         hint = self.query_one(f"#h-{f.name}", Static)
         if not text.strip():
-            hint.update(Content(f.hint or "ISO 2026-12-01, +3d, +2w, fri, dec 1, today"))
+            hint.update(Content(f.hint or _("ISO 2026-12-01, +3d, +2w, fri, dec 1, today")))
             return
         try:
             day = parse_date(text, self.today, toward=f.toward)
             hint.update(Content("→ " + describe(day, self.today)))
         except RuleError:
-            hint.update(Content("not a date yet: 2026-12-01, +3d, fri, dec 1"))
+            hint.update(Content(_("not a date yet: 2026-12-01, +3d, fri, dec 1")))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -318,9 +324,12 @@ class FormScreen(FittedDialog[T]):
         )
 
     def _resolved(self, choice: str | None, exc: ConflictError) -> None:
-        who = ", ".join(exc.names) or "someone"
+        who = ", ".join(exc.names) or _("someone")
         if choice == "theirs":
-            self.notify(f"Kept the version {who} saved; yours is discarded.", markup=False)
+            self.notify(
+                _("Kept the version {who} saved; yours is discarded.").format(who=who),
+                markup=False,
+            )
             self.dismiss(None)
             return
         if exc.actual is not None:
@@ -328,13 +337,15 @@ class FormScreen(FittedDialog[T]):
         if choice == "yours":
             self.action_save()
             return
-        self.set_error(
-            None,
-            f"{who} changed this after you opened it. Saving now replaces their version; "
-            "escape discards yours."
+        said = (
+            _(
+                "{who} changed this after you opened it. Saving now replaces their version; "
+                "escape discards yours."
+            )
             if exc.actual is not None
-            else f"{who} deleted this after you opened it: escape to leave.",
+            else _("{who} deleted this after you opened it: escape to leave.")
         )
+        self.set_error(None, said.format(who=who))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Select, Static
 from dealroom.domain import Gate, GateDecision, HandoffState, RiskLevel
 from dealroom.domain.checklist import stage_closed_by
 from dealroom.domain.money import minor_to_text
+from dealroom.i18n import _, ngettext, pgettext
 from dealroom.screens.checklist import ANSWER_STYLE, KEY_MARK, completion_title
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
@@ -25,25 +26,34 @@ from dealroom.store.views import DealRoomView, GateView
 from dealroom.textutil import one_line
 
 
+def decision_word(d: GateDecision) -> str:
+    """A gate decision as the form offers it: ``approved``, ``rejected``, ``deferred``."""
+    return {
+        GateDecision.APPROVED: pgettext("gate decision", "approved"),
+        GateDecision.REJECTED: pgettext("gate decision", "rejected"),
+        GateDecision.DEFERRED: pgettext("gate decision", "deferred"),
+    }[d]
+
+
 def gate_fields(gate: Gate | None) -> list[FormField]:
     return [
         FormField(
             "gate",
-            "Gate",
+            _("Gate"),
             gate.value if gate else "",
             kind="choice",
             required=True,
-            choices=[(f"{g.value} · {g.meaning}", g.value) for g in Gate],
+            choices=[(f"{g.value} · {_(g.meaning)}", g.value) for g in Gate],
         ),
         FormField(
             "decision",
-            "Decision",
+            _("Decision"),
             "approved",
             kind="choice",
             required=True,
-            choices=[(d.value, d.value) for d in GateDecision],
+            choices=[(decision_word(d), d.value) for d in GateDecision],
         ),
-        FormField("note", "Note", "", placeholder="why, and on what condition"),
+        FormField("note", _("Note"), "", placeholder=_("why, and on what condition")),
     ]
 
 
@@ -61,31 +71,45 @@ def gate_facts(
         unpaid = [i for i in cash.invoices if i.outstanding]
         owed = sum(i.outstanding for i in unpaid)
         cur = cash.currency
-        text.append(f"Outstanding ({len(unpaid)} invoices)\n", style="bold")
+        n = len(unpaid)
+        outstanding = ngettext("Outstanding ({n} invoice)", "Outstanding ({n} invoices)", n)
+        text.append(outstanding.format(n=n) + "\n", style="bold")
         if not unpaid:
-            text.append("  nothing: the customer has paid\n", style="dim")
+            text.append("  " + _("nothing: the customer has paid") + "\n", style="dim")
         for i in unpaid:
-            late = f" · {i.days_overdue} days overdue" if i.days_overdue else ""
+            days = i.days_overdue
+            late = (
+                " · " + ngettext("{n} day overdue", "{n} days overdue", days).format(n=days)
+                if days
+                else ""
+            )
             text.append(f"  $ {one_line(i.invoice.number)} ", style="bold red" if late else "")
             text.append(f"{minor_to_text(i.outstanding, cur)} {cur}{late}\n")
         if cash.to_invoice:
-            text.append(f"  not invoiced yet: {len(cash.to_invoice)} milestones due\n")
+            due = len(cash.to_invoice)
+            said = ngettext(
+                "not invoiced yet: {n} milestone due", "not invoiced yet: {n} milestones due", due
+            )
+            text.append("  " + said.format(n=due) + "\n")
         if owed:
             text.append(
-                "  approving ATCC with this unpaid needs a note on what becomes of it\n",
+                "  "
+                + _("approving ATCC with this unpaid needs a note on what becomes of it")
+                + "\n",
                 style="italic",
             )
     stage = stage_closed_by(gate) if gate is not None else None
     if stage is None:
-        text.append("This gate closes no stage: no checklist to weigh.\n", style="dim")
+        text.append(_("This gate closes no stage: no checklist to weigh.") + "\n", style="dim")
     else:
         c = m.completion(stage)
+        completion = completion_title(stage, c, stage is room.deal.stage)
         text.append(
-            f"Checklist · {completion_title(stage, c, stage is room.deal.stage)}\n", style="bold"
+            _("Checklist · {completion}").format(completion=completion) + "\n", style="bold"
         )
         items = m.template.get(stage, [])
         if not items:
-            text.append("  no items\n", style="dim")
+            text.append("  " + _("no items") + "\n", style="dim")
         for item in items:
             a = m.answer(stage, item.key)
             given = a.answer if a else None
@@ -98,9 +122,9 @@ def gate_facts(
             text.append("\n")
     risks = [r for r in room.risks if r.is_open and r.level is RiskLevel.HIGH]
     risks.sort(key=lambda r: (-r.exposure, r.id))
-    text.append(f"Open high-exposure risks ({len(risks)})\n", style="bold")
+    text.append(_("Open high-exposure risks ({n})").format(n=len(risks)) + "\n", style="bold")
     if not risks:
-        text.append("  none\n", style="dim")
+        text.append("  " + _("none") + "\n", style="dim")
     for r in risks:
         text.append(f"  {'⇑' if r.escalated else '▲'} {r.exposure:>2} ", style="bold red")
         text.append(f"{r.role.value} {one_line(r.title)}")
@@ -108,13 +132,13 @@ def gate_facts(
             text.append(f" · {one_line(r.owner_name)}", style="dim")
         text.append("\n")
     waiting = [h for h in room.handoffs if h.state is HandoffState.SENT]
-    text.append(f"Handoffs still waiting ({len(waiting)})\n", style="bold")
+    text.append(_("Handoffs still waiting ({n})").format(n=len(waiting)) + "\n", style="bold")
     if not waiting:
-        text.append("  none\n", style="dim")
+        text.append("  " + _("none") + "\n", style="dim")
     for h in waiting:
         text.append(f"  ⇄ {h.from_role.value}→{h.to_role.value} ", style="yellow")
         text.append(one_line(h.title))
-        text.append(f" · {h.age_days(now)}d", style="dim")
+        text.append(" · " + _("{n}d").format(n=h.age_days(now)), style="dim")
         text.append("\n")
     text.rstrip()
     return text
@@ -138,7 +162,9 @@ class GateScreen(FormScreen[GateView]):
             chosen, decision = Gate(v.text("gate")), GateDecision(v.text("decision"))
             return lambda store: store.deals.record_gate(code, chosen, decision, v.text("note"))
 
-        super().__init__(f"Gate decision on {code}", gate_fields(gate), submit, today)
+        super().__init__(
+            _("Gate decision on {code}").format(code=code), gate_fields(gate), submit, today
+        )
         self.room = room
         self.methods = methods
         self.now = now

@@ -30,6 +30,8 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import get_current_worker
 
+from dealroom.i18n import _
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.timer import Timer
@@ -139,7 +141,7 @@ class Gateway:
             answer.deliver()
         except Exception as exc:  # a bug in a screen: say so, keep the app running
             self._app.log.error("handling a database answer failed", exc)
-            self._refused(RuntimeError(f"unexpected error: {exc}"))
+            self._refused(RuntimeError(_("unexpected error: {error}").format(error=exc)))
 
     def current(self, ticket: Ticket) -> bool:
         """Whether no newer job of the ticket's requester and group has started."""
@@ -157,10 +159,10 @@ class Gateway:
         return self.current(ticket)
 
     def _slow(self) -> None:
-        self._app.notify("Waiting for the database (another user may be writing)…", timeout=3)
+        self._app.notify(_("Waiting for the database (another user may be writing)…"), timeout=3)
 
     def _refused(self, exc: Exception) -> None:
-        self._app.notify(str(exc), title="Not done", severity="error", timeout=8, markup=False)
+        self._app.notify(str(exc), title=_("Not done"), severity="error", timeout=8, markup=False)
 
     # --- in the worker ------------------------------------------------------------------
 
@@ -188,7 +190,8 @@ class Gateway:
                 deliver = self._handler(failed or self._refused, exc)
             except Exception as exc:  # a bug: say so plainly, keep the app running
                 self._app.log.error("database job failed", exc)
-                deliver = self._handler(self._refused, RuntimeError(f"unexpected error: {exc}"))
+                error = RuntimeError(_("unexpected error: {error}").format(error=exc))
+                deliver = self._handler(self._refused, error)
             else:
                 if done is not None:
                     deliver = self._handler(done, result)
@@ -206,5 +209,5 @@ class Gateway:
 
         store = self.store
         if store is None:
-            raise StoreError("the database is not open")
+            raise StoreError(_("the database is not open"))
         return job(store)

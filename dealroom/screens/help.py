@@ -12,10 +12,86 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from dealroom.i18n import _
+from dealroom.i18n import N_, _
 
-#: Help's sections: the app's keys (``?`` and ``q`` first), then Textual's generic ones.
-OURS, TEXTUALS = "keys", "Textual's own"
+#: Help's sections: the app's keys (``?`` and ``q`` first), then Textual's generic ones
+#: (the second's heading is shown, translated where it is shown).
+OURS, TEXTUALS = "keys", N_("Textual's own")
+
+#: What Textual's own keys do (the descriptions of its widgets' bindings), marked here so
+#: the catalog has them: help shows every key's words through ``_``.
+TEXTUAL_KEYS = (
+    N_("Quit the app and return to the command prompt."),
+    N_("Focus Next"),
+    N_("Focus Previous"),
+    N_("Copy selected text"),
+    N_("Press button"),
+    N_("Scroll Up"),
+    N_("Scroll Down"),
+    N_("Scroll Left"),
+    N_("Scroll Right"),
+    N_("Scroll Home"),
+    N_("Scroll End"),
+    N_("Page Up"),
+    N_("Page Down"),
+    N_("Page Left"),
+    N_("Page Right"),
+    N_("Move cursor left"),
+    N_("Move cursor left and select"),
+    N_("Move cursor left a word"),
+    N_("Move cursor left a word and select"),
+    N_("Move cursor right or accept the completion suggestion"),
+    N_("Move cursor right and select"),
+    N_("Move cursor right a word"),
+    N_("Move cursor right a word and select"),
+    N_("Delete character left"),
+    N_("Select all"),
+    N_("Go to start"),
+    N_("Go to end"),
+    N_("Select line start"),
+    N_("Select line end"),
+    N_("Delete character right"),
+    N_("Submit"),
+    N_("Delete left to start of word"),
+    N_("Delete all to the left"),
+    N_("Delete right to start of word"),
+    N_("Delete all to the right"),
+    N_("Cut selected text"),
+    N_("Paste text from the clipboard"),
+    N_("Up"),
+    N_("Down"),
+    N_("First"),
+    N_("Last"),
+    N_("Select"),
+    N_("Show menu"),
+    N_("Dismiss menu"),
+)
+
+#: Help's title for each screen, by the screen's class name (without ``Screen``); any other
+#: screen is named by its class.
+TITLES = {
+    "Pipeline": N_("Keys · Pipeline"),
+    "DealRoom": N_("Keys · DealRoom"),
+    "Standup": N_("Keys · Standup"),
+    "PastStandups": N_("Keys · PastStandups"),
+    "MyWork": N_("Keys · MyWork"),
+    "History": N_("Keys · History"),
+    "Reader": N_("Keys · Reader"),
+    "Accounts": N_("Keys · Accounts"),
+    "Rates": N_("Keys · Rates"),
+    "Import": N_("Keys · Import"),
+    "Template": N_("Keys · Template"),
+    "Checklist": N_("Keys · Checklist"),
+    "PowerMap": N_("Keys · PowerMap"),
+    "Competitors": N_("Keys · Competitors"),
+    "Assessment": N_("Keys · Assessment"),
+    "Cash": N_("Keys · Cash"),
+    "Form": N_("Keys · Form"),
+    "Gate": N_("Keys · Gate"),
+    "Conflict": N_("Keys · Conflict"),
+    "Confirm": N_("Keys · Confirm"),
+    "Info": N_("Keys · Info"),
+}
 
 
 class Explains(Protocol):
@@ -80,24 +156,28 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, pad_edge=False)
         table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+        table.add_column(overflow="fold")  # Chinese has no spaces to wrap at: fold it
         table.add_column(style="dim", no_wrap=True)
         section = OURS
         for row in self.rows:
             if row.section != section:
                 section = row.section
-                table.add_row(Text(""), Text(section, style="bold underline"), Text(""))
+                table.add_row(Text(""), Text(_(section), style="bold underline"), Text(""))
             what = Text(row.what)
             if row.why:  # greyed out: the rules' own line says who may
                 what.stylize("dim")
-                what.append(f"\nnot yours: {row.why}", style="italic")
+                what.append("\n" + _("not yours: {why}").format(why=row.why), style="italic")
             table.add_row(Text(row.keys), what, Text(row.ident))
         with Vertical(classes="dialog help"):
-            yield Label(f"Keys · {self.about}", classes="dialog-title", markup=False)
+            title = TITLES.get(self.about)
+            said = _(title) if title else _("Keys · {screen}").format(screen=self.about)
+            yield Label(said, classes="dialog-title", markup=False)
             with VerticalScroll():
                 yield Static(table)
             yield Label(
-                "ctrl+p: go to a deal or run an action · escape closes this", classes="field-hint"
+                _("ctrl+p: go to a deal or run an action · escape closes this"),
+                classes="field-hint",
+                markup=False,
             )
 
     def action_close(self) -> None:

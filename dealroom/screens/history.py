@@ -4,7 +4,7 @@ kind of change, ``s`` to the changes since a day, ``i`` to the item the cursor w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, ClassVar
 
@@ -18,8 +18,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from dealroom.domain import TRIANGLE, Role, describe
-from dealroom.domain.history import KINDS, FieldChange
-from dealroom.i18n import N_
+from dealroom.domain.assessment import FACTOR_BY_KEY
+from dealroom.domain.history import KINDS, FieldChange, kind_label, value_text
+from dealroom.i18n import N_, _, ngettext, pgettext
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -27,12 +28,69 @@ from dealroom.screens.host import RoomApp
 from dealroom.store.views import HistoryEntry
 from dealroom.textutil import one_line
 from dealroom.widgets.footer import KeysFooter
+from dealroom.widgets.rows import ITEM_STATES, STATUS_WORDS
 
 if TYPE_CHECKING:
     from dealroom.store import Store
 
 #: What a history can be narrowed to, in the order ``r`` cycles them.
 ROLES: tuple[Role | None, ...] = (None, *TRIANGLE)
+
+#: The logged values read as words of the catalog, per field: states and answers.
+WORDED = {
+    "status": frozenset({*ITEM_STATES, *(str(s) for s in STATUS_WORDS)}),
+    "state": frozenset(ITEM_STATES),
+    "answer": frozenset({"yes", "partly", "no"}),
+}
+
+
+def factor_said(key: str) -> str:
+    """An assessment factor as the log keeps it (``solution_fit``), in the language
+    spoken: the key itself in English."""
+    words = {
+        "project": pgettext("assessment factor key", "project"),
+        "customer_business": pgettext("assessment factor key", "customer_business"),
+        "finances": pgettext("assessment factor key", "finances"),
+        "funding": pgettext("assessment factor key", "funding"),
+        "compelling_event": pgettext("assessment factor key", "compelling_event"),
+        "decision_criteria": pgettext("assessment factor key", "decision_criteria"),
+        "solution_fit": pgettext("assessment factor key", "solution_fit"),
+        "sales_resources": pgettext("assessment factor key", "sales_resources"),
+        "relationships": pgettext("assessment factor key", "relationships"),
+        "unique_value": pgettext("assessment factor key", "unique_value"),
+        "internal_support": pgettext("assessment factor key", "internal_support"),
+        "executive_trust": pgettext("assessment factor key", "executive_trust"),
+        "culture_fit": pgettext("assessment factor key", "culture_fit"),
+        "informal_criteria": pgettext("assessment factor key", "informal_criteria"),
+        "political_alignment": pgettext("assessment factor key", "political_alignment"),
+        "near_term_revenue": pgettext("assessment factor key", "near_term_revenue"),
+        "future_revenue": pgettext("assessment factor key", "future_revenue"),
+        "margin": pgettext("assessment factor key", "margin"),
+        "risk": pgettext("assessment factor key", "risk"),
+        "strategic_value": pgettext("assessment factor key", "strategic_value"),
+    }
+    return words.get(key, key)
+
+
+def worded(change: FieldChange) -> str | None:
+    """``todo → done`` in the language spoken, for a field whose values are states,
+    answers or assessment factors; None for any other field (the change says its values
+    itself)."""
+    if change.field == "factor":
+        words: frozenset[str] = frozenset(FACTOR_BY_KEY)
+        translate: Callable[[str], str] = factor_said
+    else:
+        words = WORDED.get(change.field, frozenset())
+        translate = _
+    if not any(v in words for v in (change.old, change.new)):
+        return None
+
+    def said(value: object) -> str:
+        return translate(value) if isinstance(value, str) and value in words else value_text(value)
+
+    new = said(change.new)
+    return new if change.old is None else f"{said(change.old)} → {new}"
+
 
 _DIFF_STYLE = {" ": "", "-": "red strike", "+": "green bold"}
 _DIFF_MARK = {" ": ("", ""), "-": ("[-", "-]"), "+": ("{+", "+}")}
@@ -42,10 +100,10 @@ def change_text(change: FieldChange, indent: int) -> Text:
     """One field's change: ``field: old → new``, or a long text's word diff, its removed
     words marked ``[-…-]`` and added ones ``{+…+}`` (in colour too)."""
     out = Text(" " * indent)
-    out.append(change.field + ": ", style="dim")
+    out.append(_("{label}: ").format(label=change.label), style="dim")
     if not change.long:
-        plain = change.short()
-        out.append(one_line(plain[len(change.field) + 2 :]))
+        plain = worded(change) or change.short()[len(change.field) + 2 :]
+        out.append(one_line(plain))
         return out
     for kind, words in change.diff():
         before, after = _DIFF_MARK[kind]
@@ -57,18 +115,22 @@ def history_text(entries: Sequence[HistoryEntry], today: date) -> Text:
     """The history as lines: a head line per change (when, who, what), then its fields."""
     out = Text()
     if not entries:
-        out.append("No changes match.", style="dim")
+        out.append(_("No changes match."), style="dim")
         return out
     for n, entry in enumerate(entries):
         e = entry.event
         local = e.at.astimezone()
-        when = local.strftime("today %H:%M" if local.date() == today else "%Y-%m-%d %H:%M")
+        when = (
+            _("today {time}").format(time=local.strftime("%H:%M"))
+            if local.date() == today
+            else local.strftime("%Y-%m-%d %H:%M")
+        )
         if n:
             out.append("\n")
         out.append(f"{when}  ", style="dim")
         out.append(one_line(entry.actor_name), style="bold")
         if e.by:  # an administrator acted for them
-            out.append(f" (by {one_line(e.by)})", style="dim")
+            out.append(" " + _("(by {name})").format(name=one_line(e.by)), style="dim")
         out.append(f"  {entry.item}  ")
         out.append(one_line(e.summary))
         for change in entry.changes:
@@ -134,7 +196,7 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="history-title", classes="title-bar")
         with VerticalScroll(id="history-scroll"):
-            yield Static(Text("Loading…", style="dim"), id="history-body")
+            yield Static(Text(_("Loading…"), style="dim"), id="history-body")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -159,14 +221,19 @@ class HistoryScreen(Screen[None]):
         self.query_one("#history-body", Static).update(history_text(entries, self.today))
 
     def _title(self) -> None:
-        parts = [f"History of {one_line(self.code)}"]
+        parts = [_("History of {code}").format(code=one_line(self.code))]
         if self.item is not None:
-            parts.append(f"{self.item[0]} #{self.item[1]}")
-        parts.append(f"role {self.role.value}" if self.role else "every role")
-        parts.append(f"only {self.kind}" if self.kind else "every kind")
+            parts.append(f"{kind_label(self.item[0])} #{self.item[1]}")
+        parts.append(
+            _("role {role}").format(role=self.role.value) if self.role else _("every role")
+        )
+        parts.append(
+            _("only {kind}").format(kind=kind_label(self.kind)) if self.kind else _("every kind")
+        )
         if self.since is not None:
-            parts.append(f"since {describe(self.since, self.today)}")
-        parts.append(f"{self.shown} change" + ("" if self.shown == 1 else "s"))
+            parts.append(_("since {day}").format(day=describe(self.since, self.today)))
+        changes = ngettext("{n} change", "{n} changes", self.shown)
+        parts.append(changes.format(n=self.shown))
         self.query_one("#history-title", Static).update(Content(" · ".join(parts)))
 
     # --- narrowing --------------------------------------------------------------------
@@ -182,7 +249,7 @@ class HistoryScreen(Screen[None]):
 
     def action_item(self) -> None:
         if self.candidate is None:
-            self.notify("The cursor was on no item when the history opened.")
+            self.notify(_("The cursor was on no item when the history opened."))
             return
         self.item = None if self.item else self.candidate
         self.reload()
@@ -190,10 +257,10 @@ class HistoryScreen(Screen[None]):
     def action_since(self) -> None:
         field = FormField(
             "since",
-            "Since (empty: from the start)",
+            _("Since (empty: from the start)"),
             self.since.isoformat() if self.since else "",
             kind="date",
-            hint="2026-12-01, mon, -7d, yesterday",
+            hint=_("2026-12-01, mon, -7d, yesterday"),
             toward="past",
         )
 
@@ -201,7 +268,7 @@ class HistoryScreen(Screen[None]):
             day = v.date("since")
             return lambda _store: (day,)
 
-        form = FormScreen("History since", [field], submit, self.today)
+        form = FormScreen(_("History since"), [field], submit, self.today)
         self.app.push_screen(form, self._since_chosen)
 
     def _since_chosen(self, chosen: tuple[date | None] | None) -> None:

@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _
 from dealroom.screens.dialog import FittedDialog
 
 
@@ -30,7 +30,7 @@ class InfoScreen(FittedDialog[None]):
             yield Label(Content(self.info_title), classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):
                 yield Static(self.body, id="info-body")
-            yield Label("escape closes this", classes="field-hint")
+            yield Label(_("escape closes this"), classes="field-hint", markup=False)
 
     def on_mount(self) -> None:
         self.fit_soon()

@@ -8,6 +8,7 @@ from datetime import date
 from typing import NamedTuple
 
 from dealroom.domain import HandoffState, RiskStatus, TaskStatus
+from dealroom.i18n import _
 from dealroom.screens.deal_forms import reason_form
 from dealroom.screens.form import FormScreen
 from dealroom.screens.form_values import FormValues
@@ -16,6 +17,7 @@ from dealroom.screens.live import LiveScreen
 from dealroom.store.inputs import RiskUpdate
 from dealroom.store.views import HandoffView, RiskView, TaskView
 from dealroom.textutil import one_line
+from dealroom.widgets.rows import ITEM_STATES
 
 
 class Move(NamedTuple):
@@ -29,7 +31,7 @@ def toggle_done(item: object) -> Move | None:
         task, status = item, TaskStatus.TODO if item.done else TaskStatus.DONE
         return Move(
             lambda store: store.items.set_task_status(task.id, status, version=task.version),
-            f"Task {'reopened' if item.done else 'done'}",
+            _("Task reopened") if item.done else _("Task done"),
         )
     if isinstance(item, RiskView):
         risk, new = item, RiskStatus.OPEN if not item.is_open else RiskStatus.CLOSED
@@ -37,26 +39,29 @@ def toggle_done(item: object) -> Move | None:
             lambda store: store.items.update_risk(
                 risk.id, RiskUpdate(status=new), version=risk.version
             ),
-            f"Risk {new.value}",
+            _("Risk open") if new is RiskStatus.OPEN else _("Risk closed"),
         )
     return None
 
 
 def accept(h: HandoffView) -> Move:
     return Move(
-        lambda store: store.items.accept_handoff(h.id, version=h.version), "Handoff accepted"
+        lambda store: store.items.accept_handoff(h.id, version=h.version), _("Handoff accepted")
     )
 
 
 def reject_form(h: HandoffView, today: date) -> FormScreen[HandoffView] | str:
     """The form asking why (or, when the handoff cannot be rejected, why not)."""
     if h.state is not HandoffState.SENT:
-        return f"Only a sent handoff can be rejected; this one is {h.state.value}."
+        return _("Only a sent handoff can be rejected; this one is {state}.").format(
+            state=_(ITEM_STATES[h.state.value])
+        )
 
     def submit(v: FormValues) -> Job[HandoffView]:
         return lambda store: store.items.reject_handoff(h.id, v.text("reason"), version=h.version)
 
-    return reason_form(f"Reject “{one_line(h.title)}”", "Why", today, submit)
+    title = _("Reject “{title}”").format(title=one_line(h.title))
+    return reason_form(title, _("Why"), today, submit)
 
 
 def ask_reject(screen: LiveScreen, h: HandoffView, today: date) -> None:
@@ -65,4 +70,4 @@ def ask_reject(screen: LiveScreen, h: HandoffView, today: date) -> None:
     if isinstance(form, str):
         screen.notify(form, markup=False)
     else:
-        screen.app.push_screen(form, screen.after_form("Handoff rejected"))
+        screen.app.push_screen(form, screen.after_form(_("Handoff rejected")))

@@ -17,6 +17,7 @@ from textual.app import App
 from textual.events import ScreenResume
 from textual.screen import ModalScreen, Screen
 
+from dealroom.i18n import _
 from dealroom.screens.gateway import Job
 from dealroom.screens.host import RoomApp
 from dealroom.store.views import FeedItem
@@ -74,7 +75,7 @@ class LiveScreen(Screen[None]):
     def done(self, message: str) -> Callable[[object], None]:
         """After a change of ours: say so (if there is something to say) and re-read."""
 
-        def after(_: object) -> None:
+        def after(_result: object) -> None:
             if message:
                 self.notify(message, timeout=3, markup=False)
             self.reload()
@@ -82,17 +83,17 @@ class LiveScreen(Screen[None]):
         return after
 
     def remove_after_asking(
-        self, question: str, job: Job[None], message: str, button: str = "Remove"
+        self, question: str, job: Job[None], message: str, button: str | None = None
     ) -> None:
-        """Ask ``question`` (``button`` / Cancel); if confirmed, run ``job``, say
-        ``message`` and re-read."""
+        """Ask ``question`` (``button``, by default Remove / Cancel); if confirmed, run
+        ``job``, say ``message`` and re-read."""
         from dealroom.screens.confirm import ConfirmScreen
 
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.app.gateway.run(self, job, self.done(message))
 
-        self.app.push_screen(ConfirmScreen(question, button), confirmed)
+        self.app.push_screen(ConfirmScreen(question, button or _("Remove")), confirmed)
 
     def after_form(self, message: str) -> Callable[[object | None], None]:
         """After a form: if it saved, say so and re-read."""

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from dealroom.i18n import _
 from dealroom.screens.gateway import Job
 from dealroom.screens.live import LiveScreen, others
 from dealroom.store.method_views import DealMethodsView
@@ -54,7 +55,8 @@ def read_methods(code: str) -> Job[MethodsContents]:
 class MethodsScreen(LiveScreen):
     """A title bar, an optional panel, a list, a detail line and the footer."""
 
-    #: What the title bar calls the screen ("Checklist", "Power map", …).
+    #: What the title bar calls the screen ("Checklist", "Power map", …): marked with
+    #: ``N_``, translated where it is shown.
     TITLE = ""
     #: The event-log entities whose changes by others mark rows for a moment.
     ENTITIES: tuple[str, ...] = ()
@@ -71,10 +73,12 @@ class MethodsScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            Text(f"{self.TITLE} · {self.code} · loading…"), id="title", classes="title-bar"
+            Text(_("{screen} · {code} · loading…").format(screen=self.title_word, code=self.code)),
+            id="title",
+            classes="title-bar",
         )
         yield from self.compose_panel()
-        yield VirtualList[Any](self.render_row, self.key, empty="Loading…", id="items")
+        yield VirtualList[Any](self.render_row, self.key, empty=_("Loading…"), id="items")
         yield Static(id="detail", classes="detail")
         yield KeysFooter()
 
@@ -85,6 +89,11 @@ class MethodsScreen(LiveScreen):
     def on_mount(self) -> None:
         self.rows_list.focus()
         self.reload()
+
+    @property
+    def title_word(self) -> str:
+        """What the title bar calls the screen, in the language spoken."""
+        return _(self.TITLE) if self.TITLE else ""
 
     @property
     def rows_list(self) -> VirtualList[Any]:
@@ -112,9 +121,10 @@ class MethodsScreen(LiveScreen):
     def _loaded(self, result: MethodsContents) -> None:
         self.m, self.people, self.today = result
         d = self.m.deal
-        title = Text(f"{self.TITLE} · ")
+        title = Text(f"{self.title_word} · ")
         title.append(one_line(d.code), style="bold")
-        title.append(f" {one_line(d.name)} · in {d.stage.label}")
+        title.append(" " + one_line(d.name) + " · ")
+        title.append(_("in {stage}").format(stage=_(d.stage.label)))
         self.query_one("#title", Static).update(title)
         first, self._shown = not self._shown, True
         self.rows_list._empty = self.empty_text()
@@ -144,7 +154,7 @@ class MethodsScreen(LiveScreen):
         return None
 
     def empty_text(self) -> str:
-        return "Nothing here yet."
+        return _("Nothing here yet.")
 
     def place_cursor(self) -> None:
         """Where the cursor starts on the first load."""
@@ -185,7 +195,7 @@ class MethodsScreen(LiveScreen):
             if isinstance(exc, ConflictError) and exc.actual is not None:
                 self._conflict(exc, what, yours(), theirs, retry, message)
             else:
-                self.notify(str(exc), title="Not done", severity="error", markup=False)
+                self.notify(str(exc), title=_("Not done"), severity="error", markup=False)
                 self.reload()
 
         self.app.gateway.run(self, job, self.done(message), failed=failed)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _
 from dealroom.screens.item_moves import accept, ask_reject, toggle_done
 from dealroom.screens.live import ITEM_KIND, LiveScreen, others
 from dealroom.store.views import FeedItem, HandoffView, MyWorkView, RiskView, TaskView
@@ -38,6 +38,14 @@ def bucket(due: date | None, today: date) -> str:
 
 
 ORDER = ["Overdue", "Today", "This week", "Later", "No date"]
+#: Each group's heading, with how many items it holds.
+HEADINGS = {
+    "Overdue": N_("Overdue ({n})"),
+    "Today": N_("Today ({n})"),
+    "This week": N_("This week ({n})"),
+    "Later": N_("Later ({n})"),
+    "No date": N_("No date ({n})"),
+}
 
 
 def grouped(work: MyWorkView, today: date) -> list[Item | Section]:
@@ -50,10 +58,11 @@ def grouped(work: MyWorkView, today: date) -> list[Item | Section]:
     out: list[Item | Section] = []
     for name in ORDER:
         if groups[name]:
-            out.append(Section(f"{name} ({len(groups[name])})", name))
+            out.append(Section(_(HEADINGS[name]).format(n=len(groups[name])), name))
             out += groups[name]
     if work.risks:
-        out.append(Section(f"Open risks you own ({len(work.risks)})", "risks"))
+        heading = _("Open risks you own ({n})").format(n=len(work.risks))
+        out.append(Section(heading, "risks"))
         risks: list[RiskView] = sorted(work.risks, key=lambda r: (not r.escalated, -r.exposure))
         out += risks
     return out
@@ -95,8 +104,9 @@ class MyWorkScreen(LiveScreen):
         self._changed: set[Hashable] = set()
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"My work · {one_line(self.app.actor)}"), id="title", classes="title-bar")
-        yield VirtualList[Item](self._row_text, self._key, empty="Loading…", id="work")
+        title = _("My work · {who}").format(who=one_line(self.app.actor))
+        yield Static(Text(title), id="title", classes="title-bar")
+        yield VirtualList[Item](self._row_text, self._key, empty=_("Loading…"), id="work")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -124,7 +134,7 @@ class MyWorkScreen(LiveScreen):
         self.work, self.today, self.now = result
         items = grouped(self.work, self.today)
         vlist = self.query_one("#work", VirtualList)
-        vlist._empty = "Nothing waits on you. (Items count when you own them or lead the role.)"
+        vlist._empty = _("Nothing waits on you. (Items count when you own them or lead the role.)")
         vlist.set_items(items)
         changed, self._changed = self._changed, set()
         vlist.flash(changed)
@@ -167,7 +177,7 @@ class MyWorkScreen(LiveScreen):
         item = self._current()
         if isinstance(item, HandoffView):
             return item
-        self.notify("Put the cursor on a handoff first.", timeout=3)
+        self.notify(_("Put the cursor on a handoff first."), timeout=3)
         return None
 
     def action_accept(self) -> None:

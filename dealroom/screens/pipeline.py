@@ -344,8 +344,9 @@ class PipelineScreen(SetupActions):
 
     def _sync_header(self) -> None:
         """Column titles as wide as the rows below them (a scrollbar takes some width)."""
-        width = self.query_one("#deals", VirtualList).size.width
-        if width and width != getattr(self, "_header_width", None):
+        deals = self.query_one("#deals", VirtualList)
+        width = deals.size.width - deals.scrollbar_size_vertical  # as the rows are laid out
+        if width > 0 and width != getattr(self, "_header_width", None):
             self._header_width = width
             self.query_one("#columns", Static).update(PipelineLayout(width).header(), layout=False)
 

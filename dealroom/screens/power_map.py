@@ -29,7 +29,7 @@ from dealroom.domain.powermap import (
     parse_support,
     support_bar,
 )
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _, pgettext
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -81,66 +81,71 @@ def contact_fields(
     if c is not None and c.leaning_to and c.leaning_to not in leans:
         leans.append(c.leaning_to)
     return [
-        FormField("name", "Name", c.name if c else "", required=True),
-        FormField("title", "Title", c.title if c else "", placeholder="CTO, head of procurement…"),
+        FormField("name", pgettext("a person's name", "Name"), c.name if c else "", required=True),
+        FormField(
+            "title",
+            pgettext("a person's job title", "Title"),
+            c.title if c else "",
+            placeholder=_("CTO, head of procurement…"),
+        ),
         FormField(
             "role",
-            "Decision role",
+            _("Decision role"),
             (c.role if c else DecisionRole.USER).value,
             kind="choice",
             required=True,
-            choices=[(f"{r.label} · {r.meaning}", r.value) for r in DECISION_ROLES],
+            choices=[(f"{_(r.label)} · {_(r.meaning)}", r.value) for r in DECISION_ROLES],
         ),
         FormField(
             "influence",
-            "Influence 1-5",
+            _("Influence 1-5"),
             str(c.influence if c else 3),
             kind="choice",
             required=True,
-            choices=[(f"{n} {INFLUENCE_LABELS[n]}", str(n)) for n in sorted(INFLUENCE_LABELS)],
+            choices=[(f"{n} {_(INFLUENCE_LABELS[n])}", str(n)) for n in sorted(INFLUENCE_LABELS)],
         ),
         FormField(
             "key_decider",
-            "Key decider?",
+            _("Key decider?"),
             "yes" if c and c.key_decider else "no",
             kind="choice",
             required=True,
-            choices=[("yes", "yes"), ("no", "no")],
+            choices=[(_("yes"), "yes"), (_("no"), "no")],
         ),
         FormField(
             "support",
-            "Support −3…+3",
+            _("Support −3…+3"),
             str(c.support if c else 0),
             kind="choice",
             required=True,
             choices=[
-                (f"{format_support(n)} {SUPPORT_LABELS[n]}", str(n))
+                (f"{format_support(n)} {_(SUPPORT_LABELS[n])}", str(n))
                 for n in range(SUPPORT_MAX, SUPPORT_MIN - 1, -1)
             ],
             parse=parse_support,
         ),
         FormField(
             "owner",
-            "Owner on our side",
+            _("Owner on our side"),
             (c.owner if c else None) or "",
             kind="choice",
             choices=[(p.name, p.handle) for p in people],
         ),
         FormField(
             "leaning_to",
-            "Leans to (competitor)",
+            _("Leans to (competitor)"),
             (c.leaning_to if c else None) or "",
             kind="choice",
             choices=[(name, name) for name in leans],
-            hint="competitors come from the competitors screen (C in the deal room)",
+            hint=_("competitors come from the competitors screen (C in the deal room)"),
         ),
         FormField(
             "last_contact",
-            "Last contact",
+            _("Last contact"),
             c.last_contact.isoformat() if c and c.last_contact else "",
             kind="date",
         ),
-        FormField("note", "Note", c.note if c else ""),
+        FormField("note", _("Note"), c.note if c else ""),
     ]
 
 
@@ -164,7 +169,7 @@ SUPPORT_PAUSE = 1.0
 
 
 class PowerMapScreen(MethodsScreen):
-    TITLE = "Power map"
+    TITLE = N_("Power map")
     ENTITIES = ("contact",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -218,7 +223,10 @@ class PowerMapScreen(MethodsScreen):
     def rows(self, m: DealMethodsView) -> list[ContactView | Section]:
         out: list[ContactView | Section] = []
         for role, people in sorted_contacts(m.contacts):
-            out.append(Section(f"{role.label} ({len(people)}) · {role.meaning}", role))
+            heading = _("{role} ({n}) · {meaning}").format(
+                role=_(role.label), n=len(people), meaning=_(role.meaning)
+            )
+            out.append(Section(heading, role))
             out += people
         return out
 
@@ -226,7 +234,7 @@ class PowerMapScreen(MethodsScreen):
         return ("contact", c.id)
 
     def empty_text(self) -> str:
-        return "Nobody mapped yet: a adds the first person of the decision chain."
+        return _("Nobody mapped yet: a adds the first person of the decision chain.")
 
     def show_panel(self) -> None:
         assert self.m is not None
@@ -234,18 +242,18 @@ class PowerMapScreen(MethodsScreen):
         text = Text()
         if not gaps:
             text.append(
-                "✓ No gaps: key deciders for us, a coach, every person owned and met.",
+                "✓ " + _("No gaps: key deciders for us, a coach, every person owned and met."),
                 style="green",
             )
         else:
-            text.append(f"Gaps ({len(gaps)})", style="bold")
+            text.append(_("Gaps ({n})").format(n=len(gaps)), style="bold")
             for gap in gaps[:6]:
                 serious = gap.kind in SERIOUS
                 text.append("\n")
                 text.append("▲ " if serious else "△ ", style="bold red" if serious else "yellow")
                 text.append(one_line(gap.message))
             if len(gaps) > 6:
-                text.append(f"\n… and {len(gaps) - 6} more", style="dim")
+                text.append("\n" + _("… and {n} more").format(n=len(gaps) - 6), style="dim")
         self.query_one("#gaps", Static).update(text)
 
     def render_row(self, c: ContactView, width: int) -> Text:
@@ -255,7 +263,7 @@ class PowerMapScreen(MethodsScreen):
         text.append_text(support_text(self._support.get(c.id, (c, c.support))[1]))
         text.append(f"  {c.influence}", style="bold" if c.influence >= 4 else "")
         text.append(" ")
-        owner = one_line(c.owner_name or c.owner or "no owner")
+        owner = one_line(c.owner_name or c.owner or _("no owner"))
         leans = f"→{one_line(c.leaning_to)}" if c.leaning_to else ""
         met = self._met(c)
         tail_width = 14 + 1 + 12 + 1 + 9
@@ -272,25 +280,27 @@ class PowerMapScreen(MethodsScreen):
 
     def _met(self, c: ContactView) -> str:
         if c.last_contact is None:
-            return "never met"
+            return _("never met")
         days = (self.today - c.last_contact).days
-        return "today" if days == 0 else f"{days}d ago"
+        return _("today") if days == 0 else _("{n}d ago").format(n=days)
 
     def detail(self, c: ContactView) -> Text | None:
         text = Text()
         text.append(one_line(c.who), style="bold")
-        text.append(f" · {c.role.label}")
+        text.append(f" · {_(c.role.label)}")
         if c.key_decider:
-            text.append(f" · {KEY_MARK} key decider", style="bold yellow")
-        text.append(f" · influence {c.influence} {INFLUENCE_LABELS[c.influence]}")
-        text.append(" · support ")
+            text.append(f" · {KEY_MARK} " + _("key decider"), style="bold yellow")
+        influence = _(INFLUENCE_LABELS[c.influence])
+        text.append(" · " + _("influence {n} {label}").format(n=c.influence, label=influence))
+        text.append(" · " + _("support") + " ")
         text.append(
-            f"{format_support(c.support)} {SUPPORT_LABELS[c.support]}",
+            f"{format_support(c.support)} {_(SUPPORT_LABELS[c.support])}",
             style=support_style(c.support),
         )
-        text.append(f"\nowner {c.owner_name or c.owner or '—'}")
-        text.append(f" · leans to {c.leaning_to or '—'}")
-        text.append(f" · last contact {c.last_contact or 'never'}")
+        text.append("\n" + _("owner {name}").format(name=c.owner_name or c.owner or "—"))
+        text.append(" · " + _("leans to {name}").format(name=c.leaning_to or "—"))
+        met = str(c.last_contact) if c.last_contact else _("never")
+        text.append(" · " + _("last contact {day}").format(day=met))
         if c.note:
             text.append("\n")
             text.append(c.note, style="italic")
@@ -313,12 +323,12 @@ class PowerMapScreen(MethodsScreen):
             return lambda store: store.powermap.add_contact(code, contact, note=v.text("note"))
 
         form = FormScreen(
-            f"New person on the power map of {code}",
+            _("New person on the power map of {code}").format(code=code),
             contact_fields(None, self.people, self._competitors()),
             submit,
             self.today,
         )
-        self.app.push_screen(form, self.after_form("Added to the power map"))
+        self.app.push_screen(form, self.after_form(_("Added to the power map")))
 
     def action_edit(self) -> None:
         c = self._contact()
@@ -339,7 +349,7 @@ class PowerMapScreen(MethodsScreen):
             submit,
             self.today,
         )
-        self.app.push_screen(form, self.after_form("Saved"))
+        self.app.push_screen(form, self.after_form(_("Saved")))
 
     def action_support(self, step: int) -> None:
         """One step of support, shown at once and saved when the keys pause: ``+`` ``+``
@@ -351,7 +361,11 @@ class PowerMapScreen(MethodsScreen):
         read, wanted = self._support.get(c.id, (c, c.support))
         new = wanted + step
         if not SUPPORT_MIN <= new <= SUPPORT_MAX:
-            self.notify(f"Support is already {format_support(wanted)}.", timeout=3, markup=False)
+            self.notify(
+                _("Support is already {value}.").format(value=format_support(wanted)),
+                timeout=3,
+                markup=False,
+            )
             return
         self._support[c.id] = (read, new)
         self.rows_list.refresh()
@@ -374,12 +388,16 @@ class PowerMapScreen(MethodsScreen):
                     cid, ContactUpdate(support=new), version=version
                 )
 
-            verb = "rose" if new > read.support else "fell"
+            said = (
+                _("Support of {who} rose from {old} to {new}")
+                if new > read.support
+                else _("Support of {who} fell from {old} to {new}")
+            )
             who, shown = one_line(read.who), format_support(new)
             self.write(
                 job(read.version),
-                f"Support of {who} {verb} from {format_support(read.support)} to {shown}",
-                what=f"Support of {who}",
+                said.format(who=who, old=format_support(read.support), new=shown),
+                what=_("Support of {who}").format(who=who),
                 yours=partial(str, shown),
                 theirs=lambda now: format_support(now.support),
                 retry=job,
@@ -402,10 +420,10 @@ class PowerMapScreen(MethodsScreen):
 
         self.write(
             job(c.version),
-            f"Met {one_line(c.who)} today",
-            what=f"Last contact with {one_line(c.who)}",
+            _("Met {who} today").format(who=one_line(c.who)),
+            what=_("Last contact with {who}").format(who=one_line(c.who)),
             yours=lambda: today.isoformat(),
-            theirs=lambda now: str(now.last_contact or "never"),
+            theirs=lambda now: str(now.last_contact or _("never")),
             retry=job,
         )
 
@@ -415,7 +433,7 @@ class PowerMapScreen(MethodsScreen):
             return
 
         self.remove_after_asking(
-            f"Remove “{one_line(c.who)}” from the power map?",
+            _("Remove “{who}” from the power map?").format(who=one_line(c.who)),
             lambda store: store.powermap.delete_contact(c.id, version=c.version),
-            f"Removed {one_line(c.who)}",
+            _("Removed {who}").format(who=one_line(c.who)),
         )

@@ -14,7 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from dealroom.domain.money import Rate, Rates, check_currency, parse_rate, rate_text
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _, pgettext
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -44,7 +44,7 @@ class RatesScreen(Administered):
     DEFAULT_CSS = "RatesScreen #rates { height: 1fr; }"
 
     def compose(self) -> ComposeResult:
-        yield Static("Exchange rates · loading…", id="rates-title", classes="title-bar")
+        yield Static(_("Exchange rates · loading…"), id="rates-title", classes="title-bar")
         yield OptionList(id="rates")
         yield KeysFooter()
 
@@ -61,19 +61,24 @@ class RatesScreen(Administered):
         today = self.app.today()
         in_force = rates.in_force(today)
         self.query_one("#rates-title", Static).update(
-            Content(f"Exchange rates · into {rates.base}, the base currency · ● in force today")
+            Content(
+                _("Exchange rates · into {base}, the base currency · ● in force today").format(
+                    base=rates.base
+                )
+            )
         )
         listing = self.query_one("#rates", OptionList)
         listing.clear_options()
         shown = [r for r in rates.rates if r.base == rates.base]
         for r in shown:
             mark = "●" if in_force.get(r.currency) == (r.valid_from, r.rate) else " "
-            line = f"{mark} 1 {r.currency} = {rate_text(r.rate)} {r.base}  from {r.valid_from}"
+            worth = f"1 {r.currency} = {rate_text(r.rate)} {r.base}"
+            line = f"{mark} {worth}  " + _("from {day}").format(day=r.valid_from)
             listing.add_option(Option(Content(line)))
         if not shown:
             listing.add_option(
                 Option(
-                    Content("No rates: deals in other currencies count as 'no rate'."),
+                    Content(_("No rates: deals in other currencies count as 'no rate'.")),
                     disabled=True,
                 )
             )
@@ -83,13 +88,16 @@ class RatesScreen(Administered):
         today = self.app.today()
         fields = [
             FormField(
-                "currency", "Currency", required=True, parse=check_currency, placeholder="USD"
+                "currency", _("Currency"), required=True, parse=check_currency, placeholder="USD"
             ),
             FormField(
-                "rate", "Worth in the base currency", required=True, parse=parse_rate,
+                "rate", _("Worth in the base currency"), required=True, parse=parse_rate,
                 placeholder="7.10",
             ),
-            FormField("valid_from", "From", today.isoformat(), kind="date", toward="past"),
+            FormField(
+                "valid_from", pgettext("a rate is valid from", "From"), today.isoformat(),
+                kind="date", toward="past",
+            ),
         ]  # fmt: skip
 
         def submit(v: FormValues) -> Job[Rate]:
@@ -98,12 +106,14 @@ class RatesScreen(Administered):
             assert rate is not None  # (a required field)
             return lambda store: store.money.set_rate(currency, rate, valid_from)
 
-        form = FormScreen("Set an exchange rate", fields, submit, today)
+        form = FormScreen(_("Set an exchange rate"), fields, submit, today)
         self.app.push_screen(form, self._saved)
 
     def _saved(self, result: object | None) -> None:
         if isinstance(result, Rate):
             rate = f"{rate_text(result.rate)} {result.base}"
-            said = f"1 {result.currency} = {rate} from {result.valid_from}"
+            said = _("1 {currency} = {rate} from {day}").format(
+                currency=result.currency, rate=rate, day=result.valid_from
+            )
             self.notify(said, timeout=3, markup=False)
             self.reload()

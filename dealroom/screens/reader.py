@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import MarkdownViewer, Static
 
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _
 from dealroom.screens.exporting import save_markdown
 from dealroom.screens.host import RoomApp
 from dealroom.textutil import one_line
@@ -50,7 +50,9 @@ class ReaderScreen(Screen[None]):
         self.text = text
 
     def compose(self) -> ComposeResult:
-        heading = f"{one_line(self.report_title)} · s saves {self.filename} · c copies"
+        heading = _("{title} · s saves {file} · c copies").format(
+            title=one_line(self.report_title), file=self.filename
+        )
         yield Static(Content(heading), classes="title-bar")
         yield MarkdownViewer(self.text, show_table_of_contents=False, open_links=False)
         yield KeysFooter()
@@ -63,7 +65,7 @@ class ReaderScreen(Screen[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)
-        self.notify("Copied to the clipboard.", timeout=3)
+        self.notify(_("Copied to the clipboard."), timeout=3)
 
     def action_contents(self) -> None:
         viewer = self.query_one(MarkdownViewer)

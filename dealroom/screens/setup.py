@@ -18,7 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from dealroom.domain import TRIANGLE, Level, Role, RuleError, Stage, Tier, rules
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _, pgettext
 from dealroom.screens.deal_forms import people_choices
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
@@ -45,7 +45,18 @@ WELCOME = N_(
     "quit (q) and run `dealroom --demo`."
 )
 
-TIERS = [(f"{t.value} · {t.long_name}", t.value) for t in Tier]
+#: What each customer tier means (A produces, B is being grown, C is potential).
+TIER_WORDS = {
+    Tier.S: N_("strategic"),
+    Tier.A: N_("produces"),
+    Tier.B: N_("being grown"),
+    Tier.C: N_("potential"),
+}
+
+
+def tiers() -> list[tuple[str, str]]:
+    """The tiers as a form offers them: ``A · produces``."""
+    return [(f"{t.value} · {_(TIER_WORDS[t])}", t.value) for t in Tier]
 
 
 def new_deal_form(
@@ -56,49 +67,49 @@ def new_deal_form(
     fields = [
         FormField(
             "code",
-            "Code",
+            _("Code"),
             required=True,
             placeholder="ACME-5G",
-            hint="letters, digits, - _ . (the command line's name for it)",
+            hint=_("letters, digits, - _ . (the command line's name for it)"),
         ),
-        FormField("name", "Name", required=True, placeholder="5G core refresh"),
+        FormField("name", _("Name"), required=True, placeholder=_("5G core refresh")),
         FormField(
             "account",
-            "Account",
+            _("Account"),
             kind="choice",
             choices=[(f"{a.name} ({a.tier.value})", a.name) for a in accounts],
-            hint="a known customer, or leave empty and name a new one below",
+            hint=_("a known customer, or leave empty and name a new one below"),
         ),
-        FormField("new_account", "or a new account", placeholder="customer's name"),
+        FormField("new_account", _("or a new account"), placeholder=_("customer's name")),
         FormField(
             "tier",
-            "Tier of the new account",
+            _("Tier of the new account"),
             Tier.C.value,
             kind="choice",
-            choices=TIERS,
+            choices=tiers(),
             required=True,
         ),
         FormField(
             "amount",
-            "Amount",
+            _("Amount"),
             "0",
             required=True,
             parse=rules.parse_amount,
-            hint="whole units: 1200000, 1.2m, 300k",
+            hint=_("whole units: 1200000, 1.2m, 300k"),
         ),
-        FormField("currency", "Currency", "CNY", required=True, parse=rules.check_currency),
-        FormField("close_date", "Expected close", kind="date"),
+        FormField("currency", _("Currency"), "CNY", required=True, parse=rules.check_currency),
+        FormField("close_date", _("Expected close"), kind="date"),
         FormField(
             "stage",
-            "Starts as",
+            _("Starts as"),
             Stage.LEAD.value,
             kind="choice",
-            choices=[(s.label, s.value) for s in (Stage.LEAD, Stage.OPPORTUNITY)],
+            choices=[(_(s.label), s.value) for s in (Stage.LEAD, Stage.OPPORTUNITY)],
             required=True,
         ),
         FormField(
             "level",
-            "Project level",
+            _("Project level"),
             Level.III.value,
             kind="choice",
             choices=[(lv.value, lv.value) for lv in Level],
@@ -119,11 +130,12 @@ def new_deal_form(
     def submit(v: FormValues) -> Job[DealView]:
         picked, typed = v.choice("account"), v.text("new_account").strip()
         if picked and typed:
-            raise RuleError("pick an account or name a new one, not both", field="new_account")
+            raise RuleError(_("pick an account or name a new one, not both"), field="new_account")
         if not picked and not typed:
-            raise RuleError("pick an account, or name a new one", field="account")
+            raise RuleError(_("pick an account, or name a new one"), field="account")
         if typed and any(a.name == typed for a in accounts):
-            raise RuleError(f"{typed!r} is already an account: pick it above", field="new_account")
+            said = _("{name} is already an account: pick it above").format(name=repr(typed))
+            raise RuleError(said, field="new_account")
         leads = {role: h for role in TRIANGLE if (h := v.choice(role.value))}
         code, name = v.text("code"), v.text("name")
         amount = v.int("amount") or 0
@@ -140,7 +152,7 @@ def new_deal_form(
             leads=leads,
         )
 
-    return FormScreen("New deal", fields, submit, today)
+    return FormScreen(_("New deal"), fields, submit, today)
 
 
 def person_form(actor: str, known: Sequence[PersonView], today: date) -> FormScreen[PersonView]:
@@ -149,33 +161,38 @@ def person_form(actor: str, known: Sequence[PersonView], today: date) -> FormScr
     fields = [
         FormField(
             "handle",
-            "Login name (handle)",
+            _("Login name (handle)"),
             mine,
             required=True,
-            hint="who they are on this host: `--as` and DEALROOM_USER name them by it",
+            hint=_("who they are on this host: `--as` and DEALROOM_USER name them by it"),
         ),
-        FormField("name", "Full name", required=True, placeholder="Ana Lima"),
-        FormField("email", "E-mail"),
+        FormField(
+            "name",
+            _("Full name"),
+            required=True,
+            placeholder=pgettext("an example of a person's full name", "Ana Lima"),
+        ),
+        FormField("email", _("E-mail")),
     ]
 
     def submit(v: FormValues) -> Job[PersonView]:
         handle, name, email = v.text("handle"), v.text("name"), v.text("email")
         return lambda store: store.people.add_person(handle, name, email)
 
-    return FormScreen("New person", fields, submit, today)
+    return FormScreen(_("New person"), fields, submit, today)
 
 
 def account_fields(account: AccountView | None) -> list[FormField]:
     return [
-        FormField("name", "Name", account.name if account else "", required=True),
+        FormField("name", _("Name"), account.name if account else "", required=True),
         FormField(
             "tier",
-            "Tier",
+            _("Tier"),
             account.tier.value if account else Tier.C.value,
             kind="choice",
-            choices=TIERS,
+            choices=tiers(),
             required=True,
-            hint="S strategic · A produces · B being grown · C potential",
+            hint=_("S strategic · A produces · B being grown · C potential"),
         ),
     ]
 
@@ -188,7 +205,7 @@ def account_form(account: AccountView | None, today: date) -> FormScreen[Account
             name, tier = v.text("name"), Tier(v.text("tier"))
             return lambda store: store.people.add_account(name, tier)
 
-        return FormScreen("New account", account_fields(None), add, today)
+        return FormScreen(_("New account"), account_fields(None), add, today)
 
     def edit(v: FormValues) -> Job[AccountView]:
         name, tier = v.text("name"), Tier(v.text("tier"))
@@ -196,7 +213,8 @@ def account_form(account: AccountView | None, today: date) -> FormScreen[Account
             account.name, new_name=name, tier=tier, version=v.version
         )
 
-    return FormScreen.edit(f"Account {account.name}", account, account_fields, edit, today)
+    title = _("Account {name}").format(name=account.name)
+    return FormScreen.edit(title, account, account_fields, edit, today)
 
 
 class AccountsScreen(Administered):
@@ -209,13 +227,17 @@ class AccountsScreen(Administered):
 
     app = getters.app(RoomApp)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="accounts.back"),
-        Binding("a", "add", "Add", tooltip="A new account", id="accounts.add"),
+        Binding("escape", "app.pop_screen", N_("Back"), id="accounts.back"),
+        Binding("a", "add", N_("Add"), tooltip=N_("A new account"), id="accounts.add"),
         Binding(
-            "e", "edit", "Edit", tooltip="Rename the account or change its tier", id="accounts.edit"
+            "e",
+            "edit",
+            N_("Edit"),
+            tooltip=N_("Rename the account or change its tier"),
+            id="accounts.edit",
         ),
-        Binding("j", "cursor(1)", "Down", show=False, id="accounts.down"),
-        Binding("k", "cursor(-1)", "Up", show=False, id="accounts.up"),
+        Binding("j", "cursor(1)", N_("Down"), show=False, id="accounts.down"),
+        Binding("k", "cursor(-1)", N_("Up"), show=False, id="accounts.up"),
     ]
     DEFAULT_CSS = "AccountsScreen #accounts { height: 1fr; }"
 
@@ -224,7 +246,7 @@ class AccountsScreen(Administered):
         self.accounts: list[AccountView] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("Accounts · enter edits, a adds", classes="title-bar")
+        yield Static(_("Accounts · enter edits, a adds"), classes="title-bar")
         yield OptionList(id="accounts")
         yield KeysFooter()
 
@@ -246,22 +268,26 @@ class AccountsScreen(Administered):
             Option(Content(f"{a.tier.value}  {one_line(a.name)}"), id=str(a.id)) for a in accounts
         )
         if not accounts:
-            listing.add_option(Option(Content("No accounts yet: a adds one."), disabled=True))
+            listing.add_option(Option(Content(_("No accounts yet: a adds one.")), disabled=True))
         else:
             listing.highlighted = min(at, len(accounts) - 1)
         listing.focus()
 
     def _saved(self, what: str) -> Callable[[AccountView | None], None]:
+        """``what``: "Added {name} (tier {tier})" or "Saved …", marked, said once saved."""
+
         def after(result: AccountView | None) -> None:
             if result is not None:
-                said = f"{what} {result.name} (tier {result.tier.value})"
+                said = _(what).format(name=result.name, tier=result.tier.value)
                 self.notify(said, timeout=3, markup=False)
                 self.reload()
 
         return after
 
     def action_add(self) -> None:
-        self.app.push_screen(account_form(None, self.app.today()), self._saved("Added"))
+        self.app.push_screen(
+            account_form(None, self.app.today()), self._saved(N_("Added {name} (tier {tier})"))
+        )
 
     def action_cursor(self, step: int) -> None:
         listing = self.query_one("#accounts", OptionList)
@@ -274,7 +300,7 @@ class AccountsScreen(Administered):
         if at is None or at >= len(self.accounts):
             return
         form = account_form(self.accounts[at], self.app.today())
-        self.app.push_screen(form, self._saved("Saved"))
+        self.app.push_screen(form, self._saved(N_("Saved {name} (tier {tier})")))
 
 
 class SetupActions(Administered, LiveScreen):
@@ -306,7 +332,7 @@ class SetupActions(Administered, LiveScreen):
     def _deal_created(self, deal: DealView | None) -> None:
         if deal is None:
             return
-        self.notify(f"Created {deal.code}", timeout=3, markup=False)
+        self.notify(_("Created {code}").format(code=deal.code), timeout=3, markup=False)
         self.reload()
         self.app.open_deal(deal.code)
 
@@ -319,7 +345,8 @@ class SetupActions(Administered, LiveScreen):
 
     def _person_added(self, person: PersonView | None) -> None:
         if person is not None:
-            self.notify(f"Added {person.name} ({person.handle})", timeout=3, markup=False)
+            said = _("Added {name} ({handle})").format(name=person.name, handle=person.handle)
+            self.notify(said, timeout=3, markup=False)
             self.reload()
 
     def action_accounts(self) -> None:

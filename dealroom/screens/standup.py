@@ -14,9 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
-from dealroom.domain.rules import scope_label
-from dealroom.export.digest import DealDigest, minutes_markdown, scoped, walk
-from dealroom.i18n import N_
+from dealroom import i18n
+from dealroom.export.digest import DealDigest, minutes_markdown, scope_words, scoped, walk
+from dealroom.i18n import N_, _, pgettext
 from dealroom.screens.live import LiveScreen, others
 from dealroom.screens.standup_forms import action_form, note_form, scope_form
 from dealroom.screens.standup_text import captured_text, deal_text, person_text
@@ -35,6 +35,22 @@ from dealroom.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from dealroom.store import Store
+
+
+def day_and_time(at: datetime) -> str:
+    """When, in local time, with the weekday: ``Sun 22 Nov 09:00``; ``11月22日 周日 09:00``
+    in Chinese (the catalog's Babel pattern, in the language's words)."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_datetime
+
+    pattern = pgettext(
+        "date pattern (Babel/CLDR): a weekday, day, month and time", "EEE dd MMM HH:mm"
+    )
+    try:
+        locale = Locale.parse(i18n.current())
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse(i18n.SOURCE)
+    return format_datetime(at.astimezone().replace(tzinfo=None), pattern, locale=locale)
 
 
 class Begun(NamedTuple):
@@ -151,7 +167,7 @@ class StandupScreen(LiveScreen):
         self.limit = SPEAKER_SECONDS
 
     def compose(self) -> ComposeResult:
-        yield Static("Standup · starting…", id="title", classes="title-bar")
+        yield Static(_("Standup · starting…"), id="title", classes="title-bar")
         with VerticalScroll(id="standup-body"):
             yield Static(id="step")
             yield Markdown(id="summary")
@@ -218,7 +234,7 @@ class StandupScreen(LiveScreen):
         steps = self._steps()
         step = self.query_one("#step", Static)
         if not steps:
-            step.update(Text("No open deals to walk. Press f to finish.", style="dim"))
+            step.update(Text(_("No open deals to walk. Press f to finish."), style="dim"))
             self._title()
             return
         self.index = max(0, min(self.index, len(steps) - 1))
@@ -258,8 +274,9 @@ class StandupScreen(LiveScreen):
             if record.run_by != self.app.actor:
                 who = self.names.get(record.run_by, record.run_by)
                 self.notify(
-                    f"Joined standup #{record.id}, started by {who} at "
-                    f"{record.started_at.astimezone():%H:%M}",
+                    _("Joined standup #{id}, started by {who} at {time}").format(
+                        id=record.id, who=who, time=f"{record.started_at.astimezone():%H:%M}"
+                    ),
                     timeout=5,
                 )
             d = self.current_deal()
@@ -280,25 +297,30 @@ class StandupScreen(LiveScreen):
         """What matters first, so a narrow terminal keeps it: preview or the speaker's
         time, then where the walk is, its scope and since when."""
         steps = self._steps()
-        what = "person" if self.by_person else "deal"
         elapsed = int(time.monotonic() - self.step_started)
-        text = Text("Standup" + (f" #{self.record.id}" if self.record else ""))
+        text = Text(_("Standup #{id}").format(id=self.record.id) if self.record else _("Standup"))
         if self.record is None and not self.finished:
-            text.append(" preview: s starts it", style="bold")
+            text.append(" ")
+            text.append(_("preview: s starts it"), style="bold")
         elif self.finished:
-            text.append(" · finished")
+            text.append(" · " + _("finished"))
         else:
             over = elapsed > self.limit
+            spent = f"{elapsed // 60}:{elapsed % 60:02d}"
+            limit = f"{self.limit // 60}:{self.limit % 60:02d}"
             text.append(" · ")
             text.append(
-                f"{elapsed // 60}:{elapsed % 60:02d} of {self.limit // 60}:"
-                f"{self.limit % 60:02d}" + (" over time" if over else ""),
+                (_("{spent} of {limit} over time") if over else _("{spent} of {limit}")).format(
+                    spent=spent, limit=limit
+                ),
                 style="bold reverse red" if over else "",
             )
-        text.append(f" · {what} {min(self.index + 1, len(steps))} of {len(steps)}")
-        text.append(f" · {scope_label(self.scope, self.names)}")
+        at, count = min(self.index + 1, len(steps)), len(steps)
+        where = _("person {at} of {n}") if self.by_person else _("deal {at} of {n}")
+        text.append(" · " + where.format(at=at, n=count))
+        text.append(" · " + scope_words(self.scope, self.names))
         if self.since_at is not None:
-            text.append(f" · since {self.since_at.astimezone():%a %d %b %H:%M}")
+            text.append(" · " + _("since {time}").format(time=day_and_time(self.since_at)))
         self.query_one("#title", Static).update(text)
 
     def _tick(self) -> None:
@@ -338,14 +360,14 @@ class StandupScreen(LiveScreen):
             if note is not None:
                 self.notes.append(note)
                 self._show(new_step=False)
-                self._saved("Note saved")
+                self._saved(_("Note saved"))
 
         self.app.push_screen(note_form(self.record.id, d.code if d else None, self.today), saved)
 
     def action_action(self) -> None:
         d = self.current_deal()
         if d is None:
-            self.notify("Actions are added while walking deals.", timeout=3)
+            self.notify(_("Actions are added while walking deals."), timeout=3)
             return
         if self.record is None:
             self.action_start(self.action_action)
@@ -355,7 +377,7 @@ class StandupScreen(LiveScreen):
             if task is not None:
                 self.actions.append(task)
                 self._show(new_step=False)
-                self._saved("Action added")
+                self._saved(_("Action added"))
 
         form = action_form(self.record.id, d.code, self.people, self.app.actor, self.today)
         self.app.push_screen(form, added)
@@ -422,7 +444,8 @@ class StandupScreen(LiveScreen):
 
         name = f"standup-{self.record.id}-{self.today.isoformat()}.md"
         text = self.record.minutes or self.minutes()
-        self.app.push_screen(ReaderScreen(f"Minutes of standup {self.record.id}", name, text))
+        title = _("Minutes of standup {id}").format(id=self.record.id)
+        self.app.push_screen(ReaderScreen(title, name, text))
 
     def action_leave(self) -> None:
         if self.finished or self.record is None:

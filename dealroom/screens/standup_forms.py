@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from dealroom.domain import TRIANGLE, Role
-from dealroom.domain.rules import scope_label
+from dealroom.export.digest import scope_words
+from dealroom.i18n import _
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -17,8 +18,8 @@ def note_form(standup_id: int, code: str | None, today: date) -> FormScreen[Note
     def submit(v: FormValues) -> Job[NoteView]:
         return lambda store: store.standups.add_note(standup_id, v.text("text"), code)
 
-    where = f" on {code}" if code else ""
-    return FormScreen(f"Note{where}", [FormField("text", "Note", required=True)], submit, today)
+    title = _("Note on {code}").format(code=code) if code else _("Note")
+    return FormScreen(title, [FormField("text", _("Note"), required=True)], submit, today)
 
 
 def action_form(
@@ -27,21 +28,21 @@ def action_form(
     fields = [
         FormField(
             "role",
-            "Role",
+            _("Role"),
             TRIANGLE[0].value,
             kind="choice",
             required=True,
             choices=[(r.value, r.value) for r in TRIANGLE],
         ),
-        FormField("title", "Action (what, with its check point)", required=True),
+        FormField("title", _("Action (what, with its check point)"), required=True),
         FormField(
             "owner",
-            "Owner",
+            _("Owner"),
             actor if any(p.handle == actor for p in people) else "",
             kind="choice",
             choices=[(p.name, p.handle) for p in people],
         ),
-        FormField("due", "Due", "", kind="date"),
+        FormField("due", _("Due"), "", kind="date"),
     ]
 
     def submit(v: FormValues) -> Job[TaskView]:
@@ -50,7 +51,7 @@ def action_form(
             standup_id, code, role, v.text("title"), owner=v.choice("owner"), due=v.date("due")
         )
 
-    return FormScreen(f"Action on {code}", fields, submit, today)
+    return FormScreen(_("Action on {code}").format(code=code), fields, submit, today)
 
 
 def scopes(actor: str, people: Sequence[PersonView]) -> list[str]:
@@ -70,15 +71,15 @@ def scope_form(
     names = {p.handle: p.name for p in people}
     field = FormField(
         "scope",
-        "Walk",
+        _("Walk"),
         current,
         kind="choice",
         required=True,
-        choices=[(scope_label(s, names), s) for s in scopes(actor, people)],
+        choices=[(scope_words(s, names), s) for s in scopes(actor, people)],
     )
 
     def submit(v: FormValues) -> Job[str]:
         chosen = v.text("scope")
         return lambda _store: chosen
 
-    return FormScreen("Standup scope", [field], submit, today)
+    return FormScreen(_("Standup scope"), [field], submit, today)

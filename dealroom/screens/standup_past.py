@@ -14,7 +14,7 @@ from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dealroom.export.digest import kept_minutes, standup_line
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _
 from dealroom.screens.host import RoomApp
 from dealroom.store.views import PastStandup, PersonView, StandupView
 from dealroom.textutil import one_line
@@ -42,7 +42,7 @@ class PastStandupsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "Past standups · enter opens the minutes, to save or copy", classes="title-bar"
+            _("Past standups · enter opens the minutes, to save or copy"), classes="title-bar"
         )
         yield OptionList(id="past-list")
         yield Markdown(id="past-minutes")
@@ -65,7 +65,7 @@ class PastStandupsScreen(Screen[None]):
         if past:
             options.highlighted = 0
         else:
-            self.query_one("#past-minutes", Markdown).update("No standups yet.")
+            self.query_one("#past-minutes", Markdown).update(_("No standups yet."))
         options.focus()
 
     @on(OptionList.OptionHighlighted)
@@ -97,6 +97,5 @@ class PastStandupsScreen(Screen[None]):
 
         day = past.record.started_at.astimezone().date().isoformat()
         name = f"standup-{past.record.id}-{day}.md"
-        self.app.push_screen(
-            ReaderScreen(f"Minutes of standup {past.record.id}", name, self._text(past))
-        )
+        title = _("Minutes of standup {id}").format(id=past.record.id)
+        self.app.push_screen(ReaderScreen(title, name, self._text(past)))

@@ -7,14 +7,16 @@ from datetime import date
 
 from rich.text import Text
 
-from dealroom.export.digest import DealDigest, RoleDigest, waiting_days
+from dealroom.export.digest import DealDigest, RoleDigest, escalation_words, waiting_days
+from dealroom.i18n import _
 from dealroom.store.views import NoteView, TaskView
 from dealroom.textutil import one_line
 
 
 def role_text(r: RoleDigest, today: date, names: dict[str, str], who: str = "") -> Text:
     out = Text()
-    out.append(f"{r.role.value} · {one_line(r.lead or 'no lead')}{who}\n", style="bold underline")
+    lead = one_line(r.lead) if r.lead else _("no lead")
+    out.append(f"{r.role.value} · {lead}{who}\n", style="bold underline")
     lines = 0
     for e in r.changes:
         out.append("  ~ ", style="cyan")
@@ -23,33 +25,46 @@ def role_text(r: RoleDigest, today: date, names: dict[str, str], who: str = "") 
     for t in r.due:
         late = t.due is not None and t.due < today
         out.append("  ! " if late else "  • ", style="bold red" if late else "yellow")
-        out.append(
-            f"{'overdue' if late else 'due today'}: {one_line(t.title)} "
-            f"({one_line(t.owner_name or 'no owner')}, {t.due})\n"
+        said = (
+            _("overdue: {title} ({owner}, {day})")
+            if late
+            else _("due today: {title} ({owner}, {day})")
         )
+        owner = one_line(t.owner_name or _("no owner"))
+        out.append(said.format(title=one_line(t.title), owner=owner, day=t.due) + "\n")
         lines += 1
     for t in r.blocked:
         out.append("  # ", style="bold yellow")
-        out.append(f"blocked: {one_line(t.title)} ({one_line(t.owner_name or 'no owner')})\n")
+        owner = one_line(t.owner_name or _("no owner"))
+        out.append(_("blocked: {title} ({owner})").format(title=one_line(t.title), owner=owner))
+        out.append("\n")
         lines += 1
     for h in r.waiting:
         out.append("  ⇄ ", style="cyan")
         out.append(
-            f"waiting: {h.from_role.value} → {h.to_role.value} {one_line(h.title)} "
-            f"({waiting_days(h, today)}d)\n"
+            _("waiting: {route} {title} ({n}d)").format(
+                route=f"{h.from_role.value} → {h.to_role.value}",
+                title=one_line(h.title),
+                n=waiting_days(h, today),
+            )
+            + "\n"
         )
         lines += 1
     for k in r.top_risks:
         out.append("  ⇑ " if k.escalated else "  ▲ ", style="bold red" if k.exposure >= 15 else "")
-        out.append(f"risk {k.exposure}: {one_line(k.title)}")
-        out.append(f" ({one_line(k.escalation)})\n" if k.escalated else "\n", style="dim")
+        out.append(
+            _("risk {exposure}: {title}").format(exposure=k.exposure, title=one_line(k.title))
+        )
+        escalation = " " + _("({escalation})").format(escalation=one_line(escalation_words(k)))
+        out.append(escalation + "\n" if k.escalated else "\n", style="dim")
         lines += 1
-    for line in r.cash_notes(one_line):
-        out.append("  $ ", style="bold red" if "overdue" in line else "yellow")
+    for i, line in enumerate(r.cash_notes(one_line)):  # the unpaid invoices first
+        overdue = i < len(r.unpaid) and r.unpaid[i].days_overdue > 0
+        out.append("  $ ", style="bold red" if overdue else "yellow")
         out.append(line + "\n")
         lines += 1
     if not lines:
-        out.append("  nothing to report\n", style="dim")
+        out.append("  " + _("nothing to report") + "\n", style="dim")
     return out
 
 
@@ -57,13 +72,15 @@ def deal_text(d: DealDigest, today: date, names: dict[str, str]) -> Text:
     deal = d.room.deal
     out = Text()
     out.append(f"{one_line(deal.code)}  {one_line(deal.name)}\n", style="bold")
-    out.append(
-        f"{one_line(deal.account)} · {deal.stage.label} · {deal.probability}% · "
-        f"close {deal.close_date or '—'}\n\n",
-        style="dim",
-    )
+    facts = [
+        one_line(deal.account),
+        _(deal.stage.label),
+        f"{deal.probability}%",
+        _("close {day}").format(day=deal.close_date or "—"),
+    ]
+    out.append(" · ".join(facts) + "\n\n", style="dim")
     if d.deal_changes:
-        out.append("Deal\n", style="bold underline")
+        out.append(_("Deal") + "\n", style="bold underline")
         for e in d.deal_changes:
             out.append("  ~ ", style="cyan")
             out.append(f"{one_line(names.get(e.actor, e.actor))}: {one_line(e.summary)}\n")
@@ -83,15 +100,20 @@ def captured_text(
     mine_actions = [t for t in actions if t.deal_id == d.room.deal.id]
     if not mine_notes and not mine_actions:
         return out
-    out.append("This standup\n", style="bold underline")
+    out.append(_("This standup") + "\n", style="bold underline")
     for n in mine_notes:
         out.append("  ✎ ", style="cyan")
         out.append(f"{one_line(n.text)} ({one_line(names.get(n.author, n.author))})\n")
     for t in mine_actions:
         out.append("  → ", style="green")
-        due = f", due {t.due}" if t.due else ""
-        owner = one_line(t.owner_name or "no owner")
-        out.append(f"action for {t.role.value}: {one_line(t.title)} ({owner}{due})\n")
+        said = (
+            _("action for {role}: {title} ({owner}, due {day})")
+            if t.due
+            else _("action for {role}: {title} ({owner})")
+        )
+        owner = one_line(t.owner_name or _("no owner"))
+        out.append(said.format(role=t.role.value, title=one_line(t.title), owner=owner, day=t.due))
+        out.append("\n")
     return out
 
 

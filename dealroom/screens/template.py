@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from dealroom.domain import STAGES, Stage
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _, pgettext
 from dealroom.screens.form import FormField, FormScreen
 from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
@@ -28,7 +28,7 @@ from dealroom.widgets.footer import KeysFooter
 from dealroom.widgets.vlist import Section, VirtualList
 
 KEY_MARK = "★"
-KEY_CHOICES = [("yes: the stage's milestone (one per stage)", "yes"), ("no", "no")]
+KEY_CHOICES = [(N_("yes: the stage's milestone (one per stage)"), "yes"), (N_("no"), "no")]
 
 
 def item_fields(item: ChecklistItemView | None, stage: Stage | None) -> list[FormField]:
@@ -36,32 +36,32 @@ def item_fields(item: ChecklistItemView | None, stage: Stage | None) -> list[For
     fields = [
         FormField(
             "text",
-            "Item",
+            pgettext("a checklist item's wording", "Item"),
             item.text if item else "",
             required=True,
-            placeholder="what must hold, as a question the team can answer",
+            placeholder=_("what must hold, as a question the team can answer"),
         )
     ]
     if item is None:
         fields.append(
             FormField(
                 "stage",
-                "Stage",
+                _("Stage"),
                 (stage or Stage.LEAD).value,
                 kind="choice",
                 required=True,
-                choices=[(s.label, s.value) for s in STAGES],
+                choices=[(_(s.label), s.value) for s in STAGES],
             )
         )
     fields.append(
         FormField(
             "key_item",
-            "Key item?",
+            _("Key item?"),
             "yes" if item and item.key_item else "no",
             kind="choice",
             required=True,
-            choices=KEY_CHOICES,
-            hint="the milestone holds only when the key item is answered yes",
+            choices=[(_(label), value) for label, value in KEY_CHOICES],
+            hint=_("the milestone holds only when the key item is answered yes"),
         )
     )
     return fields
@@ -122,12 +122,12 @@ class TemplateScreen(Administered, LiveScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            Text("Checklist template · what every deal answers, stage by stage"),
+            Text(_("Checklist template · what every deal answers, stage by stage")),
             id="title",
             classes="title-bar",
         )
         yield VirtualList[ChecklistItemView](
-            self._row, lambda i: i.id, empty="Loading…", id="items"
+            self._row, lambda i: i.id, empty=_("Loading…"), id="items"
         )
         yield KeysFooter()
 
@@ -157,9 +157,10 @@ class TemplateScreen(Administered, LiveScreen):
         rows: list[ChecklistItemView | Section] = []
         for stage in STAGES:
             items = self.template.get(stage, [])
-            rows.append(Section(f"{stage.label} ({len(items)})", stage))
+            heading = _("{stage} ({n})").format(stage=_(stage.label), n=len(items))
+            rows.append(Section(heading, stage))
             rows += items
-        self.rows_list._empty = "No stages."
+        self.rows_list._empty = _("No stages.")
         self.rows_list.set_items(rows, keep=not self._first)
         if self._first and self.stage is not None:
             first = self.template.get(self.stage)
@@ -209,9 +210,9 @@ class TemplateScreen(Administered, LiveScreen):
             )
 
         form = FormScreen(
-            "New checklist item", item_fields(None, self._stage_here()), submit, self.today
+            _("New checklist item"), item_fields(None, self._stage_here()), submit, self.today
         )
-        self.app.push_screen(form, self._after_form("Item added"))
+        self.app.push_screen(form, self._after_form(_("Item added")))
 
     def action_edit(self) -> None:
         item = self._item()
@@ -227,26 +228,32 @@ class TemplateScreen(Administered, LiveScreen):
             )
 
         form = FormScreen(
-            f"{item.stage.label} checklist item",
+            _("{stage} checklist item").format(stage=_(item.stage.label)),
             item_fields(item, item.stage),
             submit,
             self.today,
             version=item.version,
             theirs=lambda now: item_fields(now, now.stage),
         )
-        self.app.push_screen(form, self._after_form("Item saved"))
+        self.app.push_screen(form, self._after_form(_("Item saved")))
 
     def action_key_item(self) -> None:
         item = self._item()
         if item is None:
             return
         mark = not item.key_item
-        said = f"{item.stage.label}: no key item now"
+        stage = _(item.stage.label)
+        said = _("{stage}: no key item now").format(stage=stage)
         if mark:
-            said = f"Key item of {item.stage.label}: “{one_line(item.text)}”"
             was = [i for i in self.template.get(item.stage, []) if i.key_item and i.id != item.id]
             if was:  # the mark moves: say from where
-                said += f"; “{one_line(was[0].text)}” is no longer the key item"
+                said = _("Key item of {stage}: “{item}”; “{was}” is no longer the key item").format(
+                    stage=stage, item=one_line(item.text), was=one_line(was[0].text)
+                )
+            else:
+                said = _("Key item of {stage}: “{item}”").format(
+                    stage=stage, item=one_line(item.text)
+                )
         self.app.gateway.run(
             self,
             lambda store: store.checklists.update_checklist_item(
@@ -264,7 +271,7 @@ class TemplateScreen(Administered, LiveScreen):
             lambda store: store.checklists.move_checklist_item(
                 item.id, offset, version=item.version
             ),
-            self.done("Moved " + ("up" if offset < 0 else "down")),
+            self.done(_("Moved up") if offset < 0 else _("Moved down")),
         )
 
     def action_remove(self) -> None:
@@ -273,9 +280,12 @@ class TemplateScreen(Administered, LiveScreen):
             return
 
         self.remove_after_asking(
-            f"Remove “{one_line(item.text)}” from the {item.stage.label} checklist of every deal?",
+            _("Remove “{item}” from the {stage} checklist of every deal?").format(
+                item=one_line(item.text), stage=_(item.stage.label)
+            ),
             lambda store: store.checklists.retire_checklist_item(item.id, version=item.version),
-            "Item removed; the answers given to it are kept",
+            _("Item removed; the answers given to it are kept"),
+            button=_("Remove"),
         )
 
     def action_back(self) -> None:

@@ -25,6 +25,7 @@ from dealroom.domain.cash import (
 from dealroom.domain.cashflow import CashForecast
 from dealroom.domain.money import minor_to_text
 from dealroom.domain.rules import RuleError
+from dealroom.i18n import _
 from dealroom.store.cash_reads import (
     INVOICES,
     MILESTONES,
@@ -42,7 +43,7 @@ from dealroom.store.cash_views import (
     Receivable,
 )
 from dealroom.store.database import Database
-from dealroom.store.errors import NotFoundError
+from dealroom.store.errors import NotFoundError, thing
 from dealroom.store.permit import require, seats
 from dealroom.store.rows import by_id
 from dealroom.store.tables import (
@@ -98,7 +99,8 @@ class Cash:
 
     def invoice(self, number: str) -> InvoiceView:
         with self.database.read() as s:
-            return INVOICES.one(s, col(Invoice.number) == number.strip(), f"invoice {number!r}")
+            what = _("{thing} {key}").format(thing=thing("invoice"), key=repr(number))
+            return INVOICES.one(s, col(Invoice.number) == number.strip(), what)
 
     def receivables(self, *, as_of: date | None = None) -> list[Receivable]:
         """Every invoice with something outstanding on ``as_of`` (default today), oldest
@@ -123,10 +125,10 @@ class Cash:
         name = check_milestone_name(name)
         if (share_bp is None) == (amount is None):
             raise RuleError(
-                "a milestone is a share of the contract or an amount: give one", field="share"
+                _("a milestone is a share of the contract or an amount: give one"), field="share"
             )
         if amount is not None and amount <= 0:
-            raise RuleError("a milestone's amount must be above 0", field="amount")
+            raise RuleError(_("a milestone's amount must be above 0"), field="amount")
 
         def build(tx: Tx) -> tuple[Milestone, Logged]:
             deal = tx.deal(code, lock=True)
@@ -161,7 +163,9 @@ class Cash:
             ).scalar()
             if billed:
                 raise RuleError(
-                    f"milestone {quote_title(row.name)} has invoices: it stays in the plan"
+                    _("milestone {name} has invoices: it stays in the plan").format(
+                        name=quote_title(row.name)
+                    )
                 )
             changes = {"milestone": (row.name, None)}
             summary = (
@@ -194,10 +198,16 @@ class Cash:
             deal = tx.deal(code, lock=True)
             require(tx, permissions.cash(seats(tx.session, deal), tx.actor))
             if deal.status is not DealStatus.WON:
-                raise RuleError(f"{deal.code} is not won: a deal is invoiced once it is signed")
+                raise RuleError(
+                    _("{code} is not won: a deal is invoiced once it is signed").format(
+                        code=deal.code
+                    )
+                )
             taken = select(col(Invoice.id)).where(col(Invoice.number) == number)
             if tx.session.execute(taken).first():
-                raise RuleError(f"invoice number {number} is taken", field="number")
+                raise RuleError(
+                    _("invoice number {number} is taken").format(number=number), field="number"
+                )
             cash = deal_cash(tx.session, deal, day)
             left = cash.contract - cash.invoiced
             value = amount
@@ -205,24 +215,36 @@ class Cash:
             if milestone_id is not None:
                 planned = next((p for p in cash.plan if p.milestone.id == milestone_id), None)
                 if planned is None:
-                    raise NotFoundError(f"no milestone #{milestone_id} in the plan of {deal.code}")
+                    raise NotFoundError(
+                        _("no milestone #{id} in the plan of {code}").format(
+                            id=milestone_id, code=deal.code
+                        )
+                    )
                 what = f" for {quote_title(planned.milestone.name)}"
                 if value is None:
                     value = planned.amount - planned.invoiced
                     if value <= 0:
                         raise RuleError(
-                            f"milestone {quote_title(planned.milestone.name)} is invoiced in full",
+                            _("milestone {name} is invoiced in full").format(
+                                name=quote_title(planned.milestone.name)
+                            ),
                             field="milestone",
                         )
             if value is None:
-                raise RuleError("an invoice without a milestone needs its amount", field="amount")
+                raise RuleError(
+                    _("an invoice without a milestone needs its amount"), field="amount"
+                )
             if value <= 0:
-                raise RuleError("an invoice's amount must be above 0", field="amount")
+                raise RuleError(_("an invoice's amount must be above 0"), field="amount")
             if value > left:
                 over = minor_to_text(value - left, deal.currency)
                 raise RuleError(
-                    f"that invoices {over} {deal.currency} more than the contract leaves "
-                    f"({minor_to_text(left, deal.currency)} {deal.currency})",
+                    _(
+                        "that invoices {over} {currency} more than the contract leaves "
+                        "({left} {currency})"
+                    ).format(
+                        over=over, currency=deal.currency, left=minor_to_text(left, deal.currency)
+                    ),
                     field="amount",
                 )
             row = Invoice(
@@ -262,7 +284,7 @@ class Cash:
             require(tx, permissions.cash(seats(tx.session, deal), tx.actor))
             if "due" in values and values["due"] < row.issued:  # type: ignore[operator]
                 raise RuleError(
-                    "an invoice falls due on or after the day it was issued", field="due"
+                    _("an invoice falls due on or after the day it was issued"), field="due"
                 )
             diff = tx.apply(row, values)
             if not diff:
@@ -283,8 +305,12 @@ class Cash:
         """A payment received (or a credit note, or a write-off, each with its reason)
         against an invoice (its id or number); never more than is outstanding."""
         if kind is not Settlement.PAYMENT and not reason.strip():
-            what = "a credit note" if kind is Settlement.CREDIT else "a write-off"
-            raise RuleError(f"{what} needs a reason (--reason)", field="reason")
+            said = (
+                _("a credit note needs a reason (--reason)")
+                if kind is Settlement.CREDIT
+                else _("a write-off needs a reason (--reason)")
+            )
+            raise RuleError(said, field="reason")
         reason = rules.check_text(reason, field="reason", required=False)
         day = on or self.database.today()
         with self.database.write() as tx:
@@ -293,7 +319,7 @@ class Cash:
             assert deal is not None
             require(tx, permissions.cash(seats(tx.session, deal), tx.actor))
             if day < row.issued:
-                raise RuleError("a payment is on or after the invoice's day", field="on")
+                raise RuleError(_("a payment is on or after the invoice's day"), field="on")
             settled = tx.session.execute(
                 select(func.coalesce(func.sum(col(InvoiceSettlement.amount)), 0)).where(
                     col(InvoiceSettlement.invoice_id) == row.id

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from dealroom.domain.chain import Link, Walk, walk
+from dealroom.i18n import _
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.tables import Event
@@ -47,7 +48,7 @@ class Chain:
         """Walk the chain from the first event (to event ``upto``, if given)."""
         with self.database.read() as s:
             if upto is not None and s.get(Event, upto) is None:
-                raise NotFoundError(f"the log has no event #{upto}")
+                raise NotFoundError(_("the log has no event #{id}").format(id=upto))
 
             def links() -> Iterator[Link]:
                 last = 0

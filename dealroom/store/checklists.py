@@ -9,6 +9,7 @@ from sqlmodel import col
 
 from dealroom.domain import Stage
 from dealroom.domain.checklist import Answer, check_answer_note, check_item_text, new_item_key
+from dealroom.i18n import _
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.inputs import ChecklistItemUpdate
@@ -163,7 +164,11 @@ class Checklists:
                 )
             ).scalar_one_or_none()
             if item is None:
-                raise NotFoundError(f"{stage.label} has no checklist item {key!r}")
+                raise NotFoundError(
+                    _("{stage} has no checklist item {key}").format(
+                        stage=_(stage.label), key=repr(key)
+                    )
+                )
             row = tx.session.execute(
                 select(ChecklistAnswer)
                 .where(

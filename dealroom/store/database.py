@@ -26,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col
 
 from dealroom.domain.rules import check_actor
+from dealroom.i18n import _
 from dealroom.identity import os_login
 from dealroom.store import engine as eng
 from dealroom.store.errors import IdentityError, ReadOnlyError, StoreError, WriteRaceError
@@ -92,6 +93,7 @@ class Database:
         #: The administrator acting for ``actor`` (empty: the login acts as themself).
         self.by = ""
         self.admin = False
+        #: The login that is nobody on the team yet (so may read, not write); empty: none.
         self._identity = ""
         try:
             self._check_identity()
@@ -113,18 +115,16 @@ class Database:
         if self.actor != self.login:
             if not admin:
                 raise IdentityError(
-                    f"you are logged in as {self.login}, so you act as {self.login}: "
-                    f"acting as {self.actor} (--as, DEALROOM_USER) takes an administrator "
-                    "(`dealroom admin list` names them)"
+                    _(
+                        "you are logged in as {login}, so you act as {login}: "
+                        "acting as {actor} (--as, DEALROOM_USER) takes an administrator "
+                        "(`dealroom admin list` names them)"
+                    ).format(login=self.login, actor=self.actor)
                 )
             self.by = self.login
         elif person is None and not admin and self.writable:
             self.writable = False
-            self._identity = (
-                f"you ({self.login}) are not on the team yet: an administrator adds you "
-                f'with `dealroom person add {self.login} "Your Name"`; until then you may '
-                "read, not write"
-            )
+            self._identity = self.login
 
     def close(self) -> None:
         self.engine.dispose()
@@ -143,10 +143,14 @@ class Database:
     def read_only_reason(self) -> str:
         """Why this database cannot be written by us, and how to fix that."""
         if self._identity:
-            return self._identity
+            return _(
+                "you ({login}) are not on the team yet: an administrator adds you "
+                'with `dealroom person add {login} "Your Name"`; until then you may '
+                "read, not write"
+            ).format(login=self._identity)
         path = eng.sqlite_path(self.url)
-        why = eng.explain_not_writable(path) if path else "it is not writable for you"
-        return f"you may not write the database {path}: {why}"
+        why = eng.explain_not_writable(path) if path else _("it is not writable for you")
+        return _("you may not write the database {path}: {why}").format(path=path, why=why)
 
     # --- the events this store wrote ----------------------------------------------------
 
@@ -182,10 +186,12 @@ class Database:
                     self._own.update(tx.events)
         except StaleDataError:
             raise WriteRaceError(
-                "someone changed this item at the same moment: reload it and try again"
+                _("someone changed this item at the same moment: reload it and try again")
             ) from None
         except IntegrityError as exc:
-            raise StoreError(f"the database refused the change: {_first_line(exc)}") from None
+            raise StoreError(
+                _("the database refused the change: {why}").format(why=_first_line(exc))
+            ) from None
         except DBAPIError as exc:
             raise eng.explain_operational(exc, self.url) from None
 

@@ -28,6 +28,7 @@ from dealroom.domain import (
 )
 from dealroom.domain.cash import check_closing
 from dealroom.domain.rules import RuleError
+from dealroom.i18n import _
 from dealroom.store.cash_reads import deal_cash, plan_effect
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
@@ -95,13 +96,17 @@ class Deals:
         rules.check_probability(probability)
         if stage not in (Stage.LEAD, Stage.OPPORTUNITY):
             raise RuleError(
-                "a new deal starts as a Lead or an Opportunity; later stages are reached "
-                "through their gates",
+                _(
+                    "a new deal starts as a Lead or an Opportunity; later stages are reached "
+                    "through their gates"
+                ),
                 field="stage",
             )
         with self.database.write() as tx:
             if tx.session.execute(select(col(Deal.id)).where(col(Deal.code) == code)).first():
-                raise RuleError(f"deal code {code} is already taken", field="code")
+                raise RuleError(
+                    _("deal code {code} is already taken").format(code=code), field="code"
+                )
             row = Deal(
                 code=code,
                 name=name,
@@ -176,11 +181,17 @@ class Deals:
             current = row.stage
             if target == "next":
                 if current.next is None:
-                    raise RuleError(f"{current.label} is the last stage", field="stage")
+                    raise RuleError(
+                        _("{stage} is the last stage").format(stage=_(current.label)),
+                        field="stage",
+                    )
                 goal = current.next
             elif target == "prev":
                 if current.prev is None:
-                    raise RuleError(f"{current.label} is the first stage", field="stage")
+                    raise RuleError(
+                        _("{stage} is the first stage").format(stage=_(current.label)),
+                        field="stage",
+                    )
                 goal = current.prev
             else:
                 goal = target if isinstance(target, Stage) else rules.parse_stage(target)
@@ -261,9 +272,15 @@ class Deals:
                 person = tx.person(handle)
                 holders = [m for m in holders if m.person_id == person.id]
                 if not holders:
-                    raise NotFoundError(f"{person.name} is not {role.value} of {deal.code}")
+                    raise NotFoundError(
+                        _("{name} is not {role} of {code}").format(
+                            name=person.name, role=role.value, code=deal.code
+                        )
+                    )
             elif not holders:
-                raise NotFoundError(f"{deal.code} has no {role.long_name.lower()}")
+                raise NotFoundError(
+                    _("{code} has no {role}").format(code=deal.code, role=role.long_name.lower())
+                )
             for member in holders:
                 _remove(tx, deal, member)
 
@@ -278,7 +295,7 @@ class Deals:
             changed = 0
             for role, handle in holders.items():
                 if not role.single:
-                    raise RuleError("experts are given as a list", field="experts")
+                    raise RuleError(_("experts are given as a list"), field="experts")
                 if handle:
                     changed += _set_member(tx, deal, role, handle)
                 else:

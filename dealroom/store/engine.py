@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
+from dealroom.i18n import _
 from dealroom.store.errors import ReadOnlyError, SchemaError, StoreError, UnavailableError
 
 #: The newest migration; ``tests/test_migrations.py`` checks it matches Alembic's head.
@@ -77,26 +78,36 @@ def check_sqlite_file(path: Path, *, create: bool = False) -> bool:
     purpose (``dealroom init``, ``dealroom demo``)."""
     if path.exists():
         if path.is_dir():
-            raise UnavailableError(f"{path} is a directory, not a database file")
+            raise UnavailableError(
+                _("{path} is a directory, not a database file").format(path=path)
+            )
         if path.stat().st_size == 0 and not create:
             raise UnavailableError(
-                f"the database file {path} is empty (0 bytes), so it is not a dealroom "
-                "database: restore it from a backup, or remove it and run `dealroom init "
-                "--shared` or `dealroom demo` to create one on purpose"
+                _(
+                    "the database file {path} is empty (0 bytes), so it is not a dealroom "
+                    "database: restore it from a backup, or remove it and run `dealroom init "
+                    "--shared` or `dealroom demo` to create one on purpose"
+                ).format(path=path)
             )
         if not os.access(path, os.R_OK):
             raise UnavailableError(
-                f"you may not read the database {path}: ask its owner for access"
+                _("you may not read the database {path}: ask its owner for access").format(
+                    path=path
+                )
             )
         # WAL needs the -wal and -shm files beside the database, so the folder too.
         return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
     if not path.parent.is_dir():
         raise UnavailableError(
-            f"cannot create the database {path}: folder {path.parent} does not exist"
+            _("cannot create the database {path}: folder {folder} does not exist").format(
+                path=path, folder=path.parent
+            )
         )
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise UnavailableError(
-            f"cannot create the database {path}: you may not write to {path.parent}"
+            _("cannot create the database {path}: you may not write to {folder}").format(
+                path=path, folder=path.parent
+            )
         )
     return True
 
@@ -109,30 +120,34 @@ def explain_not_writable(path: Path) -> str:
     """
     setup = f"`dealroom init --shared {shlex.quote(str(path.parent))} --group GROUP`"
     if path.exists() and not os.access(path, os.W_OK):
-        return (
-            f"the file {path} is not writable for you ({_describe_file(path)}); "
-            f"{_fix(path, 'chmod g+w')}, or set the folder up for the team with {setup}"
-        )
+        return _(
+            "the file {path} is not writable for you ({file}); "
+            "{fix}, or set the folder up for the team with {setup}"
+        ).format(path=path, file=_describe_file(path), fix=_fix(path, "chmod g+w"), setup=setup)
     folder = path.parent
     if not os.access(folder, os.W_OK | os.X_OK):
-        return (
-            f"the folder {folder} is not writable for you ({_describe_file(folder)}), and "
+        return _(
+            "the folder {folder} is not writable for you ({file}), and "
             "SQLite needs it for the -wal and -shm files it keeps beside the database; "
-            f"{_fix(folder, 'chmod g+ws')}, or set it up for the team with {setup}"
+            "{fix}, or set it up for the team with {setup}"
+        ).format(
+            folder=folder, file=_describe_file(folder), fix=_fix(folder, "chmod g+ws"), setup=setup
         )
     for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
         if side.exists() and not os.access(side, os.W_OK):
             owner = _file_names(side)[0]
-            return (
-                f"{side} is not writable for you ({_describe_file(side)}): it was made "
-                f"while the database file was not group-writable; it goes away when {owner} "
-                f"closes dealroom, or {owner} (or root) can run "
-                f"`chmod g+w {shlex.quote(str(side))}`"
+            return _(
+                "{side} is not writable for you ({file}): it was made "
+                "while the database file was not group-writable; it goes away when {owner} "
+                "closes dealroom, or {owner} (or root) can run "
+                "`chmod g+w {quoted}`"
+            ).format(
+                side=side, file=_describe_file(side), owner=owner, quoted=shlex.quote(str(side))
             )
-    return (
-        f"the database {path}, its folder and its -wal/-shm files look writable for you: "
+    return _(
+        "the database {path}, its folder and its -wal/-shm files look writable for you: "
         "is the file system mounted read-only?"
-    )
+    ).format(path=path)
 
 
 def _file_names(path: Path) -> tuple[str, str]:
@@ -155,7 +170,9 @@ def _file_names(path: Path) -> tuple[str, str]:
 def _describe_file(path: Path) -> str:
     """``owner alice, group sales, mode 0644``."""
     owner, group = _file_names(path)
-    return f"owner {owner}, group {group}, mode {stat.S_IMODE(path.stat().st_mode):04o}"
+    return _("owner {owner}, group {group}, mode {mode}").format(
+        owner=owner, group=group, mode=f"{stat.S_IMODE(path.stat().st_mode):04o}"
+    )
 
 
 def _fix(path: Path, command: str) -> str:
@@ -164,13 +181,13 @@ def _fix(path: Path, command: str) -> str:
     in_group = st.st_gid == os.getegid() or st.st_gid in os.getgroups()
     if st.st_mode & stat.S_IWGRP and not in_group:
         group = _file_names(path)[1]
-        return (
-            f"ask root to add you to group {group} (`usermod -aG {group} $USER`, then log in again)"
-        )
+        return _(
+            "ask root to add you to group {group} (`usermod -aG {group} $USER`, then log in again)"
+        ).format(group=group)
     quoted = shlex.quote(str(path))
     if st.st_uid == os.geteuid():
-        return f"run `chmod u+w {quoted}`"
-    return f"its owner (or root) can run `{command} {quoted}`"
+        return _("run `chmod u+w {path}`").format(path=quoted)
+    return _("its owner (or root) can run `{command} {path}`").format(command=command, path=quoted)
 
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
@@ -180,7 +197,9 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise StoreError(f"not a database URL or file path: {url!r}") from None
+        raise StoreError(
+            _("not a database URL or file path: {url}").format(url=repr(url))
+        ) from None
     backend = parsed.get_backend_name()
     path = sqlite_path(url) if backend == "sqlite" else None
     try:
@@ -203,7 +222,9 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         else:
             engine = create_engine(url, pool_pre_ping=True, connect_args=_connect_args(backend))
     except (NoSuchModuleError, ImportError) as exc:
-        raise StoreError(f"no driver for {describe_url(url)}: {exc}") from None
+        raise StoreError(
+            _("no driver for {url}: {why}").format(url=describe_url(url), why=exc)
+        ) from None
     return engine
 
 
@@ -261,27 +282,41 @@ def writer(engine: Engine) -> Engine:
 def explain_operational(exc: DBAPIError, url: str) -> StoreError:
     """Turn a driver's error into one line that says what to do."""
     msg = str(exc.orig) if exc.orig is not None else str(exc)
-    first = msg.strip().splitlines()[0] if msg.strip() else "unknown error"
+    first = msg.strip().splitlines()[0] if msg.strip() else _("unknown error")
     where = describe_url(url)
     low = first.lower()
     if "readonly" in low or "read-only" in low:
         path = sqlite_path(url)
         why = explain_not_writable(path) if path else first
-        return ReadOnlyError(f"the database {where} is read-only for you: {why}")
+        return ReadOnlyError(
+            _("the database {where} is read-only for you: {why}").format(where=where, why=why)
+        )
     if "locked" in low or "busy" in low:
-        return UnavailableError(f"the database {where} stayed locked by another writer; try again")
+        return UnavailableError(
+            _("the database {where} stayed locked by another writer; try again").format(where=where)
+        )
     if "unable to open" in low:
-        return UnavailableError(f"cannot open the database {where}: {first}")
+        return UnavailableError(
+            _("cannot open the database {where}: {why}").format(where=where, why=first)
+        )
     if "connection" in low or "could not" in low or "timeout" in low:
-        return UnavailableError(f"cannot reach the database {where}: {first}")
+        return UnavailableError(
+            _("cannot reach the database {where}: {why}").format(where=where, why=first)
+        )
     if "not a database" in low or "malformed" in low or "corrupt" in low:
         return UnavailableError(
-            f"the database {where} is damaged or not a dealroom database ({first}): restore "
-            "it from a backup (`dealroom backup` makes one), or point --db at another file"
+            _(
+                "the database {where} is damaged or not a dealroom database ({why}): restore "
+                "it from a backup (`dealroom backup` makes one), or point --db at another file"
+            ).format(where=where, why=first)
         )
     if "full" in low:
-        return UnavailableError(f"cannot write the database {where}: {first}; free some space")
-    return UnavailableError(f"database error on {where}: {first}")
+        return UnavailableError(
+            _("cannot write the database {where}: {why}; free some space").format(
+                where=where, why=first
+            )
+        )
+    return UnavailableError(_("database error on {where}: {why}").format(where=where, why=first))
 
 
 # --- schema --------------------------------------------------------------------------
@@ -295,8 +330,10 @@ def current_revision(engine: Engine) -> str | None:
             # A file of other tables is someone else's database: never add ours to it.
             if names & {"deal", "event"} or (names and conn.dialect.name == "sqlite"):
                 raise SchemaError(
-                    "this database has deal tables but no schema revision: it was "
-                    "not made by dealroom"
+                    _(
+                        "this database has deal tables but no schema revision: it was "
+                        "not made by dealroom"
+                    )
                 )
             return None
         row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
@@ -337,15 +374,24 @@ def ensure_schema(engine: Engine, *, may_write: bool, auto_upgrade: bool = True)
         return rev
     if rev is not None and not _known_revision(rev):
         raise SchemaError(
-            f"the database is at schema revision {rev}, newer than this dealroom knows "
-            f"({HEAD_REVISION}): upgrade dealroom (pip install -U dealroom)"
+            _(
+                "the database is at schema revision {rev}, newer than this dealroom knows "
+                "({head}): upgrade dealroom (pip install -U dealroom)"
+            ).format(rev=rev, head=HEAD_REVISION)
         )
     if not may_write or not auto_upgrade:
-        state = "empty" if rev is None else f"at schema revision {rev}"
-        raise SchemaError(
-            f"the database is {state}; this dealroom needs {HEAD_REVISION}: run "
-            "`dealroom upgrade` as a user who may write it"
+        said = (
+            _(
+                "the database is empty; this dealroom needs {head}: run "
+                "`dealroom upgrade` as a user who may write it"
+            )
+            if rev is None
+            else _(
+                "the database is at schema revision {rev}; this dealroom needs {head}: run "
+                "`dealroom upgrade` as a user who may write it"
+            )
         )
+        raise SchemaError(said.format(rev=rev, head=HEAD_REVISION))
     upgrade(engine)
     return HEAD_REVISION
 

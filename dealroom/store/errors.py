@@ -1,6 +1,41 @@
-"""Errors the store raises. Each message is written for the person at the keyboard."""
+"""Errors the store raises. Each message is written for the person at the keyboard, in the
+language spoken."""
 
 from __future__ import annotations
+
+from dealroom.domain.rules import field_label
+from dealroom.i18n import _, pgettext
+
+
+def thing(entity: str) -> str:
+    """What a kind of row is called in a message (``task``, ``gate decision``), in the
+    language spoken; ``entity`` is its name in the event log (a name not listed here as it
+    is)."""
+    names = {
+        "account": pgettext("thing", "account"),
+        "answer": pgettext("thing", "answer"),
+        "assessment": pgettext("thing", "assessment"),
+        "checklist": pgettext("thing", "checklist"),
+        "checklist item": pgettext("thing", "checklist item"),
+        "competitor": pgettext("thing", "competitor"),
+        "contact": pgettext("thing", "contact"),
+        "deal": pgettext("thing", "deal"),
+        "gate": pgettext("thing", "gate"),
+        "gate decision": pgettext("thing", "gate decision"),
+        "handoff": pgettext("thing", "handoff"),
+        "invoice": pgettext("thing", "invoice"),
+        "member": pgettext("thing", "member"),
+        "milestone": pgettext("thing", "milestone"),
+        "note": pgettext("thing", "note"),
+        "person": pgettext("thing", "person"),
+        "plan": pgettext("thing", "plan"),
+        "review": pgettext("thing", "review"),
+        "risk": pgettext("thing", "risk"),
+        "score": pgettext("thing", "score"),
+        "standup": pgettext("thing", "standup"),
+        "task": pgettext("thing", "task"),
+    }
+    return names.get(entity, entity)
 
 
 class StoreError(Exception):
@@ -62,10 +97,30 @@ class ConflictError(StoreError):
         #: The same people by name, as the app shows them ("Wei Zhang", not "wei").
         self.names = names if names is not None else list(by)
         self.current = current
+        who = ", ".join(by)
         if actual is None:
-            what = f"{entity} #{entity_id} was deleted"
+            said = (
+                _(
+                    "{thing} #{id} was deleted by {who} after you opened it: reload to see it, "
+                    "then try again"
+                )
+                if by
+                else _(
+                    "{thing} #{id} was deleted after you opened it: reload to see it, "
+                    "then try again"
+                )
+            )
         else:
-            fields = ", ".join(changed) if changed else "its fields"
-            what = f"{entity} #{entity_id} was changed ({fields})"
-        who = f" by {', '.join(by)}" if by else ""
-        super().__init__(f"{what}{who} after you opened it: reload to see it, then try again")
+            said = (
+                _(
+                    "{thing} #{id} was changed ({fields}) by {who} after you opened it: reload "
+                    "to see it, then try again"
+                )
+                if by
+                else _(
+                    "{thing} #{id} was changed ({fields}) after you opened it: reload to see it, "
+                    "then try again"
+                )
+            )
+        fields = ", ".join(field_label(f) for f in changed) if changed else _("its fields")
+        super().__init__(said.format(thing=thing(entity), id=entity_id, fields=fields, who=who))

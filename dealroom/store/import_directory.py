@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from dealroom.domain import Tier, rules
 from dealroom.domain.import_rows import AccountDraft, PersonDraft, Problem
+from dealroom.i18n import _, ngettext
 from dealroom.store.database import Database
 from dealroom.store.permit import require_admin
 from dealroom.store.tables import Account, Person
@@ -39,8 +40,13 @@ class RowPlan:
 class DirectoryRefused(rules.RuleError):
     def __init__(self, plan: RowPlan) -> None:
         self.plan = plan
+        count = len(plan.refused)
         super().__init__(
-            f"{len(plan.refused)} row(s) refused, nothing imported (first: {plan.problems[0]})"
+            ngettext(
+                "{n} row refused, nothing imported (first: {first})",
+                "{n} rows refused, nothing imported (first: {first})",
+                count,
+            ).format(n=count, first=plan.problems[0])
         )
 
 
@@ -93,13 +99,15 @@ def _plan_people(s: Session, drafts: Sequence[PersonDraft]) -> tuple[RowPlan, li
             by_email.get(d.email.casefold()) if d.email else None
         )
         if found is None and handle.casefold() in new:
-            plan.problems.append(Problem(d.line, "", f"repeats the person {handle!r}"))
+            plan.problems.append(
+                Problem(d.line, "", _("repeats the person {handle}").format(handle=repr(handle)))
+            )
             plan.refused.add(d.line)
             continue
         if found is None:
             if not handle:
                 plan.problems.append(
-                    Problem(d.line, "", "a new person needs a handle or an e-mail")
+                    Problem(d.line, "", _("a new person needs a handle or an e-mail"))
                 )
                 plan.refused.add(d.line)
                 continue
@@ -126,7 +134,9 @@ def _plan_accounts(s: Session, drafts: Sequence[AccountDraft]) -> tuple[RowPlan,
         name = d.name.strip()
         found = existing.get(name)
         if found is None and name in new:
-            plan.problems.append(Problem(d.line, "", f"repeats the account {name!r}"))
+            plan.problems.append(
+                Problem(d.line, "", _("repeats the account {name}").format(name=repr(name)))
+            )
             plan.refused.add(d.line)
         elif found is None:
             new[name] = Account(name=name, tier=d.tier or Tier.C)

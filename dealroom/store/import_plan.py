@@ -20,6 +20,7 @@ from sqlmodel import col
 
 from dealroom.domain import DealStatus, Role, Tier, rules
 from dealroom.domain.import_rows import DealDraft, Problem
+from dealroom.i18n import N_, _
 from dealroom.store.tables import Account, Deal, DealMember, Person
 
 #: How many keys one ``IN (…)`` carries: well under SQLite's and PostgreSQL's limits.
@@ -120,7 +121,7 @@ def new_person(named: str, taken: Iterable[str]) -> NewPerson:
         base, email, name = text.split("@", 1)[0].lower(), text, text.split("@", 1)[0]
     else:
         base, email, name = ".".join(text.lower().split()), "", text
-    base = rules.check_handle(base[: rules.HANDLE_MAX], what="a handle made from a name")
+    base = rules.check_handle(base[: rules.HANDLE_MAX], what=N_("a handle made from a name"))
     handle, n, used = base, 1, {t.casefold() for t in taken}
     while handle.casefold() in used:
         n += 1
@@ -251,13 +252,19 @@ def plan_deals(
                 Problem(
                     draft.line,
                     "",
-                    f"repeats the account and name of line {named[key]}: give each deal a "
-                    "source id or a code to tell them apart",
+                    _(
+                        "repeats the account and name of line {line}: give each deal a "
+                        "source id or a code to tell them apart"
+                    ).format(line=named[key]),
                 )
             )
         elif deal is not None and deal.id in claimed:
             plan.problems.append(
-                Problem(draft.line, "", f"is the same deal as line {claimed[int(deal.id)]}")
+                Problem(
+                    draft.line,
+                    "",
+                    _("is the same deal as line {line}").format(line=claimed[int(deal.id)]),
+                )
             )
         if not (draft.source_id or draft.code):
             named.setdefault(key, draft.line)
@@ -323,7 +330,9 @@ def _match(
                 Problem(
                     draft.line,
                     "",
-                    f"code {draft.code} is another deal's (source id {deal.source_id})",
+                    _("code {code} is another deal's (source id {id})").format(
+                        code=draft.code, id=deal.source_id
+                    ),
                 )
             )
             return None
@@ -348,7 +357,11 @@ def _leads(
             out[role] = found
         elif found:
             plan.problems.append(
-                Problem(draft.line, role.value, f"{named!r} could be {', '.join(found)}")
+                Problem(
+                    draft.line,
+                    role.value,
+                    _("{name} could be {people}").format(name=repr(named), people=", ".join(found)),
+                )
             )
         elif (key := named.strip().casefold()) in plan.new_people:
             out[role] = plan.new_people[key].handle
@@ -366,7 +379,7 @@ def _leads(
                 Problem(
                     draft.line,
                     role.value,
-                    f"{named!r} is nobody on the team",
+                    _("{name} is nobody on the team").format(name=repr(named)),
                 )
             )
             plan.unknown.add(named.strip())

@@ -21,6 +21,7 @@ from sqlmodel import col
 from dealroom.domain import DealStatus, Level, Role
 from dealroom.domain.import_rows import DealDraft
 from dealroom.domain.rules import RuleError, check_text
+from dealroom.i18n import _, ngettext
 from dealroom.store.cash_reads import plan_effect
 from dealroom.store.database import Database
 from dealroom.store.deals import first_entries, move_values
@@ -50,10 +51,17 @@ class ImportRefused(RuleError):
         self.plan = plan
         count = len(plan.refused)
         first = plan.problems[0] if plan.problems else None
-        super().__init__(
-            f"{count} row{'s' if count != 1 else ''} refused, nothing imported"
-            + (f" (first: {first})" if first else "")
-        )
+        if first:
+            said = ngettext(
+                "{n} row refused, nothing imported (first: {first})",
+                "{n} rows refused, nothing imported (first: {first})",
+                count,
+            )
+        else:
+            said = ngettext(
+                "{n} row refused, nothing imported", "{n} rows refused, nothing imported", count
+            )
+        super().__init__(said.format(n=count, first=first))
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +279,7 @@ def _write_updates(tx: Tx, batches: dict[tuple[str, ...], list[dict[str, object]
         done = tx.session.execute(stmt, params)
         if done.rowcount != len(params):  # type: ignore[attr-defined]
             raise WriteRaceError(
-                "someone changed these deals at the same moment: import again to see"
+                _("someone changed these deals at the same moment: import again to see")
             )
 
 

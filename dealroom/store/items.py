@@ -23,6 +23,7 @@ from dealroom.domain import (
 )
 from dealroom.domain.permissions import Seats
 from dealroom.domain.rules import RuleError
+from dealroom.i18n import _
 from dealroom.store.database import Database
 from dealroom.store.inputs import HandoffUpdate, RiskUpdate, TaskUpdate, given
 from dealroom.store.permit import require, seats
@@ -98,7 +99,7 @@ class Items:
         status = details.get("status", TaskStatus.TODO)
         note = details.get("note", "")
         if role not in TRIANGLE:
-            raise RuleError("a task belongs to AR, SR or FR", field="role")
+            raise RuleError(_("a task belongs to AR, SR or FR"), field="role")
         title = rules.check_text(title, field="title")
         deal = tx.deal(code)
         require(tx, permissions.edit_item(seats(tx.session, deal), tx.actor, "task"))
@@ -158,7 +159,7 @@ class Items:
         escalated: bool = False,
     ) -> RiskView:
         if role not in TRIANGLE:
-            raise RuleError("a risk belongs to AR, SR or FR", field="role")
+            raise RuleError(_("a risk belongs to AR, SR or FR"), field="role")
         title = rules.check_text(title, field="title")
         rules.check_scale(likelihood, field="likelihood")
         rules.check_scale(impact, field="impact")
@@ -209,10 +210,14 @@ class Items:
         def change(tx: Tx, row: Risk) -> Logged:
             _may_edit(tx, row.deal_id, "risk")
             if row.escalated == escalated:
-                state = "already escalated" if escalated else "not escalated"
-                raise RuleError(f"risk {quote_title(row.title)} is {state}")
+                said = (
+                    _("risk {title} is already escalated")
+                    if escalated
+                    else _("risk {title} is not escalated")
+                )
+                raise RuleError(said.format(title=quote_title(row.title)))
             if escalated and row.status is RiskStatus.CLOSED:
-                raise RuleError("a closed risk cannot be escalated: reopen it first")
+                raise RuleError(_("a closed risk cannot be escalated: reopen it first"))
             sponsor = _sponsor(tx, row.deal_id) if escalated else None
             row.escalated = escalated
             row.escalated_at = tx.now if escalated else None
@@ -283,7 +288,7 @@ class Items:
         def change(tx: Tx, row: Handoff) -> Logged | None:
             _may_edit(tx, row.deal_id, "handoff")
             if row.state is HandoffState.ACCEPTED:
-                raise RuleError("an accepted handoff is final: send a new one instead")
+                raise RuleError(_("an accepted handoff is final: send a new one instead"))
             rules.check_handoff_roles(
                 Role(str(values.get("from_role", row.from_role))),
                 Role(str(values.get("to_role", row.to_role))),
@@ -393,8 +398,10 @@ def _sponsor(tx: Tx, deal_id: int) -> Person:
     if found is None:
         code = tx.session.execute(select(col(Deal.code)).where(col(Deal.id) == deal_id)).scalar()
         raise RuleError(
-            f"{code} has no sponsor to escalate to: make someone its sponsor first "
-            f"(`m` in the deal room, or dealroom member set {code} sponsor HANDLE)"
+            _(
+                "{code} has no sponsor to escalate to: make someone its sponsor first "
+                "(`m` in the deal room, or dealroom member set {code} sponsor HANDLE)"
+            ).format(code=code)
         )
     return found
 

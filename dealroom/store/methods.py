@@ -19,6 +19,7 @@ from dealroom.domain.forecast import Forecast, ForecastDeal, forecast
 from dealroom.domain.powermap import format_support
 from dealroom.domain.review import DealBrief, ReviewAgenda, review_agenda
 from dealroom.domain.rules import RuleError, check_text
+from dealroom.i18n import _
 from dealroom.store import method_rows as mr
 from dealroom.store import money
 from dealroom.store.database import Database
@@ -185,7 +186,10 @@ class Methods:
     def deals_needing_review(self) -> dict[str, list[str]]:
         """Active deals that need a review meeting: code → the reasons, oldest first."""
         return {
-            m.deal.code: [f"{t.kind.label}: {t.message}" for t in m.triggers]
+            m.deal.code: [
+                _("{reason}: {detail}").format(reason=_(t.kind.label), detail=t.message)
+                for t in m.triggers
+            ]
             for m in self.deals_methods()
             if m.triggers
         }
@@ -278,7 +282,7 @@ class Methods:
         """Record that the deal's review meeting was held (today unless ``held_on``)."""
         day = held_on or self.database.today()
         if day > self.database.today():
-            raise RuleError("a review cannot be recorded before it is held", field="held_on")
+            raise RuleError(_("a review cannot be recorded before it is held"), field="held_on")
         note = check_text(note, field="note", required=False, limit=REVIEW_NOTE_MAX)
 
         def build(tx: Tx) -> tuple[DealReview, Logged]:

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from dealroom.domain.money import Rate, Rates, check_currency, rate_text
 from dealroom.domain.rules import RuleError
+from dealroom.i18n import _
 from dealroom.store.database import Database
 from dealroom.store.permit import require_admin
 from dealroom.store.tables import ExchangeRate, Setting
@@ -74,12 +75,15 @@ class Money:
         set again for the same day replaces it, and the log keeps both)."""
         currency = check_currency(currency)
         if rate <= 0:
-            raise RuleError("a rate must be above 0", field="rate")
+            raise RuleError(_("a rate must be above 0"), field="rate")
         with self.database.write() as tx:
             require_admin(tx, CHANGED)
             base = base_currency(tx.session)
             if currency == base:
-                raise RuleError(f"{currency} is the base currency: it is worth 1", field="currency")
+                raise RuleError(
+                    _("{currency} is the base currency: it is worth 1").format(currency=currency),
+                    field="currency",
+                )
             row = tx.session.execute(
                 select(ExchangeRate)
                 .where(

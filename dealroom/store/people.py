@@ -8,6 +8,7 @@ from sqlmodel import col
 
 from dealroom.domain import Tier, rules
 from dealroom.domain.rules import RuleError
+from dealroom.i18n import _
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.permit import administrators, require_admin
@@ -42,7 +43,9 @@ class People:
             require_admin(tx, "people are added")
             taken = select(col(Person.id)).where(col(Person.handle) == handle)
             if tx.session.execute(taken).first():
-                raise RuleError(f"person {handle!r} already exists", field="handle")
+                raise RuleError(
+                    _("person {handle} already exists").format(handle=repr(handle)), field="handle"
+                )
             row = Person(handle=handle, name=name, email=email)
             return row, Logged("create", f"added person {name}", {"name": (None, name)})
 
@@ -60,7 +63,9 @@ class People:
         with self.database.write() as tx:
             require_admin(tx, "administrators are named")
             if tx.session.get(Administrator, login) is not None:
-                raise RuleError(f"{login} is already an administrator", field="login")
+                raise RuleError(
+                    _("{login} is already an administrator").format(login=login), field="login"
+                )
             tx.session.add(
                 Administrator(login=login, added_at=tx.now, added_by=self.database.login)
             )
@@ -74,9 +79,15 @@ class People:
             require_admin(tx, "administrators are named")
             row = tx.session.get(Administrator, login.strip())
             if row is None:
-                raise NotFoundError(f"{login.strip()} is not an administrator")
+                raise NotFoundError(
+                    _("{login} is not an administrator").format(login=login.strip())
+                )
             if tx.session.execute(select(func.count()).select_from(Administrator)).scalar() == 1:
-                raise RuleError(f"{row.login} is the last administrator: name another one first")
+                raise RuleError(
+                    _("{login} is the last administrator: name another one first").format(
+                        login=row.login
+                    )
+                )
             tx.session.delete(row)
             changes: Diff = {"administrator": (row.login, None)}
             summary = f"{row.login} is no longer an administrator"
@@ -109,7 +120,10 @@ class People:
             if values.get("name", row.name) != row.name:
                 taken = select(col(Account.id)).where(col(Account.name) == values["name"])
                 if tx.session.execute(taken).first():
-                    raise RuleError(f"account {values['name']!r} already exists", field="name")
+                    raise RuleError(
+                        _("account {name} already exists").format(name=repr(values["name"])),
+                        field="name",
+                    )
             before = row.name
             diff = tx.apply(row, values)
             if not diff:
@@ -123,10 +137,10 @@ class People:
 
 def new_account(tx: Tx, name: str, tier: Tier) -> tuple[Account, Logged]:
     name = rules.check_text(name, field="account", limit=200)
-    require_admin(tx, f"a new account ({name}) is added")
+    require_admin(tx, "a new account ({name}) is added", name=name)
     taken = select(col(Account.id)).where(col(Account.name) == name)
     if tx.session.execute(taken).first():
-        raise RuleError(f"account {name!r} already exists", field="account")
+        raise RuleError(_("account {name} already exists").format(name=repr(name)), field="account")
     summary = f"added account {name} (tier {tier.value})"
     return Account(name=name, tier=tier), Logged("create", summary, {"tier": (None, tier.value)})
 

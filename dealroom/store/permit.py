@@ -42,7 +42,9 @@ def administrators(session: Session) -> list[str]:
     return [str(login) for login in found.scalars()]
 
 
-def require_admin(tx: Tx, what: str) -> None:
-    """Go on only with an administrator's powers; ``what``: "people are added", …"""
+def require_admin(tx: Tx, what: str, **values: str) -> None:
+    """Go on only with an administrator's powers; ``what``: "people are added", … (an
+    English key, see :func:`dealroom.domain.permissions.administered`; ``values`` fill its
+    placeholders)."""
     if not tx.administers():
-        raise NotAllowed(permissions.administered(what, administrators(tx.session)))
+        raise NotAllowed(permissions.administered(what, administrators(tx.session), **values))

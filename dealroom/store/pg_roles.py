@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Engine, text
 
+from dealroom.i18n import _
 from dealroom.store.errors import StoreError
 from dealroom.store.tables import metadata
 
@@ -27,7 +28,7 @@ def grant_members(engine: Engine, members: Sequence[str] = (), group: str = MEMB
     how they log in is the server's ``pg_hba.conf``) in it. Returns the schema. Running it
     again is harmless."""
     if engine.dialect.name != "postgresql":
-        raise StoreError("roles are PostgreSQL's: an SQLite file is shared by its permissions")
+        raise StoreError(_("roles are PostgreSQL's: an SQLite file is shared by its permissions"))
     quote = engine.dialect.identifier_preparer.quote
     with engine.begin() as conn:
         schema = str(conn.execute(text("SELECT current_schema()")).scalar())

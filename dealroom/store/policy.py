@@ -11,13 +11,15 @@ from sqlmodel import col
 
 from dealroom.domain.model import Gate
 from dealroom.domain.rules import RuleError
+from dealroom.i18n import _
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError
 from dealroom.store.permit import require_admin
 from dealroom.store.tables import GateApprover, Person
 from dealroom.store.tx import Diff, Logged, ident
 
-#: What a member who may not change the policy is told: who may.
+#: What a member who may not change the policy is told: who may (an English key of
+#: :func:`dealroom.domain.permissions.administered`).
 CHANGED = "the gate approvers are named"
 
 
@@ -52,7 +54,10 @@ class Policy:
             require_admin(tx, CHANGED)
             person = tx.person(handle)
             if tx.session.get(GateApprover, (gate, person.id)) is not None:
-                raise RuleError(f"{person.name} already decides {gate.value}", field="person")
+                raise RuleError(
+                    _("{name} already decides {gate}").format(name=person.name, gate=gate.value),
+                    field="person",
+                )
             tx.session.add(
                 GateApprover(
                     gate=gate,
@@ -71,7 +76,11 @@ class Policy:
             person = tx.person(handle)
             row = tx.session.get(GateApprover, (gate, person.id))
             if row is None:
-                raise NotFoundError(f"{person.name} is not named to decide {gate.value}")
+                raise NotFoundError(
+                    _("{name} is not named to decide {gate}").format(
+                        name=person.name, gate=gate.value
+                    )
+                )
             tx.session.delete(row)
             changes: Diff = {f"{gate.value} approver": (person.handle, None)}
             summary = f"{person.name} no longer decides {gate.value} on every deal"

@@ -25,10 +25,11 @@ from dealroom.domain import (
     rules,
 )
 from dealroom.domain.permissions import Seats, Standing
+from dealroom.i18n import _
 from dealroom.store import money, permit, policy
 from dealroom.store.cash_reads import overdue_invoices
 from dealroom.store.database import Database
-from dealroom.store.errors import NotFoundError
+from dealroom.store.errors import NotFoundError, thing
 from dealroom.store.history import history
 from dealroom.store.rooms import ACTIVE, deal_view, rooms
 from dealroom.store.rows import ACCOUNTS, DEALS, EVENTS, HANDOFFS, PEOPLE, RISKS, TASKS
@@ -103,7 +104,9 @@ class Reads:
         with self.database.read() as s:
             found = ACCOUNTS.rows(s, col(Account.name) == name.strip())
             if not found:
-                raise NotFoundError(f"no account {name.strip()!r}")
+                raise NotFoundError(
+                    _("no {thing} {key}").format(thing=thing("account"), key=repr(name.strip()))
+                )
             return found[0]
 
     def deal(self, code: str) -> DealView:
@@ -120,15 +123,18 @@ class Reads:
 
     def task(self, task_id: int) -> TaskView:
         with self.database.read() as s:
-            return TASKS.one(s, col(Task.id) == task_id, f"task #{task_id}")
+            what = _("{thing} #{id}").format(thing=thing("task"), id=task_id)
+            return TASKS.one(s, col(Task.id) == task_id, what)
 
     def risk(self, risk_id: int) -> RiskView:
         with self.database.read() as s:
-            return RISKS.one(s, col(Risk.id) == risk_id, f"risk #{risk_id}")
+            what = _("{thing} #{id}").format(thing=thing("risk"), id=risk_id)
+            return RISKS.one(s, col(Risk.id) == risk_id, what)
 
     def handoff(self, handoff_id: int) -> HandoffView:
         with self.database.read() as s:
-            return HANDOFFS.one(s, col(Handoff.id) == handoff_id, f"handoff #{handoff_id}")
+            what = _("{thing} #{id}").format(thing=thing("handoff"), id=handoff_id)
+            return HANDOFFS.one(s, col(Handoff.id) == handoff_id, what)
 
     def deal_room(self, code: str) -> DealRoomView:
         """The deal with its members, timeline, gates, tasks, risks and handoffs: 7 queries."""

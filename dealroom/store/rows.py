@@ -17,8 +17,9 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Mapped, Session
 from sqlmodel import col
 
+from dealroom.i18n import _
 from dealroom.store.columns import table_of
-from dealroom.store.errors import NotFoundError
+from dealroom.store.errors import NotFoundError, thing
 from dealroom.store.tables import (
     Account,
     Deal,
@@ -98,7 +99,7 @@ class Shape(Generic[V]):
     def one(self, s: Session, where: ColumnElement[bool], what: str) -> V:
         found = self.rows(s, where)
         if not found:
-            raise NotFoundError(f"no {what}")
+            raise NotFoundError(_("no {what}").format(what=what))
         return found[0]
 
 
@@ -106,7 +107,10 @@ def by_id(shape: Shape[V], model_id: Any, entity: str) -> Callable[[Session, int
     """A view reader for one row by id (what a write returns and a conflict shows)."""
 
     def read(s: Session, row_id: int) -> V:
-        return shape.one(s, model_id == row_id, f"{entity} #{row_id}")
+        found = shape.rows(s, model_id == row_id)
+        if not found:
+            raise NotFoundError(_("no {thing} #{id}").format(thing=thing(entity), id=row_id))
+        return found[0]
 
     return read
 

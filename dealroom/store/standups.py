@@ -16,8 +16,9 @@ from sqlmodel import col
 
 from dealroom.domain import Role, rules
 from dealroom.domain.chain import witnessed
+from dealroom.i18n import _
 from dealroom.store.database import Database
-from dealroom.store.errors import NotFoundError
+from dealroom.store.errors import NotFoundError, thing
 from dealroom.store.items import TASK, Items
 from dealroom.store.method_rows import local_day
 from dealroom.store.rows import TASKS
@@ -29,7 +30,7 @@ from dealroom.store.views import NoteView, PastStandup, StandupView, TaskView
 def _standup_view(s: Session, standup_id: int) -> StandupView:
     row = s.get(Standup, standup_id)
     if row is None:
-        raise NotFoundError(f"no standup #{standup_id}")
+        raise NotFoundError(_("no {thing} #{id}").format(thing=thing("standup"), id=standup_id))
     return StandupView(
         id=ident(row),
         started_at=row.started_at,
@@ -48,7 +49,7 @@ def _standup_view(s: Session, standup_id: int) -> StandupView:
 def _note_view(s: Session, note_id: int) -> NoteView:
     note = s.get(StandupNote, note_id)
     if note is None:
-        raise NotFoundError(f"no note #{note_id}")
+        raise NotFoundError(_("no {thing} #{id}").format(thing=thing("note"), id=note_id))
     return next(n for n in _notes(s, note.standup_id) if n.id == note_id)
 
 

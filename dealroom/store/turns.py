@@ -24,6 +24,7 @@ try:
 except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
+from dealroom.i18n import _
 from dealroom.store import engine as eng
 from dealroom.store.errors import UnavailableError
 
@@ -70,15 +71,18 @@ def _take(fd: int, path: Path | None, limit: float) -> None:
     threading.Thread(target=wait, name="dealroom-write-turn", daemon=True).start()
     if taken.wait(limit):
         return
-    raise UnavailableError(
-        f"the database {path} stayed locked for {limit:g} s by another writer"
-        f"{holder(fd)}; try again"
+    who = holder(fd)
+    said = (
+        _("the database {path} stayed locked for {seconds} s by another writer ({who}); try again")
+        if who
+        else _("the database {path} stayed locked for {seconds} s by another writer; try again")
     )
+    raise UnavailableError(said.format(path=path, seconds=f"{limit:g}", who=who))
 
 
 def holder(fd: int) -> str:
-    """`` (pid 1234, user wei, dealroom)``: who holds the flock on ``fd``'s file, where
-    the system says (Linux); empty otherwise."""
+    """``pid 1234, user wei, dealroom``: who holds the flock on ``fd``'s file, where the
+    system says (Linux); empty otherwise."""
     st = os.fstat(fd)
     device = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
     try:
@@ -101,4 +105,4 @@ def _process(pid: str) -> str:
         about.append(f"user {pwd.getpwuid(os.stat(f'/proc/{pid}').st_uid).pw_name}")
     with contextlib.suppress(OSError):
         about.append(Path(f"/proc/{pid}/comm").read_text(errors="replace").strip())
-    return f" ({', '.join(about)})"
+    return ", ".join(about)

@@ -19,7 +19,8 @@ from sqlmodel import col
 
 from dealroom.domain.chain import GENESIS, Link
 from dealroom.domain.rules import check_stored_text
-from dealroom.store.errors import ConflictError, NotFoundError
+from dealroom.i18n import _
+from dealroom.store.errors import ConflictError, NotFoundError, thing
 from dealroom.store.tables import Administrator, Deal, Event, Person
 
 #: The PostgreSQL advisory lock that makes writers append to the log one at a time.
@@ -158,7 +159,7 @@ class Tx:
         else:
             found = self.session.get(kind.model, key, with_for_update=True)
             if found is None:
-                raise NotFoundError(f"no {kind.called} #{key}")
+                raise NotFoundError(_("no {thing} #{id}").format(thing=thing(kind.called), id=key))
             row = found
         self.check_version(kind, row, version)
         return row
@@ -451,7 +452,7 @@ def locked_by_key(s: Session, model: type[M], column: Mapped[str], key: str, wha
     stmt = select(model).where(column == key.strip()).with_for_update()
     row = s.execute(stmt).scalar_one_or_none()
     if row is None:
-        raise NotFoundError(f"no {what} {key.strip()!r}")
+        raise NotFoundError(_("no {thing} {key}").format(thing=thing(what), key=repr(key.strip())))
     return row
 
 
@@ -464,13 +465,20 @@ def deal_by_code(s: Session, code: str, *, lock: bool = False) -> Deal:
     if row is None:
         codes = s.execute(select(col(Deal.code))).scalars().all()
         near = difflib.get_close_matches(key, codes, n=3)
-        hint = f" (did you mean {', '.join(near)}?)" if near else ""
-        raise NotFoundError(f"no deal with code {code.strip()!r}{hint}")
+        if near:
+            said = _("no deal with code {code} (did you mean {codes}?)")
+        else:
+            said = _("no deal with code {code}")
+        raise NotFoundError(said.format(code=repr(code.strip()), codes=", ".join(near)))
     return row
 
 
 def person_by_handle(s: Session, handle: str) -> Person:
     row = s.execute(select(Person).where(col(Person.handle) == handle.strip())).scalar_one_or_none()
     if row is None:
-        raise NotFoundError(f"no person {handle.strip()!r}: add them with `dealroom person add`")
+        raise NotFoundError(
+            _("no person {handle}: add them with `dealroom person add`").format(
+                handle=repr(handle.strip())
+            )
+        )
     return row

@@ -25,7 +25,8 @@ from dealroom.domain import (
     rules,
 )
 from dealroom.domain.checklist import StageCompletion
-from dealroom.domain.history import FieldChange, field_changes, kind_of
+from dealroom.domain.history import FieldChange, field_changes, kind_label, kind_of
+from dealroom.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +138,13 @@ class RiskView:
 
     @property
     def escalation(self) -> str:
-        """``escalated to NAME`` (the sponsor it went to), or empty when not escalated."""
+        """``escalated to NAME`` (the sponsor it went to), or empty when not escalated; in the
+        language spoken."""
         if not self.escalated:
             return ""
-        return f"escalated to {self.escalated_to_name}" if self.escalated_to_name else "escalated"
+        if self.escalated_to_name:
+            return _("escalated to {name}").format(name=self.escalated_to_name)
+        return _("escalated")
 
     @property
     def level(self) -> RiskLevel:
@@ -210,11 +214,20 @@ class StageMoveView:
     reason: str
 
     def describe(self, names: Mapping[str, str] | None = None) -> str:
-        """``moved back from Bid to Lead on 2026-11-22 by Wei Zhang: the reason``."""
-        who = (names or {}).get(self.actor, self.actor) or "someone, before history was kept"
-        return (
-            f"moved back from {self.from_stage.label} to {self.to_stage.label} on "
-            f"{self.day.isoformat()} by {who}" + (f": {self.reason}" if self.reason else "")
+        """``moved back from Bid to Lead on 2026-11-22 by Wei Zhang: the reason``, in the
+        language spoken."""
+        who = (names or {}).get(self.actor, self.actor) or _("someone, before history was kept")
+        said = (
+            _("moved back from {old} to {new} on {day} by {who}: {reason}")
+            if self.reason
+            else _("moved back from {old} to {new} on {day} by {who}")
+        )
+        return said.format(
+            old=_(self.from_stage.label),
+            new=_(self.to_stage.label),
+            day=self.day.isoformat(),
+            who=who,
+            reason=self.reason,
         )
 
 
@@ -237,7 +250,7 @@ class EventView:
     @property
     def who(self) -> str:
         """``ana``, or ``root for ana`` when an administrator acted for her."""
-        return f"{self.by} for {self.actor}" if self.by else self.actor
+        return _("{by} for {actor}").format(by=self.by, actor=self.actor) if self.by else self.actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,11 +289,12 @@ class HistoryEntry:
 
     @property
     def item(self) -> str:
-        """``task #12`` for a change of one item, else the kind alone."""
+        """``task #12`` for a change of one item, else the kind alone (in the language
+        spoken)."""
         e = self.event
         if e.entity in ("task", "risk", "handoff") and e.entity_id is not None:
-            return f"{e.entity} #{e.entity_id}"
-        return self.kind
+            return _("{thing} #{id}").format(thing=kind_label(e.entity), id=e.entity_id)
+        return kind_label(self.kind)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ Here they come first, so what is cut is the screen's least-used keys (all listed
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.containers import HorizontalGroup
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -23,6 +24,17 @@ def _first(widget: object) -> int:
 
 
 class KeysFooter(Footer):
+    """The keys cut at the palette's key, not under it: a wide character cut at the edge
+    of a key hidden under it blanked one of the palette key's own (``^p   到``)."""
+
+    DEFAULT_CSS = """
+    KeysFooter > HorizontalGroup.-keys {
+        width: 1fr;
+        height: 1;
+        overflow: hidden hidden;
+    }
+    """
+
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
         for key in keys:  # the bindings' words are marked (N_) where declared, said here
@@ -32,5 +44,6 @@ class KeysFooter(Footer):
                     key.tooltip = _(key.tooltip)
         palette = [w for w in keys if w.has_class("-command-palette")]  # docked right
         rest = [w for w in keys if w not in palette]
-        yield from sorted(rest, key=_first)  # (a stable sort: the others keep their order)
         yield from palette
+        # (a stable sort: the others keep their order)
+        yield HorizontalGroup(*sorted(rest, key=_first), classes="-keys")

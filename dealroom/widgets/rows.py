@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -22,9 +23,10 @@ from dealroom.domain import (
     HandoffState,
     RiskLevel,
     Role,
+    Stage,
     TaskStatus,
 )
-from dealroom.i18n import N_, _
+from dealroom.i18n import N_, _, current
 from dealroom.store.views import HandoffView, PipelineRow, RiskView, TaskView
 from dealroom.textutil import fit, one_line, short_money
 
@@ -59,6 +61,28 @@ HIGH = "bold red"
 MEDIUM = "yellow"
 
 
+def stage_cells() -> int:
+    """How wide the short names of the stages a won deal sits at are, in the language
+    spoken (CJK counts two): with the mark, ``CLO ✓``, ``合同 ✓``."""
+    return _stage_cells(current())
+
+
+def amount_cells() -> int:
+    """How wide a short amount gets in the language spoken: ``99.9M``, ``9,990万``."""
+    return _amount_cells(current())
+
+
+@cache
+def _stage_cells(lang: str) -> int:
+    won = (Stage.CONTRACT, Stage.DELIVERY, Stage.INVOICE, Stage.CLOSED)
+    return max(cell_len(_(STAGE_INFO[stage].short)) for stage in won)
+
+
+@cache
+def _amount_cells(lang: str) -> int:
+    return max(cell_len(short_money(999 * 10**k)) for k in range(10))
+
+
 @dataclass(frozen=True, slots=True)
 class PipelineLayout:
     """Which columns fit the width, and how wide each is."""
@@ -80,8 +104,8 @@ class PipelineLayout:
         if not self.medium:
             cols: list[tuple[str, int, bool]] = [
                 (N_("Code"), 11, False),
-                (N_("Stage"), 5, False),
-                (N_("Amount"), 9, True),
+                (N_("Stage"), max(5, stage_cells() + 2), False),  # "CLO ✓", "合同 ✓"
+                (N_("Amount"), max(9, amount_cells() + 4), True),  # "99.9M CNY", "9,990万 CNY"
                 ("%", 4, True),
                 (N_("Close"), 11, False),
                 (N_("Flags"), 18, False),
@@ -89,7 +113,9 @@ class PipelineLayout:
         else:
             cols = [(N_("Code"), 13, False), (N_("Account"), 14 if not self.wide else 18, False)]
             cols.append((N_("Stage"), 14 if self.wide else 12, False))
-            cols += [(N_("Amount"), 12, True), (N_("Weighted"), 11, True), (N_("Close"), 11, False)]
+            amount = amount_cells()
+            cols += [(N_("Amount"), max(12, amount + 5), True)]
+            cols += [(N_("Weighted"), max(11, amount + 6), True), (N_("Close"), 11, False)]
             if self.wide:
                 cols += [(r.value, 12, False) for r in TRIANGLE]
             cols.append((N_("Flags"), 20 if self.wide else 18, False))
@@ -158,6 +184,16 @@ def fitted(lead: int, title: str, tails: Sequence[str], width: int) -> tuple[str
     return fit(title, max(4, width - lead - cell_len(tail))), tail
 
 
+def ljust(text: str, width: int) -> str:
+    """``text`` padded to ``width`` cells (CJK counts two), never cut."""
+    return text + " " * max(0, width - cell_len(text))
+
+
+def rjust(text: str, width: int) -> str:
+    """``text`` padded on the left to ``width`` cells, never cut."""
+    return " " * max(0, width - cell_len(text)) + text
+
+
 def _head(mark: str, item_id: int, style: str) -> Text:
     """The row's mark and the item's ``#id`` (what the command line names it by)."""
     text = Text(f"{mark} ", style=style)
@@ -205,7 +241,7 @@ def risk_row(r: RiskView, width: int) -> Text:
     title, tail = fitted(
         text.cell_len,
         r.title,
-        [f" {r.exposure:>2} {r.status.value:<10}", f" {r.exposure:>2}"],
+        [f" {r.exposure:>2} {ljust(_(ITEM_STATES[r.status.value]), 10)}", f" {r.exposure:>2}"],
         width,
     )
     text.append(title, style="" if r.is_open else DONE)
@@ -229,10 +265,10 @@ def handoff_row(h: HandoffView, role: Role, width: int, now: datetime) -> Text:
         HandoffState.ACCEPTED: "✓",
         HandoffState.DRAFTED: "…",
     }[h.state]
-    age = f"{h.age_days(now)}d" if waiting else ""
+    age = rjust(_("{n}d").format(n=h.age_days(now)), 3) if waiting else "   "
     text = _head(mark, h.id, style)
     text.append(f"{arrow} ", style=style)
-    tails = [f" {h.state.value:<8} {age:>3}", f" {age:>3}" if waiting else ""]
+    tails = [f" {ljust(_(ITEM_STATES[h.state.value]), 8)} {age}", f" {age}" if waiting else ""]
     title, tail = fitted(text.cell_len, h.title, tails, width)
     text.append(title)
     text.append(tail, style=style or "dim")
@@ -267,7 +303,10 @@ def item_detail(item: object, today: date, now: datetime) -> Text:
             _("owner {name}").format(name=one_line(item.owner_name or "—")),
         ]
         if item.escalated:
-            parts.append(one_line(item.escalation))
+            to = item.escalated_to_name
+            parts.append(
+                _("escalated to {name}").format(name=one_line(to)) if to else _("escalated")
+            )
         if item.mitigation:
             parts.append(_("mitigation: {text}").format(text=one_line(item.mitigation)))
     elif isinstance(item, HandoffView):

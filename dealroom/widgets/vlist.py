@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from dealroom.i18n import N_
+from dealroom.i18n import N_, _
 
 T = TypeVar("T")
 
@@ -122,7 +122,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         render_row: Callable[[T, int], Row],
         key: Callable[[T], Hashable],
         *,
-        empty: str = "Nothing here.",
+        empty: str | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -131,7 +131,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._render_row = render_row
         self._key = key
         self._items: list[T | Section] = []
-        self._empty = empty
+        #: What an empty list says (by default "Nothing here.").
+        self._empty = empty if empty is not None else _("Nothing here.")
         #: Rendered rows by item key (not position, so a filter or reload that keeps an
         #: item reuses its row), each with the item it was drawn from: a reload brings new
         #: items, and a row is reused only for the very item it shows.

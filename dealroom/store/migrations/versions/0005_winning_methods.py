@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from dealroom.domain.checklist import DEFAULT_CHECKLISTS
+from dealroom.i18n import _
 
 revision = "0005"
 down_revision = "0004"
@@ -57,7 +58,7 @@ def upgrade() -> None:
             {
                 "stage": item.stage.value,
                 "key": item.key,
-                "text": item.text,
+                "text": _(item.text),  # a database created in Chinese: the Chinese wording
                 "key_item": item.key_item,
                 "position": position,
                 "retired": False,
