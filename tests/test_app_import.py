@@ -121,3 +121,12 @@ async def test_a_file_that_cannot_be_read_says_why_and_keeps_the_path(
         path = screen.query_one("#import-path", SafeInput)
         assert path.value == "photo.csv" and path.has_focus  # kept, to fix
         assert not screen.check_action("apply", ())
+
+
+def test_the_import_key_is_refused_by_the_stores_own_rule() -> None:
+    """The pipeline names the rule by its key, without importing the store's module before
+    the first frame: the key must stay the one the store refuses with."""
+    from dealroom.screens.setup import SetupActions
+    from dealroom.store.imports import IMPORTED
+
+    assert SetupActions.ADMINISTERED["import_file"] == IMPORTED

@@ -25,7 +25,6 @@ from dealroom.screens.form_values import FormValues
 from dealroom.screens.gateway import Job
 from dealroom.screens.host import Administered, RoomApp
 from dealroom.screens.live import LiveScreen
-from dealroom.store.imports import IMPORTED
 from dealroom.store.views import AccountView, DealView, PersonView
 from dealroom.textutil import one_line
 from dealroom.widgets.footer import KeysFooter
@@ -308,7 +307,8 @@ class SetupActions(Administered, LiveScreen):
 
     ADMINISTERED: ClassVar[dict[str, str]] = {
         "new_person": "people are added",
-        "import_file": IMPORTED,
+        "import_file": "deals are imported",  # store.imports.IMPORTED (not imported here:
+        # the store's module would bring SQLAlchemy in before the first frame)
     }
 
     app = getters.app(RoomApp)
