@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import os
 import re
@@ -238,6 +239,26 @@ def inert_output() -> Iterator[None]:
         sys.stdout, sys.stderr = saved
 
 
+#: Cyclic garbage collection during one command: a young collection per this many new
+#: objects, not Python's 700. A report builds hundreds of thousands of short-lived,
+#: acyclic rows and strings, and the default ran the collector thousands of times over
+#: the same survivors (``dealroom export --all`` on 1,000 deals, alternated runs: median
+#: 4.57 s → 3.98 s, the same peak memory). Cycles are still collected, less often. The
+#: app keeps Python's default.
+BULK_GC = (50_000, 20, 100)
+
+
+@contextlib.contextmanager
+def bulk_work() -> Iterator[None]:
+    """One command's work with :data:`BULK_GC`, the previous thresholds back after."""
+    before = gc.get_threshold()
+    gc.set_threshold(*BULK_GC)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     from dealroom.commands.common import CommandError, Context
     from dealroom.domain import RuleError
@@ -249,7 +270,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         ctx = Context.from_args(args, Settings.from_env(os.environ))
         if args.command is None:
             return _run_app(ctx)
-        result: int = args.handler(ctx, args)
+        with bulk_work():
+            result: int = args.handler(ctx, args)
         return result
     except (RuleError, StoreError, CommandError, FileRefused) as exc:
         return _refuse(args, exc)

@@ -232,3 +232,25 @@ def test_python_m_dealroom_runs(db: Path) -> None:
 def test_demo_and_db_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--demo", "--db", "x.db")
     assert code == 2 and "--demo uses its own database" in err  # usage
+
+
+def test_a_command_runs_with_fewer_young_collections_and_gives_them_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The thresholds are raised for the command's work only (the app and the caller keep
+    theirs); what it saves is measured in bench/, not here."""
+    import gc
+
+    from dealroom import cli
+    from dealroom.commands import listing
+
+    seen: list[tuple[int, ...]] = []
+
+    def cmd_list(ctx: object, args: object) -> int:
+        seen.append(gc.get_threshold())
+        return 0
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(listing, "cmd_list", cmd_list)
+    assert main(["--db", str(tmp_path / "x.db"), "list"]) == 0
+    assert seen == [cli.BULK_GC] and gc.get_threshold() == before
