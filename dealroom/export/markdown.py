@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from dealroom.domain import (
-    STAGE_INFO,
     TRIANGLE,
     DealStatus,
     GateDecision,
@@ -19,14 +18,13 @@ from dealroom.domain import (
     RiskLevel,
     RiskStatus,
     Role,
-    Stage,
     rules,
 )
 from dealroom.domain.money import Rates, rate_text
 from dealroom.export.cash import cash_section
 from dealroom.export.digest import escalation_words
 from dealroom.export.escape import md, table
-from dealroom.export.methods import methods_sections
+from dealroom.export.methods import methods_sections, stage_word
 from dealroom.i18n import N_, _, pgettext
 from dealroom.store.cash_views import DealCash
 from dealroom.store.method_views import DealMethodsView
@@ -72,10 +70,6 @@ HANDOFF_STATE_WORD = {
 }
 
 
-def _stage(stage: Stage) -> str:
-    return _(STAGE_INFO[stage].label)
-
-
 def _risk_status(status: RiskStatus) -> str:
     if status is RiskStatus.OPEN:
         return pgettext("risk status", "open")
@@ -101,8 +95,8 @@ def _moved_back(m: StageMoveView, names: dict[str, str]) -> str:
         else _("moved back from {old} to {new} on {day} by {who}")
     )
     return said.format(
-        old=_stage(m.from_stage),
-        new=_stage(m.to_stage),
+        old=stage_word(m.from_stage),
+        new=stage_word(m.to_stage),
         day=m.day.isoformat(),
         who=who,
         reason=m.reason,
@@ -135,7 +129,7 @@ def deal_report(
     sponsor = room.sponsor
     facts = [
         _("{account} (tier {tier})").format(account=f"**{md(d.account)}**", tier=d.tier.value),
-        _stage(d.stage),
+        stage_word(d.stage),
         money(d.amount, d.currency),
         prob,
         _("close {day}").format(day=_day(d.close_date)),
@@ -147,7 +141,7 @@ def deal_report(
     out += [f"{h}# " + _("Timeline"), ""]
     rows = []
     for step in room.timeline:
-        stage = _stage(step.stage)
+        stage = stage_word(step.stage)
         if step.current:
             stage = _("{stage} (current)").format(stage=f"**{stage}**")
         gate = ""
@@ -304,7 +298,7 @@ def portfolio(rooms: Sequence[DealRoomView], *, today: date, rates: Rates) -> st
     head = [_("Stage"), _("Deals"), _("Weighted ({currency})").format(currency=base)]
     head += [_("No rate")] if apart else []
     rows = [
-        [_stage(s), str(f.deals), f"{f.weighted:,}"]
+        [stage_word(s), str(f.deals), f"{f.weighted:,}"]
         + ([str(f.unrated) if f.unrated else ""] if apart else [])
         for s, f in funnel.items()
     ]

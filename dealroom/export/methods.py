@@ -26,7 +26,8 @@ ANSWER_WORD = {
 }
 
 
-def _stage(stage: Stage) -> str:
+def stage_word(stage: Stage) -> str:
+    """A stage's name, as a report says it (线索 / Lead)."""
     return _(STAGE_INFO[stage].label)
 
 
@@ -66,7 +67,7 @@ def _checklist(m: DealMethodsView, h: str, names: Mapping[str, str]) -> list[str
         if done.key_item is not None:
             said = _("holds: {item}") if done.key_item_holds else _("open: {item}")
             key = said.format(item=md(done.key_item.text))
-        label = _stage(stage)
+        label = stage_word(stage)
         if stage is m.deal.stage:
             label = _("{stage} (current)").format(stage=label)
         rows.append(
@@ -85,7 +86,7 @@ def _checklist(m: DealMethodsView, h: str, names: Mapping[str, str]) -> list[str
     stage = m.deal.stage
     items = m.template.get(stage, [])
     if items:
-        out += ["**" + _stage(stage) + "**", ""]
+        out += ["**" + stage_word(stage) + "**", ""]
         for item in items:
             given = m.answer(stage, item.key)
             box = "x" if given is not None and given.answer.value == "yes" else " "
