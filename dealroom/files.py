@@ -16,8 +16,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from dealroom.i18n import _
@@ -87,17 +88,18 @@ def folder_problem(folder: Path, *, for_file: Path | None = None) -> None:
 
 
 def write_file(
-    target: Path, text: str, *, force: bool = False, protect: Sequence[Path] = ()
+    target: Path, text: str | Iterable[str], *, force: bool = False, protect: Sequence[Path] = ()
 ) -> int:
-    """Write ``text`` (UTF-8) to ``target`` safely (see the module); return its size."""
+    """Write ``text`` (UTF-8; or its pieces, as they come) to ``target`` safely (see the
+    module); return its size."""
     check_target(target, force=force, protect=protect)
-    data = text.encode("utf-8")
-    partial = _partial(target.parent, target.name, data)
+    pieces = [text] if isinstance(text, str) else text
+    partial, size = _partial(target.parent, target.name, (p.encode("utf-8") for p in pieces))
     try:
         place(partial, target, force=force)
     finally:
         partial.unlink(missing_ok=True)
-    return len(data)
+    return size
 
 
 def save_new(folder: Path, name: str, text: str, *, protect: Sequence[Path] = ()) -> Path:
@@ -106,9 +108,8 @@ def save_new(folder: Path, name: str, text: str, *, protect: Sequence[Path] = ()
     if folder.exists() and not folder.is_dir():
         raise FileRefused(_("{folder} is a file, not a folder").format(folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8")
     stem, suffix = os.path.splitext(name)
-    partial = _partial(folder, name, data)
+    partial, _size = _partial(folder, name, [text.encode("utf-8")])
     try:
         for n in range(1, 1000):
             target = folder / (name if n == 1 else f"{stem}-{n}{suffix}")
@@ -143,18 +144,21 @@ def place(partial: Path, target: Path, *, force: bool) -> None:
     _sync(target.parent)
 
 
-def _partial(folder: Path, name: str, data: bytes) -> Path:
-    """``data`` in a new file of its own beside the target, flushed to the disk."""
+def _partial(folder: Path, name: str, data: Iterable[bytes]) -> tuple[Path, int]:
+    """``data`` (its pieces, as they come) in a new file of its own beside the target,
+    flushed to the disk; the file and its size."""
     fd, path = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
+    size = 0
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            for piece in data:
+                size += out.write(piece)
             out.flush()
             os.fsync(out.fileno())
     except BaseException:
         Path(path).unlink(missing_ok=True)
         raise
-    return Path(path)
+    return Path(path), size
 
 
 def _copy_new(partial: Path, target: Path) -> None:
@@ -163,8 +167,8 @@ def _copy_new(partial: Path, target: Path) -> None:
         fd = os.open(target, flags, 0o666)
     except FileExistsError:
         raise _exists(target) from None
-    with os.fdopen(fd, "wb") as out:
-        out.write(partial.read_bytes())
+    with os.fdopen(fd, "wb") as out, partial.open("rb") as given:
+        shutil.copyfileobj(given, out)
         out.flush()
         os.fsync(out.fileno())
 

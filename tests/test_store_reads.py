@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from pilots import won_at
@@ -21,6 +21,7 @@ from dealroom.store import Store
 from dealroom.store.inputs import ContactUpdate, DealUpdate
 
 TODAY = date(2026, 11, 23)
+SINCE = datetime(2026, 11, 16, tzinfo=UTC)
 
 
 @contextmanager
@@ -66,7 +67,7 @@ def test_deal_rooms_unknown_code_is_named(demo: Store) -> None:
 
 
 @pytest.mark.parametrize(
-    "read", ["deal_rooms", "pipeline", "deal_room", "deal_reports", "deals_methods", "forecast"]
+    "read", ["deal_rooms", "pipeline", "deal_room", "pages", "deals_methods", "forecast"]
 )
 def test_statement_count_does_not_grow_with_items(store: Store, read: str) -> None:
     store.people.add_person("ana", "Ana Lima")
@@ -77,7 +78,9 @@ def test_statement_count_does_not_grow_with_items(store: Store, read: str) -> No
         with counting(store) as statements:
             if read == "deal_rooms":
                 store.reads.deal_rooms()
-            elif read in ("deal_reports", "deals_methods", "forecast"):
+            elif read == "pages":  # one page
+                list(store.pages.deals(today=TODAY, since=SINCE, with_methods=True))
+            elif read in ("deals_methods", "forecast"):
                 getattr(store.methods, read)()
             elif read == "pipeline":
                 store.reads.pipeline()
@@ -133,12 +136,26 @@ def test_cash_statement_count_does_not_grow_with_invoices(store: Store, read: st
     assert run() == before
 
 
-def test_deal_reports_pair_each_room_with_its_methods(demo: Store) -> None:
-    reports = demo.methods.deal_reports()
-    assert [room for room, _ in reports] == demo.reads.deal_rooms()
-    assert [m for _, m in reports] == demo.methods.deals_methods()
-    codes = [code for code, _ in demo.reads.deal_codes()][:3]
-    assert [m.deal.code for _, m in demo.methods.deal_reports(codes)] == codes
+@pytest.mark.parametrize("size", [1, 5, 500])
+def test_pages_pair_each_room_with_its_methods_changes_and_cash(demo: Store, size: int) -> None:
+    """Whatever the page size: every active deal once, by code, with its own room, methods,
+    changes since the time asked and cash, as the single reads give them."""
+    since = datetime(2026, 11, 16, tzinfo=UTC)
+    pages = list(demo.pages.deals(today=TODAY, since=since, with_methods=True, size=size))
+    assert [len(p) for p in pages[:-1]] == [size] * (len(pages) - 1)
+    read = [deal for page in pages for deal in page]
+    assert [d.room for d in read] == demo.reads.deal_rooms()
+    assert [d.methods for d in read] == demo.methods.deals_methods(today=TODAY)
+    cashes = demo.cash.of_deals([d.room.deal for d in read], today=TODAY)
+    assert [d.cash for d in read] == [cashes[d.room.deal.id] for d in read]
+    events = demo.reads.events(since=since)
+    assert [d.events for d in read] == [
+        [e for e in events if e.deal_id == d.room.deal.id] for d in read
+    ]
+    assert sum(len(d.events) for d in read) > 0
+    codes = [code for code, _ in demo.reads.deal_codes()][:3][::-1]
+    given = [d.room.deal.code for p in demo.pages.deals(codes, today=TODAY, size=2) for d in p]
+    assert given == codes
 
 
 def test_demo_data_is_what_a_team_would_recognise(store: Store) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -140,7 +141,7 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
 def _export(ctx: Context, args: argparse.Namespace) -> int:
     if bool(args.codes) == bool(args.all):
         raise UsageError(_("give deal codes or --all (not both)"))
-    from dealroom.export.report import status_report
+    from dealroom.export.report import status_report_pieces
 
     with ctx.open() as store:
         today = parse_day(args.today, store.today(), "--today") or store.today()
@@ -152,8 +153,10 @@ def _export(ctx: Context, args: argparse.Namespace) -> int:
             from dealroom.export.csv_export import deals_csv
 
             text = deals_csv(store.reads.deal_rooms(codes))
-        else:
-            text = status_report(store, codes, today=today, since=since, summary=args.all)
+        else:  # written as the deals are read, a page at a time
+            pieces = status_report_pieces(store, codes, today=today, since=since, summary=args.all)
+            write_pieces(pieces, ctx, args)
+            return 0
     write(text, ctx, args)
     return 0
 
@@ -174,6 +177,18 @@ def _json_export(store: Store, codes: list[str] | None, today: date) -> str:
     return json_text(data, indent=1)
 
 
+def ended(pieces: Iterable[str]) -> Iterator[str]:
+    """The pieces, and a newline after them unless the last that says anything ends with
+    one."""
+    last = ""
+    for piece in pieces:
+        if piece:
+            last = piece
+            yield piece
+    if not last.endswith("\n"):
+        yield "\n"
+
+
 def output_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "-o",
@@ -186,17 +201,24 @@ def output_arguments(p: argparse.ArgumentParser) -> None:
 
 def write(text: str, ctx: Context, args: argparse.Namespace) -> None:
     """``text`` to standard output, or to ``-o FILE`` safely (:mod:`dealroom.files`)."""
+    write_pieces([text], ctx, args)
+
+
+def write_pieces(pieces: Iterable[str], ctx: Context, args: argparse.Namespace) -> None:
+    """A text made of ``pieces``, each written as it comes (a long report never whole in
+    memory), ending with a newline; to standard output, or to ``-o FILE`` safely, where
+    nothing is left if making the text fails (:mod:`dealroom.files`)."""
     from dealroom.files import database_files, write_file
 
-    if not text.endswith("\n"):
-        text += "\n"
     output: str | None = args.output
     if output is None or output == "-":
-        sys.stdout.write(text)
+        for piece in ended(pieces):
+            sys.stdout.write(piece)
         return
     path = Path(output).expanduser()
     try:
-        size = write_file(path, text, force=args.force, protect=database_files(ctx.db_file()))
+        protect = database_files(ctx.db_file())
+        size = write_file(path, ended(pieces), force=args.force, protect=protect)
     except OSError as exc:
         said = _("cannot write {file}: {why}").format(file=path, why=exc.strerror or exc)
         raise CommandError(said) from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -78,13 +78,31 @@ def head_text(event_id: int, digest: str) -> str:
 def witnessed(markdown: str, head: tuple[int, str] | None) -> str:
     """A report with the log's head as its last line, so wherever it is pasted it witnesses
     the log up to that event (``dealroom verify --head`` checks it later)."""
-    if head is None:
-        return markdown
-    event_id, digest = head
+    return "".join(witnessed_pieces([markdown], lambda: head))
+
+
+def witnessed_pieces(
+    pieces: Iterable[str], head: Callable[[], tuple[int, str] | None]
+) -> Iterator[str]:
+    """:func:`witnessed` of the pieces joined, piece by piece, for a report written as it
+    is read: the same text, with ``head`` asked for once the last piece is out. Newlines
+    at the end are held back, since the witness line replaces them."""
+    held = ""
+    for piece in pieces:
+        text = held + piece
+        kept = text.rstrip("\n")
+        held = text[len(kept) :]
+        if kept:
+            yield kept
+    last = head()
+    if last is None:
+        yield held
+        return
+    event_id, digest = last
     line = _("log head {head} · check with dealroom verify --head {id}:{hash}").format(
         head=head_text(event_id, digest), id=event_id, hash=digest[:SHOWN]
     )
-    return markdown.rstrip("\n") + "\n\n" + line + "\n"
+    yield "\n\n" + line + "\n"
 
 
 def parse_head(text: str) -> tuple[int, str]:

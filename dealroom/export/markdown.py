@@ -7,7 +7,7 @@ times are in UTC, so two days' reports can be diffed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 
 from dealroom.domain import (
@@ -30,6 +30,7 @@ from dealroom.store.cash_views import DealCash
 from dealroom.store.method_views import DealMethodsView
 from dealroom.store.views import (
     DealRoomView,
+    DealView,
     EventView,
     HandoffView,
     RiskView,
@@ -267,7 +268,7 @@ def _handoff_cells(x: HandoffView, today: date) -> list[str]:
     return [f"{x.from_role.value} → {x.to_role.value}", md(x.title), state, age]
 
 
-def portfolio(rooms: Sequence[DealRoomView], *, today: date, rates: Rates) -> str:
+def portfolio(deals: Iterable[DealView], *, today: date, rates: Rates) -> str:
     """The head of ``export --all``: the funnel of every active deal and the open pipeline
     by currency, in the base currency at the rates in force ``today``. A deal whose
     currency has no rate is counted, never summed."""
@@ -289,11 +290,8 @@ def portfolio(rooms: Sequence[DealRoomView], *, today: date, rates: Rates) -> st
         )
     )
     out += [amounts.format(base=base, day=today.isoformat(), rates=said), ""]
-    converted = [
-        (r, rates.weighted(r.deal.amount, r.deal.currency, r.deal.probability, today))
-        for r in rooms
-    ]
-    funnel = rules.funnel((r.deal.stage, w) for r, w in converted)
+    converted = [(d, rates.weighted(d.amount, d.currency, d.probability, today)) for d in deals]
+    funnel = rules.funnel((d.stage, w) for d, w in converted)
     apart = any(f.unrated for f in funnel.values())
     head = [_("Stage"), _("Deals"), _("Weighted ({currency})").format(currency=base)]
     head += [_("No rate")] if apart else []
@@ -316,13 +314,13 @@ def portfolio(rooms: Sequence[DealRoomView], *, today: date, rates: Rates) -> st
         "",
     ]
     by_currency: dict[str, list[int | None]] = {}
-    for r, w in converted:
-        if r.deal.status is not DealStatus.OPEN:
+    for d, w in converted:
+        if d.status is not DealStatus.OPEN:
             continue
-        row = by_currency.setdefault(r.deal.currency, [0, 0, 0, 0])
+        row = by_currency.setdefault(d.currency, [0, 0, 0, 0])
         row[0] = (row[0] or 0) + 1
-        row[1] = (row[1] or 0) + r.deal.amount
-        row[2] = (row[2] or 0) + r.deal.weighted
+        row[1] = (row[1] or 0) + d.amount
+        row[2] = (row[2] or 0) + d.weighted
         row[3] = None if w is None or row[3] is None else row[3] + w
     lines = [
         [c, str(n), f"{a:,}", f"{w:,}", _("no rate") if b is None else f"{b:,}"]

@@ -25,7 +25,7 @@ from dealroom.store import money
 from dealroom.store.database import Database
 from dealroom.store.errors import ConflictError
 from dealroom.store.method_views import ChecklistItemView, DealMethodsView, ReviewView, ScoreView
-from dealroom.store.rooms import ACTIVE, deal_view, rooms
+from dealroom.store.rooms import ACTIVE, deal_view
 from dealroom.store.rows import DEALS, TASKS, by_id, grouped
 from dealroom.store.tables import (
     AssessmentScore,
@@ -41,7 +41,7 @@ from dealroom.store.tables import (
     Task,
 )
 from dealroom.store.tx import Kind, Logged, Tx, ident
-from dealroom.store.views import DealRoomView, DealView, TaskView
+from dealroom.store.views import DealView, TaskView
 
 REVIEW_NOTE_MAX = 2_000
 
@@ -68,7 +68,7 @@ class Methods:
         """One deal's checklists, power map, competitors, assessment and reviews, in a fixed
         number of queries."""
         with self.database.read() as s:
-            return self._methods(s, [deal_view(s, code)])[0]
+            return self.of(s, [deal_view(s, code)])[0]
 
     def deals_methods(
         self, codes: Sequence[str] | None = None, *, today: date | None = None
@@ -81,27 +81,9 @@ class Methods:
                 deals = sorted(DEALS.rows(s, col(Deal.status).in_(ACTIVE)), key=lambda d: d.code)
             else:
                 deals = [deal_view(s, code) for code in codes]
-            return self._methods(s, deals, today)
+            return self.of(s, deals, today)
 
-    def deal_reports(
-        self, codes: Sequence[str] | None = None, *, today: date | None = None
-    ) -> list[tuple[DealRoomView, DealMethodsView]]:
-        """What a status report shows of each deal (the given codes, else every active deal
-        by code): its room and its methods, read in one snapshot and a fixed number of
-        queries whatever the number of deals."""
-        with self.database.read() as s:
-            if codes is None:
-                where = col(Deal.status).in_(ACTIVE)
-                deals = sorted(DEALS.rows(s, where), key=lambda d: d.code)
-                ids: Any = select(col(Deal.id)).where(where)
-            else:
-                deals = [deal_view(s, code) for code in codes]
-                ids = [d.id for d in deals]
-            found = rooms(s, deals, ids)
-            tasks = {r.deal.id: r.tasks for r in found}
-            return list(zip(found, self._methods(s, deals, today, ids, tasks), strict=True))
-
-    def _methods(
+    def of(
         self,
         s: Session,
         deals: Sequence[DealView],
@@ -109,8 +91,9 @@ class Methods:
         ids: Any = None,
         known_tasks: Mapping[int, list[TaskView]] | None = None,
     ) -> list[DealMethodsView]:
-        """``ids`` may be a subquery selecting the same deals; ``known_tasks`` the deals'
-        tasks when the caller has read them already."""
+        """The methods of ``deals``, read in ``s`` (a caller's read transaction) in a fixed
+        number of queries: ``ids`` may be a subquery selecting the same deals;
+        ``known_tasks`` the deals' tasks when the caller has read them already."""
         if ids is None:
             ids = [d.id for d in deals]
         contacts = grouped(mr.CONTACTS.rows(s, col(ContactRecord.deal_id).in_(ids)))
@@ -159,7 +142,7 @@ class Methods:
         """The agenda of a review meeting for the deal, drawn from its data."""
         with self.database.read() as s:
             deal = deal_view(s, code)
-            [m] = self._methods(s, [deal])
+            [m] = self.of(s, [deal])
         stage = deal.stage
         brief = DealBrief(
             code=deal.code,

@@ -9,6 +9,7 @@ It is composed of parts, each a small class over the same :class:`Database`:
 - ``store.checklists``: the stage checklists' template and each deal's answers;
 - ``store.powermap``: the customer's people on a deal, and its competitors;
 - ``store.methods``: the methods read together, the assessment, reviews, the forecast;
+- ``store.pages``: every deal a page at a time, for the reports that walk them all;
 - ``store.standups``: standups as records;
 - ``store.chain``: the event log's hash chain, its head and its check.
 
@@ -32,6 +33,7 @@ from dealroom.store.imports import Imports
 from dealroom.store.items import Items
 from dealroom.store.methods import Methods
 from dealroom.store.money import Money
+from dealroom.store.pages import Pages
 from dealroom.store.people import People
 from dealroom.store.policy import Policy
 from dealroom.store.powermap import PowerMap
@@ -49,6 +51,7 @@ class Store:
         self.checklists = Checklists(self.database)
         self.powermap = PowerMap(self.database)
         self.methods = Methods(self.database)
+        self.pages = Pages(self.database, self.methods)
         self.standups = Standups(self.database, self.items)
         self.chain = Chain(self.database)
         self.policy = Policy(self.database)

@@ -1,0 +1,99 @@
+"""Deals read a page at a time, for the reports that walk every deal (``export --all``,
+``standup``): each page's rooms, methods, changes and cash in the same fixed number of
+queries, all pages in one read transaction, so a report of 100,000 deals holds one page
+in memory, not the whole set, and still reads one snapshot."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from dealroom.store.cash_reads import deal_cashes
+from dealroom.store.cash_views import DealCash
+from dealroom.store.database import Database
+from dealroom.store.method_views import DealMethodsView
+from dealroom.store.methods import Methods
+from dealroom.store.rooms import ACTIVE, deal_view, rooms
+from dealroom.store.rows import DEALS, EVENTS
+from dealroom.store.tables import Deal, Event
+from dealroom.store.views import DealRoomView, DealView, EventView
+
+#: Deals per page: enough that the per-page queries cost little, few enough that a page's
+#: rooms (about 50 items each) stay a few megabytes.
+PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class DealPage:
+    """One deal as a report reads it."""
+
+    room: DealRoomView
+    #: Its methods, when asked for.
+    methods: DealMethodsView | None
+    #: Its changes since the time asked, oldest first (none when no time was given).
+    events: list[EventView]
+    cash: DealCash
+
+
+class Pages:
+    def __init__(self, database: Database, methods: Methods) -> None:
+        self.database = database
+        self.methods = methods
+
+    def deals(
+        self,
+        codes: Sequence[str] | None = None,
+        *,
+        today: date,
+        since: datetime | None = None,
+        include_closed: bool = False,
+        with_methods: bool = False,
+        size: int | None = None,
+    ) -> Iterator[list[DealPage]]:
+        """The given codes in their order, else every active deal (every deal with
+        ``include_closed``) by code, ``size`` deals a page (default :data:`PAGE`)."""
+        size = size or PAGE
+        with self.database.read() as s:
+            known: list[DealView] | None = None
+            if codes is None:
+                where = [] if include_closed else [col(Deal.status).in_(ACTIVE)]
+                pairs = s.execute(select(col(Deal.code), col(Deal.id)).where(*where)).all()
+                ids = [deal_id for _code, deal_id in sorted(pairs) if deal_id is not None]
+            else:
+                known = [deal_view(s, code) for code in codes]
+                ids = [d.id for d in known]
+            for start in range(0, len(ids), size):
+                chunk = ids[start : start + size]
+                if known is None:
+                    read = {d.id: d for d in DEALS.rows(s, col(Deal.id).in_(chunk))}
+                    deals = [read[i] for i in chunk]
+                else:
+                    deals = known[start : start + size]
+                unique = sorted(set(chunk))
+                found = rooms(s, deals, unique)
+                methods: list[DealMethodsView | None] = [None] * len(found)
+                if with_methods:
+                    tasks = {r.deal.id: r.tasks for r in found}
+                    methods = list(self.methods.of(s, deals, today, unique, tasks))
+                events: dict[int | None, list[EventView]] = defaultdict(list)
+                if since is not None:
+                    for e in EVENTS.rows(s, col(Event.deal_id).in_(unique), col(Event.at) >= since):
+                        events[e.deal_id].append(e)
+                cashes = deal_cashes(s, deals, today)
+                yield [
+                    DealPage(room, m, events.get(room.deal.id, []), cashes[room.deal.id])
+                    for room, m in zip(found, methods, strict=True)
+                ]
+
+    def summed(self, codes: Sequence[str] | None = None) -> list[DealView]:
+        """The deals a portfolio's totals count: the given codes, else every active deal
+        (in no particular order)."""
+        with self.database.read() as s:
+            if codes is not None:
+                return [deal_view(s, code) for code in codes]
+            return DEALS.rows(s, col(Deal.status).in_(ACTIVE))
