@@ -232,9 +232,10 @@ def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _standup(ctx: Context, args: argparse.Namespace) -> int:
-    from dealroom.domain.chain import witnessed
-    from dealroom.export.digest import digest_markdown, scoped, walk
+    from dealroom.domain.chain import witnessed_pieces
+    from dealroom.export.digest import scoped, walked
     from dealroom.export.report import midnight
+    from dealroom.export.standup import digest_pieces
 
     if args.list or args.show is not None:
         return _past_standups(ctx, args)
@@ -248,14 +249,15 @@ def _standup(ctx: Context, args: argparse.Namespace) -> int:
         day = parse_day(args.since, today, "--since", toward="past")
         since = midnight(day) if day is not None else store.standups.default_since()
         codes = [r.deal.code for r in store.reads.pipeline(mine=True)] if args.mine else None
-        rooms = store.reads.deal_rooms(codes) if codes is None or codes else []
-        events = store.reads.events(since=since)
         names = {p.handle: p.name for p in store.reads.people()}
-        head = store.chain.head()
-        cashes = store.cash.of_deals([r.deal for r in rooms], today=today)
-    digests = scoped(walk(rooms, events, today, cashes), scope)
-    text = digest_markdown(digests, since=since, today=today, names=names)
-    write(witnessed(text, head), ctx, args)
+        pages = store.pages.deals(codes, today=today, since=since)
+        digests = (
+            d
+            for page in pages
+            for d in scoped(list(walked(((x.room, x.events, x.cash) for x in page), today)), scope)
+        )
+        pieces = digest_pieces(digests, since=since, today=today, names=names)
+        write_pieces(witnessed_pieces(pieces, store.chain.head), ctx, args)
     return 0
 
 

@@ -9,7 +9,7 @@ Pure: it takes deal rooms and events and gives plain data; the standup screen wa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -179,20 +179,31 @@ def walk(
     today: date,
     cashes: Mapping[int, DealCash] | None = None,
 ) -> list[DealDigest]:
-    """Digests of the deals in play (open, and won until Closed: Delivery and Invoice &
-    cash are the FR's and the AR's work; and a closed one while money is outstanding), most
-    urgent first (then by code)."""
+    """Digests of the deals in play (see :func:`walked`), most urgent first (then by code)."""
     per_deal: dict[int | None, list[EventView]] = {}
     for e in events:
         per_deal.setdefault(e.deal_id, []).append(e)
     cashes = cashes or {}
-    out = [
-        digest(r, per_deal.get(r.deal.id, []), today, cashes.get(r.deal.id))
-        for r in rooms
-        if in_play(r.deal.status, r.deal.stage) or _owed(cashes.get(r.deal.id))
-    ]
-    out.sort(key=lambda d: (-d.urgency, d.code))
+    out = list(
+        walked(((r, per_deal.get(r.deal.id, []), cashes.get(r.deal.id)) for r in rooms), today)
+    )
+    out.sort(key=most_urgent_first)
     return out
+
+
+def walked(
+    deals: Iterable[tuple[DealRoomView, Sequence[EventView], DealCash | None]], today: date
+) -> Iterator[DealDigest]:
+    """The digest of each deal (its room, its changes and its cash) in play: open, and won
+    until Closed (Delivery and Invoice & cash are the FR's and the AR's work); and a closed
+    one while money is outstanding. In the order given."""
+    for room, events, cash in deals:
+        if in_play(room.deal.status, room.deal.stage) or _owed(cash):
+            yield digest(room, events, today, cash)
+
+
+def most_urgent_first(d: DealDigest) -> tuple[int, str]:
+    return (-d.urgency, d.code)
 
 
 def scoped(digests: Sequence[DealDigest], scope: str) -> list[DealDigest]:
@@ -305,12 +316,9 @@ def deal_digest_markdown(d: DealDigest, today: date, names: dict[str, str]) -> l
     return out
 
 
-def digest_markdown(
-    digests: Sequence[DealDigest], *, since: datetime, today: date, names: dict[str, str]
-) -> str:
-    """``dealroom standup``: every deal's digest, most urgent first."""
-    n = len(digests)
-    out = [
+def digest_head(n: int, *, since: datetime, today: date) -> list[str]:
+    """The first lines of ``dealroom standup``, for ``n`` deals."""
+    return [
         "# " + _("Standup digest — {day}").format(day=today.isoformat()),
         "",
         ngettext(
@@ -320,9 +328,6 @@ def digest_markdown(
         ).format(time=_stamp(since), n=n),
         "",
     ]
-    for d in digests:
-        out += deal_digest_markdown(d, today, names)
-    return "\n".join(out)
 
 
 def minutes_markdown(
