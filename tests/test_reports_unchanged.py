@@ -18,7 +18,7 @@ from conftest import TODAY
 from dealroom.cli import main
 from dealroom.demo import seed_demo
 from dealroom.domain import DealStatus, Role, Stage
-from dealroom.store import Store, open_store, pages
+from dealroom.store import Store, open_store, rooms
 from dealroom.store.database import Database
 
 GOLDEN = Path(__file__).parent / "golden" / "demo"
@@ -73,7 +73,7 @@ def demo(store: Store, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The clock stopped at 10:00 on the demo's day; the codes the reports name."""
     monkeypatch.setattr(Database, "now", lambda self: NOW)
     monkeypatch.setattr(Database, "today", lambda self: TODAY)
-    monkeypatch.setattr(pages, "PAGE", 7)  # 40 deals: five full pages and a part
+    monkeypatch.setattr(rooms, "PAGE", 7)  # 40 deals: five full pages and a part
     rows = store.reads.pipeline(include_closed=True)
     by_status: dict[DealStatus, str] = {}
     for row in rows:

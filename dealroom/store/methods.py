@@ -25,7 +25,7 @@ from dealroom.store import money
 from dealroom.store.database import Database
 from dealroom.store.errors import ConflictError
 from dealroom.store.method_views import ChecklistItemView, DealMethodsView, ReviewView, ScoreView
-from dealroom.store.rooms import ACTIVE, deal_view
+from dealroom.store.rooms import ACTIVE, deal_view, ids_by_code, in_pages
 from dealroom.store.rows import DEALS, TASKS, by_id, grouped
 from dealroom.store.tables import (
     AssessmentScore,
@@ -167,15 +167,20 @@ class Methods:
         )
 
     def deals_needing_review(self) -> dict[str, list[str]]:
-        """Active deals that need a review meeting: code → the reasons, oldest first."""
-        return {
-            m.deal.code: [
-                _("{reason}: {detail}").format(reason=_(t.kind.label), detail=t.message)
-                for t in m.triggers
-            ]
-            for m in self.deals_methods()
-            if m.triggers
-        }
+        """Active deals that need a review meeting: code → the reasons, oldest first (read
+        a page of deals at a time)."""
+        out: dict[str, list[str]] = {}
+        today = self.database.today()
+        with self.database.read() as s:
+            for chunk in in_pages(ids_by_code(s)):
+                deals = sorted(DEALS.rows(s, col(Deal.id).in_(chunk)), key=lambda d: d.code)
+                for m in self.of(s, deals, today, chunk):
+                    if m.triggers:
+                        out[m.deal.code] = [
+                            _("{reason}: {detail}").format(reason=_(t.kind.label), detail=t.message)
+                            for t in m.triggers
+                        ]
+        return out
 
     def forecast(self, *, today: date | None = None) -> Forecast:
         """The weighted pipeline by close month, per person and per tier, in the base

@@ -10,7 +10,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlmodel import col
 
 from dealroom.store.cash_reads import deal_cashes
@@ -18,14 +17,10 @@ from dealroom.store.cash_views import DealCash
 from dealroom.store.database import Database
 from dealroom.store.method_views import DealMethodsView
 from dealroom.store.methods import Methods
-from dealroom.store.rooms import ACTIVE, deal_view, rooms
+from dealroom.store.rooms import ACTIVE, deal_view, ids_by_code, in_pages, rooms
 from dealroom.store.rows import DEALS, EVENTS
 from dealroom.store.tables import Deal, Event
 from dealroom.store.views import DealRoomView, DealView, EventView
-
-#: Deals per page: enough that the per-page queries cost little, few enough that a page's
-#: rooms (about 50 items each) stay a few megabytes.
-PAGE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,24 +51,22 @@ class Pages:
         size: int | None = None,
     ) -> Iterator[list[DealPage]]:
         """The given codes in their order, else every active deal (every deal with
-        ``include_closed``) by code, ``size`` deals a page (default :data:`PAGE`)."""
-        size = size or PAGE
+        ``include_closed``) by code, ``size`` deals a page (default ``rooms.PAGE``)."""
         with self.database.read() as s:
             known: list[DealView] | None = None
             if codes is None:
-                where = [] if include_closed else [col(Deal.status).in_(ACTIVE)]
-                pairs = s.execute(select(col(Deal.code), col(Deal.id)).where(*where)).all()
-                ids = [deal_id for _code, deal_id in sorted(pairs) if deal_id is not None]
+                ids = ids_by_code(s, include_closed=include_closed)
             else:
                 known = [deal_view(s, code) for code in codes]
                 ids = [d.id for d in known]
-            for start in range(0, len(ids), size):
-                chunk = ids[start : start + size]
+            start = 0
+            for chunk in in_pages(ids, size):
                 if known is None:
                     read = {d.id: d for d in DEALS.rows(s, col(Deal.id).in_(chunk))}
                     deals = [read[i] for i in chunk]
                 else:
-                    deals = known[start : start + size]
+                    deals = known[start : start + len(chunk)]
+                start += len(chunk)
                 unique = sorted(set(chunk))
                 found = rooms(s, deals, unique)
                 methods: list[DealMethodsView | None] = [None] * len(found)
