@@ -177,3 +177,15 @@ def test_demo_data_is_what_a_team_would_recognise(store: Store) -> None:
         assert room.moves_back == []
     invoices = [t for r in rooms for t in r.tasks if t.title.startswith("Chase invoice")]
     assert invoices and all(t.stage is Stage.INVOICE for t in invoices)
+
+
+@pytest.mark.parametrize("first", [1, 5, 11, 100])
+def test_the_first_screenful_is_the_head_of_the_whole_pipeline(demo: Store, first: int) -> None:
+    """Read first, before the rest: the same rows as the whole pipeline's first ones, in
+    its order (the codes compared as Python compares them, on PostgreSQL too)."""
+    whole = demo.reads.pipeline()
+    assert demo.reads.pipeline(first=first) == whole[:first]
+    assert demo.reads.deal_count() == len(whole)
+    assert demo.reads.deal_count(include_closed=True) == len(
+        demo.reads.pipeline(include_closed=True)
+    )

@@ -108,14 +108,16 @@ class Gateway:
         failed: Failed | None = None,
         group: str = "db",
         latest: bool = False,
+        patient: bool = False,
     ) -> None:
-        """Run ``job(store)`` in a worker; hand its result to ``done`` on the UI thread."""
+        """Run ``job(store)`` in a worker; hand its result to ``done`` on the UI thread.
+        ``patient``: a job known to take long, which says nothing while it works."""
         generation = None
         if latest:
             key = (id(requester), group)
             generation = self._latest[key] = self._latest.get(key, 0) + 1
         ticket = Ticket(requester, group, generation)
-        slow = self._app.set_timer(self._slow_notice, self._slow)
+        slow = self._app.set_timer(self._slow_notice, self._slow, pause=patient)
         self._app.run_worker(
             lambda: self._work(ticket, slow, job, done, failed),
             thread=True,

@@ -51,6 +51,10 @@ SORTS: list[tuple[str, Callable[[PipelineRow], Any]]] = [
 ]
 
 
+#: Rows read first, before the rest: more than the tallest terminal shows.
+FIRST_SCREENFUL = 100
+
+
 def haystack(row: PipelineRow) -> str:
     """What the filter looks in: code, name, account and the leads' names."""
     d = row.deal
@@ -200,6 +204,8 @@ class PipelineScreen(SetupActions):
         self.query_text = ""
         self._filter_pending = False
         self.loaded = False
+        #: While only the first screenful is in: how many deals there are in all.
+        self._total: int | None = None
         #: Whether the forecast shows in place of the funnel.
         self.forecast = False
         self._forecasts: tuple[Forecast, dict[str, str], CashForecast] | None = None
@@ -228,19 +234,34 @@ class PipelineScreen(SetupActions):
     # --- data -----------------------------------------------------------------------------
 
     def reload(self) -> None:
+        """Read the pipeline in a worker. The first time, in the first sort, the first
+        screenful is read and shown first (at 100,000 deals the whole set takes seconds),
+        then the rest."""
         mine, closed, sort_index, reverse = self.mine, self.closed, self.sort_index, self.reverse
-        self.app.gateway.run(
-            self,
-            lambda store: prepare(
-                store.reads.pipeline(mine=mine, include_closed=closed),
-                store.today(),
-                sort_index,
-                reverse,
-            ),
-            self._loaded,
-            group="pipeline",
-            latest=True,
-        )
+
+        def everything(store: Store) -> PreparedPipeline:
+            rows = store.reads.pipeline(mine=mine, include_closed=closed)
+            return prepare(rows, store.today(), sort_index, reverse)
+
+        def read_all() -> None:
+            # Long at scale, but never waiting on a writer: no "database busy" notice.
+            self.app.gateway.run(
+                self, everything, self._loaded, group="pipeline", latest=True, patient=True
+            )
+
+        if self.loaded or mine or closed or (sort_index, reverse) != (0, False):
+            read_all()
+            return
+
+        def head(store: Store) -> tuple[PreparedPipeline, int]:
+            rows = store.reads.pipeline(first=FIRST_SCREENFUL)
+            return prepare(rows, store.today(), 0, False), store.reads.deal_count()
+
+        def shown(result: tuple[PreparedPipeline, int]) -> None:
+            self._first(*result)
+            read_all()
+
+        self.app.gateway.run(self, head, shown, group="pipeline", latest=True)
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         self._changed |= {
@@ -277,8 +298,19 @@ class PipelineScreen(SetupActions):
 
         self.app.gateway.run(self, job, loaded, group="forecast", latest=True)
 
+    def _first(self, result: PreparedPipeline, total: int) -> None:
+        """The first screenful, while the rest is read (no funnel yet: it needs all)."""
+        if self.loaded:
+            return
+        self.rows, self.today, self._total = result.rows, result.today, total
+        if result.sort == (self.sort_index, self.reverse):
+            self._ordered = result.ordered
+        else:
+            self._order()
+        self._show()
+
     def _loaded(self, result: PreparedPipeline) -> None:
-        self.rows, self.today = result.rows, result.today
+        self.rows, self.today, self._total = result.rows, result.today, None
         if result.sort == (self.sort_index, self.reverse):
             self._ordered = result.ordered
         else:  # the sort changed while the rows were read
@@ -322,8 +354,11 @@ class PipelineScreen(SetupActions):
         name = _(SORTS[self.sort_index][0]) + (" ↑" if self.reverse else "")
         parts = [_("Pipeline · {who}").format(who=one_line(self.app.actor))]
         if shown is not None:
-            said = ngettext("{shown} of {n} deal", "{shown} of {n} deals", len(self.rows))
-            parts.append(said.format(shown=shown, n=len(self.rows)))
+            n = len(self.rows) if self._total is None else self._total
+            said = ngettext("{shown} of {n} deal", "{shown} of {n} deals", n)
+            parts.append(said.format(shown=shown, n=n))
+            if self._total is not None:
+                parts.append(_("reading the rest…"))
         parts.append(_("sorted by {sort}").format(sort=name))
         if self.rows:  # what the funnel, the forecast and the sorts add up in
             parts.append(_("in {currency}").format(currency=self.rows[0].base))

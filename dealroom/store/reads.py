@@ -28,6 +28,7 @@ from dealroom.domain.permissions import Seats, Standing
 from dealroom.i18n import _
 from dealroom.store import money, permit, policy
 from dealroom.store.cash_reads import overdue_invoices
+from dealroom.store.columns import table_of
 from dealroom.store.database import Database
 from dealroom.store.errors import NotFoundError, thing
 from dealroom.store.history import history
@@ -164,8 +165,11 @@ class Reads:
         mine: bool = False,
         include_closed: bool = False,
         today: date | None = None,
+        first: int | None = None,
     ) -> list[PipelineRow]:
-        """One row per deal with its leads and health flags, in six queries."""
+        """One row per deal with its leads and health flags, in six queries, in the
+        pipeline's order (latest stage first, then close date, then code); with ``first``,
+        only the first that many (what a screen shows before the rest has been read)."""
         day = today or self.database.today()
         where: list[ColumnElement[bool]] = []
         if not include_closed:
@@ -178,6 +182,9 @@ class Reads:
                     Person, col(DealMember.person_id) == col(Person.id)
                 )
                 where.append(col(Deal.id).in_(me.where(col(Person.handle) == self.database.actor)))
+            if first is not None:
+                head = select(col(Deal.id)).where(*where).order_by(*pipeline_order(s))
+                where.append(col(Deal.id).in_(head.limit(first)))
             deals = DEALS.rows(s, *where)
             ids = select(col(Deal.id)).where(*where)
             leads: dict[int, dict[Role, str]] = defaultdict(dict)
@@ -247,6 +254,12 @@ class Reads:
             key=lambda row: (-row.deal.stage.order, row.deal.close_date or date.max, row.deal.code)
         )
         return rows
+
+    def deal_count(self, *, include_closed: bool = False) -> int:
+        """How many deals the pipeline lists (every deal with ``include_closed``)."""
+        where = [] if include_closed else [col(Deal.status).in_(ACTIVE)]
+        with self.database.read() as s:
+            return int(s.execute(select(func.count()).select_from(Deal).where(*where)).scalar_one())
 
     def events(
         self,
@@ -382,6 +395,22 @@ class Reads:
         from dealroom.store.watch import watcher_for
 
         return watcher_for(self.database.url, self.database.engine)
+
+
+def pipeline_order(s: Session) -> list[ColumnElement[Any]]:
+    """The pipeline's order in SQL, as :meth:`Reads.pipeline` sorts its rows: the latest
+    stage first, then the close date (none last), then the code as Python orders text
+    (PostgreSQL's ``C`` collation; SQLite's own compares bytes already)."""
+    deal = table_of(Deal).c
+    code: ColumnElement[Any] = deal.code
+    if s.get_bind().dialect.name == "postgresql":
+        code = code.collate("C")
+    return [
+        case({stage.value: stage.order for stage in Stage}, value=deal.stage).desc(),
+        deal.close_date.is_(None),
+        deal.close_date,
+        code,
+    ]
 
 
 def _counts(
