@@ -56,6 +56,10 @@ COMMANDS: dict[str, Command] = {
     "verify": Command(
         "trust", N_("check the event log's hash chain: name the first event changed")
     ),
+    "batch": Command(
+        "batch",
+        N_("many commands in one process: a JSON line each on standard input, an answer each"),
+    ),
     "backup": Command("backup", N_("a consistent copy of the database, while others keep working")),
     "init": Command(
         "shared",

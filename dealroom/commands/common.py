@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,6 +36,9 @@ class Context:
     actor: str
     demo: bool = False
     settings: Settings = field(default_factory=Settings)
+    #: A store opened once for many commands (``dealroom batch``): :meth:`open` lends it,
+    #: and its owner closes it. None: each command opens and closes its own.
+    store: Store | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, settings: Settings) -> Context:
@@ -56,9 +60,12 @@ class Context:
 
         return sqlite_path(resolve_url(self.db))
 
-    def open(self, *, create: bool = False) -> Store:
-        """The store; ``create``: the command makes a new database on purpose, so an
-        empty (0-byte) file is taken as new rather than refused."""
+    def open(self, *, create: bool = False) -> AbstractContextManager[Store]:
+        """The store, for a ``with`` block that closes it; ``create``: the command makes a
+        new database on purpose, so an empty (0-byte) file is taken as new rather than
+        refused. With :attr:`store` set, that store, left open after the block."""
+        if self.store is not None:
+            return nullcontext(self.store)
         from dealroom.store import open_store
 
         return open_store(self.db, actor=self.actor, create=create)
