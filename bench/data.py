@@ -5,17 +5,19 @@ A cached file is named after its scale and a fingerprint of the code that shapes
 files of other fingerprints (another branch) are kept for a week after their last use.
 Benchmarks that write get a private copy; the cached files are only ever read, and a
 stamp beside each (its size and modification time) catches one that was changed anyway,
-say upgraded in place by a newer dealroom: it is made again.
+say upgraded in place by a newer dealroom: it is made again. How long making it took and
+its peak memory are kept beside it too (``.made``): seeding is a benchmark of its own.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.proc import measured
 from bench.term import clean_env
 
 #: What decides the generated data; any change there invalidates the cache.
@@ -40,6 +43,16 @@ class RoomDeal:
     db: Path
     code: str
     items: int
+
+
+@dataclass(frozen=True)
+class Made:
+    """How ``dealroom demo`` went when it made a cached database."""
+
+    seconds: float
+    max_rss_mb: float
+    #: When (UTC, ``YYYY-MM-DD HH:MM``).
+    at: str
 
 
 def package_dir(root: Path) -> Path:
@@ -110,11 +123,25 @@ class Databases:
         argv = [sys.executable, "-m", "dealroom", "--db", str(partial), "--as", "bench"]
         argv += ["demo", "--deals", str(deals), "--items", str(items)]
         env = clean_env({"PYTHONPATH": str(self._root)})
-        subprocess.run(argv, check=True, cwd=self._root, env=env, stdout=subprocess.DEVNULL)
+        ran = measured(argv, cwd=self._root, env=env, timeout=4 * 3600)
+        if ran.why():
+            raise RuntimeError(f"dealroom demo --deals {deals} --items {items}: {ran.why()}")
         _checkpoint(partial)
         partial.rename(path)
+        Path(f"{partial}-lock").unlink(missing_ok=True)
         stat = path.stat()
         _stamp(path).write_text(f"{stat.st_size} {stat.st_mtime_ns}\n")
+        at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
+        made = {"seconds": ran.seconds, "max_rss_mb": ran.max_rss_mb, "at": at}
+        _made(path).write_text(json.dumps(made) + "\n")
+        self._print(f"  made {path.name} in {ran.seconds:.0f} s, peak RSS {ran.max_rss_mb:,.0f} MB")
+
+    def made(self, path: Path) -> Made | None:
+        """How making ``path`` went, if this harness made it (and it is unchanged since)."""
+        try:
+            return Made(**json.loads(_made(path).read_text())) if _intact(path) else None
+        except (OSError, ValueError, TypeError):
+            return None
 
     def _prune(self) -> None:
         """Remove databases of other fingerprints that have not been used for a week."""
@@ -124,10 +151,16 @@ class Databases:
             if time.time() - stamp.stat().st_mtime > KEEP_SECONDS:
                 for old in self.cache.glob(f"{stamp.stem}.*"):
                     old.unlink()
+                # and the taskwarrior folder that mirrors it (bench/taskwarrior.py)
+                shutil.rmtree(self.cache / f"taskwarrior-{stamp.stem}", ignore_errors=True)
 
 
 def _stamp(path: Path) -> Path:
     return path.with_suffix(".stamp")
+
+
+def _made(path: Path) -> Path:
+    return path.with_suffix(".made")
 
 
 def _intact(path: Path) -> bool:

@@ -269,6 +269,39 @@ async def standup(db: str, steps: int) -> dict[str, Any]:
     return {"step_ms": times, "deals": walked, "fps": constants.MAX_FPS}
 
 
+def add_person(db: str, handle: str, admin: str) -> None:
+    """Add ``handle`` to the people of ``db``, as the administrator ``admin`` does."""
+    from dealroom.store import open_store
+
+    store = open_store(db, actor=admin)
+    try:
+        store.people.add_person(handle, "Chair On No Team")
+    finally:
+        store.close()
+
+
+async def chair(db: str, actor: str) -> dict[str, Any]:
+    """A fresh app as ``actor``: ``s`` from the pipeline until the standup has painted its
+    first deal (the first ``s`` of the app, as the chair presses it to begin)."""
+    app = BenchApp(db, actor)
+    async with app.run_test(size=SIZE):
+        await started(app)
+        start = perf_counter()
+        app.post_message(events.Key("s", "s"))
+        job = await app.job("standup", start)
+        shown = await app.painted(job.done)
+        screen: Any = app.screen
+        walked = len(getattr(screen, "digests", []))
+        if not walked or screen.current_deal() is None:
+            raise SystemExit(f"the standup shows no deal ({type(screen).__name__})")
+    return {
+        "open_ms": ms(shown - start),
+        "read_ms": ms(job.returned - job.started),
+        "deals": walked,
+        "fps": constants.MAX_FPS,
+    }
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.pilot")
     sub = parser.add_subparsers(dest="kind", required=True)
@@ -285,11 +318,19 @@ def main(argv: list[str]) -> int:
     p = sub.add_parser("standup")
     p.add_argument("db")
     p.add_argument("--steps", type=int, default=100)
+    p = sub.add_parser("chair")
+    p.add_argument("db")
+    p.add_argument("--as", dest="actor", required=True)
+    p.add_argument("--add-by", metavar="ADMIN", help="first add the actor, as ADMIN")
     args = parser.parse_args(argv)
     if args.kind == "room":
         result = asyncio.run(open_room(args.db, args.code, args.runs))
     elif args.kind == "pipeline":
         result = asyncio.run(pipeline(args.db, args.runs))
+    elif args.kind == "chair":
+        if args.add_by:
+            add_person(args.db, args.actor, args.add_by)
+        result = asyncio.run(chair(args.db, args.actor))
     elif args.kind == "keys":
         result = asyncio.run(keys(args.db, args.count))
     else:

@@ -28,18 +28,27 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 
 @dataclass(frozen=True)
 class Target:
-    """``median OP limit``, shown as ``text`` (say ``≤ 1.1× bare``)."""
+    """``median OP limit`` (or ``low ≤ median ≤ limit``), shown as ``text`` (say
+    ``≤ 1.1× bare``)."""
 
     op: str
     limit: float
     text: str
+    #: The lower bound of a ``between`` target.
+    low: float = 0.0
 
     def met(self, value: float) -> bool:
+        if self.op == "between":
+            return self.low <= value <= self.limit
         return _OPS[self.op](value, self.limit)
 
 
 def at_most(limit: float, text: str | None = None) -> Target:
     return Target("≤", limit, text or f"≤ {limit:g}")
+
+
+def between(low: float, high: float, text: str | None = None) -> Target:
+    return Target("between", high, text or f"{low:g}–{high:g}", low)
 
 
 def exactly(limit: float, text: str | None = None) -> Target:

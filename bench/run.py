@@ -3,6 +3,7 @@
     python -m bench                  # full scale (minutes; databases are cached)
     python -m bench --quick          # small scale, to check the harness (seconds)
     python bench/run.py --only live  # some benchmarks only (names: --list)
+    python -m bench --max-deals 10000   # the scaling benchmark without its 100,000 deals
 
 The table goes between the ``<!-- bench:start -->`` and ``<!-- bench:end -->`` markers of
 the output file; the text around them is kept, and with ``--only`` so are the rows of the
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import platform
@@ -32,7 +34,18 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: make the package importable
     sys.path.insert(0, str(Path(__file__).absolute().parent.parent))
 
-from bench import appbench, cli, importing, live, startup, traffic, writers
+from bench import (
+    appbench,
+    batch,
+    cli,
+    importing,
+    live,
+    scaling,
+    startup,
+    taskwarrior,
+    traffic,
+    writers,
+)
 from bench.context import ROOT, Context
 from bench.data import Databases
 from bench.report import END, START, ParsedRow, Row, parse, table, unavailable
@@ -46,11 +59,18 @@ SUITES: dict[str, tuple[str, str, Suite]] = {
     "cli": ("2", "export one deal and all deals, against sqlite3", cli.run),
     "room": ("3", "opening a deal of 30, 300 and 3,000 items", appbench.deal_room),
     "pipeline": ("4", "the pipeline at 10,000 deals: first paint, keystrokes", appbench.pipeline),
-    "standup": ("5", "stepping through the standup", appbench.standup),
+    "standup": (
+        "5",
+        "the standup: stepping through it; opening it at 10,000 deals",
+        appbench.standup,
+    ),
     "writers": ("6", "concurrent writers on one SQLite file", writers.run),
     "live": ("7", "live update latency and idle CPU", live.run),
     "traffic": ("9", "bytes written to the terminal", traffic.run),
     "import": ("10", "importing deals from a CSV file, and its SQL statements", importing.run),
+    "task": ("11", "export and list against taskwarrior on as many tasks", taskwarrior.run),
+    "scale": ("12", "1,000 to 100,000 deals: time, memory, cost per deal", scaling.run),
+    "batch": ("13", "writes from the command line: dealroom batch, one task add", batch.run),
 }
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 
@@ -70,6 +90,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--quick, bench/.cache/BENCHMARKS-quick.md)",
     )
     parser.add_argument("--only", help="comma-separated benchmark names (see --list)")
+    parser.add_argument(
+        "--max-deals",
+        type=int,
+        metavar="N",
+        help="the scaling benchmark makes and measures no database larger than N deals "
+        "(its rows for larger ones say so)",
+    )
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     parser.add_argument(
         "--cache",
@@ -216,6 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{name:10} {groups:5} {what}")
         return 0
     scale = QUICK if args.quick else FULL
+    if args.max_deals:
+        scale = dataclasses.replace(scale, max_deals=args.max_deals)
     output = args.output or (args.cache / "BENCHMARKS-quick.md" if args.quick else DOC)
     jobs = args.jobs or (2 if args.quick else 1)
     names = chosen(args.only)
@@ -226,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="dealroom-bench-") as tmp:
         ctx = Context(scale, Databases(args.cache, ROOT, log), Path(tmp), log)
-        prepare(ctx, names)
+        prepare(ctx, names, jobs if args.quick else 1)
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             rows = [r for part in pool.map(lambda n: run_suite(ctx, n), names) for r in part]
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
@@ -239,13 +268,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-def prepare(ctx: Context, names: list[str]) -> None:
-    """Make the databases first, so generating one is never inside a measurement."""
+def prepare(ctx: Context, names: list[str], jobs: int = 1) -> None:
+    """Make the databases first, so generating one is never inside a measurement. Each
+    one's seeding is a figure (``scale``): they are made one at a time, except with
+    ``--quick`` (``jobs`` at once), where no figure counts."""
     s = ctx.scale
+    sizes: set[int] = set()
     if set(names) - {"pipeline"}:
-        ctx.dbs.demo(s.deals, s.items)
-    if "pipeline" in names:
-        ctx.dbs.demo(s.list_deals, s.items)
+        sizes.add(s.deals)
+    if {"pipeline", "standup"} & set(names):
+        sizes.add(s.list_deals)
+    if "scale" in names:
+        sizes.update(scaling.sizes(ctx)[0])
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(lambda n: ctx.dbs.demo(n, s.items), sorted(sizes)))
+    if "task" in names:
+        taskwarrior.prepare(ctx)
     if "room" in names:
         for size in s.room_sizes:
             ctx.dbs.room(size, near=ctx.dbs.demo(s.deals, s.items))

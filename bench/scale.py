@@ -26,6 +26,13 @@ class Scale:
     live_timeout: float
     live_runs: int
     import_deals: int
+    warmups: bool
+    scale_sizes: tuple[int, ...]
+    scale_runs: int
+    scale_app_sizes: str
+    batch_lines: int
+    chair_runs: int
+    max_deals: int
 
 
 #: field: (full, quick)
@@ -36,7 +43,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     # The pipeline benchmark's database.
     "list_deals": (10_000, 30),
     # Items in the one deal opened by the deal-room benchmark, one database each.
-    "room_sizes": ((30, 300, 3000), (8, 16)),
+    "room_sizes": ((30, 300, 3000), (8,)),
     # Repetitions of whole-process measurements (cold start, CLI, memory).
     "runs": (5, 1),
     # Samples of each keystroke.
@@ -51,6 +58,20 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "live_runs": (5, 1),
     # Deals in the file the import benchmark imports (and twice that, for its statements).
     "import_deals": (10_000, 100),
+    # One untimed run of each command before the timed ones (taskwarrior, the CLI write).
+    "warmups": (True, False),
+    # Databases of the scaling benchmark (``deals`` items each); --max-deals caps them.
+    "scale_sizes": ((1000, 10_000, 100_000), (30, 60, 120)),
+    # Runs of each command at each size; one only where the first takes over a minute.
+    "scale_runs": (3, 1),
+    # Where the scaling benchmark starts the app: at every size, or the largest only.
+    "scale_app_sizes": ("every", "largest"),
+    # JSON lines fed to one ``dealroom batch``.
+    "batch_lines": (2000, 50),
+    # Fresh apps that open the standup at 10,000 deals as a chair on no team.
+    "chair_runs": (3, 1),
+    # The largest database made and measured (--max-deals); 0: no cap.
+    "max_deals": (0, 0),
 }
 
 FULL = Scale("full", **{name: full for name, (full, _) in SETTINGS.items()})
