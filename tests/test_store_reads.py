@@ -189,3 +189,19 @@ def test_the_first_screenful_is_the_head_of_the_whole_pipeline(demo: Store, firs
     assert demo.reads.deal_count(include_closed=True) == len(
         demo.reads.pipeline(include_closed=True)
     )
+
+
+@pytest.mark.parametrize("days", [0, 20, 90])
+def test_the_standup_order_is_the_walks_without_reading_a_room(demo: Store, days: int) -> None:
+    """The order the app walks the standup in, from SQL counts: the same deals, most
+    urgent first, as the digests of every room say (closed deals with money owed too)."""
+    from datetime import timedelta
+
+    from dealroom.export.digest import walk
+
+    today = TODAY + timedelta(days=days)
+    rooms = demo.reads.deal_rooms()
+    cashes = demo.cash.of_deals([r.deal for r in rooms], today=today)
+    expected = [d.room.deal.id for d in walk(rooms, [], today, cashes)]
+    assert len({d.urgency for d in walk(rooms, [], today, cashes)}) > 1
+    assert demo.pages.standup_order(today=today) == expected

@@ -473,6 +473,15 @@ def in_play(status: DealStatus, stage: Stage) -> bool:
     return status is DealStatus.OPEN or (status is DealStatus.WON and stage is not Stage.CLOSED)
 
 
+def urgency(
+    *, overdue: int, blocked: int, risky: int, waiting: int, close: date | None, today: date
+) -> int:
+    """How urgent a deal is in the standup, most urgent first: overdue and blocked work,
+    escalated and high risks, waiting handoffs, and a close date within two weeks."""
+    soon = close is not None and (close - today).days <= 14
+    return 3 * overdue + 2 * blocked + 2 * risky + waiting + (5 if soon else 0)
+
+
 def check_gate_decision(gate: Gate, stage: Stage, status: DealStatus) -> None:
     if status in (DealStatus.LOST, DealStatus.DROPPED):
         raise RuleError(

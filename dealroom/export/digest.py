@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from dealroom.domain import TRIANGLE, HandoffState, Role, TaskStatus
+from dealroom.domain import TRIANGLE, HandoffState, Role, TaskStatus, rules
 from dealroom.domain.money import minor_to_text
 from dealroom.domain.rules import in_play
 from dealroom.export.escape import md
@@ -162,15 +162,19 @@ def _cash_part(cash: DealCash, today: date) -> dict[str, Any]:
 
 
 def urgency(room: DealRoomView, today: date) -> int:
-    """Most urgent first: overdue and blocked work, escalated and high risks, waiting
-    handoffs, and a close date within two weeks."""
-    overdue = sum(1 for t in room.tasks if t.overdue(today))
-    blocked = sum(1 for t in room.tasks if not t.done and t.status is TaskStatus.BLOCKED)
-    risky = sum(1 for r in room.risks if r.is_open and (r.escalated or r.exposure >= 15))
-    waiting = sum(1 for h in room.handoffs if h.state is HandoffState.SENT)
-    close = room.deal.close_date
-    soon = close is not None and (close - today).days <= 14
-    return 3 * overdue + 2 * blocked + 2 * risky + waiting + (5 if soon else 0)
+    """Most urgent first (see :func:`~dealroom.domain.rules.urgency`)."""
+    return rules.urgency(
+        overdue=sum(1 for t in room.tasks if t.overdue(today)),
+        blocked=sum(1 for t in room.tasks if not t.done and t.status is TaskStatus.BLOCKED),
+        risky=sum(
+            1
+            for r in room.risks
+            if r.is_open and (r.escalated or r.exposure >= rules.HIGH_EXPOSURE)
+        ),
+        waiting=sum(1 for h in room.handoffs if h.state is HandoffState.SENT),
+        close=room.deal.close_date,
+        today=today,
+    )
 
 
 def walk(

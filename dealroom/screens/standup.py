@@ -15,7 +15,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
 from dealroom import i18n
-from dealroom.export.digest import DealDigest, minutes_markdown, scope_words, scoped, walk
+from dealroom.export.digest import (
+    DealDigest,
+    minutes_markdown,
+    scope_words,
+    scoped,
+    walk,
+    walked,
+)
 from dealroom.i18n import N_, _, pgettext
 from dealroom.screens.live import LiveScreen, others
 from dealroom.screens.standup_forms import action_form, note_form, scope_form
@@ -35,6 +42,7 @@ from dealroom.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from dealroom.store import Store
+    from dealroom.store.pages import DealPage
 
 
 def day_and_time(at: datetime) -> str:
@@ -53,16 +61,19 @@ def day_and_time(at: datetime) -> str:
     return format_datetime(at.astimezone().replace(tzinfo=None), pattern, locale=locale)
 
 
+#: The deals read before the first is shown; the rest are read after, a page at a time.
+FIRST_STEPS = 20
+
+
 class Begun(NamedTuple):
-    """The standup's preview: since when it looks, the deals to walk, what happened
-    since the last one, the people, and today."""
+    """The standup's preview: since when it looks, every deal to walk in the walk's order
+    (by id), the first of them read, the people, and today."""
 
     since: datetime
-    rooms: list[DealRoomView]
-    events: list[EventView]
+    order: list[int]
+    first: list[DealPage]
     people: list[PersonView]
     today: date
-    cashes: dict[int, DealCash]
 
 
 class Reread(NamedTuple):
@@ -152,6 +163,8 @@ class StandupScreen(LiveScreen):
         #: Every deal in play, and those the scope walks.
         self.all_digests: list[DealDigest] = []
         self.digests: list[DealDigest] = []
+        #: The deals to walk not read yet (by id, in the walk's order).
+        self._unread: list[int] = []
         self.scope = "team"
         self.names: dict[str, str] = {}
         self.people: list[PersonView] = []
@@ -181,13 +194,40 @@ class StandupScreen(LiveScreen):
 
         def begin(store: Store) -> Begun:
             start = since or store.standups.default_since()
-            rooms = store.reads.deal_rooms()  # the team's deals, not only the chair's
-            events = store.reads.events(since=start)
             today = store.today()
-            cashes = store.cash.of_deals([r.deal for r in rooms], today=today)
-            return Begun(start, rooms, events, store.reads.people(), today, cashes)
+            order = store.pages.standup_order(today=today)  # the team's deals, not the chair's
+            first = store.pages.deals(ids=order[:FIRST_STEPS], today=today, since=start)
+            return Begun(
+                start, order, [d for page in first for d in page], store.reads.people(), today
+            )
 
         self.app.gateway.run(self, begin, self._begun, group="standup")
+
+    def _read_more(self) -> None:
+        """The next page of the deals to walk, while the first are shown."""
+        from dealroom.store.rooms import PAGE  # (the store is open: no import cost now)
+
+        if not self._unread:
+            return
+        chunk, since, today = self._unread[:PAGE], self.since_at, self.today
+
+        def job(store: Store) -> list[DealPage]:
+            return [
+                d for page in store.pages.deals(ids=chunk, today=today, since=since) for d in page
+            ]
+
+        def read(deals: list[DealPage]) -> None:
+            nothing_shown = not self._steps()
+            self._unread = self._unread[len(chunk) :]
+            self.all_digests += walked(((d.room, d.events, d.cash) for d in deals), self.today)
+            self.digests = scoped(self.all_digests, self.scope)
+            if nothing_shown or self.by_person:  # a first step, or the people grew
+                self._show(new_step=False)
+            else:
+                self._title()
+            self._read_more()
+
+        self.app.gateway.run(self, job, read, group="standup-more", patient=True)
 
     def refresh_live(self, feed: Sequence[FeedItem]) -> None:
         """Others' changes to the deals being walked: re-read them, keep the walk's order
@@ -215,12 +255,14 @@ class StandupScreen(LiveScreen):
             self._show(new_step=False)
 
     def _begun(self, result: Begun) -> None:
-        self.since_at, rooms, events, self.people, self.today, cashes = result
+        self.since_at, order, first, self.people, self.today = result
         self.names = {p.handle: p.name for p in self.people}
-        self.all_digests = walk(rooms, events, self.today, cashes)
+        self.all_digests = list(walked(((d.room, d.events, d.cash) for d in first), self.today))
+        self._unread = order[len(first) :]
         self.digests = scoped(self.all_digests, self.scope)
         self.index = 0
         self._show()
+        self._read_more()
 
     # --- walking --------------------------------------------------------------------------
 
@@ -234,7 +276,12 @@ class StandupScreen(LiveScreen):
         steps = self._steps()
         step = self.query_one("#step", Static)
         if not steps:
-            step.update(Text(_("No open deals to walk. Press f to finish."), style="dim"))
+            said = (
+                _("Loading deals…")
+                if self._unread
+                else _("No open deals to walk. Press f to finish.")
+            )
+            step.update(Text(said, style="dim"))
             self._title()
             return
         self.index = max(0, min(self.index, len(steps) - 1))
@@ -318,6 +365,8 @@ class StandupScreen(LiveScreen):
         at, count = min(self.index + 1, len(steps)), len(steps)
         where = _("person {at} of {n}") if self.by_person else _("deal {at} of {n}")
         text.append(" · " + where.format(at=at, n=count))
+        if self._unread:
+            text.append(" · " + _("reading the rest…"))
         text.append(" · " + scope_words(self.scope, self.names))
         if self.since_at is not None:
             text.append(" · " + _("since {time}").format(time=day_and_time(self.since_at)))
@@ -408,6 +457,9 @@ class StandupScreen(LiveScreen):
 
     def action_finish(self) -> None:
         if self.record is None or self.finished:
+            return
+        if self._unread:  # the minutes count every deal in play: they must all be read
+            self.notify(_("Still reading the deals to walk: finish in a moment."), timeout=3)
             return
         sid = self.record.id
         digests, actions, today, names = self.digests, list(self.actions), self.today, self.names

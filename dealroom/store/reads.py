@@ -195,31 +195,7 @@ class Reads:
                 .where(col(DealMember.role).in_(lead_roles), col(DealMember.deal_id).in_(ids))
             ):
                 leads[r.deal_id][r.role] = r.name
-            tasks = _counts(
-                s,
-                col(Task.deal_id),
-                col(Task.deal_id).in_(ids),
-                overdue=and_(col(Task.status) != TaskStatus.DONE.value, col(Task.due) < day),
-                blocked=col(Task.status) == TaskStatus.BLOCKED.value,
-            )
-            risks = _counts(
-                s,
-                col(Risk.deal_id),
-                col(Risk.deal_id).in_(ids),
-                high=and_(
-                    col(Risk.status) != RiskStatus.CLOSED.value,
-                    or_(
-                        col(Risk.likelihood) * col(Risk.impact) >= rules.HIGH_EXPOSURE,
-                        col(Risk.escalated),
-                    ),
-                ),
-            )
-            handoffs = _counts(
-                s,
-                col(Handoff.deal_id),
-                col(Handoff.deal_id).in_(ids),
-                waiting=col(Handoff.state) == HandoffState.SENT.value,
-            )
+            tasks, risks, handoffs = health_counts(s, ids, day)
             gate_states: dict[int, dict[Gate, GateDecision]] = defaultdict(dict)
             for g in s.execute(
                 select(col(GateRecord.deal_id), col(GateRecord.gate), col(GateRecord.decision))
@@ -411,6 +387,40 @@ def pipeline_order(s: Session) -> list[ColumnElement[Any]]:
         deal.close_date,
         code,
     ]
+
+
+def health_counts(
+    s: Session, ids: Any, day: date
+) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """Per deal among ``ids`` (a subquery or a list), in three grouped queries: its tasks
+    ``overdue`` on ``day`` and ``blocked``, its open risks that are ``high`` (exposure or
+    escalated), its handoffs ``waiting`` to be accepted."""
+    tasks = _counts(
+        s,
+        col(Task.deal_id),
+        col(Task.deal_id).in_(ids),
+        overdue=and_(col(Task.status) != TaskStatus.DONE.value, col(Task.due) < day),
+        blocked=col(Task.status) == TaskStatus.BLOCKED.value,
+    )
+    risks = _counts(
+        s,
+        col(Risk.deal_id),
+        col(Risk.deal_id).in_(ids),
+        high=and_(
+            col(Risk.status) != RiskStatus.CLOSED.value,
+            or_(
+                col(Risk.likelihood) * col(Risk.impact) >= rules.HIGH_EXPOSURE,
+                col(Risk.escalated),
+            ),
+        ),
+    )
+    handoffs = _counts(
+        s,
+        col(Handoff.deal_id),
+        col(Handoff.deal_id).in_(ids),
+        waiting=col(Handoff.state) == HandoffState.SENT.value,
+    )
+    return tasks, risks, handoffs
 
 
 def _counts(
