@@ -14,6 +14,7 @@ from pilots import TODAY, store_on, won_at
 
 from dealroom.cli import main
 from dealroom.domain import Role, Stage
+from dealroom.store import Store
 
 
 def test_the_json_export_is_the_documented_schema_with_exact_text(
@@ -75,3 +76,36 @@ def test_the_csv_deals_sheet_neutralises_formulas_and_reads_back(
     assert (acme["amount"], acme["currency"], acme["AR"], acme["SR"]) == (
         "1200000", "CNY", "ana", "wei",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("deals", [0, 1, 2])
+def test_the_json_written_a_deal_at_a_time_is_the_whole_document(team: Store, deals: int) -> None:
+    """Pieces joined: exactly what one ``json_text`` of the whole export gives, with no
+    deal, one, and more."""
+    from datetime import UTC, datetime
+
+    from dealroom.export.json_export import SCHEMA, VERSION, deal_json, export_json
+    from dealroom.textutil import json_text
+
+    team.deals.create_deal("NORD-DC", "Data centre", "Nordic Power", leads={Role.AR: "ana"})
+    rooms = team.reads.deal_rooms()[:deals]
+    cashes = team.cash.of_deals([r.deal for r in rooms], today=TODAY)
+    at, head = datetime(2026, 11, 23, 10, tzinfo=UTC), (7, "ab" * 32)
+    whole = {
+        "schema": SCHEMA,
+        "version": VERSION,
+        "exported_at": at.isoformat(),
+        "base_currency": "CNY",
+        "log_head": {"id": 7, "hash": "ab" * 32},
+        "deals": [deal_json(r, cashes[r.deal.id]) for r in rooms],
+    }
+    pieces = list(
+        export_json(
+            [(r, cashes[r.deal.id]) for r in rooms],
+            exported_at=at,
+            base_currency="CNY",
+            log_head=head,
+        )
+    )
+    assert "".join(pieces) == json_text(whole, indent=1)
+    assert len(pieces) == deals + 1

@@ -147,34 +147,31 @@ def _export(ctx: Context, args: argparse.Namespace) -> int:
         today = parse_day(args.today, store.today(), "--today") or store.today()
         since = parse_day(args.since, today, "--since", toward="past")
         codes = None if args.all else args.codes
+        # Markdown and JSON are written as the deals are read, a page at a time.
         if args.format == "json":
-            text = _json_export(store, codes, today)
+            _json_export(store, codes, today, ctx, args)
         elif args.format == "csv":
             from dealroom.export.csv_export import deals_csv
 
-            text = deals_csv(store.reads.deal_rooms(codes))
-        else:  # written as the deals are read, a page at a time
+            write(deals_csv(store.reads.deal_rooms(codes)), ctx, args)
+        else:
             pieces = status_report_pieces(store, codes, today=today, since=since, summary=args.all)
             write_pieces(pieces, ctx, args)
-            return 0
-    write(text, ctx, args)
     return 0
 
 
-def _json_export(store: Store, codes: list[str] | None, today: date) -> str:
+def _json_export(
+    store: Store, codes: list[str] | None, today: date, ctx: Context, args: argparse.Namespace
+) -> None:
     from dealroom.export.json_export import export_json
-    from dealroom.textutil import json_text
 
-    rooms = store.reads.deal_rooms(codes)
-    cashes = store.cash.of_deals([r.deal for r in rooms], today=today)
-    data = export_json(
-        rooms,
-        cashes,
+    pieces = export_json(
+        ((deal.room, deal.cash) for page in store.pages.deals(codes, today=today) for deal in page),
         exported_at=store.now(),
         base_currency=store.money.rates().base,
         log_head=store.chain.head(),
     )
-    return json_text(data, indent=1)
+    write_pieces(pieces, ctx, args)
 
 
 def ended(pieces: Iterable[str]) -> Iterator[str]:

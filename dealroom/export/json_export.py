@@ -4,13 +4,14 @@ a field is only ever added within a version, never renamed or dropped."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
 from dealroom.domain.money import minor_places
 from dealroom.store.cash_views import DealCash
 from dealroom.store.views import DealRoomView, DealView
+from dealroom.textutil import json_text
 
 SCHEMA = "dealroom.export"
 VERSION = 1
@@ -111,18 +112,29 @@ def deal_json(room: DealRoomView, cash: DealCash | None) -> dict[str, Any]:
 
 
 def export_json(
-    rooms: Sequence[DealRoomView],
-    cashes: Mapping[int, DealCash],
+    deals: Iterable[tuple[DealRoomView, DealCash | None]],
     *,
     exported_at: datetime,
     base_currency: str,
     log_head: tuple[int, str] | None,
-) -> dict[str, Any]:
-    return {
-        "schema": SCHEMA,
-        "version": VERSION,
-        "exported_at": exported_at.isoformat(),
-        "base_currency": base_currency,
-        "log_head": {"id": log_head[0], "hash": log_head[1]} if log_head else None,
-        "deals": [deal_json(r, cashes.get(r.deal.id)) for r in rooms],
-    }
+) -> Iterator[str]:
+    """The export as JSON text (indented by one space, user text made inert), a deal at
+    a time: the pieces joined are the document ``json_text(..., indent=1)`` makes of the
+    whole, while only one deal is ever held."""
+    head = json_text(
+        {
+            "schema": SCHEMA,
+            "version": VERSION,
+            "exported_at": exported_at.isoformat(),
+            "base_currency": base_currency,
+            "log_head": {"id": log_head[0], "hash": log_head[1]} if log_head else None,
+            "deals": [],
+        },
+        indent=1,
+    )
+    opened, empty = head.removesuffix(' "deals": []\n}'), True
+    for room, cash in deals:
+        deal = json_text(deal_json(room, cash), indent=1).replace("\n", "\n  ")
+        yield (opened + ' "deals": [\n  ' if empty else ",\n  ") + deal
+        empty = False
+    yield head if empty else "\n ]\n}"
