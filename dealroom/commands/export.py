@@ -147,13 +147,14 @@ def _export(ctx: Context, args: argparse.Namespace) -> int:
         today = parse_day(args.today, store.today(), "--today") or store.today()
         since = parse_day(args.since, today, "--since", toward="past")
         codes = None if args.all else args.codes
-        # Markdown and JSON are written as the deals are read, a page at a time.
+        # Written as the deals are read, a page at a time.
         if args.format == "json":
             _json_export(store, codes, today, ctx, args)
         elif args.format == "csv":
             from dealroom.export.csv_export import deals_csv
 
-            write(deals_csv(store.reads.deal_rooms(codes)), ctx, args)
+            rooms = (deal.room for page in store.pages.deals(codes, today=today) for deal in page)
+            write_pieces(deals_csv(rooms), ctx, args)
         else:
             pieces = status_report_pieces(store, codes, today=today, since=since, summary=args.all)
             write_pieces(pieces, ctx, args)

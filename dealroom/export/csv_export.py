@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 
 from dealroom.domain import Role
 from dealroom.store.views import DealRoomView
@@ -22,7 +22,8 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def deals_csv(rooms: Sequence[DealRoomView]) -> str:
+def deals_csv(rooms: Iterable[DealRoomView]) -> Iterator[str]:
+    """The sheet, a row at a time (the rows joined are the file)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -38,4 +39,7 @@ def deals_csv(rooms: Sequence[DealRoomView]) -> str:
                 leads[Role.AR], leads[Role.SR], leads[Role.FR], leads[Role.SPONSOR],
             )
         )  # fmt: skip
-    return out.getvalue()
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
