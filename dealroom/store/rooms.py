@@ -45,8 +45,9 @@ def ids_by_code(s: Session, *, include_closed: bool = False) -> list[int]:
     """Every active deal's id (every deal's with ``include_closed``) in the order of their
     codes, as Python orders text (whatever the database's collation)."""
     where = [] if include_closed else [col(Deal.status).in_(ACTIVE)]
-    pairs = s.execute(select(col(Deal.code), col(Deal.id)).where(*where)).all()
-    return [deal_id for _code, deal_id in sorted(pairs) if deal_id is not None]
+    rows = s.execute(select(col(Deal.code), col(Deal.id)).where(*where))
+    pairs = sorted((code, deal_id) for code, deal_id in rows if deal_id is not None)  # in C
+    return [deal_id for _code, deal_id in pairs]
 
 
 #: Deals per page, for the reads that walk every deal: enough that the per-page queries
