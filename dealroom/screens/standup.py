@@ -163,8 +163,9 @@ class StandupScreen(LiveScreen):
         #: Every deal in play, and those the scope walks.
         self.all_digests: list[DealDigest] = []
         self.digests: list[DealDigest] = []
-        #: The deals to walk not read yet (by id, in the walk's order).
+        #: The deals to walk not read yet (by id, in the walk's order), of how many.
         self._unread: list[int] = []
+        self._walk_total = 0
         self.scope = "team"
         self.names: dict[str, str] = {}
         self.people: list[PersonView] = []
@@ -258,7 +259,7 @@ class StandupScreen(LiveScreen):
         self.since_at, order, first, self.people, self.today = result
         self.names = {p.handle: p.name for p in self.people}
         self.all_digests = list(walked(((d.room, d.events, d.cash) for d in first), self.today))
-        self._unread = order[len(first) :]
+        self._unread, self._walk_total = order[len(first) :], len(order)
         self.digests = scoped(self.all_digests, self.scope)
         self.index = 0
         self._show()
@@ -363,6 +364,8 @@ class StandupScreen(LiveScreen):
                 style="bold reverse red" if over else "",
             )
         at, count = min(self.index + 1, len(steps)), len(steps)
+        if self._unread and not self.by_person and self.scope.partition(":")[0] in ("team", "role"):
+            count = self._walk_total  # every deal in play is walked, read or not yet
         where = _("person {at} of {n}") if self.by_person else _("deal {at} of {n}")
         text.append(" · " + where.format(at=at, n=count))
         if self._unread:
