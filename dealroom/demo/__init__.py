@@ -1,9 +1,12 @@
 """Realistic, varied demo data: same seed and same day, same data.
 
-Rows are built in Python and written with bulk inserts in one transaction, so
-1,000 deals with about 50 items each take seconds, not minutes. Everything the
-rules require holds: gates are approved for every stage a deal has passed, won deals
-have reached Contract, lost and dropped deals carry a reason.
+Rows are built in Python a thousand deals at a time, written straight to the driver and
+dropped, all in one transaction, so time and memory go with the deals: 1,000 deals with
+about 50 items each take seconds, 100,000 take minutes in well under a gigabyte. The
+events wait in a scratch file (``writing``) and are numbered in time order over the whole
+demo and chained at the end. Everything the rules require holds: gates are approved for
+every stage a deal has passed, won deals have reached Contract, lost and dropped deals
+carry a reason.
 
 The demo is not part of the store: it writes the store's tables directly, as the store's
 schema defines them, and the store knows nothing of it. ``deals`` builds the people,
@@ -14,14 +17,15 @@ checklists, power map, competitors, scores and reviews; ``data`` holds the words
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlmodel import col
 
 from dealroom.demo import deals as _deals
 from dealroom.demo.builder import Batch, Builder
-from dealroom.domain.chain import GENESIS, Link
+from dealroom.demo.writing import EventLog, TableRows, bulk_load
+from dealroom.domain.chain import GENESIS, link_hash
 from dealroom.store.engine import writer
 from dealroom.store.errors import StoreError
 from dealroom.store.tables import (
@@ -74,6 +78,15 @@ TABLES = {
 }
 
 
+#: How many deals are built before their rows are written and dropped from memory.
+CHUNK = 1000
+#: ... or how many rows, whichever comes first (a deal of thousands of items fills a part
+#: sooner).
+CHUNK_ROWS = 200_000
+#: How many events are numbered, chained and written at a time.
+EVENT_PART = 5000
+
+
 def seed_demo(
     engine: Engine,
     *,
@@ -83,11 +96,20 @@ def seed_demo(
     actor: str,
     items: int = 50,
     progress: Callable[[str], None] | None = None,
+    chunk: int = CHUNK,
 ) -> dict[str, int]:
-    """Fill an empty database with ``deals`` demo deals; return the row counts."""
+    """Fill an empty database with ``deals`` demo deals; return the row counts.
+
+    The rows are built ``chunk`` deals at a time, written and dropped, so memory does not
+    grow with the deals; the events wait in a scratch file until all are built, then are
+    numbered in time order over the whole demo and chained. ``chunk`` changes nothing in
+    the data."""
     if deals < 1:
         raise StoreError("--deals must be at least 1")
-    with writer(engine).begin() as conn:
+    if chunk < 1:
+        raise ValueError("chunk must be at least 1")
+    counts = dict.fromkeys(TABLES, 0)
+    with writer(engine).begin() as conn, EventLog() as log:
         existing = conn.execute(select(func.count()).select_from(Deal)).scalar() or 0
         if existing:
             raise StoreError(
@@ -99,19 +121,42 @@ def seed_demo(
             for name, model in TABLES.items()
         }
         first_event = next_id["event"]  # (the builder moves next_id on as it numbers rows)
-        batch = Batch(next_id)
-        _deals.build(Builder(batch, seed, today, actor), deals, items)
         head = conn.execute(
             select(col(Event.hash)).order_by(col(Event.id).desc()).limit(1)
         ).scalar()
-        _chronological(batch, first_event, head or GENESIS)
-        for name in TABLES:
-            rows = batch.rows.get(name, [])
-            table = TABLES[name].__table__  # type: ignore[attr-defined]
-            for start in range(0, len(rows), 5000):
-                conn.execute(insert(table), rows[start : start + 5000])
-            if progress:
-                progress(f"{name}: {len(rows)}")
+        batch = Batch(next_id)
+        inserts: dict[tuple[str, tuple[str, ...]], TableRows] = {}
+
+        def write() -> None:
+            """The rows built so far, each table before those that point at it; the events
+            to the scratch log."""
+            rows = batch.take()
+            for name in TABLES:
+                part = rows.get(name)
+                if not part:
+                    continue
+                counts[name] += len(part)
+                if name == "event":
+                    log.add(part)
+                    continue
+                keys = tuple(part[0])
+                insert_rows = inserts.get((name, keys))
+                if insert_rows is None:
+                    insert_rows = TableRows(conn, TABLES[name].__table__, keys)  # type: ignore[attr-defined]
+                    inserts[name, keys] = insert_rows
+                insert_rows.write_dicts(conn, part)
+
+        def built(done: int) -> None:
+            if done % chunk == 0 or done == deals or batch.pending >= CHUNK_ROWS:
+                write()
+                if progress:
+                    progress(f"deals: {done}/{deals}")
+
+        with bulk_load(conn):
+            _deals.build(Builder(batch, seed, today, actor), deals, items, built)
+            _chronological(conn, log, first_event, head or GENESIS)
+        if progress:
+            progress(f"event: {counts['event']}")
         if conn.dialect.name == "postgresql":
             for name in TABLES:
                 conn.execute(
@@ -120,20 +165,33 @@ def seed_demo(
                         f"coalesce((SELECT max(id) FROM {name}), 1))"
                     )
                 )
-    return {name: len(batch.rows.get(name, [])) for name in TABLES}
+    return counts
 
 
-def _chronological(batch: Batch, first_id: int, prev: str) -> None:
+#: The event table's columns as :func:`_chronological` writes them.
+EVENT_KEYS = (
+    "id", "at", "actor", "deal_id", "entity", "entity_id", "entity_version", "action", "changes",
+    "summary", "prev_hash", "hash",
+)  # fmt: skip
+
+
+def _chronological(conn: Connection, log: EventLog, first_id: int, prev: str) -> None:
     """Number the events in time order, as if they had been written as they happened, and
     chain each to the one before (the log's last event's hash is ``prev``)."""
-    events = sorted(batch.rows.get("event", []), key=lambda e: (e["at"], e["id"]))
-    for offset, row in enumerate(events):
-        row["id"] = first_id + offset
-        link = Link(
-            row["id"], row["at"], row["actor"], row["deal_id"], row["entity"],
-            row["entity_id"], row["entity_version"], row["action"], row["changes"],
-            row["summary"],
-        )  # fmt: skip
-        row["prev_hash"], row["hash"] = prev, link.content_hash(prev)
-        prev = row["hash"]
-    batch.rows["event"] = events
+    rows = TableRows(conn, Event.__table__, EVENT_KEYS)  # type: ignore[attr-defined]
+    event_id = first_id
+    parse = datetime.fromisoformat
+    for part in log.in_order(EVENT_PART):
+        out = []
+        for stamped, actor, deal_id, entity, entity_id, version, action, changes, summary in part:
+            digest = link_hash(
+                prev, event_id, stamped, actor, deal_id, entity, entity_id, version, action,
+                changes, summary,
+            )  # fmt: skip
+            out.append(
+                (event_id, parse(stamped), actor, deal_id, entity, entity_id, version, action,
+                 changes, summary, prev, digest)
+            )  # fmt: skip
+            prev = digest
+            event_id += 1
+        rows.write(conn, out)

@@ -11,20 +11,33 @@ from typing import Any
 
 from dealroom.domain import DealStatus, Role, Stage
 
+#: An event's changes as the store writes them (one encoder, made once: the same text as
+#: ``json.dumps(changes, ensure_ascii=False, sort_keys=True)``).
+_CHANGES = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
 
 @dataclass
 class Batch:
-    """Rows to insert, with ids assigned here so events can point at them."""
+    """Rows to insert, with ids assigned here so events can point at them. The rows are
+    written and dropped a part at a time (:meth:`take`); the ids go on across parts."""
 
     next_id: dict[str, int]
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    pending: int = 0
+    """How many rows are waiting to be written."""
 
     def add(self, table: str, row: dict[str, Any]) -> int:
         new_id = self.next_id[table]
         self.next_id[table] = new_id + 1
         row["id"] = new_id
         self.rows.setdefault(table, []).append(row)
+        self.pending += 1
         return new_id
+
+    def take(self) -> dict[str, list[dict[str, Any]]]:
+        """The rows built since the last take, handed over and forgotten here."""
+        rows, self.rows, self.pending = self.rows, {}, 0
+        return rows
 
 
 @dataclass(frozen=True)
@@ -84,7 +97,7 @@ class Builder:
                 "entity_id": entity_id,
                 "entity_version": version,
                 "action": action,
-                "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+                "changes": _CHANGES.encode(changes),
                 "summary": summary,
             },
         )

@@ -4,6 +4,7 @@ how it ended; then its items and, unless it was lost or dropped, its methods."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -33,14 +34,18 @@ from dealroom.domain import (
 from dealroom.domain.money import rate_text
 
 
-def build(b: Builder, deals: int, n_items: int) -> None:
-    """Everyone, the accounts, then ``deals`` deals with about ``n_items`` items each."""
+def build(b: Builder, deals: int, n_items: int, built: Callable[[int], None]) -> None:
+    """Everyone, the accounts, then ``deals`` deals with about ``n_items`` items each;
+    ``built`` hears how many deals are built after the accounts (0) and after each deal,
+    and may write the rows built so far."""
     _people(b)
     _rates(b)
     accounts = _accounts(b, max(len(ACCOUNTS), deals // 8))
+    built(0)
     codes: set[str] = set()
     for i in range(deals):
         _deal(b, i, accounts[i % len(accounts)], codes, n_items)
+        built(i + 1)
 
 
 def _people(b: Builder) -> None:

@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
 from dealroom.demo.builder import Builder, DealSeed
 from dealroom.demo.data import HANDOFFS, MITIGATIONS, PEOPLE, REGIONS, REJECT_REASONS, RISKS, TASKS
-from dealroom.domain import TRIANGLE, DealStatus, HandoffState, RiskStatus, TaskStatus
+from dealroom.domain import (
+    TRIANGLE,
+    DealStatus,
+    HandoffState,
+    RiskStatus,
+    Role,
+    Stage,
+    TaskStatus,
+)
 
 
 def seed(b: Builder, d: DealSeed, n_items: int) -> None:
@@ -64,12 +73,29 @@ def _fresh(b: Builder, d: DealSeed, templates: list[str], titles: Titles) -> tup
     return template, f"{base} (part {part})"
 
 
+@cache
+def _task_roles(stage: Stage) -> list[Role]:
+    """The roles with tasks by ``stage`` (in a Lead, AR's only)."""
+    return [r for r in TRIANGLE if TASKS[r][0][1].order <= stage.order]
+
+
+@cache
+def _fitting_tasks(role: Role, stage: Stage) -> dict[str, Stage]:
+    """``role``'s task templates that make sense by ``stage``, each with the stage it serves."""
+    return {t: s for t, s in TASKS[role] if s.order <= stage.order}
+
+
+@cache
+def _fitting_handoffs(stage: Stage) -> dict[str, tuple[Role, Role, str, Stage]]:
+    """The handoffs that make sense by ``stage``, by title template."""
+    return {h[2]: h for h in HANDOFFS if h[3].order <= max(stage.order, 1)}
+
+
 def _task(b: Builder, d: DealSeed, used: Titles) -> None:
     """A task of a role, from the stages the deal has reached (no "chase invoice" in Bid)."""
     rng = b.rng
-    roles = [r for r in TRIANGLE if TASKS[r][0][1].order <= d.stage.order]  # a Lead: AR's
-    role = rng.choice(roles)
-    fitting = {t: s for t, s in TASKS[role] if s.order <= d.stage.order}
+    role = rng.choice(_task_roles(d.stage))
+    fitting = _fitting_tasks(role, d.stage)
     fresh = _fresh(b, d, list(fitting), used)
     if fresh is None:
         return
@@ -187,7 +213,7 @@ def _risk(b: Builder, d: DealSeed) -> None:
 def _handoff(b: Builder, d: DealSeed, used: Titles) -> None:
     """A handoff fitting the deal's stage; one sent is also accepted or rejected, or not yet."""
     rng = b.rng
-    fitting = {h[2]: h for h in HANDOFFS if h[3].order <= max(d.stage.order, 1)}
+    fitting = _fitting_handoffs(d.stage)
     fresh = _fresh(b, d, list(fitting), used)
     if fresh is None:
         return
