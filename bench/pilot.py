@@ -173,9 +173,14 @@ class StatementCounter:
 
 
 async def started(app: BenchApp) -> tuple[BenchJob, float]:
-    """Wait for the pipeline's first load and paint: the load, and when it was painted."""
+    """Wait for the pipeline's load and paint: its first screenful, then every deal (the
+    pipeline is then idle); the load of every deal, and when it was painted."""
     job = await app.job("pipeline", 0.0)
-    return job, await app.painted(job.done)
+    painted = await app.painted(job.done)
+    while not getattr(app.screen, "loaded", True):
+        job = await app.job("pipeline", job.done)
+        painted = await app.painted(job.done)
+    return job, painted
 
 
 def ms(seconds: float) -> float:
@@ -264,6 +269,9 @@ async def standup(db: str, steps: int) -> dict[str, Any]:
         app.post_message(events.Key("s", "s"))
         job = await app.job("standup", start)
         await app.painted(job.done)
+        while getattr(app.screen, "_unread", None):  # the first deals shown, the rest read
+            job = await app.job("standup-more", job.done)
+            await app.painted(job.done)
         walked = len(getattr(app.screen, "digests", []))
         times = [ms(await app.press("n")) for _ in range(min(steps, max(walked - 1, 1)))]
     return {"step_ms": times, "deals": walked, "fps": constants.MAX_FPS}

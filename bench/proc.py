@@ -1,7 +1,10 @@
 """One child process, timed: its wall time and its own peak resident memory.
 
-The child is reaped with ``os.wait4``, never ``Popen.wait``, so ``ru_maxrss`` is the
-child's (and its waited-for children's), not every child this harness has had.
+Peak memory is the child's ``VmHWM`` (``/proc/PID/status``), read every few milliseconds
+once the child runs its own program: Linux resets it when a process starts a program, but
+not ``ru_maxrss``, which a child inherits from the moment it was forked from this harness
+(a harness of 85 MB made every child "85 MB" at least). Where ``/proc`` cannot tell,
+``ru_maxrss`` (reaped with ``os.wait4``) is what is left.
 """
 
 from __future__ import annotations
@@ -78,10 +81,53 @@ def measured(
     timer = threading.Timer(timeout, stop)
     timer.daemon = True
     timer.start()
+    peak = HighWater(proc.pid, argv)
     try:
         _, status, usage = os.wait4(proc.pid, 0)
     finally:
         timer.cancel()
+        peak.stop()
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Ran(seconds, usage.ru_maxrss / 1024, proc.returncode, timed_out.is_set())
+    kb = peak.kb or usage.ru_maxrss
+    return Ran(seconds, kb / 1024, proc.returncode, timed_out.is_set())
+
+
+def vm_hwm_kb(pid: int) -> int | None:
+    """The process's peak resident memory since it started its program, in KiB."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return None
+
+
+class HighWater:
+    """Samples a child's ``VmHWM`` every 5 ms, once its command line is its own (before
+    that it is still this harness, forked)."""
+
+    def __init__(self, pid: int, argv: Sequence[str]) -> None:
+        self.pid, self.kb = pid, 0
+        self._own = "\0".join(argv).encode()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.005):
+            try:
+                cmdline = Path(f"/proc/{self.pid}/cmdline").read_bytes()
+            except OSError:
+                return
+            if not cmdline.startswith(self._own):
+                continue
+            kb = vm_hwm_kb(self.pid)
+            if kb:
+                self.kb = max(self.kb, kb)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join(1)

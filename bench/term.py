@@ -200,6 +200,9 @@ class PtySession:
         """
         if self._exit is not None:
             return self._exit
+        from bench.proc import vm_hwm_kb
+
+        peak = vm_hwm_kb(self.proc.pid)  # the app's own, up to now (see bench/proc.py)
         if keys:
             with contextlib.suppress(OSError):
                 self.send(keys)
@@ -215,7 +218,7 @@ class PtySession:
         self._stop.set()
         self._closed.wait(2)
         os.close(self._fd)
-        self._exit = Exit(self.proc.returncode, usage.ru_maxrss)
+        self._exit = Exit(self.proc.returncode, peak or usage.ru_maxrss)
         return self._exit
 
     def kill(self) -> None:
