@@ -320,6 +320,11 @@ def store(db_url: str, at_head: None, clock: Clock) -> Iterator[Store]:
 @pytest.fixture
 def team(store: Store) -> Store:
     """Three people and one deal, ``ACME-5G``, with its AR/SR/FR leads."""
+    return seed_team(store)
+
+
+def seed_team(store: Store) -> Store:
+    """The ``team`` fixture's people and deal, in ``store``."""
     from dealroom.domain import Role, Tier
 
     store.people.add_person("ana", "Ana Lima")

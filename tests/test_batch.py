@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import conftest
 import pytest
 from seeding import open_seeder
 
 from dealroom import store as store_package
 from dealroom.cli import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
-from dealroom.domain import Role, Tier
 from dealroom.store import Store, open_store
 
 Batch = Callable[..., tuple[int, list[dict[str, Any]], str]]
@@ -31,17 +31,7 @@ WHEN = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(\+00:00|Z)?")
 def seed_team(url: str) -> None:
     """The ``team`` fixture's people and deal (ACME-5G with its AR/SR/FR and sponsor)."""
     with open_seeder(url) as store:
-        for handle, name in (("ana", "Ana Lima"), ("wei", "Wei Zhang"), ("boss", "Sam Sponsor")):
-            store.people.add_person(handle, name)
-        store.deals.create_deal(
-            "ACME-5G",
-            "5G core refresh",
-            "ACME Telecom",
-            amount=1_200_000,
-            tier=Tier.S,
-            leads={Role.AR: "ana", Role.SR: "wei", Role.FR: "ana"},
-        )
-        store.deals.set_member("ACME-5G", Role.SPONSOR, "boss")
+        conftest.seed_team(store)
 
 
 @pytest.fixture
