@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,11 +31,22 @@ class Context:
     log: Callable[[str], None]
 
     def env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        """A clean environment: this checkout first on the path, no user keymap."""
+        """A clean environment: this checkout first on the path, no user keymap, a cache
+        folder of the run's own (where the pipeline last read is kept: ``store.snapshot``)."""
         path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-        env = {"PYTHONPATH": path, "DEALROOM_KEYMAP": str(self.tmp / "no-keymap.toml")}
+        env = {
+            "PYTHONPATH": path,
+            "DEALROOM_KEYMAP": str(self.tmp / "no-keymap.toml"),
+            "XDG_CACHE_HOME": str(self.tmp / "cache"),
+        }
         env.update(extra or {})
         return clean_env(env)
+
+    def nothing_kept(self) -> dict[str, str]:
+        """What :meth:`env` adds for a start with nothing kept from an earlier one (the
+        first start, or one after a change): a new, empty cache folder."""
+        fresh = tempfile.mkdtemp(prefix="cache-", dir=self.tmp)
+        return {"XDG_CACHE_HOME": fresh}
 
     def python(self, *args: str) -> list[str]:
         return [sys.executable, *args]

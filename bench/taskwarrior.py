@@ -34,12 +34,16 @@ from bench.proc import measured
 from bench.report import Row, at_most, ratio, unavailable
 
 GROUP = "11"
+#: Marks a pair whose dealroom runs start with an empty cache folder.
+FRESH = ", nothing kept"
 #: (what dealroom runs, what taskwarrior runs, the ratio's target)
 PAIRS: tuple[tuple[str, str, float], ...] = (
     ("export --all", "export", 1.0),
     # project.is: ``project:ACME-5G`` is a prefix match (it takes ACME-5G2's tasks too)
     ("export {code}", "project.is:{code} export", 0.5),
     ("list", "next limit:40", 0.5),
+    # the same with nothing kept from the run before (the first run, or one after a change)
+    (f"list{FRESH}", "next limit:40", 0.5),
 )
 #: What the folder's ``taskrc`` says (``data.location`` is added).
 TASKRC = (
@@ -226,12 +230,13 @@ def run(ctx: Context) -> list[Row]:
     ours_env, theirs_env = ctx.env(), tw.env(ctx.env())
     rows: list[Row] = []
     for mine, theirs, limit in PAIRS:
-        ours_argv = ctx.app_argv(db, *mine.format(code=code).split())
+        ours_argv = ctx.app_argv(db, *mine.removesuffix(FRESH).format(code=code).split())
         task_argv = [task, *theirs.format(code=code).split()]
         ours: list[float] = []
         tws: list[float] = []
         for n in range(ctx.scale.runs + (1 if ctx.scale.warmups else 0)):
-            a = measured(ours_argv, cwd=ROOT, env=ours_env)
+            env = ctx.env(ctx.nothing_kept()) if mine.endswith(FRESH) else ours_env
+            a = measured(ours_argv, cwd=ROOT, env=env)
             b = measured(task_argv, cwd=tw.data.parent, env=theirs_env)
             for ran, argv in ((a, ours_argv), (b, task_argv)):
                 if ran.why():
@@ -246,10 +251,11 @@ def run(ctx: Context) -> list[Row]:
 
 
 def _label(mine: str, theirs: str, deals: int, tasks: int, projects: int) -> tuple[str, ...]:
+    command, note = mine.removesuffix(FRESH), FRESH if mine.endswith(FRESH) else ""
     return (
-        f"`dealroom {mine}` ({deals:,} deals, {tasks:,} items)",
+        f"`dealroom {command}`{note} ({deals:,} deals, {tasks:,} items)",
         f"taskwarrior `task {theirs}` ({tasks:,} tasks in {projects:,} projects)",
-        f"`dealroom {mine}` ÷ `task {theirs}`",
+        f"`dealroom {command}`{note} ÷ `task {theirs}`",
     )
 
 

@@ -29,6 +29,7 @@ from dealroom.watching import ChangeWatcher, OthersChanged, tell_others_changes
 
 if TYPE_CHECKING:
     from dealroom.screens.deal_room import DealRoomScreen
+    from dealroom.store.snapshot import Key
     from dealroom.store.store import Store
     from dealroom.widgets.role_pane import Item
 
@@ -113,9 +114,15 @@ class DealroomApp(RoomApp):
         return self.gateway.store
 
     def database_file(self) -> Path | None:
-        from dealroom.store.engine import resolve_url, sqlite_path
+        from dealroom.store.engine import sqlite_path
+        from dealroom.store.location import resolve_url
 
         return sqlite_path(resolve_url(self.db_location))
+
+    def pipeline_key(self) -> Key | None:
+        from dealroom.store.snapshot import key_for
+
+        return key_for(self.db_location, self.actor)
 
     def today(self) -> date:
         if self._today is not None:

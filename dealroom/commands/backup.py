@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
-    from dealroom.store.engine import resolve_url
+    from dealroom.store.location import resolve_url
 
     source = _source(resolve_url(ctx.db))
     target = _target(Path(args.file), source, force=args.force)

@@ -48,7 +48,7 @@ class Context:
             raise UsageError(_("--demo uses its own database: leave out --db"))
         db = args.db or settings.db
         if args.demo:
-            from dealroom.store.engine import demo_db_path
+            from dealroom.store.location import demo_db_path
 
             db = str(demo_db_path())
         actor = acting_user(args.actor, settings.user)
@@ -56,7 +56,8 @@ class Context:
 
     def db_file(self) -> Path | None:
         """The SQLite database file the command works on (None for PostgreSQL)."""
-        from dealroom.store.engine import resolve_url, sqlite_path
+        from dealroom.store.engine import sqlite_path
+        from dealroom.store.location import resolve_url
 
         return sqlite_path(resolve_url(self.db))
 

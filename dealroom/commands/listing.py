@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from datetime import date, datetime
 from typing import Any
 
 from rich.text import Text
@@ -62,9 +63,7 @@ def _t(value: str) -> Text:
 
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     stage = rules.parse_stage(args.stage) if args.stage else None
-    with ctx.open() as store:
-        rows = store.reads.pipeline(stage=stage, mine=args.mine, include_closed=args.all)
-        today = store.today()
+    rows, today = pipeline_rows(ctx, stage, mine=args.mine, closed=args.all)
     if args.json:
         print(json_text([_row_json(r) for r in rows], indent=1))
         return 0
@@ -81,6 +80,31 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     said = ngettext("{n} deal · {total}", "{n} deals · {total}", n)
     print("\n" + said.format(n=n, total=pipeline_total(rows)))
     return 0
+
+
+def pipeline_rows(
+    ctx: Context, stage: Stage | None, *, mine: bool, closed: bool
+) -> tuple[list[PipelineRow], date]:
+    """The pipeline and the day it was read on: the one kept from the last read while the
+    event log's head is unchanged (no database layer loaded), else read and kept
+    (``store.snapshot``)."""
+    from dealroom.store import snapshot
+
+    kept = None
+    if ctx.store is None:  # in ``dealroom batch`` the store is loaded and open already
+        stage_value = stage.value if stage is not None else None
+        kept = snapshot.key_for(ctx.db, ctx.actor, stage=stage_value, mine=mine, closed=closed)
+    if kept is not None:
+        day = datetime.now().astimezone().date()
+        found = snapshot.load(kept, day)
+        if found is not None:
+            return found.rows, day
+    with ctx.open() as store:
+        at, rows = store.reads.pipeline_at(stage=stage, mine=mine, include_closed=closed)
+        today = store.today()
+    if kept is not None:
+        snapshot.save(kept, today, at, rows)
+    return rows, today
 
 
 def pipeline_total(rows: list[PipelineRow]) -> str:

@@ -331,10 +331,10 @@ def cmd_upgrade(ctx: Context, args: argparse.Namespace) -> int:
         explain_not_writable,
         explain_operational,
         make_engine,
-        resolve_url,
         sqlite_path,
     )
     from dealroom.store.errors import ReadOnlyError
+    from dealroom.store.location import resolve_url
 
     url = resolve_url(ctx.db)
     where = describe_url(url)

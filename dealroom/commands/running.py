@@ -180,7 +180,8 @@ def _unexpected(exc: Exception, args: argparse.Namespace, words: Sequence[str]) 
     from dealroom.commands.common import CommandError
 
     if isinstance(exc, DBAPIError):
-        from dealroom.store.engine import explain_operational, resolve_url
+        from dealroom.store.engine import explain_operational
+        from dealroom.store.location import resolve_url
 
         return explain_operational(exc, resolve_url(getattr(args, "db", None)))
     import traceback

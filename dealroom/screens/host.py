@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import getters
 from textual.app import App
@@ -23,6 +23,9 @@ from dealroom.screens.gateway import Gateway, JobAnswered
 from dealroom.settings import Settings
 from dealroom.textutil import visible
 from dealroom.widgets.role_pane import Item
+
+if TYPE_CHECKING:
+    from dealroom.store.snapshot import Key
 
 
 class RoomApp(App[None]):
@@ -76,6 +79,11 @@ class RoomApp(App[None]):
         codes in the order the opener shows them; None: the pipeline's); ``focus``: the
         item to put the cursor on, in its pane."""
         raise NotImplementedError
+
+    def pipeline_key(self) -> Key | None:
+        """Where the pipeline as last read is kept (``store.snapshot``), for the first
+        paint before the database layer has loaded; None: nothing is kept."""
+        return None
 
     def database_file(self) -> Path | None:
         """The SQLite file the app works on (None for PostgreSQL): no save may replace it."""

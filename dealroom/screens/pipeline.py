@@ -32,6 +32,7 @@ from dealroom.widgets.vlist import VirtualList
 
 if TYPE_CHECKING:
     from dealroom.store import Store
+    from dealroom.store.snapshot import Snapshot
 
 SORTS: list[tuple[str, Callable[[PipelineRow], Any]]] = [
     (N_("stage"), lambda r: (-r.deal.stage.order, r.deal.close_date or date.max, r.deal.code)),
@@ -211,6 +212,8 @@ class PipelineScreen(SetupActions):
         self._forecasts: tuple[Forecast, dict[str, str], CashForecast] | None = None
         #: Deals someone else changed, to mark once the reload is in.
         self._changed: set[Hashable] = set()
+        #: The pipeline as last read (``store.snapshot``), while it is shown unchecked.
+        self._kept: Snapshot | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="title", classes="title-bar")
@@ -229,19 +232,46 @@ class PipelineScreen(SetupActions):
         self.query_one(ForecastPanel).display = False
         self._title()
         self.query_one("#deals").focus()
+        self.run_worker(self._read_kept, thread=True, group="kept", exit_on_error=False)
         self.reload()
 
     # --- data -----------------------------------------------------------------------------
 
+    def _read_kept(self) -> None:
+        """In a thread, before the store has loaded: the pipeline as last read, shown at
+        once if the event log's head is still the one it was read at."""
+        key, today = self.app.pipeline_key(), self.app.today()
+        if key is None:
+            return
+        from dealroom.store import snapshot
+
+        found = snapshot.load(key, today)
+        if found is not None:
+            prepared = prepare(found.rows, today, 0, False)
+            self.app.call_from_thread(self._show_kept, found, prepared)
+
+    def _show_kept(self, found: Snapshot, prepared: PreparedPipeline) -> None:
+        if self.loaded or self.mine or self.closed:
+            return  # read already, or no longer what is asked for
+        self._kept = found
+        self._loaded(prepared)
+
     def reload(self) -> None:
         """Read the pipeline in a worker. The first time, in the first sort, the first
         screenful is read and shown first (at 100,000 deals the whole set takes seconds),
-        then the rest."""
+        then the rest; unless the pipeline kept from the last read is shown already and
+        the event log's head is still the one it was read at."""
         mine, closed, sort_index, reverse = self.mine, self.closed, self.sort_index, self.reverse
+        key = None if (mine or closed) else self.app.pipeline_key()
 
         def everything(store: Store) -> PreparedPipeline:
-            rows = store.reads.pipeline(mine=mine, include_closed=closed)
-            return prepare(rows, store.today(), sort_index, reverse)
+            at, rows = store.reads.pipeline_at(mine=mine, include_closed=closed)
+            today = store.today()
+            if key is not None:
+                from dealroom.store import snapshot
+
+                snapshot.save(key, today, at, rows)
+            return prepare(rows, today, sort_index, reverse)
 
         def read_all() -> None:
             # Long at scale, but never waiting on a writer: no "database busy" notice.
@@ -253,11 +283,17 @@ class PipelineScreen(SetupActions):
             read_all()
             return
 
-        def head(store: Store) -> tuple[PreparedPipeline, int]:
+        def head(store: Store) -> tuple[PreparedPipeline, int] | None:
+            kept = self._kept  # set on the UI thread, if shown before the store opened
+            if kept is not None and store.reads.log_head() == kept.head:
+                return None  # what is shown is what the database holds
             rows = store.reads.pipeline(first=FIRST_SCREENFUL)
             return prepare(rows, store.today(), 0, False), store.reads.deal_count()
 
-        def shown(result: tuple[PreparedPipeline, int]) -> None:
+        def shown(result: tuple[PreparedPipeline, int] | None) -> None:
+            self._kept = None  # checked: from now on, changes are read as they come
+            if result is None:
+                return
             self._first(*result)
             read_all()
 

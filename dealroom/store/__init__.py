@@ -36,7 +36,7 @@ __all__ = [
 def open_store(db: str | None = None, *, actor: str, **options: Unpack[Options]) -> Store:
     """Open (and if needed create or upgrade) the database at ``db``, ``$DEALROOM_DB`` or
     the default file, acting as ``actor``."""
-    from dealroom.store.engine import resolve_url
+    from dealroom.store.location import resolve_url
     from dealroom.store.store import Store
 
     return Store(resolve_url(db), actor=actor, **options)

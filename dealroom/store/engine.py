@@ -27,33 +27,6 @@ _WRITE = "dealroom_write"
 _MIGRATION_LOCK = 0x6465616C  # "deal"
 
 
-def default_db_path() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("dealroom", appauthor=False) / "dealroom.db"
-
-
-def demo_db_path() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("dealroom", appauthor=False) / "demo.db"
-
-
-def resolve_url(value: str | None) -> str:
-    """``--db`` or ``DEALROOM_DB``: a file path or an SQLAlchemy URL; default the data dir."""
-    raw = value or os.environ.get("DEALROOM_DB") or ""
-    if not raw:
-        path = default_db_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
-    if "://" not in raw:
-        return f"sqlite:///{Path(raw).expanduser().resolve()}"
-    for plain in ("postgresql://", "postgres://"):
-        if raw.startswith(plain):
-            return "postgresql+psycopg://" + raw[len(plain) :]
-    return raw
-
-
 def describe_url(url: str) -> str:
     """The URL without its password, for messages."""
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
-from sqlalchemy import and_, case, func, or_, select, tuple_
+from sqlalchemy import Select, and_, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import col
@@ -34,6 +34,7 @@ from dealroom.store.errors import NotFoundError, thing
 from dealroom.store.history import history
 from dealroom.store.rooms import ACTIVE, deal_view, rooms
 from dealroom.store.rows import ACCOUNTS, DEALS, EVENTS, HANDOFFS, PEOPLE, RISKS, TASKS
+from dealroom.store.snapshot import LogHead
 from dealroom.store.tables import (
     Account,
     Deal,
@@ -61,6 +62,16 @@ from dealroom.store.views import (
     TaskView,
 )
 from dealroom.store.watch import Watcher
+
+
+class PipelineOptions(TypedDict, total=False):
+    """Which deals the pipeline reads (see :meth:`Reads.pipeline_at`)."""
+
+    stage: Stage | None
+    mine: bool
+    include_closed: bool
+    today: date | None
+    first: int | None
 
 
 class Reads:
@@ -158,7 +169,13 @@ class Reads:
                 return rooms(s, deals, select(col(Deal.id)).where(*where))
             return rooms(s, deals)
 
-    def pipeline(
+    def pipeline(self, **options: Unpack[PipelineOptions]) -> list[PipelineRow]:
+        """One row per deal with its leads and health flags, in six queries, in the
+        pipeline's order (latest stage first, then close date, then code); with ``first``,
+        only the first that many (what a screen shows before the rest has been read)."""
+        return self.pipeline_at(**options)[1]
+
+    def pipeline_at(
         self,
         *,
         stage: Stage | None = None,
@@ -166,10 +183,9 @@ class Reads:
         include_closed: bool = False,
         today: date | None = None,
         first: int | None = None,
-    ) -> list[PipelineRow]:
-        """One row per deal with its leads and health flags, in six queries, in the
-        pipeline's order (latest stage first, then close date, then code); with ``first``,
-        only the first that many (what a screen shows before the rest has been read)."""
+    ) -> tuple[LogHead, list[PipelineRow]]:
+        """:meth:`pipeline`, with the head of the event log it was read at (in the same
+        read transaction): what a kept snapshot is checked against (``store.snapshot``)."""
         day = today or self.database.today()
         where: list[ColumnElement[bool]] = []
         if not include_closed:
@@ -205,6 +221,7 @@ class Reads:
                 gate_states[g.deal_id][g.gate] = g.decision
             rates = money.rates(s)
             unpaid = overdue_invoices(s, ids, day)
+            at = log_head(s)
         rows = []
         for d in deals:
             t, k, h = tasks.get(d.id, {}), risks.get(d.id, {}), handoffs.get(d.id, {})
@@ -229,7 +246,7 @@ class Reads:
         rows.sort(
             key=lambda row: (-row.deal.stage.order, row.deal.close_date or date.max, row.deal.code)
         )
-        return rows
+        return at, rows
 
     def deal_count(self, *, include_closed: bool = False) -> int:
         """How many deals the pipeline lists (every deal with ``include_closed``)."""
@@ -362,6 +379,11 @@ class Reads:
             }
         return MyWorkView(tasks=tasks, risks=risks, handoffs=handoffs, deals=deals)
 
+    def log_head(self) -> LogHead:
+        """The newest event's id and chain hash: whether anything changed since a read."""
+        with self.database.read() as s:
+            return log_head(s)
+
     def last_event_id(self) -> int:
         with self.database.read() as s:
             return s.execute(select(func.max(col(Event.id)))).scalar() or 0
@@ -371,6 +393,18 @@ class Reads:
         from dealroom.store.watch import watcher_for
 
         return watcher_for(self.database.url, self.database.engine)
+
+
+def head_statement() -> Select[int | None, str]:
+    """The newest event's id and chain hash: the head of the log (``store.snapshot``
+    reads the same with the standard library's ``sqlite3``)."""
+    return select(col(Event.id), col(Event.hash)).order_by(col(Event.id).desc()).limit(1)
+
+
+def log_head(s: Session) -> LogHead:
+    """The head of the event log, (0, "") when it is empty."""
+    row = s.execute(head_statement()).first()
+    return (0, "") if row is None else (int(row.id or 0), str(row.hash))
 
 
 def pipeline_order(s: Session) -> list[ColumnElement[Any]]:
