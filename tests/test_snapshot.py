@@ -252,3 +252,29 @@ def test_a_kept_time_keeps_its_zone() -> None:
 class Stamped:
     at: datetime
     day: date | None
+
+
+@pytest.mark.parametrize("every", [0.0, 3600.0])
+async def test_the_app_keeps_a_reload_after_others_change_at_most_so_often(
+    demo_file: Path, monkeypatch: pytest.MonkeyPatch, every: float
+) -> None:
+    from dealroom.screens import pipeline
+
+    monkeypatch.setattr(pipeline, "KEEP_EVERY", every)
+    key = snapshot.key_for(str(demo_file), "ana")
+    assert key is not None
+    app = make_app(str(demo_file), "ana", today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: key.file().exists(), within=10)
+        first = json.loads(key.file().read_text(encoding="utf-8"))["head"]
+        st = open_store(str(demo_file), actor="ana", today=TODAY)
+        try:  # someone else's change: the pipeline reads it again
+            account = st.reads.accounts()[0].name
+            st.deals.create_deal("AAA-NEW", "New", account, leads={Role.AR: "ana"})
+        finally:
+            st.close()
+        deals = app.screen.query_one("#deals", VirtualList)
+        await until(pilot, lambda: "AAA-NEW" in pipeline_codes(deals), within=10)
+        await settle(pilot)
+        now = json.loads(key.file().read_text(encoding="utf-8"))["head"]
+    assert (now != first) == (every == 0.0)

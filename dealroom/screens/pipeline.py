@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.segment import Segment
@@ -54,6 +55,9 @@ SORTS: list[tuple[str, Callable[[PipelineRow], Any]]] = [
 
 #: Rows read first, before the rest: more than the tallest terminal shows.
 FIRST_SCREENFUL = 100
+#: Seconds between keeping the pipeline read for the next start: a busy team's changes
+#: reload it every few seconds, and at 100,000 deals keeping it takes a second of work.
+KEEP_EVERY = 60.0
 
 
 def haystack(row: PipelineRow) -> str:
@@ -214,6 +218,8 @@ class PipelineScreen(SetupActions):
         self._changed: set[Hashable] = set()
         #: The pipeline as last read (``store.snapshot``), while it is shown unchecked.
         self._kept: Snapshot | None = None
+        #: When the pipeline read was last kept for the next start (``monotonic``).
+        self._kept_at = -KEEP_EVERY
 
     def compose(self) -> ComposeResult:
         yield Static(id="title", classes="title-bar")
@@ -262,7 +268,10 @@ class PipelineScreen(SetupActions):
         then the rest; unless the pipeline kept from the last read is shown already and
         the event log's head is still the one it was read at."""
         mine, closed, sort_index, reverse = self.mine, self.closed, self.sort_index, self.reverse
-        key = None if (mine or closed) else self.app.pipeline_key()
+        key = None
+        now = monotonic()
+        if not (mine or closed) and now - self._kept_at >= KEEP_EVERY:
+            key, self._kept_at = self.app.pipeline_key(), now
 
         def everything(store: Store) -> PreparedPipeline:
             at, rows = store.reads.pipeline_at(mine=mine, include_closed=closed)
