@@ -268,3 +268,40 @@ async def ask(runner: aiohttp.web.AppRunner, token: str) -> None:
                     assert response.status == (403 if url.endswith("x") else 200)
     finally:
         await runner.cleanup()
+
+
+async def test_an_app_that_will_not_quit_is_ended_with_what_it_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The app a closed tab leaves, if asking it to quit is not enough: an app that ignores
+    SIGTERM too, with a process it started, is ended, both of them, by SIGKILL."""
+    from textual_serve.download_manager import DownloadManager
+
+    from dealroom.commands import webserver
+
+    monkeypatch.setattr(webserver, "QUIT_SECONDS", 0.5)
+    monkeypatch.setattr(webserver, "TERM_SECONDS", 0.5)
+    stubborn = (
+        "import signal, subprocess, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+        "child = subprocess.Popen(['sleep', '60']); print(child.pid, flush=True); "
+        "print('__GANGLION__', flush=True); time.sleep(60)"
+    )
+
+    async def nothing(*_: object) -> None:
+        pass
+
+    app = webserver.AppProcess(
+        [sys.executable, "-c", stubborn],
+        write_bytes=nothing,
+        write_str=nothing,
+        close=nothing,
+        download_manager=DownloadManager(),
+    )
+    process = await app._open_app_process()
+    assert process.stdout is not None
+    started = int(await process.stdout.readline())  # before run() reads the rest
+    app._task = asyncio.create_task(app.run())
+    async with asyncio.timeout(10):
+        await app.stop()
+    assert process.returncode == -signal.SIGKILL
+    assert gone([started], timeout=5), "what the app started outlived it"

@@ -62,7 +62,8 @@ def orphan_proof(argv: Sequence[str]) -> list[str]:
 class AppProcess(AppService):
     """One tab's app, started without a shell in a process group of its own (not the
     server's, so a Ctrl-C in the server's terminal reaches the server alone), and ended
-    with everything it started: asked to quit, then SIGTERM, then SIGKILL."""
+    with what it started: asked to quit, then its process group sent SIGTERM, then
+    SIGKILL."""
 
     def __init__(
         self,
@@ -81,6 +82,7 @@ class AppProcess(AppService):
             download_manager=download_manager,
         )
         self.argv = list(argv)
+        self._stopping: asyncio.Future[None] | None = None
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
         process = await asyncio.create_subprocess_exec(
@@ -95,31 +97,38 @@ class AppProcess(AppService):
         self._process, self._stdin = process, process.stdin
         return process
 
-    @property
-    def pid(self) -> int | None:
-        return None if self._process is None else self._process.pid
-
     async def stop(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(QUIT_SECONDS):
-                await super().stop()
-                if self._process is not None:
-                    await self._process.wait()
-        await self._end()
+        """Once, whoever asks first (the tab's handler, the server stopping): the others
+        wait for the same stop."""
+        if self._stopping is None:
+            self._stopping = asyncio.ensure_future(self._stop())
+        await asyncio.shield(self._stopping)
+
+    async def _stop(self) -> None:
+        process, task = self._process, self._task
+        if process is not None and process.returncode is None:
+            await self.send_meta({"type": "quit"})
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(process.wait(), QUIT_SECONDS)
+            await self._end()
+        if task is not None and not (await asyncio.wait({task}, timeout=TERM_SECONDS))[0]:
+            task.cancel()  # its output held open by a process that left its group
+        await super().stop()  # the app gone: its relay ends, its downloads are cancelled
 
     async def _end(self) -> None:
-        """The process group ended, if the app has not quit by itself."""
+        """The process group ended, if the app has not quit by itself. Each wait is
+        bounded: asyncio's ``wait()`` also waits for the app's pipes to close, which a
+        process that left the group may hold open."""
         process = self._process
         if process is None:
             return
-        for sent, grace in ((signal.SIGTERM, TERM_SECONDS), (signal.SIGKILL, None)):
+        for sent in (signal.SIGTERM, signal.SIGKILL):
             if process.returncode is not None:
                 return
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, sent)
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(grace):
-                    await process.wait()
+                await asyncio.wait_for(process.wait(), TERM_SECONDS)
 
 
 class RoomServer(Server):
