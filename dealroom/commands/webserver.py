@@ -143,8 +143,8 @@ class RoomServer(Server):
 
     @property
     def cookie(self) -> str:
-        """The cookie's name: one per port, so two members' servers reached from one
-        browser (cookies do not tell ports apart) do not take each other's token."""
+        """The cookie's name: one per port, so two members' servers opened in one browser
+        (cookies do not tell ports apart) do not overwrite each other's token."""
         return f"dealroom-token-{self.port}"
 
     @web.middleware
