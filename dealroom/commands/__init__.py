@@ -66,4 +66,7 @@ COMMANDS: dict[str, Command] = {
         N_("prepare a database for the team: an SQLite file for an OS group, or PostgreSQL"),
     ),
     "demo": Command("demo", N_("fill an empty database with realistic demo deals")),
+    "serve": Command(
+        "serve", N_("the app in a browser, for you alone: on 127.0.0.1, behind a token")
+    ),
 }
