@@ -140,11 +140,12 @@ def app_command(ctx: Context, args: argparse.Namespace) -> list[str]:
     """The app each tab runs: this Python's dealroom, in this language, on the database
     and as the person given to ``serve`` (a URL from ``DEALROOM_DB`` stays out of the
     process list: the app reads the same environment)."""
-    from dealroom.store.engine import resolve_url
+    from dealroom.store.location import database_file, resolve_url
 
     argv = [sys.executable, "-m", "dealroom", "--lang", i18n.current()]
     if args.db or ctx.demo:  # else the app finds it as serve did (DEALROOM_DB, the default)
-        argv += ["--db", resolve_url(ctx.db)]
+        path = database_file(ctx.db)  # a file by its path: its pipeline is kept (snapshot)
+        argv += ["--db", str(path) if path is not None else resolve_url(ctx.db)]
     if args.actor:
         argv += ["--as", args.actor]
     return argv
