@@ -18,6 +18,7 @@ from pilots import (
     settle,
     store_on,
 )
+from textual import events
 from textual.widgets import Input, MarkdownViewer, Select, Static
 
 from dealroom.cli import main
@@ -54,6 +55,28 @@ async def test_pipeline_lists_deals_and_filters_as_you_type(db: str) -> None:
         assert len(deals.items) == 2
         await pilot.press("slash", *"李娜")  # a lead's name finds the deal too
         assert pipeline_codes(deals) == ["ACME-5G"]
+
+
+async def test_keys_typed_straight_after_slash_go_to_the_filter(db: str) -> None:
+    """Over SSH keys arrive in bursts: ``/NORD`` in one read is a filter, not ``/`` and
+    then the pipeline's own keys (``N`` a new deal, ``O`` reverse, ``D``…)."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PipelineScreen)
+        for key in ("slash", *"NORD"):  # queued together, none waited for
+            app.post_message(events.Key(key, key if len(key) == 1 else "/"))
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.query_one("#filter", Input).value == "NORD"
+        assert pipeline_codes(screen.query_one("#deals", VirtualList)) == ["NORD-DC"]
+        for key in ("escape", "slash", *"nord", "enter", "enter"):  # and open it
+            app.post_message(events.Key(key, {"slash": "/", "enter": "\r"}.get(key, key)))
+        await settle(pilot)
+        room = app.screen
+        assert isinstance(room, DealRoomScreen)
+        assert room.room is not None and room.room.deal.code == "NORD-DC"
 
 
 async def test_enter_opens_the_deal_room_and_escape_returns(db: str) -> None:

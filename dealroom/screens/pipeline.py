@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.widgets import Input, Static
 
 from dealroom.domain import Stage, rules
@@ -444,7 +444,26 @@ class PipelineScreen(SetupActions):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.display = True
-        box.focus()
+        # Focused now, not after the keys already queued: over SSH ``/NORD`` arrives in
+        # one read, and its letters are the filter's, not the pipeline's own keys.
+        self.set_focus(box)
+
+    def on_key(self, event: Key) -> None:
+        """Keys typed right after ``/`` are the filter's. Over SSH ``/nord`` arrives in one
+        read, and its letters are on their way to the list before ``/`` has opened the
+        filter: so ``/`` opens it here, as it passes, and a letter that reaches the screen
+        while the filter has the focus is put in the filter, not taken for one of the
+        pipeline's own keys (``n`` a new deal, ``o`` the sort)."""
+        box = self.query_one("#filter", Input)
+        if self.focused is box:
+            if event.is_printable and event.character:
+                event.stop()
+                event.prevent_default()
+                box.insert_text_at_cursor(event.character)
+        elif any(b.action == "filter" for b in self._bindings.key_to_bindings.get(event.key, ())):
+            event.stop()
+            event.prevent_default()
+            self.action_filter()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -459,7 +478,11 @@ class PipelineScreen(SetupActions):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.query_one("#deals").focus()
+        deals = self.query_one("#deals", VirtualList)
+        if self.focused is deals:  # a second enter typed ahead: it was meant for the list
+            self.action_open()
+            return
+        self.set_focus(deals)
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
