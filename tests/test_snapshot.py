@@ -278,3 +278,25 @@ async def test_the_app_keeps_a_reload_after_others_change_at_most_so_often(
         await settle(pilot)
         now = json.loads(key.file().read_text(encoding="utf-8"))["head"]
     assert (now != first) == (every == 0.0)
+
+
+async def test_the_app_keeps_and_paints_only_a_pipeline_small_enough_to_pay(
+    demo_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dealroom.screens import pipeline
+
+    monkeypatch.setattr(pipeline, "KEEP_DEALS", 3)
+    first = make_app(str(demo_file), "ana", today=TODAY)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: getattr(first.screen, "loaded", False))
+        await settle(pilot)
+        assert len(getattr(first.screen, "rows", [])) > 3
+    assert kept_files() == []
+    listed(capsys, demo_file)  # dealroom list keeps any
+    (kept,) = kept_files()
+    key = snapshot.key_for(str(demo_file), "ana")
+    assert key is not None
+    today = datetime.now().astimezone().date()
+    size = kept.stat().st_size
+    assert snapshot.load(key, today, max_bytes=size) is not None
+    assert snapshot.load(key, today, max_bytes=size - 1) is None

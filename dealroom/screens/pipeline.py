@@ -56,8 +56,14 @@ SORTS: list[tuple[str, Callable[[PipelineRow], Any]]] = [
 #: Rows read first, before the rest: more than the tallest terminal shows.
 FIRST_SCREENFUL = 100
 #: Seconds between keeping the pipeline read for the next start: a busy team's changes
-#: reload it every few seconds, and at 100,000 deals keeping it takes a second of work.
+#: reload it every few seconds.
 KEEP_EVERY = 60.0
+#: The most deals the app keeps for its next start, and the largest kept file it paints
+#: from (~330 bytes a deal). Beyond, decoding the kept rows at the start competes with the
+#: first frame for the interpreter and takes longer than reading the first screenful
+#: (100,000 deals: 3.6 s against 1.0 s to data on screen); ``dealroom list`` keeps any.
+KEEP_DEALS = 12_000
+KEEP_BYTES = 4_000_000
 
 
 def haystack(row: PipelineRow) -> str:
@@ -238,7 +244,10 @@ class PipelineScreen(SetupActions):
         self.query_one(ForecastPanel).display = False
         self._title()
         self.query_one("#deals").focus()
-        self.run_worker(self._read_kept, thread=True, group="kept", exit_on_error=False)
+        # After the first frame, which it would otherwise compete with for the interpreter.
+        self.call_after_refresh(
+            self.run_worker, self._read_kept, thread=True, group="kept", exit_on_error=False
+        )
         self.reload()
 
     # --- data -----------------------------------------------------------------------------
@@ -251,7 +260,7 @@ class PipelineScreen(SetupActions):
             return
         from dealroom.store import snapshot
 
-        found = snapshot.load(key, today)
+        found = snapshot.load(key, today, max_bytes=KEEP_BYTES)
         if found is not None:
             prepared = prepare(found.rows, today, 0, False)
             self.app.call_from_thread(self._show_kept, found, prepared)
@@ -276,7 +285,7 @@ class PipelineScreen(SetupActions):
         def everything(store: Store) -> PreparedPipeline:
             at, rows = store.reads.pipeline_at(mine=mine, include_closed=closed)
             today = store.today()
-            if key is not None:
+            if key is not None and len(rows) <= KEEP_DEALS:
                 from dealroom.store import snapshot
 
                 snapshot.save(key, today, at, rows)

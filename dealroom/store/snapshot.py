@@ -106,10 +106,15 @@ def log_head(path: Path) -> LogHead | None:
     return (0, "") if row is None else (int(row[0]), str(row[1]))
 
 
-def load(key: Key, today: date) -> Snapshot | None:
-    """The pipeline kept for ``key`` if it is still the database's, read on ``today``."""
+def load(key: Key, today: date, *, max_bytes: int | None = None) -> Snapshot | None:
+    """The pipeline kept for ``key`` if it is still the database's, read on ``today``;
+    with ``max_bytes``, none kept in a larger file (reading it would cost more than it
+    saves)."""
     try:
-        kept = json.loads(key.file().read_text(encoding="utf-8"))
+        file = key.file()
+        if max_bytes is not None and file.stat().st_size > max_bytes:
+            return None
+        kept = json.loads(file.read_text(encoding="utf-8"))
         if kept["format"] != FORMAT or kept["version"] != __version__:
             return None
         if kept["key"] != key._fields() or kept["day"] != today.isoformat():
