@@ -79,6 +79,25 @@ async def test_keys_typed_straight_after_slash_go_to_the_filter(db: str) -> None
         assert room.room is not None and room.room.deal.code == "NORD-DC"
 
 
+async def test_keys_typed_after_the_filter_key_a_keymap_gives_go_to_the_filter(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('[keymap]\n"pipeline.filter" = "ctrl+f"\n', encoding="utf-8")
+    monkeypatch.setenv("DEALROOM_KEYMAP", str(keymap))
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PipelineScreen)
+        for key in ("ctrl+f", *"nord"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert screen.query_one("#filter", Input).value == "nord"
+        await pilot.press("escape", "slash")  # no longer the filter's key
+        assert not screen.query_one("#filter", Input).display
+
+
 async def test_enter_opens_the_deal_room_and_escape_returns(db: str) -> None:
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:

@@ -469,10 +469,17 @@ class PipelineScreen(SetupActions):
                 event.stop()
                 event.prevent_default()
                 box.insert_text_at_cursor(event.character)
-        elif any(b.action == "filter" for b in self._bindings.key_to_bindings.get(event.key, ())):
+        elif self._opens_filter(event.key):
             event.stop()
             event.prevent_default()
             self.action_filter()
+
+    def _opens_filter(self, key: str) -> bool:
+        """Whether ``key`` is the filter's here, as the user's keymap binds it."""
+        for namespace, bindings in self._binding_chain:  # the keymap applied
+            if namespace is self:
+                return any(b.action == "filter" for b in bindings.key_to_bindings.get(key, ()))
+        return False
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
