@@ -31,12 +31,15 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from dealroom import __version__
 from dealroom.identity import os_login
 from dealroom.store.location import database_file
 from dealroom.store.views import PipelineRow
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 #: What a snapshot file looks like; a change here makes every old file unused.
 FORMAT = 1
@@ -155,34 +158,37 @@ def save(key: Key, today: date, head: LogHead, rows: Sequence[PipelineRow]) -> N
 
 # --- rows as JSON --------------------------------------------------------------------------
 
+#: One value's conversion to or from JSON: what it takes and gives depends on the field's
+#: type, known only at run time (the typed ends are :class:`Codec`'s).
 Convert = Callable[[Any], Any]
+T = TypeVar("T", bound="DataclassInstance")
 
 
-class Codec:
+class Codec(Generic[T]):
     """A frozen dataclass as a JSON list of its fields, each converted by its type: enums
     by value, dates and times in ISO form, nested dataclasses and dicts in turn."""
 
-    def __init__(self, cls: type[Any]) -> None:
+    def __init__(self, cls: type[T]) -> None:
         self.cls = cls
         hints = typing.get_type_hints(cls)
         self.names = [f.name for f in fields(cls)]
         self._in = [_convert(hints[n], _from_json, lambda c: c.decode) for n in self.names]
         self._out = [_convert(hints[n], _to_json, lambda c: c.encode) for n in self.names]
 
-    def encode(self, value: Any) -> list[Any]:
+    def encode(self, value: T) -> list[object]:
         return [
             v if out is None else out(v)
             for v, out in zip((getattr(value, n) for n in self.names), self._out, strict=True)
         ]
 
-    def decode(self, values: list[Any]) -> Any:
+    def decode(self, values: Sequence[object]) -> T:
         return self.cls(
             *(v if into is None else into(v) for v, into in zip(values, self._in, strict=True))
         )
 
 
 def _convert(
-    hint: Any, leaf: Callable[[type], Convert | None], nested: Callable[[Codec], Convert]
+    hint: Any, leaf: Callable[[type], Convert | None], nested: Callable[[Codec[Any]], Convert]
 ) -> Convert | None:
     """How a value of type ``hint`` is converted one way: ``leaf`` for a plain type,
     ``nested`` for a dataclass; dicts and ``None`` of ``T | None`` in turn. None: as is."""
@@ -201,7 +207,7 @@ def _convert(
     return lambda v: None if v is None else one(v)
 
 
-def _same(value: Any) -> Any:
+def _same(value: object) -> object:
     return value
 
 
@@ -223,4 +229,4 @@ def _to_json(cls: type) -> Convert | None:
     return None
 
 
-ROW = Codec(PipelineRow)
+ROW: Codec[PipelineRow] = Codec(PipelineRow)
